@@ -1,1 +1,12 @@
-//! estate
+//! estate keeps a public body's ICT asset register in an embedded `SQLite`
+//! database and plans its refresh cycle: a five-year capital programme by UK
+//! financial year, from replacement rules, prices and inflation.
+//!
+//! The library does all the work; the `estate` binary only translates flags
+//! into calls here and prints what comes back. The library never prints and
+//! never exits.
+
+pub mod db;
+pub mod domain;
+pub mod policy;
+pub mod register;

@@ -1,0 +1,432 @@
+//! Opens the register: the `SQLite` file, its pragmas and its embedded
+//! migrations, and the one way estate writes (an IMMEDIATE transaction).
+//!
+//! SQL lives only here and in the `store` modules. Migrations are embedded
+//! from `migrations/` and append-only.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// How long a command waits for another process's write to finish before
+/// saying the register is busy.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What went wrong opening or writing the register.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No register file where one was expected.
+    #[error("no register at `{}`", path.display())]
+    NotFound {
+        /// Where we looked.
+        path: PathBuf,
+    },
+    /// A register already exists where `init` would create one.
+    #[error("a register already exists at `{}`", path.display())]
+    AlreadyExists {
+        /// Where it is.
+        path: PathBuf,
+    },
+    /// The file could not be opened as a `SQLite` database.
+    #[error("cannot open register `{}`: {source}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The file is not an estate register (or not a database at all).
+    #[error("`{}` is not an estate register: {reason}", path.display())]
+    NotARegister {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away.
+        reason: String,
+    },
+    /// The register was written by a newer estate.
+    #[error(
+        "register `{}` was written by a newer estate (schema version {found}); this estate knows \
+         versions up to {known}: install a newer estate to open it",
+        path.display()
+    )]
+    NewerSchema {
+        /// The file.
+        path: PathBuf,
+        /// The register's schema version.
+        found: i64,
+        /// The newest version this binary has.
+        known: i64,
+    },
+    /// A migration failed; the register was left as it was.
+    #[error("cannot upgrade register `{}`: {source}", path.display())]
+    Migrate {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: refinery::Error,
+    },
+    /// Another process holds the register for longer than the busy timeout.
+    #[error("the register is busy (another estate command is writing to it); try again")]
+    Busy,
+    /// Any other database error.
+    #[error(transparent)]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            DbError::Busy
+        } else {
+            DbError::Sqlite(e)
+        }
+    }
+}
+
+/// True when `SQLite` gave up waiting for a lock.
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Whether `open` may create a new register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The register must exist already.
+    Existing,
+    /// The register must not exist yet (`estate init`).
+    CreateNew,
+}
+
+/// The newest schema version embedded in this binary.
+pub fn latest_schema_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Opens the register at `path`, sets its pragmas and brings its schema up
+/// to date (all pending migrations in one transaction).
+///
+/// # Errors
+/// [`DbError`] naming the file: missing, not a register, newer than this
+/// binary, or a failed migration (which leaves the file as it was).
+pub fn open(path: &Path, mode: OpenMode) -> Result<Connection, DbError> {
+    let exists = path.exists();
+    match (mode, exists) {
+        (OpenMode::Existing, false) => return Err(DbError::NotFound { path: path.into() }),
+        (OpenMode::CreateNew, true) => return Err(DbError::AlreadyExists { path: path.into() }),
+        (OpenMode::CreateNew, false) => create_private_file(path)?,
+        (OpenMode::Existing, true) => {}
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|source| DbError::Open {
+        path: path.into(),
+        source,
+    })?;
+    configure(&conn).map_err(|e| not_a_register_or(path, e))?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// An in-memory register with the full schema, for tests and dry runs.
+///
+/// # Errors
+/// Only if `SQLite` itself fails.
+pub fn open_in_memory() -> Result<Connection, DbError> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn, Path::new(":memory:"))?;
+    Ok(conn)
+}
+
+/// Creates an empty file readable and writable by its owner only, so the
+/// register (which holds people's names) is private from the start.
+fn create_private_file(path: &Path) -> Result<(), DbError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(|_| ()).map_err(|e| DbError::Open {
+        path: path.into(),
+        source: rusqlite::Error::InvalidPath(PathBuf::from(format!("{}: {e}", path.display()))),
+    })
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL lets readers carry on while an import writes; synchronous=FULL makes a
+    // commit durable before estate reports success (NORMAL could lose the last
+    // commit on power loss).
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn not_a_register_or(path: &Path, e: rusqlite::Error) -> DbError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            DbError::NotARegister {
+                path: path.into(),
+                reason: "it is not a SQLite database".into(),
+            }
+        }
+        _ => DbError::from(e),
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+    let has_history: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' \
+             AND name = 'refinery_schema_history')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| not_a_register_or(path, e))?;
+    if has_history {
+        let found: i64 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
+            [],
+            |r| r.get(0),
+        )?;
+        let known = latest_schema_version();
+        if found > known {
+            return Err(DbError::NewerSchema {
+                path: path.into(),
+                found,
+                known,
+            });
+        }
+    } else {
+        let tables: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(DbError::NotARegister {
+                path: path.into(),
+                reason: "it is a SQLite database with other tables and no estate schema".into(),
+            });
+        }
+    }
+    embedded::migrations::runner()
+        .set_grouped(true)
+        .run(conn)
+        .map_err(|source| DbError::Migrate {
+            path: path.into(),
+            source,
+        })?;
+    Ok(())
+}
+
+/// Runs `f` inside one IMMEDIATE transaction: it takes the write lock at the
+/// start (waiting up to the busy timeout), commits if `f` succeeds and rolls
+/// back otherwise, so a failure leaves the register exactly as it was.
+///
+/// # Errors
+/// Whatever `f` returns, or a database error (converted with `From`).
+pub fn write<T, E>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+/// The current time as an ISO 8601 UTC timestamp, for `created_at` columns.
+pub fn now_timestamp() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn every_migration_applies_to_an_empty_database() {
+        let conn = open_in_memory().unwrap();
+        let names = tables(&conn);
+        for t in [
+            "organisations",
+            "assets",
+            "phone_lines",
+            "licences",
+            "disposals",
+            "audit_log",
+        ] {
+            assert!(names.iter().any(|n| n == t), "{t} missing from {names:?}");
+        }
+        let version: i64 = conn
+            .query_row(
+                "SELECT MAX(version) FROM refinery_schema_history",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, latest_schema_version());
+    }
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let mut conn = open_in_memory().unwrap();
+        let before = tables(&conn);
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        assert_eq!(tables(&conn), before);
+        let applied: i64 = conn
+            .query_row("SELECT COUNT(*) FROM refinery_schema_history", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(applied, latest_schema_version());
+    }
+
+    #[test]
+    fn reopening_a_file_keeps_its_rows_and_a_missing_file_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        assert!(matches!(
+            open(&path, OpenMode::Existing),
+            Err(DbError::NotFound { .. })
+        ));
+        assert!(!path.exists());
+        {
+            let conn = open(&path, OpenMode::CreateNew).unwrap();
+            conn.execute(
+                "INSERT INTO organisations (code, name, created_at) VALUES ('BCW', 'B', 'x')",
+                [],
+            )
+            .unwrap();
+        }
+        let conn = open(&path, OpenMode::Existing).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM organisations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        assert!(matches!(
+            open(&path, OpenMode::CreateNew),
+            Err(DbError::AlreadyExists { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_register_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        drop(open(&path, OpenMode::CreateNew).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_register_from_a_newer_estate_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        drop(open(&path, OpenMode::CreateNew).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute(
+                "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) \
+                 VALUES (999, 'future', 'x', '0')",
+                [],
+            )
+            .unwrap();
+        }
+        let err = open(&path, OpenMode::Existing).unwrap_err();
+        assert!(
+            matches!(err, DbError::NewerSchema { found: 999, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("install a newer estate"));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        std::fs::write(
+            &path,
+            "this is not sqlite, just some text that is long enough to look",
+        )
+        .unwrap();
+        let err = open(&path, OpenMode::Existing).unwrap_err();
+        assert!(matches!(err, DbError::NotARegister { .. }), "{err}");
+        let other = dir.path().join("other.db");
+        Connection::open(&other)
+            .unwrap()
+            .execute("CREATE TABLE t (x)", [])
+            .unwrap();
+        let err = open(&other, OpenMode::Existing).unwrap_err();
+        assert!(
+            err.to_string().contains("is not an estate register"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let mut conn = open_in_memory().unwrap();
+        let result: Result<(), DbError> = write(&mut conn, |tx| {
+            tx.execute(
+                "INSERT INTO organisations (code, name, created_at) VALUES ('BCW', 'B', 'x')",
+                [],
+            )?;
+            tx.execute(
+                "INSERT INTO organisations (code, name, created_at) VALUES ('BCW', 'B', 'x')",
+                [],
+            )?;
+            Ok(())
+        });
+        assert!(result.is_err());
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM organisations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

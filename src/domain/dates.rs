@@ -1,0 +1,96 @@
+//! Dates as people type them on the command line: ISO `2024-03-31` or UK
+//! `31/03/2024`. (Spreadsheet date forms are read in `import`.)
+
+use time::{Date, Month};
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a date (write it like 2024-03-31 or 31/03/2024)")]
+pub struct DateError(pub String);
+
+/// Parses `2024-03-31` or the UK day-first `31/03/2024`.
+///
+/// # Errors
+/// A [`DateError`] naming the text.
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
+    let err = || DateError(text.to_string());
+    let t = text.trim();
+    let parts: Vec<&str> = t.split(['-', '/']).collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(err());
+    }
+    let (y, m, d) = if parts[0].len() == 4 && t.contains('-') {
+        (parts[0], parts[1], parts[2])
+    } else if parts[2].len() == 4 && t.contains('/') {
+        (parts[2], parts[1], parts[0])
+    } else {
+        return Err(err());
+    };
+    let year: i32 = y.parse().map_err(|_| err())?;
+    let month: u8 = m.parse().map_err(|_| err())?;
+    let day: u8 = d.parse().map_err(|_| err())?;
+    let month = Month::try_from(month).map_err(|_| err())?;
+    Date::from_calendar_date(year, month, day).map_err(|_| err())
+}
+
+/// `date` plus `years` whole years; 29 February becomes 28 February in a
+/// year that has none.
+pub fn add_years(date: Date, years: i32) -> Date {
+    let year = date.year() + years;
+    Date::from_calendar_date(year, date.month(), date.day()).unwrap_or_else(|_| {
+        Date::from_calendar_date(year, date.month(), 28).expect("invariant: the 28th exists")
+    })
+}
+
+/// The ISO form `2024-03-31`, as stored in the database.
+pub fn iso(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn reads_iso_and_uk_forms() {
+        assert_eq!(parse_date("2024-03-31"), Ok(date!(2024 - 03 - 31)));
+        assert_eq!(parse_date("31/03/2024"), Ok(date!(2024 - 03 - 31)));
+        assert_eq!(
+            parse_date("03/04/2024"),
+            Ok(date!(2024 - 04 - 03)),
+            "day first"
+        );
+        for bad in [
+            "2024-02-30",
+            "31/13/2024",
+            "yesterday",
+            "2024/03/31",
+            "31-03-24",
+            "",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn adding_years_turns_29_february_into_28_february() {
+        assert_eq!(add_years(date!(2024 - 02 - 29), 1), date!(2025 - 02 - 28));
+        assert_eq!(add_years(date!(2024 - 02 - 29), 4), date!(2028 - 02 - 29));
+        assert_eq!(add_years(date!(2021 - 04 - 01), 5), date!(2026 - 04 - 01));
+    }
+
+    #[test]
+    fn iso_is_zero_padded() {
+        assert_eq!(iso(date!(2024 - 03 - 01)), "2024-03-01");
+    }
+}

@@ -1,0 +1,24 @@
+//! Pure value types shared by every part of estate: money, rates, financial
+//! years, asset classes and the register's enumerations.
+//!
+//! Nothing here does I/O, reads the clock, or knows about the database, the
+//! terminal or spreadsheets.
+
+pub mod asset_class;
+pub mod dates;
+pub mod enums;
+pub mod financial_year;
+pub mod ids;
+pub mod money;
+pub mod rate;
+
+pub use asset_class::{AssetClass, ClassSynonyms};
+pub use dates::{add_years, iso, parse_date};
+pub use enums::{
+    AgreementType, AssetStatus, BudgetType, CostBasis, DisposalMethod, Funding, LicenceMetric,
+    LineType, UnknownValue,
+};
+pub use financial_year::FinancialYear;
+pub use ids::{AssetId, BatchId, DepartmentId, LicenceId, LineId, OrgId, RunId, SiteId};
+pub use money::Money;
+pub use rate::Rate;

@@ -1,0 +1,476 @@
+//! The reference data the forecasts rest on — replacement lives, the price
+//! book, power profiles and settings — as read from the readable files in
+//! `data/`, each figure with its source.
+//!
+//! The files are embedded in the binary (so `estate init` works anywhere)
+//! and can be re-read from an edited copy of `data/` with
+//! `estate policy load DIR`. Parsing is here; storing is in `store.rs`.
+
+pub mod store;
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{AssetClass, Money};
+
+/// The shipped `data/policy/lives.csv`.
+pub const BUILTIN_LIVES: &str = include_str!("../../data/policy/lives.csv");
+/// The shipped `data/policy/prices.csv`.
+pub const BUILTIN_PRICES: &str = include_str!("../../data/policy/prices.csv");
+/// The shipped `data/policy/settings.csv`.
+pub const BUILTIN_SETTINGS: &str = include_str!("../../data/policy/settings.csv");
+/// The shipped `data/power/class-profiles.csv`.
+pub const BUILTIN_POWER_PROFILES: &str = include_str!("../../data/power/class-profiles.csv");
+
+/// Why a reference file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// The file could not be read from disk.
+    #[error("cannot read `{file}`: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A row is malformed.
+    #[error("`{file}`, line {line}: {message}")]
+    Row {
+        /// The file.
+        file: String,
+        /// The line number as a text editor shows it.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A class has no life or no price.
+    #[error("`{file}`: no row for class `{class}`; every class needs one")]
+    MissingClass {
+        /// The file.
+        file: String,
+        /// The class missing.
+        class: AssetClass,
+    },
+}
+
+/// A class's replacement life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifeRule {
+    /// The class.
+    pub class: AssetClass,
+    /// Life in whole years.
+    pub life_years: u32,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+/// A unit replacement price for a class, or for one manufacturer's model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    /// The class.
+    pub class: AssetClass,
+    /// Manufacturer ('' for any).
+    pub manufacturer: String,
+    /// Model ('' for any).
+    pub model: String,
+    /// Unit cost ex VAT at the price-base year.
+    pub unit_cost: Money,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+/// Which generation of kit a power profile describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Generation {
+    /// Kit as it stands in a typical estate.
+    Legacy,
+    /// What a replacement bought now uses.
+    Current,
+}
+
+impl Generation {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Generation::Legacy => "legacy",
+            Generation::Current => "current",
+        }
+    }
+}
+
+/// Typical energy use of a class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PowerProfile {
+    /// The class.
+    pub class: AssetClass,
+    /// Legacy or current kit.
+    pub generation: Generation,
+    /// Annual energy, when given directly.
+    pub kwh_per_year: Option<Decimal>,
+    /// Average draw in watts, when given that way.
+    pub watts: Option<Decimal>,
+    /// Hours a year at that draw.
+    pub hours_per_year: Option<u32>,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+impl PowerProfile {
+    /// Annual energy in kWh: as given, or watts × hours ÷ 1000 (exact).
+    pub fn annual_kwh(&self) -> Decimal {
+        match (self.kwh_per_year, self.watts, self.hours_per_year) {
+            (Some(kwh), _, _) => kwh,
+            (None, Some(w), Some(h)) => w * Decimal::from(h) / Decimal::ONE_THOUSAND,
+            _ => Decimal::ZERO,
+        }
+    }
+}
+
+/// A named setting with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    /// The key, e.g. `inflation`.
+    pub key: String,
+    /// The value as written, e.g. `2.0%`.
+    pub value: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// All the reference data, as read from `data/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Defaults {
+    /// Replacement life per class.
+    pub lives: Vec<LifeRule>,
+    /// The price book.
+    pub prices: Vec<Price>,
+    /// Power profiles per class and generation.
+    pub power_profiles: Vec<PowerProfile>,
+    /// Settings.
+    pub settings: Vec<Setting>,
+}
+
+impl Defaults {
+    /// The defaults shipped in the binary (copies of the files in `data/`).
+    pub fn builtin() -> Self {
+        Defaults::parse(
+            BUILTIN_LIVES,
+            BUILTIN_PRICES,
+            BUILTIN_POWER_PROFILES,
+            BUILTIN_SETTINGS,
+        )
+        .expect("invariant: the shipped data files are valid (tested)")
+    }
+
+    /// Reads the defaults from a copy of estate's `data/` folder:
+    /// `policy/lives.csv`, `policy/prices.csv`, `policy/settings.csv` and
+    /// `power/class-profiles.csv`.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the file and line.
+    pub fn from_dir(dir: &Path) -> Result<Self, PolicyError> {
+        let read = |rel: &str| {
+            let path = dir.join(rel);
+            std::fs::read_to_string(&path).map_err(|source| PolicyError::Io {
+                file: path.display().to_string(),
+                source,
+            })
+        };
+        let lives = read("policy/lives.csv")?;
+        let prices = read("policy/prices.csv")?;
+        let power = read("power/class-profiles.csv")?;
+        let settings = read("policy/settings.csv")?;
+        Defaults::parse(&lives, &prices, &power, &settings)
+    }
+
+    /// Parses the four files' texts.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the file and line.
+    pub fn parse(
+        lives: &str,
+        prices: &str,
+        power: &str,
+        settings: &str,
+    ) -> Result<Self, PolicyError> {
+        let lives: Vec<LifeRule> = read_rows("policy/lives.csv", lives, |r| {
+            let class = parse_class(r.get("class"))?;
+            let life_years = r
+                .get("life_years")
+                .parse::<u32>()
+                .ok()
+                .filter(|y| (1..=50).contains(y))
+                .ok_or_else(|| {
+                    format!(
+                        "`{}` is not a life in whole years (1-50)",
+                        r.get("life_years")
+                    )
+                })?;
+            Ok(LifeRule {
+                class,
+                life_years,
+                source: r.source()?,
+            })
+        })?;
+        require_every_class("policy/lives.csv", lives.iter().map(|l| l.class))?;
+        let prices: Vec<Price> = read_rows("policy/prices.csv", prices, |r| {
+            let unit_cost = Money::parse_gbp(r.get("unit_cost")).map_err(|e| e.to_string())?;
+            if unit_cost.is_negative() || unit_cost.to_pence().is_none() {
+                return Err(format!(
+                    "`{}` is not a price in whole pence",
+                    r.get("unit_cost")
+                ));
+            }
+            Ok(Price {
+                class: parse_class(r.get("class"))?,
+                manufacturer: r.get("manufacturer").to_string(),
+                model: r.get("model").to_string(),
+                unit_cost,
+                source: r.source()?,
+            })
+        })?;
+        require_every_class(
+            "policy/prices.csv",
+            prices
+                .iter()
+                .filter(|p| p.manufacturer.is_empty() && p.model.is_empty())
+                .map(|p| p.class),
+        )?;
+        let power_profiles = read_rows("power/class-profiles.csv", power, |r| {
+            let decimal = |name: &str| -> Result<Option<Decimal>, String> {
+                let v = r.get(name);
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                v.parse::<Decimal>()
+                    .ok()
+                    .filter(|d| !d.is_sign_negative())
+                    .map(Some)
+                    .ok_or_else(|| format!("`{v}` in column `{name}` is not a non-negative number"))
+            };
+            let generation = match r.get("generation") {
+                "legacy" => Generation::Legacy,
+                "current" => Generation::Current,
+                other => return Err(format!("`{other}` is not a generation (legacy or current)")),
+            };
+            let hours = r.get("hours_per_year");
+            let hours_per_year = if hours.is_empty() {
+                None
+            } else {
+                Some(
+                    hours
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|h| *h <= 8784)
+                        .ok_or_else(|| format!("`{hours}` is not hours in a year (0-8784)"))?,
+                )
+            };
+            let profile = PowerProfile {
+                class: parse_class(r.get("class"))?,
+                generation,
+                kwh_per_year: decimal("kwh_per_year")?,
+                watts: decimal("watts")?,
+                hours_per_year,
+                source: r.source()?,
+            };
+            if profile.kwh_per_year.is_none()
+                && (profile.watts.is_none() || profile.hours_per_year.is_none())
+            {
+                return Err("give kwh_per_year, or watts and hours_per_year".into());
+            }
+            Ok(profile)
+        })?;
+        let settings = read_rows("policy/settings.csv", settings, |r| {
+            let key = r.get("key");
+            if key.is_empty() {
+                return Err("a setting needs a key".into());
+            }
+            Ok(Setting {
+                key: key.to_string(),
+                value: r.get("value").to_string(),
+                source: r.source()?,
+            })
+        })?;
+        Ok(Defaults {
+            lives,
+            prices,
+            power_profiles,
+            settings,
+        })
+    }
+}
+
+fn parse_class(text: &str) -> Result<AssetClass, String> {
+    text.parse::<AssetClass>().map_err(|e| e.to_string())
+}
+
+fn require_every_class(
+    file: &str,
+    classes: impl Iterator<Item = AssetClass>,
+) -> Result<(), PolicyError> {
+    let have: Vec<AssetClass> = classes.collect();
+    match AssetClass::ALL.iter().find(|c| !have.contains(c)) {
+        Some(class) => Err(PolicyError::MissingClass {
+            file: file.into(),
+            class: *class,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// One row of a reference CSV, with access by column name.
+struct Row<'a> {
+    headers: &'a csv::StringRecord,
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    fn get(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .and_then(|i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+
+    fn source(&self) -> Result<String, String> {
+        let s = self.get("source");
+        if s.is_empty() {
+            Err("every figure needs its source (the `source` column is empty)".into())
+        } else {
+            Ok(s.to_string())
+        }
+    }
+}
+
+/// Reads a `#`-commented CSV with a header row, turning each row with
+/// `parse`, and naming the file and line of the first bad row.
+fn read_rows<T>(
+    file: &str,
+    text: &str,
+    parse: impl Fn(&Row<'_>) -> Result<T, String>,
+) -> Result<Vec<T>, PolicyError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| PolicyError::Row {
+            file: file.into(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| PolicyError::Row {
+            file: file.into(),
+            line: e.position().map_or(0, csv::Position::line),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let row = Row {
+            headers: &headers,
+            record: &record,
+        };
+        out.push(parse(&row).map_err(|message| PolicyError::Row {
+            file: file.into(),
+            line,
+            message,
+        })?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_defaults_parse_and_carry_the_seed_lives() {
+        let d = Defaults::builtin();
+        let life = |c: AssetClass| d.lives.iter().find(|l| l.class == c).unwrap().life_years;
+        assert_eq!(life(AssetClass::Server), 3);
+        assert_eq!(life(AssetClass::Storage), 5);
+        assert_eq!(life(AssetClass::Network), 7);
+        assert_eq!(life(AssetClass::Desktop), 5);
+        assert_eq!(life(AssetClass::Laptop), 4);
+        assert_eq!(life(AssetClass::ThinClient), 7);
+        assert_eq!(life(AssetClass::Monitor), 7);
+        assert_eq!(life(AssetClass::Tablet), 4);
+        assert_eq!(life(AssetClass::Mobile), 3);
+        assert_eq!(life(AssetClass::Mfd), 5);
+        assert_eq!(life(AssetClass::Printer), 5);
+        let laptop = d
+            .prices
+            .iter()
+            .find(|p| p.class == AssetClass::Laptop)
+            .unwrap();
+        assert_eq!(laptop.unit_cost, Money::from_pence(85_000));
+        assert!(d.lives.iter().all(|l| !l.source.is_empty()));
+        assert_eq!(d.power_profiles.len(), 24);
+    }
+
+    #[test]
+    fn a_server_profile_in_watts_becomes_kwh_exactly() {
+        let d = Defaults::builtin();
+        let server = d
+            .power_profiles
+            .iter()
+            .find(|p| p.class == AssetClass::Server && p.generation == Generation::Legacy)
+            .unwrap();
+        assert_eq!(server.annual_kwh(), Decimal::new(3723, 0));
+    }
+
+    #[test]
+    fn a_figure_without_a_source_is_refused_with_its_line() {
+        let lives = "class,life_years,source\nserver,3,\n";
+        let err = Defaults::parse(
+            lives,
+            BUILTIN_PRICES,
+            BUILTIN_POWER_PROFILES,
+            BUILTIN_SETTINGS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`policy/lives.csv`, line 2: every figure needs its source (the `source` column is empty)"
+        );
+    }
+
+    #[test]
+    fn a_missing_class_is_named() {
+        let lives = "class,life_years,source\nserver,3,x\n";
+        let err = Defaults::parse(
+            lives,
+            BUILTIN_PRICES,
+            BUILTIN_POWER_PROFILES,
+            BUILTIN_SETTINGS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`policy/lives.csv`: no row for class `storage`; every class needs one"
+        );
+    }
+
+    #[test]
+    fn a_bad_life_is_named() {
+        let lives = "# c\nclass,life_years,source\nserver,three,x\n";
+        let err = Defaults::parse(
+            lives,
+            BUILTIN_PRICES,
+            BUILTIN_POWER_PROFILES,
+            BUILTIN_SETTINGS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`policy/lives.csv`, line 3: `three` is not a life in whole years (1-50)"
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! Stores and reads the reference data (lives, prices, power profiles,
+//! settings) in the register.
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::{Defaults, Generation, LifeRule, PowerProfile, Price, Setting};
+use crate::db::now_timestamp;
+use crate::domain::{AssetClass, Money};
+
+/// Replaces the reference tables with `defaults`, recording the reload in
+/// the audit trail as done by `command`.
+///
+/// # Errors
+/// A database error; the caller's transaction then rolls back.
+pub fn load(
+    tx: &Transaction<'_>,
+    defaults: &Defaults,
+    command: &str,
+    origin: &str,
+) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM policy_lives", [])?;
+    tx.execute("DELETE FROM price_book", [])?;
+    tx.execute("DELETE FROM power_profiles", [])?;
+    tx.execute("DELETE FROM settings", [])?;
+    {
+        let mut stmt =
+            tx.prepare("INSERT INTO policy_lives (class, life_years, source) VALUES (?1, ?2, ?3)")?;
+        for l in &defaults.lives {
+            stmt.execute(params![l.class.as_str(), l.life_years, l.source])?;
+        }
+        let mut stmt = tx.prepare(
+            "INSERT INTO price_book (class, manufacturer, model, unit_cost_pence, source) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for p in &defaults.prices {
+            let pence = p
+                .unit_cost
+                .to_pence()
+                .expect("invariant: prices are whole pence (parsed so)");
+            stmt.execute(params![
+                p.class.as_str(),
+                p.manufacturer,
+                p.model,
+                pence,
+                p.source
+            ])?;
+        }
+        let mut stmt = tx.prepare(
+            "INSERT INTO power_profiles (class, generation, kwh_per_year, watts, hours_per_year, source) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for p in &defaults.power_profiles {
+            stmt.execute(params![
+                p.class.as_str(),
+                p.generation.as_str(),
+                p.kwh_per_year.map(|d| d.to_string()),
+                p.watts.map(|d| d.to_string()),
+                p.hours_per_year,
+                p.source
+            ])?;
+        }
+        let mut stmt =
+            tx.prepare("INSERT INTO settings (key, value, source) VALUES (?1, ?2, ?3)")?;
+        for s in &defaults.settings {
+            stmt.execute(params![s.key, s.value, s.source])?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
+         VALUES (?1, 'policy', 0, 'update', 'defaults', ?2, ?3)",
+        params![now_timestamp(), format!("loaded from {origin}"), command],
+    )?;
+    Ok(())
+}
+
+/// Reads the reference data held in the register.
+///
+/// # Errors
+/// A database error, or a stored value that no longer parses (reported as
+/// a conversion failure naming the column).
+pub fn read(conn: &Connection) -> rusqlite::Result<Defaults> {
+    let class = |s: String, col: usize| {
+        s.parse::<AssetClass>().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+        })
+    };
+    let mut stmt =
+        conn.prepare("SELECT class, life_years, source FROM policy_lives ORDER BY class")?;
+    let lives = stmt
+        .query_map([], |r| {
+            Ok(LifeRule {
+                class: class(r.get(0)?, 0)?,
+                life_years: r.get(1)?,
+                source: r.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT class, manufacturer, model, unit_cost_pence, source FROM price_book \
+         ORDER BY class, manufacturer, model",
+    )?;
+    let prices = stmt
+        .query_map([], |r| {
+            Ok(Price {
+                class: class(r.get(0)?, 0)?,
+                manufacturer: r.get(1)?,
+                model: r.get(2)?,
+                unit_cost: Money::from_pence(r.get(3)?),
+                source: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT class, generation, kwh_per_year, watts, hours_per_year, source FROM power_profiles \
+         ORDER BY class, generation",
+    )?;
+    let decimal =
+        |v: Option<String>, col: usize| -> rusqlite::Result<Option<rust_decimal::Decimal>> {
+            v.map(|s| {
+                s.parse().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        col,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })
+            })
+            .transpose()
+        };
+    let power_profiles = stmt
+        .query_map([], |r| {
+            let generation: String = r.get(1)?;
+            Ok(PowerProfile {
+                class: class(r.get(0)?, 0)?,
+                generation: if generation == "current" {
+                    Generation::Current
+                } else {
+                    Generation::Legacy
+                },
+                kwh_per_year: decimal(r.get(2)?, 2)?,
+                watts: decimal(r.get(3)?, 3)?,
+                hours_per_year: r.get(4)?,
+                source: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn.prepare("SELECT key, value, source FROM settings ORDER BY key")?;
+    let settings = stmt
+        .query_map([], |r| {
+            Ok(Setting {
+                key: r.get(0)?,
+                value: r.get(1)?,
+                source: r.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Defaults {
+        lives,
+        prices,
+        power_profiles,
+        settings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+
+    #[test]
+    fn defaults_round_trip_through_the_register() {
+        let mut conn = db::open_in_memory().unwrap();
+        let defaults = Defaults::builtin();
+        db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
+        let back = read(&conn).unwrap();
+        assert_eq!(back.lives.len(), 12);
+        assert_eq!(back.prices.len(), defaults.prices.len());
+        assert_eq!(back.power_profiles.len(), defaults.power_profiles.len());
+        assert_eq!(back.settings.len(), defaults.settings.len());
+        let desktop = back
+            .lives
+            .iter()
+            .find(|l| l.class == AssetClass::Desktop)
+            .unwrap();
+        assert_eq!(desktop.life_years, 5);
+        // Loading again replaces rather than duplicates.
+        db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
+        assert_eq!(read(&conn).unwrap().lives.len(), 12);
+    }
+}

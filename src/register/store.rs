@@ -1,0 +1,1616 @@
+//! SQL for the register's records. Every write takes the caller's
+//! transaction and records itself in `audit_log`.
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rust_decimal::Decimal;
+use time::Date;
+
+use super::{
+    Actor, Asset, AssetFields, AssetFilter, AuditEntry, Disposal, FieldChange, Licence,
+    LicenceFields, Line, LineFields, Organisation, Place, RegisterError, Share, check_org_code,
+    diff_fields, money_text,
+};
+use crate::db::now_timestamp;
+use crate::domain::{AssetId, BatchId, LicenceId, LineId, Money, OrgId, iso};
+
+type Result<T> = std::result::Result<T, RegisterError>;
+
+/// The kinds of record the audit trail knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// An organisation.
+    Organisation,
+    /// A site.
+    Site,
+    /// A department.
+    Department,
+    /// A hardware asset.
+    Asset,
+    /// A phone line.
+    PhoneLine,
+    /// A licence entitlement.
+    Licence,
+    /// An apportionment share.
+    Share,
+}
+
+impl Entity {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Organisation => "organisation",
+            Entity::Site => "site",
+            Entity::Department => "department",
+            Entity::Asset => "asset",
+            Entity::PhoneLine => "phone_line",
+            Entity::Licence => "licence",
+            Entity::Share => "share",
+        }
+    }
+}
+
+/// Writes one audit row.
+///
+/// # Errors
+/// A database error.
+#[allow(clippy::too_many_arguments)]
+pub fn audit(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    entity_id: i64,
+    org: Option<OrgId>,
+    action: &str,
+    field: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+    actor: &Actor,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO audit_log (at, entity, entity_id, organisation_id, action, field, old_value, \
+         new_value, command, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    stmt.execute(params![
+        now_timestamp(),
+        entity.as_str(),
+        entity_id,
+        org.map(|o| o.0),
+        action,
+        field,
+        old,
+        new,
+        actor.command,
+        actor.batch.map(|b| b.0)
+    ])?;
+    Ok(())
+}
+
+fn record_json(values: &[(&'static str, Option<String>)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(k, v)| {
+            (
+                (*k).to_string(),
+                v.clone()
+                    .map_or(serde_json::Value::Null, serde_json::Value::String),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+fn audit_changes(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    id: i64,
+    org: OrgId,
+    changes: &[FieldChange],
+    actor: &Actor,
+) -> rusqlite::Result<()> {
+    for c in changes {
+        audit(
+            tx,
+            entity,
+            id,
+            Some(org),
+            "update",
+            Some(c.field),
+            c.old.as_deref(),
+            c.new.as_deref(),
+            actor,
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- organisations
+
+fn org_from_row(r: &Row<'_>) -> rusqlite::Result<Organisation> {
+    Ok(Organisation {
+        id: OrgId(r.get(0)?),
+        code: r.get(1)?,
+        name: r.get(2)?,
+        is_shared_service: r.get(3)?,
+        staff_count: r.get(4)?,
+    })
+}
+
+const ORG_COLUMNS: &str = "organisation_id, code, name, is_shared_service, staff_count";
+
+/// Adds an organisation.
+///
+/// # Errors
+/// A bad or duplicate code, or a database error.
+pub fn add_organisation(
+    tx: &Transaction<'_>,
+    code: &str,
+    name: &str,
+    is_shared_service: bool,
+    staff_count: Option<u32>,
+    actor: &Actor,
+) -> Result<OrgId> {
+    check_org_code(code)?;
+    if name.trim().is_empty() {
+        return Err(RegisterError::Invalid(format!(
+            "organisation {code} needs a name"
+        )));
+    }
+    if organisation_by_code(tx, code)?.is_some() {
+        return Err(RegisterError::DuplicateOrganisation { code: code.into() });
+    }
+    tx.execute(
+        "INSERT INTO organisations (code, name, is_shared_service, staff_count, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            code,
+            name.trim(),
+            is_shared_service,
+            staff_count,
+            now_timestamp()
+        ],
+    )?;
+    let id = OrgId(tx.last_insert_rowid());
+    let json = serde_json::json!({
+        "code": code, "name": name.trim(), "is_shared_service": is_shared_service,
+        "staff_count": staff_count,
+    })
+    .to_string();
+    audit(
+        tx,
+        Entity::Organisation,
+        id.0,
+        Some(id),
+        "insert",
+        None,
+        None,
+        Some(&json),
+        actor,
+    )?;
+    Ok(id)
+}
+
+/// Sets an organisation's staff count.
+///
+/// # Errors
+/// A database error.
+pub fn set_staff_count(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    staff: Option<u32>,
+    actor: &Actor,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE organisations SET staff_count = ?1 WHERE organisation_id = ?2",
+        params![staff, org.id.0],
+    )?;
+    audit(
+        tx,
+        Entity::Organisation,
+        org.id.0,
+        Some(org.id),
+        "update",
+        Some("staff_count"),
+        org.staff_count.map(|s| s.to_string()).as_deref(),
+        staff.map(|s| s.to_string()).as_deref(),
+        actor,
+    )?;
+    Ok(())
+}
+
+/// Every organisation, by code.
+///
+/// # Errors
+/// A database error.
+pub fn list_organisations(conn: &Connection) -> Result<Vec<Organisation>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ORG_COLUMNS} FROM organisations ORDER BY code"
+    ))?;
+    let rows = stmt
+        .query_map([], org_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The organisation with `code`, if any.
+///
+/// # Errors
+/// A database error.
+pub fn organisation_by_code(conn: &Connection, code: &str) -> Result<Option<Organisation>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE code = ?1"),
+            [code],
+            org_from_row,
+        )
+        .optional()?)
+}
+
+/// The organisation a command means: the one named by `code`, or the only
+/// one in the register when no code is given.
+///
+/// # Errors
+/// An unknown code, an empty register, or several organisations with none chosen.
+pub fn resolve_organisation(conn: &Connection, code: Option<&str>) -> Result<Organisation> {
+    if let Some(code) = code {
+        let code = code.trim().to_ascii_uppercase();
+        return organisation_by_code(conn, &code)?
+            .ok_or(RegisterError::UnknownOrganisation { code });
+    }
+    let mut all = list_organisations(conn)?;
+    match all.len() {
+        0 => Err(RegisterError::NoOrganisations),
+        1 => Ok(all.remove(0)),
+        _ => Err(RegisterError::OrganisationRequired {
+            codes: all
+                .iter()
+                .map(|o| o.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// Sets how a shared service's costs are apportioned: replaces its shares.
+/// The ratios must each be above 0 and sum to exactly 1.
+///
+/// # Errors
+/// Ratios that do not sum to 1, a member that is the service itself, or a database error.
+pub fn set_shares(
+    tx: &Transaction<'_>,
+    shared: &Organisation,
+    members: &[(Organisation, Decimal)],
+    actor: &Actor,
+) -> Result<()> {
+    let total: Decimal = members.iter().map(|m| m.1).sum();
+    if total != Decimal::ONE {
+        return Err(RegisterError::Invalid(format!(
+            "the shares of {} must add up to 100%, not {}%",
+            shared.code,
+            (total * Decimal::ONE_HUNDRED).normalize()
+        )));
+    }
+    if let Some((m, _)) = members.iter().find(|(m, _)| m.id == shared.id) {
+        return Err(RegisterError::Invalid(format!(
+            "{} cannot be a member of itself",
+            m.code
+        )));
+    }
+    if let Some((m, r)) = members.iter().find(|(_, r)| *r <= Decimal::ZERO) {
+        return Err(RegisterError::Invalid(format!(
+            "the share of {} must be above 0, not {r}",
+            m.code
+        )));
+    }
+    tx.execute(
+        "DELETE FROM organisation_shares WHERE shared_organisation_id = ?1",
+        [shared.id.0],
+    )?;
+    tx.execute(
+        "UPDATE organisations SET is_shared_service = 1 WHERE organisation_id = ?1",
+        [shared.id.0],
+    )?;
+    for (member, ratio) in members {
+        tx.execute(
+            "INSERT INTO organisation_shares (shared_organisation_id, member_organisation_id, ratio) \
+             VALUES (?1, ?2, ?3)",
+            params![shared.id.0, member.id.0, ratio.normalize().to_string()],
+        )?;
+    }
+    let text = members
+        .iter()
+        .map(|(m, r)| format!("{}={}", m.code, r.normalize()))
+        .collect::<Vec<_>>()
+        .join(",");
+    audit(
+        tx,
+        Entity::Share,
+        shared.id.0,
+        Some(shared.id),
+        "update",
+        Some("shares"),
+        None,
+        Some(&text),
+        actor,
+    )?;
+    Ok(())
+}
+
+/// Every apportionment share, by shared service then member.
+///
+/// # Errors
+/// A database error or a stored ratio that does not parse.
+pub fn list_shares(conn: &Connection) -> Result<Vec<Share>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.code, m.code, sh.ratio FROM organisation_shares sh \
+         JOIN organisations s ON s.organisation_id = sh.shared_organisation_id \
+         JOIN organisations m ON m.organisation_id = sh.member_organisation_id \
+         ORDER BY s.code, m.code",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(shared, member, ratio)| {
+            let ratio = ratio.parse().map_err(|_| {
+                RegisterError::Invalid(format!("stored share `{ratio}` is not a number"))
+            })?;
+            Ok(Share {
+                shared,
+                member,
+                ratio,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- sites, departments
+
+/// Sites or departments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// A site (building).
+    Site,
+    /// A department or cost centre.
+    Department,
+}
+
+impl PlaceKind {
+    fn table(self) -> (&'static str, &'static str, Entity, &'static str) {
+        match self {
+            PlaceKind::Site => ("sites", "site_id", Entity::Site, "site"),
+            PlaceKind::Department => (
+                "departments",
+                "department_id",
+                Entity::Department,
+                "department",
+            ),
+        }
+    }
+}
+
+/// Adds a site or department to an organisation.
+///
+/// # Errors
+/// A duplicate or empty name, or a database error.
+pub fn add_place(
+    tx: &Transaction<'_>,
+    kind: PlaceKind,
+    org: &Organisation,
+    name: &str,
+    cost_centre: Option<&str>,
+    actor: &Actor,
+) -> Result<i64> {
+    let (table, _, entity, what) = kind.table();
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(RegisterError::Invalid(format!("a {what} needs a name")));
+    }
+    if place_id(tx, kind, org.id, name)?.is_some() {
+        return Err(RegisterError::DuplicateName {
+            what,
+            org: org.code.clone(),
+            name: name.into(),
+        });
+    }
+    match kind {
+        PlaceKind::Site => tx.execute(
+            &format!("INSERT INTO {table} (organisation_id, name) VALUES (?1, ?2)"),
+            params![org.id.0, name],
+        )?,
+        PlaceKind::Department => tx.execute(
+            &format!(
+                "INSERT INTO {table} (organisation_id, name, cost_centre) VALUES (?1, ?2, ?3)"
+            ),
+            params![org.id.0, name, cost_centre],
+        )?,
+    };
+    let id = tx.last_insert_rowid();
+    let json = serde_json::json!({ "name": name, "cost_centre": cost_centre }).to_string();
+    audit(
+        tx,
+        entity,
+        id,
+        Some(org.id),
+        "insert",
+        None,
+        None,
+        Some(&json),
+        actor,
+    )?;
+    Ok(id)
+}
+
+/// The id of a site or department by name (case-insensitive), if any.
+///
+/// # Errors
+/// A database error.
+pub fn place_id(conn: &Connection, kind: PlaceKind, org: OrgId, name: &str) -> Result<Option<i64>> {
+    let (table, id_col, _, _) = kind.table();
+    Ok(conn
+        .query_row(
+            &format!("SELECT {id_col} FROM {table} WHERE organisation_id = ?1 AND name = ?2 COLLATE NOCASE"),
+            params![org.0, name.trim()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Sites or departments, optionally of one organisation.
+///
+/// # Errors
+/// A database error.
+pub fn list_places(conn: &Connection, kind: PlaceKind, org: Option<OrgId>) -> Result<Vec<Place>> {
+    let (table, id_col, _, _) = kind.table();
+    let extra = match kind {
+        PlaceKind::Site => "NULL, p.staff_count",
+        PlaceKind::Department => "p.cost_centre, NULL",
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.{id_col}, o.code, p.name, {extra} FROM {table} p \
+         JOIN organisations o ON o.organisation_id = p.organisation_id \
+         WHERE ?1 IS NULL OR p.organisation_id = ?1 ORDER BY o.code, p.name"
+    ))?;
+    let rows = stmt
+        .query_map([org.map(|o| o.0)], |r| {
+            Ok(Place {
+                id: r.get(0)?,
+                organisation: r.get(1)?,
+                name: r.get(2)?,
+                cost_centre: r.get(3)?,
+                staff_count: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Resolves an optional site or department name to its id. When `create` is
+/// true an unknown name is added (as an import does); otherwise it is an error.
+fn resolve_place(
+    tx: &Transaction<'_>,
+    kind: PlaceKind,
+    org: &Organisation,
+    name: Option<&str>,
+    create: bool,
+    actor: &Actor,
+) -> Result<Option<i64>> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if let Some(id) = place_id(tx, kind, org.id, name)? {
+        return Ok(Some(id));
+    }
+    if create {
+        return add_place(tx, kind, org, name, None, actor).map(Some);
+    }
+    Err(match kind {
+        PlaceKind::Site => RegisterError::UnknownSite {
+            org: org.code.clone(),
+            name: name.into(),
+        },
+        PlaceKind::Department => RegisterError::UnknownDepartment {
+            org: org.code.clone(),
+            name: name.into(),
+        },
+    })
+}
+
+// ---------------------------------------------------------------- assets
+
+const ASSET_SELECT: &str = "SELECT a.asset_id, o.code, a.asset_tag, a.serial, a.class, a.manufacturer, \
+     a.model, s.name, d.name, a.assigned_user, a.in_service_date, a.purchase_cost_pence, a.supplier, \
+     a.order_ref, a.warranty_end, a.funding, a.lease_end, a.status, a.life_years, a.power_watts, \
+     a.power_hours_per_year, a.power_kwh_per_year, a.notes, a.batch_id, a.created_at, a.updated_at \
+     FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
+     LEFT JOIN sites s ON s.site_id = a.site_id \
+     LEFT JOIN departments d ON d.department_id = a.department_id";
+
+fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn get_date(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
+    let text: Option<String> = r.get(col)?;
+    text.map(|t| crate::domain::parse_date(&t).map_err(|e| conversion(col, e)))
+        .transpose()
+}
+
+fn get_decimal(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Decimal>> {
+    let text: Option<String> = r.get(col)?;
+    text.map(|t| t.parse::<Decimal>().map_err(|e| conversion(col, e)))
+        .transpose()
+}
+
+fn get_parsed<T: std::str::FromStr>(r: &Row<'_>, col: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = r.get(col)?;
+    text.parse().map_err(|e| conversion(col, e))
+}
+
+fn asset_from_row(r: &Row<'_>) -> rusqlite::Result<Asset> {
+    Ok(Asset {
+        id: AssetId(r.get(0)?),
+        organisation: r.get(1)?,
+        fields: AssetFields {
+            asset_tag: r.get(2)?,
+            serial: r.get(3)?,
+            class: get_parsed(r, 4)?,
+            manufacturer: r.get(5)?,
+            model: r.get(6)?,
+            site: r.get(7)?,
+            department: r.get(8)?,
+            assigned_user: r.get(9)?,
+            in_service_date: get_date(r, 10)?,
+            purchase_cost: r.get::<_, Option<i64>>(11)?.map(Money::from_pence),
+            supplier: r.get(12)?,
+            order_ref: r.get(13)?,
+            warranty_end: get_date(r, 14)?,
+            funding: get_parsed(r, 15)?,
+            lease_end: get_date(r, 16)?,
+            status: get_parsed(r, 17)?,
+            life_years: r.get(18)?,
+            power_watts: get_decimal(r, 19)?,
+            power_hours_per_year: r.get(20)?,
+            power_kwh_per_year: get_decimal(r, 21)?,
+            notes: r.get(22)?,
+        },
+        batch_id: r.get::<_, Option<i64>>(23)?.map(BatchId),
+        created_at: r.get(24)?,
+        updated_at: r.get(25)?,
+    })
+}
+
+/// The asset with this id.
+///
+/// # Errors
+/// A database error (including no such row).
+pub fn asset_by_id(conn: &Connection, id: AssetId) -> Result<Asset> {
+    Ok(conn.query_row(
+        &format!("{ASSET_SELECT} WHERE a.asset_id = ?1"),
+        [id.0],
+        asset_from_row,
+    )?)
+}
+
+/// The asset of `org` whose tag, or failing that serial, is `key`.
+///
+/// # Errors
+/// A database error.
+pub fn find_asset(conn: &Connection, org: &Organisation, key: &str) -> Result<Option<Asset>> {
+    let key = key.trim();
+    let by_tag = conn
+        .query_row(
+            &format!("{ASSET_SELECT} WHERE a.organisation_id = ?1 AND a.asset_tag = ?2"),
+            params![org.id.0, key],
+            asset_from_row,
+        )
+        .optional()?;
+    if by_tag.is_some() {
+        return Ok(by_tag);
+    }
+    Ok(conn
+        .query_row(
+            &format!("{ASSET_SELECT} WHERE a.organisation_id = ?1 AND a.serial = ?2"),
+            params![org.id.0, key],
+            asset_from_row,
+        )
+        .optional()?)
+}
+
+/// Like [`find_asset`], with an error naming the key when there is none.
+///
+/// # Errors
+/// [`RegisterError::NoSuchAsset`] or a database error.
+pub fn require_asset(conn: &Connection, org: &Organisation, key: &str) -> Result<Asset> {
+    find_asset(conn, org, key)?.ok_or_else(|| RegisterError::NoSuchAsset {
+        org: org.code.clone(),
+        key: key.trim().into(),
+    })
+}
+
+/// Assets matching `filter`, by organisation then tag.
+///
+/// # Errors
+/// A database error.
+pub fn list_assets(conn: &Connection, filter: &AssetFilter) -> Result<Vec<Asset>> {
+    let mut stmt = conn.prepare(&format!(
+        "{ASSET_SELECT} WHERE (?1 IS NULL OR o.code = ?1) AND (?2 IS NULL OR a.class = ?2) \
+         AND (?3 IS NULL OR s.name = ?3 COLLATE NOCASE) AND (?4 IS NULL OR a.status = ?4) \
+         ORDER BY o.code, a.asset_tag"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![
+                filter.organisation,
+                filter
+                    .class
+                    .map(super::super::domain::asset_class::AssetClass::as_str),
+                filter.site,
+                filter
+                    .status
+                    .map(super::super::domain::enums::AssetStatus::as_str)
+            ],
+            asset_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn check_asset_unique(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &AssetFields,
+    except: Option<AssetId>,
+) -> Result<()> {
+    let other = |col: &str, value: &str| -> rusqlite::Result<Option<String>> {
+        tx.query_row(
+            &format!(
+                "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND {col} = ?2 \
+                 AND (?3 IS NULL OR asset_id <> ?3)"
+            ),
+            params![org.id.0, value, except.map(|a| a.0)],
+            |r| r.get(0),
+        )
+        .optional()
+    };
+    if other("asset_tag", &fields.asset_tag)?.is_some() {
+        return Err(RegisterError::DuplicateTag {
+            org: org.code.clone(),
+            tag: fields.asset_tag.clone(),
+        });
+    }
+    if let Some(serial) = &fields.serial {
+        if let Some(tag) = other("serial", serial)? {
+            return Err(RegisterError::DuplicateSerial {
+                org: org.code.clone(),
+                serial: serial.clone(),
+                tag,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn pence(m: Option<Money>, what: &str) -> Result<Option<i64>> {
+    m.map(|m| {
+        m.to_pence()
+            .ok_or_else(|| RegisterError::Invalid(format!("{what} must be whole pence ({m})")))
+    })
+    .transpose()
+}
+
+/// Adds a hardware asset to `org`. When `create_places` is true, a site or
+/// department not yet known is added (imports); otherwise it must exist.
+///
+/// # Errors
+/// A broken rule, a duplicate tag or serial, an unknown site, or a database error.
+pub fn insert_asset(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &AssetFields,
+    create_places: bool,
+    actor: &Actor,
+) -> Result<AssetId> {
+    fields.validate()?;
+    check_asset_unique(tx, org, fields, None)?;
+    let site = resolve_place(
+        tx,
+        PlaceKind::Site,
+        org,
+        fields.site.as_deref(),
+        create_places,
+        actor,
+    )?;
+    let dept = resolve_place(
+        tx,
+        PlaceKind::Department,
+        org,
+        fields.department.as_deref(),
+        create_places,
+        actor,
+    )?;
+    let now = now_timestamp();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO assets (organisation_id, asset_tag, serial, class, manufacturer, model, site_id, \
+         department_id, assigned_user, in_service_date, purchase_cost_pence, supplier, order_ref, \
+         warranty_end, funding, lease_end, status, life_years, power_watts, power_hours_per_year, \
+         power_kwh_per_year, notes, batch_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, \
+         ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+    )?;
+    stmt.execute(params![
+        org.id.0,
+        fields.asset_tag.trim(),
+        fields.serial,
+        fields.class.as_str(),
+        fields.manufacturer,
+        fields.model,
+        site,
+        dept,
+        fields.assigned_user,
+        fields.in_service_date.map(iso),
+        pence(fields.purchase_cost, "a cost")?,
+        fields.supplier,
+        fields.order_ref,
+        fields.warranty_end.map(iso),
+        fields.funding.as_str(),
+        fields.lease_end.map(iso),
+        fields.status.as_str(),
+        fields.life_years,
+        fields.power_watts.map(|d| d.normalize().to_string()),
+        fields.power_hours_per_year,
+        fields.power_kwh_per_year.map(|d| d.normalize().to_string()),
+        fields.notes,
+        actor.batch.map(|b| b.0),
+        now
+    ])?;
+    let id = AssetId(tx.last_insert_rowid());
+    audit(
+        tx,
+        Entity::Asset,
+        id.0,
+        Some(org.id),
+        "insert",
+        None,
+        None,
+        Some(&record_json(&fields.field_values())),
+        actor,
+    )?;
+    Ok(id)
+}
+
+/// Sets an asset's fields to `fields`, writing only what changed and one
+/// audit row per changed field. Returns the changes (empty when nothing
+/// differed, in which case nothing is written).
+///
+/// # Errors
+/// A broken rule, a duplicate tag or serial, an unknown site, or a database error.
+pub fn update_asset(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Asset,
+    fields: &AssetFields,
+    create_places: bool,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    fields.validate()?;
+    check_asset_unique(tx, org, fields, Some(current.id))?;
+    let site = resolve_place(
+        tx,
+        PlaceKind::Site,
+        org,
+        fields.site.as_deref(),
+        create_places,
+        actor,
+    )?;
+    let dept = resolve_place(
+        tx,
+        PlaceKind::Department,
+        org,
+        fields.department.as_deref(),
+        create_places,
+        actor,
+    )?;
+    tx.prepare_cached(
+        "UPDATE assets SET asset_tag = ?2, serial = ?3, class = ?4, manufacturer = ?5, model = ?6, \
+         site_id = ?7, department_id = ?8, assigned_user = ?9, in_service_date = ?10, \
+         purchase_cost_pence = ?11, supplier = ?12, order_ref = ?13, warranty_end = ?14, funding = ?15, \
+         lease_end = ?16, status = ?17, life_years = ?18, power_watts = ?19, power_hours_per_year = ?20, \
+         power_kwh_per_year = ?21, notes = ?22, updated_at = ?23 WHERE asset_id = ?1",
+    )?
+    .execute(params![
+        current.id.0,
+        fields.asset_tag.trim(),
+        fields.serial,
+        fields.class.as_str(),
+        fields.manufacturer,
+        fields.model,
+        site,
+        dept,
+        fields.assigned_user,
+        fields.in_service_date.map(iso),
+        pence(fields.purchase_cost, "a cost")?,
+        fields.supplier,
+        fields.order_ref,
+        fields.warranty_end.map(iso),
+        fields.funding.as_str(),
+        fields.lease_end.map(iso),
+        fields.status.as_str(),
+        fields.life_years,
+        fields.power_watts.map(|d| d.normalize().to_string()),
+        fields.power_hours_per_year,
+        fields.power_kwh_per_year.map(|d| d.normalize().to_string()),
+        fields.notes,
+        now_timestamp()
+    ])?;
+    audit_changes(tx, Entity::Asset, current.id.0, org.id, &changes, actor)?;
+    Ok(changes)
+}
+
+/// Records an asset's disposal and sets its status to disposed.
+///
+/// # Errors
+/// An asset already disposed of, a negative or fractional-penny proceeds, or a database error.
+pub fn dispose_asset(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    asset: &Asset,
+    disposal: &Disposal,
+    actor: &Actor,
+) -> Result<()> {
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT disposal_date FROM disposals WHERE asset_id = ?1",
+            [asset.id.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(date) = existing {
+        return Err(RegisterError::AlreadyDisposed {
+            org: org.code.clone(),
+            tag: asset.fields.asset_tag.clone(),
+            date,
+        });
+    }
+    if disposal.proceeds.is_some_and(Money::is_negative) {
+        return Err(RegisterError::Invalid(
+            "disposal proceeds cannot be negative".into(),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO disposals (asset_id, disposal_date, method, certificate, contractor, proceeds_pence, \
+         notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            asset.id.0,
+            iso(disposal.date),
+            disposal.method.as_str(),
+            disposal.certificate,
+            disposal.contractor,
+            pence(disposal.proceeds, "proceeds")?,
+            disposal.notes,
+            now_timestamp()
+        ],
+    )?;
+    let json = serde_json::json!({
+        "date": iso(disposal.date),
+        "method": disposal.method.as_str(),
+        "certificate": disposal.certificate,
+        "contractor": disposal.contractor,
+        "proceeds": disposal.proceeds.map(money_text),
+        "notes": disposal.notes,
+    })
+    .to_string();
+    audit(
+        tx,
+        Entity::Asset,
+        asset.id.0,
+        Some(org.id),
+        "dispose",
+        None,
+        None,
+        Some(&json),
+        actor,
+    )?;
+    let mut fields = asset.fields.clone();
+    fields.status = crate::domain::AssetStatus::Disposed;
+    update_asset(tx, org, asset, &fields, false, actor)?;
+    Ok(())
+}
+
+/// The disposal record of an asset, if it has one.
+///
+/// # Errors
+/// A database error.
+pub fn disposal_of(conn: &Connection, asset: AssetId) -> Result<Option<Disposal>> {
+    Ok(conn
+        .query_row(
+            "SELECT disposal_date, method, certificate, contractor, proceeds_pence, notes \
+             FROM disposals WHERE asset_id = ?1",
+            [asset.0],
+            |r| {
+                Ok(Disposal {
+                    date: get_date(r, 0)?.expect("invariant: disposal_date is NOT NULL"),
+                    method: get_parsed(r, 1)?,
+                    certificate: r.get(2)?,
+                    contractor: r.get(3)?,
+                    proceeds: r.get::<_, Option<i64>>(4)?.map(Money::from_pence),
+                    notes: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The audit trail of one record, oldest first.
+///
+/// # Errors
+/// A database error.
+pub fn history(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT audit_id, at, action, field, old_value, new_value, command, batch_id FROM audit_log \
+         WHERE entity = ?1 AND entity_id = ?2 ORDER BY audit_id",
+    )?;
+    let rows = stmt
+        .query_map(params![entity.as_str(), id], |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                action: r.get(2)?,
+                field: r.get(3)?,
+                old_value: r.get(4)?,
+                new_value: r.get(5)?,
+                command: r.get(6)?,
+                batch_id: r.get::<_, Option<i64>>(7)?.map(BatchId),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------- phone lines
+
+const LINE_SELECT: &str = "SELECT l.line_id, o.code, l.number, l.line_type, l.supplier, s.name, \
+     l.monthly_rental_pence, l.contract_end, l.critical_care, l.line_use, l.status, l.notes, l.batch_id \
+     FROM phone_lines l JOIN organisations o ON o.organisation_id = l.organisation_id \
+     LEFT JOIN sites s ON s.site_id = l.site_id";
+
+fn line_from_row(r: &Row<'_>) -> rusqlite::Result<Line> {
+    Ok(Line {
+        id: LineId(r.get(0)?),
+        organisation: r.get(1)?,
+        fields: LineFields {
+            number: r.get(2)?,
+            line_type: get_parsed(r, 3)?,
+            supplier: r.get(4)?,
+            site: r.get(5)?,
+            monthly_rental: Money::from_pence(r.get(6)?),
+            contract_end: get_date(r, 7)?,
+            critical_care: r.get(8)?,
+            line_use: r.get(9)?,
+            active: r.get::<_, String>(10)? == "active",
+            notes: r.get(11)?,
+        },
+        batch_id: r.get::<_, Option<i64>>(12)?.map(BatchId),
+    })
+}
+
+/// The line of `org` with this number, if any.
+///
+/// # Errors
+/// A database error.
+pub fn find_line(conn: &Connection, org: &Organisation, number: &str) -> Result<Option<Line>> {
+    Ok(conn
+        .query_row(
+            &format!("{LINE_SELECT} WHERE l.organisation_id = ?1 AND l.number = ?2"),
+            params![org.id.0, number.trim()],
+            line_from_row,
+        )
+        .optional()?)
+}
+
+/// Every line, optionally of one organisation, by organisation then number.
+///
+/// # Errors
+/// A database error.
+pub fn list_lines(conn: &Connection, org: Option<&str>) -> Result<Vec<Line>> {
+    let mut stmt = conn.prepare(&format!(
+        "{LINE_SELECT} WHERE ?1 IS NULL OR o.code = ?1 ORDER BY o.code, l.number"
+    ))?;
+    let rows = stmt
+        .query_map([org], line_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Adds a phone line.
+///
+/// # Errors
+/// A duplicate number, a fractional-penny rental, an unknown site (unless
+/// `create_places`), or a database error.
+pub fn insert_line(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &LineFields,
+    create_places: bool,
+    actor: &Actor,
+) -> Result<LineId> {
+    if find_line(tx, org, &fields.number)?.is_some() {
+        return Err(RegisterError::DuplicateLine {
+            org: org.code.clone(),
+            number: fields.number.clone(),
+        });
+    }
+    let site = resolve_place(
+        tx,
+        PlaceKind::Site,
+        org,
+        fields.site.as_deref(),
+        create_places,
+        actor,
+    )?;
+    let rental = line_rental(fields)?;
+    let now = now_timestamp();
+    tx.prepare_cached(
+        "INSERT INTO phone_lines (organisation_id, number, line_type, supplier, site_id, \
+         monthly_rental_pence, contract_end, critical_care, line_use, status, notes, batch_id, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
+        org.id.0,
+        fields.number.trim(),
+        fields.line_type.as_str(),
+        fields.supplier,
+        site,
+        rental,
+        fields.contract_end.map(iso),
+        fields.critical_care,
+        fields.line_use,
+        if fields.active { "active" } else { "ceased" },
+        fields.notes,
+        actor.batch.map(|b| b.0),
+        now
+    ])?;
+    let id = LineId(tx.last_insert_rowid());
+    audit(
+        tx,
+        Entity::PhoneLine,
+        id.0,
+        Some(org.id),
+        "insert",
+        None,
+        None,
+        Some(&record_json(&fields.field_values())),
+        actor,
+    )?;
+    Ok(id)
+}
+
+fn line_rental(fields: &LineFields) -> Result<i64> {
+    if fields.monthly_rental.is_negative() {
+        return Err(RegisterError::Invalid(format!(
+            "line {}: a rental cannot be negative",
+            fields.number
+        )));
+    }
+    fields.monthly_rental.to_pence().ok_or_else(|| {
+        RegisterError::Invalid(format!(
+            "line {}: a rental must be whole pence",
+            fields.number
+        ))
+    })
+}
+
+/// Sets a line's fields, writing only what changed (with audit rows).
+///
+/// # Errors
+/// As [`insert_line`].
+pub fn update_line(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Line,
+    fields: &LineFields,
+    create_places: bool,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    let site = resolve_place(
+        tx,
+        PlaceKind::Site,
+        org,
+        fields.site.as_deref(),
+        create_places,
+        actor,
+    )?;
+    tx.prepare_cached(
+        "UPDATE phone_lines SET number = ?2, line_type = ?3, supplier = ?4, site_id = ?5, \
+         monthly_rental_pence = ?6, contract_end = ?7, critical_care = ?8, line_use = ?9, status = ?10, \
+         notes = ?11, updated_at = ?12 WHERE line_id = ?1",
+    )?
+    .execute(params![
+        current.id.0,
+        fields.number.trim(),
+        fields.line_type.as_str(),
+        fields.supplier,
+        site,
+        line_rental(fields)?,
+        fields.contract_end.map(iso),
+        fields.critical_care,
+        fields.line_use,
+        if fields.active { "active" } else { "ceased" },
+        fields.notes,
+        now_timestamp()
+    ])?;
+    audit_changes(tx, Entity::PhoneLine, current.id.0, org.id, &changes, actor)?;
+    Ok(changes)
+}
+
+// ---------------------------------------------------------------- licences
+
+const LICENCE_SELECT: &str = "SELECT l.licence_id, o.code, l.product, l.vendor, l.agreement, \
+     l.agreement_type, l.metric, l.quantity, l.unit_cost_pence, l.cost_basis, l.start_date, l.end_date, \
+     l.budget, l.covers_classes, l.category, l.notes, l.batch_id \
+     FROM licences l JOIN organisations o ON o.organisation_id = l.organisation_id";
+
+fn licence_from_row(r: &Row<'_>) -> rusqlite::Result<Licence> {
+    Ok(Licence {
+        id: LicenceId(r.get(0)?),
+        organisation: r.get(1)?,
+        fields: LicenceFields {
+            product: r.get(2)?,
+            vendor: r.get(3)?,
+            agreement: r.get(4)?,
+            agreement_type: get_parsed(r, 5)?,
+            metric: get_parsed(r, 6)?,
+            quantity: r.get(7)?,
+            unit_cost: Money::from_pence(r.get(8)?),
+            cost_basis: get_parsed(r, 9)?,
+            start_date: get_date(r, 10)?,
+            end_date: get_date(r, 11)?,
+            budget: get_parsed(r, 12)?,
+            covers_classes: r.get(13)?,
+            category: r.get(14)?,
+            notes: r.get(15)?,
+        },
+        batch_id: r.get::<_, Option<i64>>(16)?.map(BatchId),
+    })
+}
+
+/// The entitlement of `org` for this product, agreement and metric, if any.
+///
+/// # Errors
+/// A database error.
+pub fn find_licence(
+    conn: &Connection,
+    org: &Organisation,
+    fields: &LicenceFields,
+) -> Result<Option<Licence>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "{LICENCE_SELECT} WHERE l.organisation_id = ?1 AND l.product = ?2 AND l.agreement = ?3 \
+                 AND l.metric = ?4"
+            ),
+            params![org.id.0, fields.product.trim(), fields.agreement, fields.metric.as_str()],
+            licence_from_row,
+        )
+        .optional()?)
+}
+
+/// Every entitlement, optionally of one organisation.
+///
+/// # Errors
+/// A database error.
+pub fn list_licences(conn: &Connection, org: Option<&str>) -> Result<Vec<Licence>> {
+    let mut stmt = conn.prepare(&format!(
+        "{LICENCE_SELECT} WHERE ?1 IS NULL OR o.code = ?1 ORDER BY o.code, l.product, l.agreement"
+    ))?;
+    let rows = stmt
+        .query_map([org], licence_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn licence_cost(fields: &LicenceFields) -> Result<i64> {
+    if fields.unit_cost.is_negative() {
+        return Err(RegisterError::Invalid(format!(
+            "licence {}: a unit cost cannot be negative",
+            fields.product
+        )));
+    }
+    fields.unit_cost.to_pence().ok_or_else(|| {
+        RegisterError::Invalid(format!(
+            "licence {}: a unit cost must be whole pence",
+            fields.product
+        ))
+    })
+}
+
+/// Adds a licence entitlement.
+///
+/// # Errors
+/// A duplicate entitlement, a broken rule, or a database error.
+pub fn insert_licence(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &LicenceFields,
+    actor: &Actor,
+) -> Result<LicenceId> {
+    if find_licence(tx, org, fields)?.is_some() {
+        return Err(RegisterError::Invalid(format!(
+            "organisation {} already holds {} under agreement `{}` ({})",
+            org.code, fields.product, fields.agreement, fields.metric
+        )));
+    }
+    let now = now_timestamp();
+    tx.prepare_cached(
+        "INSERT INTO licences (organisation_id, product, vendor, agreement, agreement_type, metric, \
+         quantity, unit_cost_pence, cost_basis, start_date, end_date, budget, covers_classes, category, \
+         notes, batch_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
+         ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+    )?
+    .execute(params![
+        org.id.0,
+        fields.product.trim(),
+        fields.vendor,
+        fields.agreement,
+        fields.agreement_type.as_str(),
+        fields.metric.as_str(),
+        fields.quantity,
+        licence_cost(fields)?,
+        fields.cost_basis.as_str(),
+        fields.start_date.map(iso),
+        fields.end_date.map(iso),
+        fields.budget.as_str(),
+        fields.covers_classes,
+        fields.category,
+        fields.notes,
+        actor.batch.map(|b| b.0),
+        now
+    ])?;
+    let id = LicenceId(tx.last_insert_rowid());
+    audit(
+        tx,
+        Entity::Licence,
+        id.0,
+        Some(org.id),
+        "insert",
+        None,
+        None,
+        Some(&record_json(&fields.field_values())),
+        actor,
+    )?;
+    Ok(id)
+}
+
+/// Sets an entitlement's fields, writing only what changed (with audit rows).
+///
+/// # Errors
+/// A broken rule or a database error.
+pub fn update_licence(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Licence,
+    fields: &LicenceFields,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    tx.prepare_cached(
+        "UPDATE licences SET product = ?2, vendor = ?3, agreement = ?4, agreement_type = ?5, metric = ?6, \
+         quantity = ?7, unit_cost_pence = ?8, cost_basis = ?9, start_date = ?10, end_date = ?11, \
+         budget = ?12, covers_classes = ?13, category = ?14, notes = ?15, updated_at = ?16 \
+         WHERE licence_id = ?1",
+    )?
+    .execute(params![
+        current.id.0,
+        fields.product.trim(),
+        fields.vendor,
+        fields.agreement,
+        fields.agreement_type.as_str(),
+        fields.metric.as_str(),
+        fields.quantity,
+        licence_cost(fields)?,
+        fields.cost_basis.as_str(),
+        fields.start_date.map(iso),
+        fields.end_date.map(iso),
+        fields.budget.as_str(),
+        fields.covers_classes,
+        fields.category,
+        fields.notes,
+        now_timestamp()
+    ])?;
+    audit_changes(tx, Entity::Licence, current.id.0, org.id, &changes, actor)?;
+    Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+    use crate::domain::{AssetClass, AssetStatus, DisposalMethod, LineType};
+    use time::macros::date;
+
+    fn setup() -> (Connection, Organisation) {
+        let mut conn = db::open_in_memory().unwrap();
+        let actor = Actor::command("test");
+        db::write(&mut conn, |tx| {
+            add_organisation(tx, "BCW", "Brookfield Borough Council", false, None, &actor)?;
+            let org = organisation_by_code(tx, "BCW")?.unwrap();
+            add_place(tx, PlaceKind::Site, &org, "Civic Centre", None, &actor)?;
+            Ok::<_, RegisterError>(())
+        })
+        .unwrap();
+        let org = organisation_by_code(&conn, "BCW").unwrap().unwrap();
+        (conn, org)
+    }
+
+    fn desktop(tag: &str, serial: &str) -> AssetFields {
+        let mut f = AssetFields::new(tag, AssetClass::Desktop);
+        f.serial = Some(serial.into());
+        f.manufacturer = Some("Dell".into());
+        f.model = Some("OptiPlex 7010".into());
+        f.in_service_date = Some(date!(2021 - 04 - 01));
+        f.purchase_cost = Some(Money::from_pence(61_234));
+        f.site = Some("Civic Centre".into());
+        f
+    }
+
+    #[test]
+    fn an_asset_round_trips_exactly() {
+        let (mut conn, org) = setup();
+        let fields = desktop("PC-00123", "5CG1234XYZ");
+        let id = db::write(&mut conn, |tx| {
+            insert_asset(tx, &org, &fields, false, &Actor::command("t"))
+        })
+        .unwrap();
+        let back = asset_by_id(&conn, id).unwrap();
+        assert_eq!(back.fields, fields);
+        assert_eq!(back.organisation, "BCW");
+        assert_eq!(
+            find_asset(&conn, &org, "5CG1234XYZ").unwrap().unwrap().id,
+            id
+        );
+    }
+
+    #[test]
+    fn duplicates_are_refused_by_name() {
+        let (mut conn, org) = setup();
+        let a = Actor::command("t");
+        db::write(&mut conn, |tx| {
+            insert_asset(tx, &org, &desktop("PC-1", "S1"), false, &a)
+        })
+        .unwrap();
+        let err = db::write(&mut conn, |tx| {
+            insert_asset(tx, &org, &desktop("PC-1", "S2"), false, &a)
+        })
+        .unwrap_err();
+        assert!(matches!(err, RegisterError::DuplicateTag { .. }), "{err}");
+        let err = db::write(&mut conn, |tx| {
+            insert_asset(tx, &org, &desktop("PC-2", "S1"), false, &a)
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "serial `S1` is already recorded in organisation BCW (asset PC-1); `estate show PC-1 --org BCW` shows it"
+        );
+        let mut f = desktop("PC-3", "S3");
+        f.site = Some("Nowhere".into());
+        let err = db::write(&mut conn, |tx| insert_asset(tx, &org, &f, false, &a)).unwrap_err();
+        assert!(matches!(err, RegisterError::UnknownSite { .. }), "{err}");
+    }
+
+    #[test]
+    fn add_update_dispose_leaves_the_full_history() {
+        let (mut conn, org) = setup();
+        let a = Actor::command("estate add");
+        let id = db::write(&mut conn, |tx| {
+            insert_asset(tx, &org, &desktop("PC-1", "S1"), false, &a)
+        })
+        .unwrap();
+        let current = asset_by_id(&conn, id).unwrap();
+        let mut f = current.fields.clone();
+        f.assigned_user = Some("J Smith".into());
+        f.purchase_cost = Some(Money::from_pence(60_000));
+        let changes = db::write(&mut conn, |tx| {
+            update_asset(
+                tx,
+                &org,
+                &current,
+                &f,
+                false,
+                &Actor::command("estate update"),
+            )
+        })
+        .unwrap();
+        assert_eq!(changes.len(), 2);
+        let current = asset_by_id(&conn, id).unwrap();
+        let disposal = Disposal {
+            date: date!(2026 - 05 - 01),
+            method: DisposalMethod::Recycling,
+            certificate: Some("ADISA-123".into()),
+            contractor: None,
+            proceeds: None,
+            notes: None,
+        };
+        db::write(&mut conn, |tx| {
+            dispose_asset(
+                tx,
+                &org,
+                &current,
+                &disposal,
+                &Actor::command("estate dispose"),
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            asset_by_id(&conn, id).unwrap().fields.status,
+            AssetStatus::Disposed
+        );
+        let h = history(&conn, Entity::Asset, id.0).unwrap();
+        let actions: Vec<(&str, Option<&str>)> = h
+            .iter()
+            .map(|e| (e.action.as_str(), e.field.as_deref()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("insert", None),
+                ("update", Some("assigned_user")),
+                ("update", Some("purchase_cost")),
+                ("dispose", None),
+                ("update", Some("status"))
+            ]
+        );
+        assert_eq!(h[2].old_value.as_deref(), Some("612.34"));
+        assert_eq!(h[2].new_value.as_deref(), Some("600.00"));
+        let current = asset_by_id(&conn, id).unwrap();
+        let err = db::write(&mut conn, |tx| {
+            dispose_asset(tx, &org, &current, &disposal, &a)
+        })
+        .unwrap_err();
+        assert!(matches!(err, RegisterError::AlreadyDisposed { .. }));
+    }
+
+    #[test]
+    fn an_unchanged_update_writes_nothing() {
+        let (mut conn, org) = setup();
+        let a = Actor::command("t");
+        let id = db::write(&mut conn, |tx| {
+            insert_asset(tx, &org, &desktop("PC-1", "S1"), false, &a)
+        })
+        .unwrap();
+        let current = asset_by_id(&conn, id).unwrap();
+        let changes = db::write(&mut conn, |tx| {
+            update_asset(tx, &org, &current, &current.fields, false, &a)
+        })
+        .unwrap();
+        assert!(changes.is_empty());
+        assert_eq!(history(&conn, Entity::Asset, id.0).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_schema_rejects_what_the_code_would_not_write() {
+        let (conn, org) = setup();
+        let bad = [
+            ("class", "'toaster'"),
+            ("status", "'broken'"),
+            ("funding", "'borrowed'"),
+            ("purchase_cost_pence", "-1"),
+            ("in_service_date", "'31/03/2024'"),
+            ("life_years", "0"),
+        ];
+        for (col, value) in bad {
+            let class = if col == "class" { value } else { "'desktop'" };
+            let (extra_col, extra_val) = if col == "class" {
+                (String::new(), String::new())
+            } else {
+                (format!(", {col}"), format!(", {value}"))
+            };
+            let sql = format!(
+                "INSERT INTO assets (organisation_id, asset_tag, class, created_at, updated_at{extra_col}) \
+                 VALUES ({}, 'X-{col}', {class}, 'x', 'x'{extra_val})",
+                org.id.0
+            );
+            assert!(
+                conn.execute(&sql, []).is_err(),
+                "{col} = {value} should be rejected"
+            );
+        }
+        assert!(conn
+            .execute(
+                "INSERT INTO assets (organisation_id, asset_tag, class, created_at, updated_at, lease_end) \
+                 VALUES (?1, 'L1', 'laptop', 'x', 'x', '2027-01-01')",
+                [org.id.0]
+            )
+            .is_err(), "a lease end on purchased kit");
+        assert!(
+            conn.execute(
+                "INSERT INTO assets (organisation_id, asset_tag, class, created_at, updated_at) \
+                 VALUES (999, 'F1', 'laptop', 'x', 'x')",
+                []
+            )
+            .is_err(),
+            "an unknown organisation"
+        );
+        assert!(
+            conn.execute(
+                "INSERT INTO organisations (code, name, created_at) VALUES ('bcw', 'x', 'x')",
+                []
+            )
+            .is_err()
+        );
+        assert!(conn
+            .execute(
+                "INSERT INTO phone_lines (organisation_id, number, line_type, created_at, updated_at) \
+                 VALUES (?1, '01234', 'carrier_pigeon', 'x', 'x')",
+                [org.id.0]
+            )
+            .is_err());
+        assert!(conn
+            .execute(
+                "INSERT INTO licences (organisation_id, product, metric, quantity, unit_cost_pence, cost_basis, \
+                 created_at, updated_at) VALUES (?1, 'M365', 'per_user', -5, 100, 'annual', 'x', 'x')",
+                [org.id.0]
+            )
+            .is_err());
+        assert!(conn
+            .execute(
+                "INSERT INTO disposals (asset_id, disposal_date, method, created_at) VALUES (1, '2026-01-01', 'fire', 'x')",
+                []
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn lines_and_licences_round_trip() {
+        let (mut conn, org) = setup();
+        let a = Actor::command("t");
+        let line = LineFields {
+            number: "01604 123456".into(),
+            line_type: LineType::Pstn,
+            supplier: Some("BT".into()),
+            site: Some("Civic Centre".into()),
+            monthly_rental: Money::from_pence(2_000),
+            contract_end: Some(date!(2027 - 01 - 31)),
+            critical_care: true,
+            line_use: Some("Telecare".into()),
+            active: true,
+            notes: None,
+        };
+        db::write(&mut conn, |tx| insert_line(tx, &org, &line, false, &a)).unwrap();
+        assert_eq!(list_lines(&conn, Some("BCW")).unwrap()[0].fields, line);
+        let lic = LicenceFields {
+            product: "Microsoft 365 E3".into(),
+            vendor: Some("Microsoft".into()),
+            agreement: "EA 1234".into(),
+            agreement_type: crate::domain::AgreementType::EnterpriseAgreement,
+            metric: crate::domain::LicenceMetric::PerUser,
+            quantity: 600,
+            unit_cost: Money::from_pence(2_040),
+            cost_basis: crate::domain::CostBasis::Monthly,
+            start_date: Some(date!(2024 - 07 - 01)),
+            end_date: Some(date!(2027 - 06 - 30)),
+            budget: crate::domain::BudgetType::Revenue,
+            covers_classes: None,
+            category: Some("office suite".into()),
+            notes: None,
+        };
+        db::write(&mut conn, |tx| insert_licence(tx, &org, &lic, &a)).unwrap();
+        assert_eq!(list_licences(&conn, None).unwrap()[0].fields, lic);
+    }
+}
