@@ -8,5 +8,6 @@
 
 pub mod db;
 pub mod domain;
+pub mod forecast;
 pub mod policy;
 pub mod register;

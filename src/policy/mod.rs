@@ -23,6 +23,10 @@ pub const BUILTIN_PRICES: &str = include_str!("../../data/policy/prices.csv");
 pub const BUILTIN_SETTINGS: &str = include_str!("../../data/policy/settings.csv");
 /// The shipped `data/power/class-profiles.csv`.
 pub const BUILTIN_POWER_PROFILES: &str = include_str!("../../data/power/class-profiles.csv");
+/// The shipped `data/policy/model-lives.csv`.
+pub const BUILTIN_MODEL_LIVES: &str = include_str!("../../data/policy/model-lives.csv");
+/// The shipped `data/programme-lines.csv`.
+pub const BUILTIN_PROGRAMME_LINES: &str = include_str!("../../data/programme-lines.csv");
 
 /// Why a reference file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +67,33 @@ pub struct LifeRule {
     /// Life in whole years.
     pub life_years: u32,
     /// Where the figure comes from.
+    pub source: String,
+}
+
+/// A replacement life for one manufacturer's model, overriding its class's
+/// life (an asset's own life override still comes first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelLife {
+    /// Manufacturer, as written.
+    pub manufacturer: String,
+    /// Model, as written.
+    pub model: String,
+    /// Life in whole years.
+    pub life_years: u32,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+/// The Cabinet programme line an asset class is reported on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeLine {
+    /// The class.
+    pub class: AssetClass,
+    /// The line's name, e.g. "Desktop and laptop refresh".
+    pub line: String,
+    /// Where the line comes in the table (lower first).
+    pub order: u32,
+    /// Where the grouping comes from.
     pub source: String,
 }
 
@@ -151,6 +182,12 @@ pub struct Defaults {
     pub power_profiles: Vec<PowerProfile>,
     /// Settings.
     pub settings: Vec<Setting>,
+    /// Replacement lives for particular models.
+    #[serde(default)]
+    pub model_lives: Vec<ModelLife>,
+    /// Which programme line each class is reported on.
+    #[serde(default)]
+    pub programme_lines: Vec<ProgrammeLine>,
 }
 
 impl Defaults {
@@ -162,6 +199,7 @@ impl Defaults {
             BUILTIN_POWER_PROFILES,
             BUILTIN_SETTINGS,
         )
+        .and_then(|d| d.with_model_lives(BUILTIN_MODEL_LIVES))
         .expect("invariant: the shipped data files are valid (tested)")
     }
 
@@ -183,10 +221,71 @@ impl Defaults {
         let prices = read("policy/prices.csv")?;
         let power = read("power/class-profiles.csv")?;
         let settings = read("policy/settings.csv")?;
-        Defaults::parse(&lives, &prices, &power, &settings)
+        let mut defaults = Defaults::parse(&lives, &prices, &power, &settings)?;
+        // The forecast's files are optional in an edited copy of data/: without
+        // them the shipped ones apply.
+        if dir.join("policy/model-lives.csv").exists() {
+            defaults = defaults.with_model_lives(&read("policy/model-lives.csv")?)?;
+        }
+        if dir.join("programme-lines.csv").exists() {
+            defaults = defaults.with_programme_lines(&read("programme-lines.csv")?)?;
+        }
+        Ok(defaults)
     }
 
-    /// Parses the four files' texts.
+    /// These defaults with the model lives read from `text` (the form of
+    /// `data/policy/model-lives.csv`) in place of any they had.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the line.
+    pub fn with_model_lives(mut self, text: &str) -> Result<Self, PolicyError> {
+        self.model_lives = read_rows("policy/model-lives.csv", text, |r| {
+            let (manufacturer, model) = (r.get("manufacturer"), r.get("model"));
+            if manufacturer.is_empty() || model.is_empty() {
+                return Err("a model life needs both a manufacturer and a model".into());
+            }
+            Ok(ModelLife {
+                manufacturer: manufacturer.to_string(),
+                model: model.to_string(),
+                life_years: parse_life(r.get("life_years"))?,
+                source: r.source()?,
+            })
+        })?;
+        Ok(self)
+    }
+
+    /// These defaults with the class-to-programme-line mapping read from
+    /// `text` (the form of `data/programme-lines.csv`).
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the line, or the class that has no line.
+    pub fn with_programme_lines(mut self, text: &str) -> Result<Self, PolicyError> {
+        let lines: Vec<ProgrammeLine> = read_rows("programme-lines.csv", text, |r| {
+            let line = r.get("line");
+            if line.is_empty() {
+                return Err("a class needs the name of its programme line".into());
+            }
+            let order = r.get("line_order").parse::<u32>().map_err(|_| {
+                format!(
+                    "`{}` is not a line order (a whole number)",
+                    r.get("line_order")
+                )
+            })?;
+            Ok(ProgrammeLine {
+                class: parse_class(r.get("class"))?,
+                line: line.to_string(),
+                order,
+                source: r.source()?,
+            })
+        })?;
+        require_every_class("programme-lines.csv", lines.iter().map(|l| l.class))?;
+        self.programme_lines = lines;
+        Ok(self)
+    }
+
+    /// Parses the four policy files' texts. Model lives start empty and the
+    /// programme lines are the shipped mapping; `with_model_lives` and
+    /// `with_programme_lines` replace them.
     ///
     /// # Errors
     /// A [`PolicyError`] naming the file and line.
@@ -197,21 +296,9 @@ impl Defaults {
         settings: &str,
     ) -> Result<Self, PolicyError> {
         let lives: Vec<LifeRule> = read_rows("policy/lives.csv", lives, |r| {
-            let class = parse_class(r.get("class"))?;
-            let life_years = r
-                .get("life_years")
-                .parse::<u32>()
-                .ok()
-                .filter(|y| (1..=50).contains(y))
-                .ok_or_else(|| {
-                    format!(
-                        "`{}` is not a life in whole years (1-50)",
-                        r.get("life_years")
-                    )
-                })?;
             Ok(LifeRule {
-                class,
-                life_years,
+                class: parse_class(r.get("class"))?,
+                life_years: parse_life(r.get("life_years"))?,
                 source: r.source()?,
             })
         })?;
@@ -294,13 +381,26 @@ impl Defaults {
                 source: r.source()?,
             })
         })?;
-        Ok(Defaults {
+        // The programme-line mapping is not one of the four policy files; the
+        // shipped one applies until `with_programme_lines` replaces it.
+        Defaults {
             lives,
             prices,
             power_profiles,
             settings,
-        })
+            model_lives: Vec::new(),
+            programme_lines: Vec::new(),
+        }
+        .with_programme_lines(BUILTIN_PROGRAMME_LINES)
     }
+}
+
+/// A life in whole years, 1 to 50.
+fn parse_life(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|y| (1..=50).contains(y))
+        .ok_or_else(|| format!("`{text}` is not a life in whole years (1-50)"))
 }
 
 fn parse_class(text: &str) -> Result<AssetClass, String> {

@@ -3,7 +3,9 @@
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::{Defaults, Generation, LifeRule, PowerProfile, Price, Setting};
+use super::{
+    Defaults, Generation, LifeRule, ModelLife, PowerProfile, Price, ProgrammeLine, Setting,
+};
 use crate::db::now_timestamp;
 use crate::domain::{AssetClass, Money};
 
@@ -22,6 +24,8 @@ pub fn load(
     tx.execute("DELETE FROM price_book", [])?;
     tx.execute("DELETE FROM power_profiles", [])?;
     tx.execute("DELETE FROM settings", [])?;
+    tx.execute("DELETE FROM policy_model_lives", [])?;
+    tx.execute("DELETE FROM programme_lines", [])?;
     {
         let mut stmt =
             tx.prepare("INSERT INTO policy_lives (class, life_years, source) VALUES (?1, ?2, ?3)")?;
@@ -63,6 +67,19 @@ pub fn load(
             tx.prepare("INSERT INTO settings (key, value, source) VALUES (?1, ?2, ?3)")?;
         for s in &defaults.settings {
             stmt.execute(params![s.key, s.value, s.source])?;
+        }
+        let mut stmt = tx.prepare(
+            "INSERT INTO policy_model_lives (manufacturer, model, life_years, source) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for m in &defaults.model_lives {
+            stmt.execute(params![m.manufacturer, m.model, m.life_years, m.source])?;
+        }
+        let mut stmt = tx.prepare(
+            "INSERT INTO programme_lines (class, line, line_order, source) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for l in &defaults.programme_lines {
+            stmt.execute(params![l.class.as_str(), l.line, l.order, l.source])?;
         }
     }
     tx.execute(
@@ -154,11 +171,39 @@ pub fn read(conn: &Connection) -> rusqlite::Result<Defaults> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT manufacturer, model, life_years, source FROM policy_model_lives \
+         ORDER BY manufacturer, model",
+    )?;
+    let model_lives = stmt
+        .query_map([], |r| {
+            Ok(ModelLife {
+                manufacturer: r.get(0)?,
+                model: r.get(1)?,
+                life_years: r.get(2)?,
+                source: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt =
+        conn.prepare("SELECT class, line, line_order, source FROM programme_lines ORDER BY class")?;
+    let programme_lines = stmt
+        .query_map([], |r| {
+            Ok(ProgrammeLine {
+                class: class(r.get(0)?, 0)?,
+                line: r.get(1)?,
+                order: r.get(2)?,
+                source: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Defaults {
         lives,
         prices,
         power_profiles,
         settings,
+        model_lives,
+        programme_lines,
     })
 }
 
