@@ -9,6 +9,7 @@
 
 pub mod assumptions;
 pub mod capital;
+pub mod programme;
 pub mod snapshot;
 
 pub use assumptions::{Assumptions, Caps, Thresholds};
