@@ -506,7 +506,8 @@ pub fn forecast(
     let n = horizon.len();
     let last = horizon.last();
     let mut scope = Scope {
-        assets: snapshot.len() as u64,
+        assets: snapshot.len() as u64 + snapshot.not_live_left_out(),
+        not_live: snapshot.not_live_left_out(),
         ..Scope::default()
     };
     let mut unknown_age = PenceTally::default();
