@@ -67,7 +67,7 @@ fn pounds(money: Money) -> String {
     d.to_string()
 }
 
-fn line<'a>(p: &'a CapitalProgramme, label: &str) -> Vec<String> {
+fn line(p: &CapitalProgramme, label: &str) -> Vec<String> {
     p.by_line
         .rows
         .iter()

@@ -840,7 +840,7 @@ mod tests {
         Horizon::new(fy("2026/27"), 5).unwrap()
     }
 
-    fn asset<'a>(tag: &'a str, class: AssetClass, in_service: Date) -> AssetInput<'a> {
+    fn asset(tag: &str, class: AssetClass, in_service: Date) -> AssetInput<'_> {
         let mut a = AssetInput::new("BCW", tag, class);
         a.in_service = Some(in_service);
         a
@@ -1319,16 +1319,12 @@ mod tests {
                     prop_assert!(k < mine.len(), "asset {i}: due {due} missing");
                     let r = mine[k];
                     prop_assert_eq!(r.due_year().max(h.first), due);
-                    match r.funded {
-                        Some(y) => {
-                            prop_assert!(y >= due);
-                            due = y.offset(life);
-                        }
-                        None => {
-                            k += 1;
-                            break;
-                        }
-                    }
+                    let Some(y) = r.funded else {
+                        k += 1;
+                        break;
+                    };
+                    prop_assert!(y >= due);
+                    due = y.offset(life);
                     k += 1;
                 }
                 prop_assert_eq!(k, mine.len(), "asset {}: extra replacements", i);
@@ -1375,10 +1371,8 @@ mod tests {
             for (i, y) in f.summary.iter().enumerate() {
                 prop_assert_eq!(y.due.count + y.deferred_in.count, y.funded.count + y.deferred_out.count);
                 prop_assert_eq!(y.past_life_at_year_end, y.deferred_out.count);
-                match f.summary.get(i + 1) {
-                    Some(next) => prop_assert_eq!(y.deferred_out, next.deferred_in),
-                    None => prop_assert_eq!(y.deferred_out, f.unfunded),
-                }
+                let next = f.summary.get(i + 1).map_or(f.unfunded, |n| n.deferred_in);
+                prop_assert_eq!(y.deferred_out, next);
             }
         }
     }

@@ -274,6 +274,10 @@ mod iso_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;
 
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's `with` passes a reference"
+    )]
     pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&crate::domain::iso(*date))
     }

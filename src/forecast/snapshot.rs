@@ -192,7 +192,7 @@ impl Snapshot {
     /// When an organisation is not in the snapshot.
     pub fn set_shares(
         &mut self,
-        shared: &str,
+        service: &str,
         members: &[(&str, Decimal)],
     ) -> Result<(), SnapshotError> {
         let find = |code: &str| {
@@ -201,12 +201,12 @@ impl Snapshot {
                 .copied()
                 .ok_or_else(|| SnapshotError::UnknownOrganisation(code.to_string()))
         };
-        let shared = find(shared)?;
-        let shares = members
+        let service = find(service)?;
+        let ratios = members
             .iter()
             .map(|(m, r)| Ok((find(m)?, *r)))
             .collect::<Result<Vec<_>, SnapshotError>>()?;
-        self.organisations[shared as usize].shares = shares;
+        self.organisations[service as usize].shares = ratios;
         Ok(())
     }
 

@@ -122,11 +122,11 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
     for org in crate::register::store::list_organisations(conn)? {
         snapshot.add_organisation(&org.code)?;
     }
-    let shares = crate::register::store::list_shares(conn)?;
-    let mut shared: Vec<&str> = shares.iter().map(|s| s.shared.as_str()).collect();
-    shared.dedup();
-    for code in shared {
-        let members: Vec<(&str, rust_decimal::Decimal)> = shares
+    let all_shares = crate::register::store::list_shares(conn)?;
+    let mut services: Vec<&str> = all_shares.iter().map(|s| s.shared.as_str()).collect();
+    services.dedup();
+    for code in services {
+        let members: Vec<(&str, rust_decimal::Decimal)> = all_shares
             .iter()
             .filter(|s| s.shared == code)
             .map(|s| (s.member.as_str(), s.ratio))
