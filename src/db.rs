@@ -261,6 +261,7 @@ where
 /// The current time as an ISO 8601 UTC timestamp, for `created_at` columns.
 pub fn now_timestamp() -> String {
     let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }

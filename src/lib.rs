@@ -10,3 +10,4 @@ pub mod db;
 pub mod domain;
 pub mod policy;
 pub mod register;
+pub mod report;
