@@ -109,6 +109,11 @@ fn every_walkthrough_example_runs_as_written() {
     assert_eq!(lt["asset"]["status"], "in_store");
     assert_eq!(lt["asset"]["purchase_cost"], "849.21");
     assert_eq!(lt["asset"]["in_service_date"], "2023-09-01");
+    assert!(env.path().join("estate-backup.db").exists());
+    assert!(
+        pc["asset"]["assigned_user"].is_null(),
+        "forget-user ran last"
+    );
 }
 
 #[test]

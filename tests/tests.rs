@@ -3,4 +3,5 @@
 
 mod readme;
 mod register;
+mod trust;
 mod util;

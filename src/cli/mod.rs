@@ -4,6 +4,7 @@
 
 mod demo;
 mod init;
+mod maintenance;
 mod orgs;
 mod output;
 mod policy;
@@ -102,6 +103,18 @@ pub enum Command {
     /// Show or reload the replacement policy, price book, power profiles and settings.
     #[command(after_help = "Examples:\n  estate policy show\n  estate policy load --data ./data")]
     Policy(policy::PolicyArgs),
+    /// Write a consistent copy of the register to a file (others may keep working).
+    #[command(after_help = "Example:\n  estate backup backups/estate-2026-11-28.db")]
+    Backup(maintenance::BackupArgs),
+    /// Replace the register with a verified backup.
+    #[command(after_help = "Example:\n  estate restore backups/estate-2026-11-28.db")]
+    Restore(maintenance::RestoreArgs),
+    /// Check the register: SQLite integrity, foreign keys and estate's own rules.
+    #[command(after_help = "Example:\n  estate check")]
+    Check,
+    /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
+    #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
+    ForgetUser(maintenance::ForgetArgs),
 }
 
 /// What every subcommand is given: where the register is, the printer,
@@ -174,6 +187,10 @@ pub fn run(cli: Cli) -> Result<()> {
             orgs::places(&ctx, &args, estate::register::store::PlaceKind::Department)
         }
         Command::Policy(args) => policy::run(&ctx, &args),
+        Command::Backup(args) => maintenance::backup(&ctx, &args),
+        Command::Restore(args) => maintenance::restore(&ctx, &args),
+        Command::Check => maintenance::check(&ctx),
+        Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
     }
 }
 
