@@ -90,12 +90,9 @@ pub fn check(ctx: &Ctx) -> Result<()> {
             &(serde_json::to_string_pretty(&serde_json::json!({ "problems": problems }))? + "\n"),
         )?;
     } else {
-        ctx.out.data(
-            &problems
-                .iter()
-                .map(|p| format!("{p}\n"))
-                .collect::<String>(),
-        )?;
+        let mut text = problems.join("\n");
+        text.push('\n');
+        ctx.out.data(&text)?;
     }
     bail!(
         "{} problem(s) found in {}",
