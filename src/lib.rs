@@ -8,6 +8,7 @@
 
 pub mod db;
 pub mod domain;
+pub mod generate;
 pub mod policy;
 pub mod register;
 pub mod report;

@@ -3,6 +3,7 @@
 //! knows clap, environment variables, stdout/stderr and the terminal.
 
 mod demo;
+mod generate;
 mod init;
 mod maintenance;
 mod orgs;
@@ -112,6 +113,11 @@ pub enum Command {
     /// Check the register: SQLite integrity, foreign keys and estate's own rules.
     #[command(after_help = "Example:\n  estate check")]
     Check,
+    /// Write a large, realistic supplier spreadsheet (for benchmarks and scale tests).
+    #[command(
+        after_help = "Example:\n  estate generate --assets 100000 --out big-estate.xlsx --seed 7"
+    )]
+    Generate(generate::GenerateArgs),
     /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
     #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
     ForgetUser(maintenance::ForgetArgs),
@@ -190,6 +196,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => maintenance::backup(&ctx, &args),
         Command::Restore(args) => maintenance::restore(&ctx, &args),
         Command::Check => maintenance::check(&ctx),
+        Command::Generate(args) => generate::run(&ctx, &args),
         Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
     }
 }
