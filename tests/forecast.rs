@@ -530,3 +530,350 @@ fn runs_diff_says_what_moved_and_why() {
             .any(|c| c.what == "life of mobile" && c.old == "3 years" && c.new == "4 years")
     );
 }
+
+// ---------------------------------------------------------------- command line
+
+mod cli {
+    use crate::util::Env;
+
+    /// BCW and CDC, and their shared service ABS (BCW 40%, CDC 60%), with:
+    ///
+    /// | asset | org | class   | in service | due        | cost                  |
+    /// |-------|-----|---------|------------|------------|-----------------------|
+    /// | PC1   | BCW | desktop | 2021-06-01 | 2026/27    | £600.00               |
+    /// | LT1   | BCW | laptop  | 2020-01-01 | overdue    | £850.00; 2030/31 £920.07 (£850 x 1.02^4 = 920.0673) |
+    /// | SRV1  | ABS | server  | 2024-07-01 | 2027/28    | £10,200.00; 2030/31 £10,824.32 |
+    /// | SAN1  | ABS | storage | 2021-07-01 | 2026/27    | £40,000.00            |
+    /// | MFD1  | CDC | MFD, leased to 2028-03-31: a renewal in 2027/28, not costed |
+    fn estate() -> Env {
+        let env = Env::init();
+        env.ok(&["orgs", "add", "BCW", "Brookfield Borough Council"]);
+        env.ok(&["orgs", "add", "CDC", "Carrow District Council"]);
+        env.ok(&["orgs", "add", "ABS", "Shared ICT Service", "--shared"]);
+        env.ok(&["orgs", "shares", "ABS", "BCW=40%", "CDC=60%"]);
+        for args in [
+            &[
+                "add",
+                "desktop",
+                "--org",
+                "BCW",
+                "--tag",
+                "PC1",
+                "--purchase-date",
+                "2021-06-01",
+            ][..],
+            &[
+                "add",
+                "laptop",
+                "--org",
+                "BCW",
+                "--tag",
+                "LT1",
+                "--purchase-date",
+                "2020-01-01",
+            ],
+            &[
+                "add",
+                "server",
+                "--org",
+                "ABS",
+                "--tag",
+                "SRV1",
+                "--purchase-date",
+                "2024-07-01",
+            ],
+            &[
+                "add",
+                "storage",
+                "--org",
+                "ABS",
+                "--tag",
+                "SAN1",
+                "--purchase-date",
+                "2021-07-01",
+            ],
+            &[
+                "add",
+                "MFP",
+                "--org",
+                "CDC",
+                "--tag",
+                "MFD1",
+                "--funding",
+                "leased",
+                "--lease-end",
+                "2028-03-31",
+            ],
+        ] {
+            env.ok(args);
+        }
+        env
+    }
+
+    fn lines(text: &str) -> Vec<&str> {
+        text.lines().collect()
+    }
+
+    #[test]
+    fn forecast_shows_programme_lines_against_financial_years_with_totals() {
+        let env = estate();
+        // 2026/27: SAN1 £40,000 + PC1 £600 + LT1 £850 (overdue) = £41,450.
+        // 2027/28: SRV1 £10,000 x 1.02 = £10,200. 2030/31: SRV1 again
+        // £10,824.32 and LT1 again £920.07 = £11,744.39.
+        let out = env.ok(&["forecast", "--from", "2026/27", "--format", "csv"]);
+        assert_eq!(
+            lines(&out),
+            [
+                "Programme line,2026/27,2027/28,2028/29,2029/30,2030/31,Total",
+                "Server and storage replacement,40000.00,10200.00,0.00,0.00,10824.32,61024.32",
+                "Network replacement,0.00,0.00,0.00,0.00,0.00,0.00",
+                "Desktop and laptop refresh,1450.00,0.00,0.00,0.00,920.07,2370.07",
+                "Print and MFD replacement,0.00,0.00,0.00,0.00,0.00,0.00",
+                "Mobile devices,0.00,0.00,0.00,0.00,0.00,0.00",
+                "Other equipment,0.00,0.00,0.00,0.00,0.00,0.00",
+                "Total,41450.00,10200.00,0.00,0.00,11744.39,63394.39",
+            ]
+        );
+        let table = env.ok(&["forecast"]);
+        assert!(
+            table.starts_with("Capital programme 2026/27 to 2030/31, by programme line"),
+            "the first year defaults to the one containing today (2026-11-28): {table}"
+        );
+        assert!(table.contains("backlog: 1 asset already past its life before 2026/27; £850.00"));
+        assert!(table.contains(
+            "lease renewals (leased kit, revenue, not in the capital figures): 2026/27 0, 2027/28 1"
+        ));
+        assert!(
+            table.contains("Server and storage replacement │ 2026/27"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn forecast_by_org_apportions_the_shared_service_to_the_penny() {
+        let env = estate();
+        // ABS's £40,000 (2026/27) splits £16,000 / £24,000 and its £10,200
+        // (2027/28) £4,080 / £6,120. Its £10,824.32 (2030/31): 40% is
+        // 432,972.8p and 60% 649,459.2p; the spare penny goes to BCW (.8):
+        // £4,329.73 + LT1 £920.07 = £5,249.80, and CDC £6,494.59.
+        let out = env.ok(&["forecast", "--by", "org", "--format", "csv"]);
+        assert_eq!(
+            lines(&out),
+            [
+                "Organisation,2026/27,2027/28,2028/29,2029/30,2030/31,Total",
+                "BCW,17450.00,4080.00,0.00,0.00,5249.80,26779.80",
+                "CDC,24000.00,6120.00,0.00,0.00,6494.59,36614.59",
+                "Total,41450.00,10200.00,0.00,0.00,11744.39,63394.39",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cap_defers_what_does_not_fit_and_reports_it_unfunded() {
+        let env = estate();
+        // Cap £30,000: the £40,000 SAN never fits; deferred every year and
+        // unfunded at 2031/32 prices, £40,000 x 1.02^5 = £44,163.23.
+        let out = env.ok(&["forecast", "--cap", "30000", "--detail", "--format", "csv"]);
+        assert_eq!(
+            lines(&out),
+            [
+                "organisation,asset tag,class,programme line,site,department,due date,due year,funded in,reason,cost",
+                "BCW,LT1,laptop,Desktop and laptop refresh,,,2024-01-01,2023/24,2026/27,overdue,850.00",
+                "BCW,PC1,desktop,Desktop and laptop refresh,,,2026-06-01,2026/27,2026/27,age,600.00",
+                "ABS,SRV1,server,Server and storage replacement,,,2027-07-01,2027/28,2027/28,age,10200.00",
+                "ABS,SRV1,server,Server and storage replacement,,,2030-04-01,2030/31,2030/31,repeat cycle,10824.32",
+                "BCW,LT1,laptop,Desktop and laptop refresh,,,2030-04-01,2030/31,2030/31,repeat cycle,920.07",
+                "ABS,SAN1,storage,Server and storage replacement,,,2026-07-01,2026/27,unfunded,deferred,44163.23",
+            ]
+        );
+        let json = env.json(&["forecast", "--cap", "2026/27=30000,2027/28=30000"]);
+        let past: Vec<u64> = json["programme"]["summary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|y| y["past_life_at_year_end"].as_u64().unwrap())
+            .collect();
+        // Only 2026/27 and 2027/28 capped: the SAN is funded in 2028/29.
+        assert_eq!(past, [1, 1, 0, 0, 0]);
+        let table = env.ok(&["forecast", "--cap", "30000"]);
+        assert!(
+            table.contains(
+                "unfunded at the end of the horizon: 1 asset, £44,163.23 at 2031/32 prices"
+            ),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn thousands_are_for_cabinet_tables() {
+        let env = estate();
+        let out = env.ok(&["forecast", "--units", "thousands", "--format", "csv"]);
+        assert_eq!(
+            lines(&out).last().copied(),
+            Some("Total,41,10,0,0,12,63"),
+            "{out}"
+        );
+        assert!(out.starts_with("Programme line,2026/27 (£000),"), "{out}");
+    }
+
+    #[test]
+    fn one_organisation_and_other_horizons() {
+        let env = estate();
+        let out = env.ok(&[
+            "forecast", "--org", "BCW", "--from", "2027/28", "--years", "2", "--format", "csv",
+        ]);
+        // From 2027/28, PC1 (due 2026/27) and LT1 are overdue in 2027/28 at
+        // 2027/28 prices: £612 + £867.
+        assert_eq!(
+            lines(&out).last().copied(),
+            Some("Total,1479.00,0.00,1479.00")
+        );
+        let err = env.fails(&["forecast", "--org", "XYZ"], 1);
+        assert!(
+            err.contains("no organisation `XYZ` in the register"),
+            "{err}"
+        );
+        env.fails(&["forecast", "--years", "0"], 2);
+        env.fails(&["forecast", "--by", "colour"], 2);
+        let err = env.fails(&["forecast", "--cap", "2026/27=lots"], 2);
+        assert!(err.contains("is not a budget cap"), "{err}");
+    }
+
+    #[test]
+    fn compare_shows_what_a_longer_desktop_life_saves_and_costs() {
+        let env = estate();
+        // PC1 moves from 2026/27 (£600) to 2027/28 (£612).
+        let json = env.json(&["forecast", "compare", "base", "extend-desktop-life"]);
+        assert_eq!(json["total"]["difference"][0], "-600.00");
+        assert_eq!(json["total"]["difference"][1], "612.00");
+        assert_eq!(json["total"]["difference_total"], "12.00");
+        assert_eq!(json["past_life"]["kept_past_base_life"][0], 1);
+        let table = env.ok(&["forecast", "compare", "base", "extend-desktop-life"]);
+        assert!(
+            table.contains("extend-desktop-life costs £12.00 more than base over the horizon"),
+            "{table}"
+        );
+        let err = env.fails(&["forecast", "compare", "base", "nope"], 1);
+        assert!(
+            err.contains("no scenario `nope`; the shipped ones are"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_scenario_file_can_be_given_by_path() {
+        let env = estate();
+        std::fs::write(
+            env.path().join("cheap-storage.toml"),
+            "name = \"cheap-storage\"\ndescription = \"storage at £20,000\"\n[prices]\nstorage = \"20000\"\n",
+        )
+        .unwrap();
+        let out = env.ok(&[
+            "forecast",
+            "--scenario",
+            "cheap-storage.toml",
+            "--format",
+            "csv",
+        ]);
+        assert!(
+            out.contains("Server and storage replacement,20000.00,10200.00"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_saved_run_is_shown_as_saved_after_the_policy_changes() {
+        let env = estate();
+        let saved = env.json(&["forecast", "--save", "Capital programme Feb 2027"]);
+        assert_eq!(saved["saved_run"], 1);
+        env.ok(&["policy", "set", "life", "server", "5"]);
+        env.ok(&["policy", "set", "inflation", "3.5%"]);
+        env.ok(&["policy", "set", "price", "desktop", "650"]);
+        let now = env.json(&["forecast"]);
+        assert_ne!(now["programme"]["by_line"]["total"], "63394.39");
+        let run = env.json(&["runs", "show", "1"]);
+        assert_eq!(run["programme"]["by_line"]["total"], "63394.39");
+        assert_eq!(run["assumptions"]["inflation"], "2%");
+        assert_eq!(run["summary"]["name"], "Capital programme Feb 2027");
+        let table = env.ok(&["runs", "show", "1"]);
+        assert!(
+            table.contains("│ life of server                     │ 3 years"),
+            "{table}"
+        );
+        assert!(table.contains("£63,394.39"), "{table}");
+        let list = env.ok(&["runs", "--format", "csv"]);
+        assert!(list.contains("1,Capital programme Feb 2027,"), "{list}");
+        env.ok(&["forecast", "--save", "after the changes", "-q"]);
+        let diff = env.json(&["runs", "diff", "1", "2"]);
+        let causes: Vec<&str> = diff["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["cause"].as_str().unwrap())
+            .collect();
+        assert_eq!(causes, ["life_changed", "price_changed", "timing"]);
+        let err = env.fails(&["runs", "show", "7"], 1);
+        assert!(
+            err.contains("no saved run 7; `estate runs` lists them"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn policy_set_changes_one_figure_and_says_what_it_was() {
+        let env = Env::init();
+        assert_eq!(
+            env.ok(&["policy", "set", "life", "Desktop PC", "6"]),
+            "set life.desktop to 6 (was 5)\n"
+        );
+        assert_eq!(
+            env.ok(&["policy", "set", "model-life", "Dell", "OptiPlex 7010", "7"]),
+            "set life.Dell OptiPlex 7010 to 7\n"
+        );
+        assert_eq!(
+            env.ok(&["policy", "set", "price", "laptop", "£849.21"]),
+            "set price.laptop to 849.21 (was 850.00)\n"
+        );
+        env.ok(&[
+            "policy",
+            "set",
+            "price",
+            "laptop",
+            "1125",
+            "--manufacturer",
+            "Lenovo",
+            "--model",
+            "ThinkPad T14",
+        ]);
+        assert_eq!(
+            env.ok(&["policy", "set", "inflation", "3.5%"]),
+            "set inflation to 3.5% (was 2.0%)\n"
+        );
+        assert_eq!(
+            env.ok(&["policy", "set", "price-base", "2027-28"]),
+            "set price_base to 2027/28 (was 2026/27)\n"
+        );
+        let shown = env.ok(&["policy", "show", "--format", "csv"]);
+        assert!(shown.contains("life (years),desktop,6,"), "{shown}");
+        assert!(
+            shown.contains("model life (years),Dell OptiPlex 7010,7,"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("programme line,mfd,Print and MFD replacement,"),
+            "{shown}"
+        );
+        let err = env.fails(&["policy", "set", "life", "toaster", "3"], 1);
+        assert!(
+            err.contains("`toaster` is not a known asset class"),
+            "{err}"
+        );
+        let err = env.fails(&["policy", "set", "life", "server", "0"], 1);
+        assert!(err.contains("a life must be 1 to 50 years, not 0"), "{err}");
+        env.fails(&["policy", "set", "inflation", "3.5"], 2);
+        env.fails(
+            &["policy", "set", "price", "laptop", "850", "--model", "T14"],
+            2,
+        );
+    }
+}
