@@ -465,6 +465,8 @@ impl Rules {
 struct Candidate {
     asset: u32,
     due_date: Date,
+    /// `due_date` as a Julian day number, for sorting.
+    due_day: i32,
     cause: Reason,
     life: u8,
     price: u32,
@@ -546,12 +548,16 @@ pub fn forecast(
         due_by_year[slot].push(Candidate {
             asset: u32::try_from(i).expect("invariant: snapshot indexes fit u32"),
             due_date,
+            due_day: due_date.to_julian_day(),
             cause,
             life,
             price: rules.price(asset),
         });
     }
 
+    // Computed on the first capped year: the order of assets with the same
+    // due date, so each year sorts on integers rather than strings.
+    let mut rank: Option<Vec<u32>> = None;
     let mut replacements = Vec::with_capacity(due_by_year.iter().map(Vec::len).sum());
     let mut summary = Vec::with_capacity(n);
     let mut deferred: Vec<Candidate> = Vec::new();
@@ -575,9 +581,8 @@ pub fn forecast(
             let cap_pence = cap.to_pence().ok_or_else(|| ForecastError::Overflow {
                 what: format!("cap {cap}"),
             })?;
-            candidates.sort_unstable_by(|a, b| {
-                priority(snapshot, (a.asset, a.due_date), (b.asset, b.due_date))
-            });
+            let rank = rank.get_or_insert_with(|| tie_break_ranks(snapshot));
+            candidates.sort_unstable_by_key(|c| sort_key(c.due_day, rank[c.asset as usize]));
             let mut left = cap_pence;
             for c in candidates {
                 let pence = rules.cost(c.price, i);
@@ -677,12 +682,46 @@ fn fund(
     });
     let next = i + usize::from(c.life);
     if let Some(slot) = due_by_year.get_mut(next) {
+        let due_date = year.offset(i32::from(c.life)).first_day();
         slot.push(Candidate {
-            due_date: year.offset(i32::from(c.life)).first_day(),
+            due_date,
+            due_day: due_date.to_julian_day(),
             cause: Reason::RepeatCycle,
             ..c
         });
     }
+}
+
+/// Each asset's place in the levelling order among assets due on the same
+/// date: by class priority, then tag, then organisation code, then
+/// snapshot order. Sorted once, so the yearly sorts compare integers.
+fn tie_break_ranks(snapshot: &Snapshot) -> Vec<u32> {
+    let assets = snapshot.assets();
+    let mut order: Vec<u32> = (0..u32::try_from(assets.len()).expect("invariant: fits")).collect();
+    order.sort_unstable_by(|a, b| {
+        let (x, y) = (&assets[*a as usize], &assets[*b as usize]);
+        x.class
+            .priority()
+            .cmp(&y.class.priority())
+            .then_with(|| snapshot.tag(x).cmp(snapshot.tag(y)))
+            .then_with(|| {
+                snapshot
+                    .organisation_code(x.organisation)
+                    .cmp(snapshot.organisation_code(y.organisation))
+            })
+            .then_with(|| a.cmp(b))
+    });
+    let mut rank = vec![0u32; assets.len()];
+    for (r, asset) in order.into_iter().enumerate() {
+        rank[asset as usize] = u32::try_from(r).expect("invariant: fits");
+    }
+    rank
+}
+
+/// The levelling order as one integer: due date (Julian day) in the high
+/// half, the tie-break rank in the low half.
+fn sort_key(due_day: i32, rank: u32) -> i64 {
+    (i64::from(due_day) << 32) | i64::from(rank)
 }
 
 /// The levelling order: earliest due date, then class priority, then asset

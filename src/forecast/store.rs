@@ -133,6 +133,8 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             .collect();
         snapshot.set_shares(code, &members)?;
     }
+    // In row order (a plain table scan): nothing the forecast outputs depends
+    // on the snapshot's order, but a fixed order keeps runs reproducible.
     let mut stmt = conn.prepare(
         "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, a.in_service_date, \
          a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name \
@@ -140,7 +142,7 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
          LEFT JOIN sites s ON s.site_id = a.site_id \
          LEFT JOIN departments d ON d.department_id = a.department_id \
          WHERE a.status IN ('in_use', 'in_store') AND (?1 IS NULL OR o.code = ?1) \
-         ORDER BY a.organisation_id, a.asset_tag",
+         ORDER BY a.asset_id",
     )?;
     let mut rows = stmt.query([organisation])?;
     while let Some(row) = rows.next()? {
