@@ -36,7 +36,6 @@
 //! (not per asset), each unit cost is computed once per (price, year), and
 //! money inside the loop is integer pence.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -724,22 +723,6 @@ fn sort_key(due_day: i32, rank: u32) -> i64 {
     (i64::from(due_day) << 32) | i64::from(rank)
 }
 
-/// The levelling order: earliest due date, then class priority, then asset
-/// tag, then organisation code, then snapshot order (so the order is total).
-fn priority(snapshot: &Snapshot, a: (u32, Date), b: (u32, Date)) -> Ordering {
-    let assets = snapshot.assets();
-    let (x, y) = (&assets[a.0 as usize], &assets[b.0 as usize]);
-    a.1.cmp(&b.1)
-        .then_with(|| x.class.priority().cmp(&y.class.priority()))
-        .then_with(|| snapshot.tag(x).cmp(snapshot.tag(y)))
-        .then_with(|| {
-            snapshot
-                .organisation_code(x.organisation)
-                .cmp(snapshot.organisation_code(y.organisation))
-        })
-        .then_with(|| a.0.cmp(&b.0))
-}
-
 fn year_index(year: FinancialYear, horizon: Horizon) -> usize {
     usize::try_from(year.years_since(horizon.first)).expect("invariant: year is in the horizon")
 }
@@ -846,15 +829,6 @@ fn unit_price(snapshot: &Snapshot, asset: &SnapshotAsset, assumptions: &Assumpti
         })
         .or_else(|| assumptions.class_price(asset.class))
         .expect("invariant: assumptions validated")
-}
-
-/// The order `--detail` lists replacements in: by funded year (unfunded
-/// last), then the levelling order.
-pub fn detail_order(snapshot: &Snapshot, a: &Replacement, b: &Replacement) -> Ordering {
-    let key = |r: &Replacement| r.funded.map_or(i32::MAX, FinancialYear::start_year);
-    key(a)
-        .cmp(&key(b))
-        .then_with(|| priority(snapshot, (a.asset, a.due_date), (b.asset, b.due_date)))
 }
 
 #[cfg(test)]

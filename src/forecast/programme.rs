@@ -577,15 +577,29 @@ fn approvals(by_line: &Table, assumptions: &Assumptions) -> Vec<Approval> {
     out
 }
 
+/// Puts detail rows in the order they were decided: by year funded
+/// (unfunded last), then the levelling order — due date, class priority,
+/// asset tag, organisation.
+pub fn sort_detail(rows: &mut [DetailRow]) {
+    let year = |d: &DetailRow| d.year.map_or(i32::MAX, FinancialYear::start_year);
+    rows.sort_by(|a, b| {
+        year(a)
+            .cmp(&year(b))
+            .then(a.due_date.cmp(&b.due_date))
+            .then(a.class.priority().cmp(&b.class.priority()))
+            .then_with(|| a.asset_tag.cmp(&b.asset_tag))
+            .then_with(|| a.organisation.cmp(&b.organisation))
+    });
+}
+
 fn detail_rows(
     forecast: &CapitalForecast,
     snapshot: &Snapshot,
     assumptions: &Assumptions,
 ) -> Vec<DetailRow> {
-    let mut order: Vec<&super::capital::Replacement> = forecast.replacements.iter().collect();
-    order.sort_by(|a, b| super::capital::detail_order(snapshot, a, b));
-    order
-        .into_iter()
+    let mut rows: Vec<DetailRow> = forecast
+        .replacements
+        .iter()
         .map(|r| {
             let a = &snapshot.assets()[r.asset as usize];
             let model = a.model.map(|m| &snapshot.models()[m as usize]);
@@ -608,7 +622,9 @@ fn detail_rows(
                 cost: r.cost(),
             }
         })
-        .collect()
+        .collect();
+    sort_detail(&mut rows);
+    rows
 }
 
 /// A row of a comparison: the two programmes' figures per year and their

@@ -11,7 +11,7 @@ use time::{Date, Month};
 
 use super::assumptions::{Assumptions, AssumptionsError};
 use super::capital::{CapitalForecast, Horizon, Reason, resolved_rules};
-use super::programme::{CapitalProgramme, DetailRow};
+use super::programme::{CapitalProgramme, DetailRow, sort_detail};
 use super::runs::{
     BatchRecord, RegisterState, RunAsset, RunDiff, RunItem, RunSummary, SavedRun, diff,
 };
@@ -104,6 +104,22 @@ fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
     }
 }
 
+/// The enumeration value stored (by its canonical name) in column `i`,
+/// matched without allocating.
+fn canonical<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    row: &Row<'_>,
+    i: usize,
+    column: &'static str,
+) -> Result<T> {
+    let stored = text(row, i)?.unwrap_or("");
+    all.iter()
+        .copied()
+        .find(|v| name(*v) == stored)
+        .ok_or_else(|| bad("assets", column, stored))
+}
+
 fn date_column(row: &Row<'_>, i: usize, column: &'static str) -> Result<Option<Date>> {
     text(row, i)?
         .map(|t| iso_date(t).ok_or_else(|| bad("assets", column, t)))
@@ -146,24 +162,9 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
     )?;
     let mut rows = stmt.query([organisation])?;
     while let Some(row) = rows.next()? {
-        let class_text = text(row, 2)?.unwrap_or("");
-        let class = AssetClass::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str() == class_text)
-            .ok_or_else(|| bad("assets", "class", class_text))?;
-        let status_text = text(row, 3)?.unwrap_or("");
-        let status = AssetStatus::ALL
-            .iter()
-            .copied()
-            .find(|s| s.as_str() == status_text)
-            .ok_or_else(|| bad("assets", "status", status_text))?;
-        let funding_text = text(row, 4)?.unwrap_or("");
-        let funding = Funding::ALL
-            .iter()
-            .copied()
-            .find(|f| f.as_str() == funding_text)
-            .ok_or_else(|| bad("assets", "funding", funding_text))?;
+        let class = canonical(AssetClass::ALL, AssetClass::as_str, row, 2, "class")?;
+        let status = canonical(AssetStatus::ALL, AssetStatus::as_str, row, 3, "status")?;
+        let funding = canonical(Funding::ALL, Funding::as_str, row, 4, "funding")?;
         snapshot.push(&AssetInput {
             organisation: text(row, 0)?.unwrap_or(""),
             tag: text(row, 1)?.unwrap_or(""),
@@ -577,15 +578,7 @@ pub fn run_detail(conn: &Connection, run: &SavedRun) -> Result<Vec<DetailRow>> {
             asset_tag: i.asset_tag,
         });
     }
-    rows.sort_by(|a, b| {
-        let year = |d: &DetailRow| d.year.map_or(i32::MAX, FinancialYear::start_year);
-        year(a)
-            .cmp(&year(b))
-            .then(a.due_date.cmp(&b.due_date))
-            .then(a.class.priority().cmp(&b.class.priority()))
-            .then(a.asset_tag.cmp(&b.asset_tag))
-            .then(a.organisation.cmp(&b.organisation))
-    });
+    sort_detail(&mut rows);
     Ok(rows)
 }
 
