@@ -241,6 +241,28 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     )
 }
 
+/// Prints the register's five-year capital programme from the year
+/// containing today, by programme line, as `estate forecast` does (the end
+/// of `estate demo`).
+pub fn print_programme(ctx: &Ctx) -> Result<()> {
+    run_forecast(
+        ctx,
+        &ForecastOptions {
+            horizon: HorizonArgs {
+                from: None,
+                years: 5,
+                org: None,
+                units: Units::Pounds,
+                cap: None,
+            },
+            by: Dimension::Line,
+            detail: false,
+            scenario: None,
+            save: None,
+        },
+    )
+}
+
 fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
     let conn = ctx.open()?;
     let horizon = c.horizon.horizon(ctx)?;
