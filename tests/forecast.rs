@@ -417,6 +417,13 @@ fn the_golden_estate_with_desktops_on_six_years_matches_the_independent_check() 
 #[test]
 fn a_saved_run_shows_its_original_figures_and_assumptions_after_the_policy_changes() {
     let mut conn = golden_register();
+    // The register state a run records is its import batches.
+    conn.execute(
+        "INSERT INTO import_batches (file_name, file_sha256, kind, rows_read, rows_new, imported_at) \
+         VALUES ('dell-asset-report.xlsx', ?1, 'hardware', 42, 42, '2027-01-10T09:00:00Z')",
+        ["a".repeat(64)],
+    )
+    .unwrap();
     let run = forecast::run(&conn, &Request::new(horizon())).unwrap();
     let id = forecast::save(
         &mut conn,
@@ -454,6 +461,11 @@ fn a_saved_run_shows_its_original_figures_and_assumptions_after_the_policy_chang
     assert_eq!(saved.summary.name, "Capital programme Feb 2027");
     assert_eq!(pounds(saved.summary.funded), "143917.16");
     assert_eq!(saved.register.assets, 42);
+    assert_eq!(saved.register.batches.len(), 1);
+    assert_eq!(
+        saved.register.batches[0].file_name,
+        "dell-asset-report.xlsx"
+    );
     let detail = run_detail(&conn, &saved).unwrap();
     assert_eq!(detail.len(), run.forecast.replacements.len());
     assert_eq!(detail[0].asset_tag, "BCW-LT-0002");

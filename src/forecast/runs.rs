@@ -77,7 +77,9 @@ pub struct RunSummary {
     pub unfunded: Money,
 }
 
-/// A saved run in full.
+/// A saved run in full. Its parts are stored as JSON: a field added later
+/// (a power or licence forecast, say) must be `#[serde(default)]` so runs
+/// saved before it still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedRun {
     /// The list entry.
