@@ -280,18 +280,6 @@ pub struct CapitalForecast {
     pub scope: Scope,
 }
 
-impl CapitalForecast {
-    /// Total funded over the horizon.
-    pub fn funded_total(&self) -> Money {
-        Money::from_pence(
-            self.summary
-                .iter()
-                .map(|s| s.funded.value.to_pence().unwrap_or(0))
-                .sum(),
-        )
-    }
-}
-
 /// `unit × (1 + inflation)^(year − base)`, rounded to the penny half away
 /// from zero, in pence.
 ///
@@ -382,18 +370,16 @@ impl Rules {
             if key.1.is_empty() && key.2.is_empty() {
                 class_price[key.0] = idx;
             }
-            price_index.insert(key, idx);
+            // Two rows that differ only in case or spacing: the first holds.
+            price_index.entry(key).or_insert(idx);
         }
-        let model_rules: HashMap<(String, String), u8> = assumptions
-            .model_lives
-            .iter()
-            .map(|m| {
-                (
-                    (normalise_word(&m.manufacturer), normalise_word(&m.model)),
-                    life_u8(m.life_years),
-                )
-            })
-            .collect();
+        let mut model_rules: HashMap<(String, String), u8> = HashMap::new();
+        for m in &assumptions.model_lives {
+            // Two rules that differ only in case or spacing: the first holds.
+            model_rules
+                .entry((normalise_word(&m.manufacturer), normalise_word(&m.model)))
+                .or_insert_with(|| life_u8(m.life_years));
+        }
         let mut model_life = Vec::with_capacity(snapshot.models().len());
         let mut model_price = Vec::with_capacity(snapshot.models().len());
         for m in snapshot.models() {
@@ -472,7 +458,8 @@ struct Candidate {
 }
 
 /// The life and unit price (at the price base) the rules give each asset,
-/// by snapshot index; `None` for an asset the forecast does not schedule.
+/// by snapshot index (whether or not the forecast schedules it), for saved
+/// runs and their diffs.
 ///
 /// # Errors
 /// Incomplete assumptions.
@@ -1255,6 +1242,53 @@ mod tests {
         )
     }
 
+    /// The shipped policy plus model rules, two of which differ only in case
+    /// and spacing (the first must win everywhere).
+    fn policy_with_models() -> Assumptions {
+        let mut a = policy();
+        for (manufacturer, model, years) in [
+            ("Dell", "OptiPlex 7010", 7),
+            ("DELL", "optiplex-7010", 2),
+            ("HP", "EliteBook 840", 6),
+        ] {
+            a.model_lives.push(ModelLife {
+                manufacturer: manufacturer.into(),
+                model: model.into(),
+                life_years: years,
+                source: "test".into(),
+            });
+        }
+        a.set_price(
+            AssetClass::Desktop,
+            "Dell",
+            "OptiPlex 7010",
+            Money::from_pence(71_005),
+            "t",
+        );
+        a.set_price(
+            AssetClass::Laptop,
+            "HP",
+            "EliteBook 840",
+            Money::from_pence(93_333),
+            "t",
+        );
+        a.set_price(
+            AssetClass::Laptop,
+            "hp",
+            "elitebook  840",
+            Money::from_pence(1),
+            "t",
+        );
+        a
+    }
+
+    const MODELS: [(&str, &str); 4] = [
+        ("Dell", "OptiPlex 7010"),
+        ("dell", "Optiplex-7010"),
+        ("HP", "EliteBook 840"),
+        ("Acme", "Widget"),
+    ];
+
     fn build(estate: &[(usize, i64, Option<u32>, u8)]) -> Snapshot {
         let tags: Vec<String> = (0..estate.len())
             .map(|i| format!("T{:03}", i % 17))
@@ -1263,6 +1297,10 @@ mod tests {
         let mut s = Snapshot::new();
         for (i, (class, days, life, kind)) in estate.iter().enumerate() {
             let mut a = AssetInput::new(orgs[i % 2], &tags[i], AssetClass::ALL[*class]);
+            if let Some((manufacturer, model)) = MODELS.get(i % 6) {
+                a.manufacturer = Some(manufacturer);
+                a.model = Some(model);
+            }
             a.in_service =
                 (*kind != 0).then(|| date!(2010 - 01 - 01) + time::Duration::days(*days));
             a.life_years = *life;
@@ -1297,7 +1335,7 @@ mod tests {
         #[test]
         fn no_year_ever_exceeds_its_cap(estate in arb_estate(), caps in arb_caps(), years in 1u32..8) {
             let s = build(&estate);
-            let mut a = policy();
+            let mut a = policy_with_models();
             a.caps = caps;
             let f = forecast(&s, &a, Horizon::new(fy("2026/27"), years).unwrap()).unwrap();
             for y in &f.summary {
@@ -1310,7 +1348,7 @@ mod tests {
         #[test]
         fn every_due_replacement_is_funded_once_or_reported(estate in arb_estate(), caps in arb_caps(), years in 1u32..8) {
             let s = build(&estate);
-            let mut a = policy();
+            let mut a = policy_with_models();
             a.caps = caps;
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
@@ -1347,7 +1385,7 @@ mod tests {
         #[test]
         fn with_no_cap_the_levelled_programme_is_the_unlevelled_one(estate in arb_estate(), years in 1u32..8) {
             let s = build(&estate);
-            let a = policy();
+            let a = policy_with_models();
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
             let mut levelled: Vec<(u32, FinancialYear, i64, Reason)> = f
@@ -1365,7 +1403,7 @@ mod tests {
         #[test]
         fn funded_and_unfunded_value_account_for_every_replacement(estate in arb_estate(), caps in arb_caps(), years in 1u32..8) {
             let s = build(&estate);
-            let mut a = policy();
+            let mut a = policy_with_models();
             a.caps = caps;
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
