@@ -7,6 +7,7 @@
 //! never exits.
 
 pub mod db;
+pub mod import;
 pub mod domain;
 pub mod policy;
 pub mod register;
