@@ -444,6 +444,16 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         });
     }
     if !sheets.iter().any(|s| s.table.is_some()) {
+        if book.format() == Format::Text && notes.iter().any(|n| n.contains("despite its")) {
+            return Err(ImportError::NotASpreadsheet {
+                detail: format!(
+                    "its name says .{ext} but it holds {} of plain text (`{}`), with no table of records in it",
+                    byte_count(path),
+                    text_start(path)
+                ),
+                file,
+            });
+        }
         let reasons = if sheets.is_empty() {
             "it has no sheets".to_string()
         } else {
@@ -464,6 +474,27 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         sheets,
         notes,
     })
+}
+
+fn byte_count(path: &Path) -> String {
+    match std::fs::metadata(path).map(|m| m.len()) {
+        Ok(1) => "1 byte".into(),
+        Ok(n) => format!("{n} bytes"),
+        Err(_) => "an unknown number of bytes".into(),
+    }
+}
+
+/// The first line of a text file, shortened, for a message.
+fn text_start(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(bytes.get(..bytes.len().min(200)).unwrap_or_default()).into_owned();
+    let line = text.lines().next().unwrap_or("").trim();
+    let short: String = line.chars().take(80).collect();
+    if short.len() < line.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
 }
 
 /// Counts for one kind of record.

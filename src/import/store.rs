@@ -227,7 +227,8 @@ impl Batch<'_, '_> {
     }
 
     /// Reports a key seen earlier in this file; records it otherwise.
-    fn first_time(&mut self, kind: Kind, org: &Organisation, key: &str, what: &str, column: &str, sheet: &str, row: u32) -> Result<(), RowError> {
+    #[allow(clippy::too_many_arguments, reason = "each names the duplicate in the message")]
+    fn first_time(&mut self, kind: Kind, org: &Organisation, key: &str, value: &str, what: &str, column: &str, sheet: &str, row: u32) -> Result<(), RowError> {
         let seen = self
             .seen
             .get_mut(kind as usize)
@@ -235,7 +236,7 @@ impl Batch<'_, '_> {
         if let Some((s, r)) = seen.get(&(org.id.0, key.to_string())) {
             return Err(problem(
                 column,
-                key,
+                value,
                 format!(
                     "{what} also appears on sheet `{s}`, row {r} of this file; the first was kept \
                      and this row rejected (remove the duplicate or correct it)"
@@ -276,10 +277,10 @@ impl Batch<'_, '_> {
         let serial_col = heading_of(table, Field::Serial);
         let tag_col = heading_of(table, Field::AssetTag);
         if let Some(serial) = &f.serial {
-            self.first_time(Kind::Hardware, &org, &format!("s:{serial}"), &format!("serial `{serial}`"), &serial_col, sheet, row)?;
+            self.first_time(Kind::Hardware, &org, &format!("s:{serial}"), serial, &format!("serial `{serial}`"), &serial_col, sheet, row)?;
         }
         if rec.tag_given {
-            self.first_time(Kind::Hardware, &org, &format!("t:{}", f.asset_tag), &format!("asset tag `{}`", f.asset_tag), &tag_col, sheet, row)?;
+            self.first_time(Kind::Hardware, &org, &format!("t:{}", f.asset_tag), &f.asset_tag, &format!("asset tag `{}`", f.asset_tag), &tag_col, sheet, row)?;
         }
         let index = self.index(&org, Kind::Hardware)?;
         let by_serial = f.serial.as_ref().and_then(|s| index.serials.get(s)).copied();
@@ -339,7 +340,7 @@ impl Batch<'_, '_> {
     fn line(&mut self, table: &Table, sheet: &str, row: u32, rec: &LineRecord) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let number = rec.fields.number.clone();
-        self.first_time(Kind::Lines, &org, &number, &format!("line `{number}`"), &heading_of(table, Field::Number), sheet, row)?;
+        self.first_time(Kind::Lines, &org, &number, &number, &format!("line `{number}`"), &heading_of(table, Field::Number), sheet, row)?;
         let existing = self.index(&org, Kind::Lines)?.lines.get(&number).copied();
         let Some(id) = existing else {
             let id = insert_line(self.tx, &org, &rec.fields, true, &self.actor)?;
@@ -362,7 +363,7 @@ impl Batch<'_, '_> {
         let f = &rec.fields;
         let key = (f.product.clone(), f.agreement.clone(), f.metric.as_str().to_string());
         let label = format!("`{}` under agreement `{}` ({})", f.product, f.agreement, f.metric);
-        self.first_time(Kind::Licences, &org, &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2), &label, &heading_of(table, Field::Product), sheet, row)?;
+        self.first_time(Kind::Licences, &org, &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2), &f.product, &label, &heading_of(table, Field::Product), sheet, row)?;
         let existing = self.index(&org, Kind::Licences)?.licences.get(&key).copied();
         let Some(id) = existing else {
             let id = insert_licence(self.tx, &org, f, &self.actor)?;
