@@ -664,6 +664,9 @@ fn every_real_spreadsheet_imports_or_errors_without_panicking_or_hanging() {
         match rx.recv_timeout(Duration::from_secs(60)) {
             Ok(Ok(_)) => imported += 1,
             Ok(Err(message)) => {
+                if std::env::var_os("SHOW_REAL_INPUT_ERRORS").is_some() {
+                    eprintln!("{message}");
+                }
                 assert!(message.contains(&format!("`{name}`")), "{name}: the error names the file: {message}");
                 refused += 1;
             }
