@@ -131,8 +131,9 @@ fn dell_report(dir: &TempDir, name: &str, cost_1: f64, site_2: &'static str) -> 
         (6, &[S("Service Tag"), S("Customer Asset Tag"), S("Product Description"), S("Ship Date"), S("Unit Price"), S("Ship To Site"), S("Colour")]),
         (7, &[S("ABC1234"), S("BCW-0001"), S("OptiPlex 7010"), D(45382.0), N(cost_1), S("Civic Centre"), S("Black")]),
         (8, &[S(" DEF5678 "), S("BCW-0002"), S("Latitude 5440"), S("31/03/2024"), S("£1,049.00"), S(site_2)]),
-        (9, &[S("GHI9012"), B, S("PowerEdge R750"), S("2024-03-31"), E("#N/A"), S("Civic Centre")]),
+        (9, &[S("GHI9012"), B, S("PowerEdge R750"), S("2024-03-31"), B, S("Civic Centre"), E("#N/A")]),
         (10, &[S("JKL3456"), S("BCW-0004"), S("Frobnicator 9"), D(45382.0), N(10.0)]),
+        (11, &[S("MNO7890"), S("BCW-0005"), S("OptiPlex 7010"), D(45382.0), E("#N/A")]),
         (12, &[S("Total"), B, B, B, N(1671.34)]),
         (13, &[S("ZZZ9999"), S("BCW-0099"), S("OptiPlex 7010")]),
     ];
@@ -165,14 +166,18 @@ fn a_report_with_a_title_block_a_na_cell_and_a_totals_row_imports_exactly() {
     assert_eq!(s.format, "xlsx");
     assert_eq!(s.sheets[0].header_row, Some(7));
     assert_eq!(s.sheets[0].totals_row, Some(13));
-    assert_eq!(s.sheets[0].rows, 4, "the row below the totals is not read");
-    assert_eq!(s.headline(), "3 new, 0 changed, 0 unchanged, 1 rejected");
-    assert_eq!(s.warnings, 1);
+    assert_eq!(s.sheets[0].rows, 5, "the row below the totals is not read");
+    assert_eq!(s.headline(), "3 new, 0 changed, 0 unchanged, 2 rejected");
     assert_eq!(s.unknown_columns, ["sheet `Asset Report`: `Colour`"]);
+    let lines: Vec<String> = s.first_rejects.iter().flat_map(|r| r.lines("dell.xlsx")).collect();
     assert_eq!(
-        s.first_rejects[0].lines("dell.xlsx"),
-        ["dell.xlsx, sheet `Asset Report`, row 11, column `Product Description`: `Frobnicator 9` \
-          cannot tell the class from this model; add a Type column, or a rule to data/import/model-rules.csv"]
+        lines,
+        [
+            "dell.xlsx, sheet `Asset Report`, row 11, column `Product Description`: `Frobnicator 9` \
+             cannot tell the class from this model; add a Type column, or a rule to data/import/model-rules.csv",
+            "dell.xlsx, sheet `Asset Report`, row 12, column `Unit Price`: `#N/A` is a formula error, so \
+             the value is unknown; fix the formula in the spreadsheet or clear the cell"
+        ]
     );
     let all = assets(&conn);
     assert_eq!(all.len(), 3);
@@ -191,13 +196,14 @@ fn a_report_with_a_title_block_a_na_cell_and_a_totals_row_imports_exactly() {
     let c = asset(&all, "GHI9012");
     assert_eq!(c.fields.asset_tag, "GHI9012", "no tag: tagged with its serial");
     assert_eq!(c.fields.class, AssetClass::Server);
-    assert_eq!(c.fields.purchase_cost, None, "#N/A read as blank");
+    assert_eq!(c.fields.purchase_cost, None);
+    assert_eq!(c.fields.notes, None, "a #N/A in a column kept in notes is left out");
     // The new site was created, audited against the batch.
     let sites = store::list_places(&conn, PlaceKind::Site, None).unwrap();
     assert_eq!(sites.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Civic Centre", "Depot"]);
     let batches = import::list_batches(&conn).unwrap();
     assert_eq!(batches.len(), 1);
-    assert_eq!((batches[0].new, batches[0].rejected, batches[0].kind.as_str()), (3, 1, "hardware"));
+    assert_eq!((batches[0].new, batches[0].rejected, batches[0].kind.as_str()), (3, 2, "hardware"));
     assert_eq!(batches[0].sha256, s.sha256);
 }
 
@@ -209,7 +215,7 @@ fn reimporting_the_same_file_changes_nothing() {
     import(&mut conn, &path, &opts()).unwrap();
     let before = dump(&conn, &["import_batches"]);
     let again = import(&mut conn, &path, &opts()).unwrap();
-    assert_eq!(again.headline(), "0 new, 0 changed, 3 unchanged, 1 rejected");
+    assert_eq!(again.headline(), "0 new, 0 changed, 3 unchanged, 2 rejected");
     assert_eq!(dump(&conn, &["import_batches"]), before);
 }
 
@@ -219,7 +225,7 @@ fn a_newer_report_updates_changed_fields_and_audits_them_against_its_batch() {
     let mut conn = register();
     import(&mut conn, &dell_report(&dir, "march.xlsx", 612.34, "Depot"), &opts()).unwrap();
     let s = import(&mut conn, &dell_report(&dir, "april.xlsx", 599.0, "Annexe"), &opts()).unwrap();
-    assert_eq!(s.headline(), "0 new, 2 changed, 1 unchanged, 1 rejected");
+    assert_eq!(s.headline(), "0 new, 2 changed, 1 unchanged, 2 rejected");
     let all = assets(&conn);
     let a = asset(&all, "ABC1234");
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(59_900)));
@@ -569,7 +575,7 @@ fn the_register_is_untouched_by_a_dry_run() {
     let mut o = opts();
     o.dry_run = true;
     let s = import(&mut conn, &path, &o).unwrap();
-    assert_eq!(s.headline(), "3 new, 0 changed, 0 unchanged, 1 rejected");
+    assert_eq!(s.headline(), "3 new, 0 changed, 0 unchanged, 2 rejected");
     assert_eq!(s.batch, None);
     assert_eq!(dump(&conn, &[]), before);
 }
@@ -693,4 +699,399 @@ fn a_header_below_notes_in_a_real_file_is_found() {
     assert_eq!(s.sheets[0].header_row, Some(1));
     assert_eq!(s.total.rejected, s.total.read, "no fruit is an asset class: {:?}", s.first_rejects);
     assert!(s.first_rejects[0].problems.iter().any(|p| p.reason.starts_with("`Apple` is not a known asset class")));
+}
+
+// ---------------------------------------------------------------- the sample data set (data/sample/MANIFEST.md)
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample").join(name)
+}
+
+/// The sample's register: AVN, BRK and the shared service ABS.
+fn sample_register() -> Connection {
+    let mut conn = db::open_in_memory().unwrap();
+    db::write(&mut conn, |tx| {
+        let a = Actor::command("test");
+        store::add_organisation(tx, "AVN", "Avonmere District Council", false, Some(640), &a)?;
+        store::add_organisation(tx, "BRK", "Brookfield Borough Council", false, Some(910), &a)?;
+        store::add_organisation(tx, "ABS", "Avonmere & Brookfield Shared ICT Service", true, None, &a)
+    })
+    .unwrap();
+    conn
+}
+
+/// `(group, count, pence)` for a SQL grouping of the register.
+fn grouped(conn: &Connection, sql: &str) -> Vec<(String, i64, i64)> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?.unwrap_or(0))))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Rows of the assets of one batch by class (thin clients count as desktops, as the manifest does).
+fn by_class(conn: &Connection, batch: BatchId) -> Vec<(String, i64, i64)> {
+    grouped(
+        conn,
+        &format!(
+            "SELECT CASE class WHEN 'thin_client' THEN 'desktop' ELSE class END AS c, COUNT(*), \
+             SUM(purchase_cost_pence) FROM assets WHERE batch_id = {} GROUP BY c ORDER BY c",
+            batch.0
+        ),
+    )
+}
+
+fn by_org(conn: &Connection, batch: BatchId) -> Vec<(String, i64, i64)> {
+    grouped(
+        conn,
+        &format!(
+            "SELECT o.code, COUNT(*), SUM(a.purchase_cost_pence) FROM assets a \
+             JOIN organisations o ON o.organisation_id = a.organisation_id WHERE a.batch_id = {} \
+             GROUP BY o.code ORDER BY o.code",
+            batch.0
+        ),
+    )
+}
+
+fn rejected_rows(s: &ImportSummary) -> Vec<(String, u32)> {
+    s.rejects.iter().map(|r| (r.sheet.clone(), r.row)).collect()
+}
+
+fn sample_asset(conn: &Connection, org: &str, key: &str) -> estate::register::Asset {
+    let org = store::organisation_by_code(conn, org).unwrap().unwrap();
+    store::find_asset(conn, &org, key).unwrap().unwrap_or_else(|| panic!("{key} not found"))
+}
+
+fn imported(conn: &mut Connection, name: &str) -> ImportSummary {
+    import(conn, &sample(name), &opts()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn sample_dell_asset_report_imports_as_the_manifest_says() {
+    let mut conn = sample_register();
+    let s = imported(&mut conn, "dell-asset-report.xlsx");
+    assert_eq!(s.sheets[0].header_row, Some(7));
+    assert_eq!(s.sheets[0].totals_row, Some(256));
+    assert_eq!(s.headline(), "248 new, 0 changed, 0 unchanged, 0 rejected");
+    let b = s.batch.unwrap();
+    let classes: Vec<(String, i64)> = by_class(&conn, b).into_iter().map(|(c, n, _)| (c, n)).collect();
+    assert_eq!(classes, [("desktop".into(), 165), ("laptop".into(), 55), ("monitor".into(), 20), ("server".into(), 8)]);
+    assert_eq!(
+        by_org(&conn, b),
+        [("ABS".into(), 7, 8_623_282), ("AVN".into(), 120, 8_015_602), ("BRK".into(), 121, 10_470_757)]
+    );
+    let total: i64 = by_org(&conn, b).iter().map(|r| r.2).sum();
+    assert_eq!(total, 27_109_641, "£271,096.41");
+    // Row 8.
+    let a = sample_asset(&conn, "AVN", "3Y1DZJ0");
+    assert_eq!(a.fields.asset_tag, "AV104002");
+    assert_eq!(a.fields.manufacturer.as_deref(), Some("Dell"));
+    assert_eq!(a.fields.model.as_deref(), Some("OptiPlex 7040 Small Form Factor"));
+    assert_eq!(a.fields.class, AssetClass::Desktop);
+    assert_eq!(a.fields.site.as_deref(), Some("Avonmere House"));
+    assert_eq!(a.fields.in_service_date, Some(date!(2016 - 04 - 26)));
+    assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(61_594)));
+    assert_eq!(a.fields.warranty_end, Some(date!(2019 - 04 - 25)));
+    // Row 19: a leading space in the Service Tag.
+    let a = sample_asset(&conn, "BRK", "D4ZZF0K");
+    assert_eq!(a.fields.asset_tag, "BRK-20004");
+    // Row 64: no tag, trailing space in Location.
+    let a = sample_asset(&conn, "BRK", "56X3MSP");
+    assert_eq!(a.fields.site.as_deref(), Some("Brookfield Leisure Centre"));
+    assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(66_976)));
+    // Row 117: a server of the shared service, named in full.
+    let a = sample_asset(&conn, "ABS", "FBT9V1K");
+    assert_eq!((a.fields.class, a.fields.purchase_cost), (AssetClass::Server, Some(Money::from_pence(855_792))));
+    assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
+    // Row 150: trailing spaces in the model.
+    let a = sample_asset(&conn, "AVN", "NPKR8CZ");
+    assert_eq!(a.fields.model.as_deref(), Some("OptiPlex 7020 Small Form Factor"));
+}
+
+#[test]
+fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
+    let mut conn = sample_register();
+    let s = imported(&mut conn, "hp-reseller-delivery.xlsx");
+    let sheets: Vec<(&str, &str)> = s.sheets.iter().map(|x| (x.name.as_str(), x.status)).collect();
+    assert_eq!(sheets, [("Delivery Report", "read"), ("Notes", "skipped"), ("Monitors", "read")]);
+    assert_eq!(s.sheets[0].header_row, Some(3));
+    assert_eq!(s.sheets[0].totals_row, Some(222));
+    assert_eq!(s.sheets[0].rows, 217);
+    assert_eq!(s.sheets[2].totals_row, Some(6));
+    assert_eq!(s.headline(), "241 new, 0 changed, 0 unchanged, 6 rejected");
+    let d = "Delivery Report".to_string();
+    assert_eq!(
+        rejected_rows(&s),
+        [(d.clone(), 27), (d.clone(), 66), (d.clone(), 103), (d.clone(), 137), (d.clone(), 180), (d, 215)]
+    );
+    let reasons: Vec<String> = s.rejects.iter().flat_map(|r| r.lines("hp-reseller-delivery.xlsx")).collect();
+    let p = "hp-reseller-delivery.xlsx, sheet `Delivery Report`, row";
+    assert_eq!(
+        reasons,
+        [
+            format!("{p} 27, column `Serial Number`: no serial number or asset tag (a row without either needs a quantity)"),
+            format!("{p} 66, column `Device Type`: `Widget` `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"),
+            format!("{p} 103, column `Cost`: `#N/A` is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"),
+            format!("{p} 137, column `Cost`: `(120.00)` is a negative amount (in brackets); a cost cannot be negative"),
+            format!("{p} 180, column `Serial Number`: `CZC1336V1U` serial `CZC1336V1U` also appears on sheet `Delivery Report`, row 45 of this file; the first was kept and this row rejected (remove the duplicate or correct it)"),
+            format!("{p} 215, column `Invoice Date`: `15/01/2027` 2027-01-15 is in the future"),
+        ]
+    );
+    let b = s.batch.unwrap();
+    let classes: Vec<(String, i64)> = by_class(&conn, b).into_iter().map(|(c, n, _)| (c, n)).collect();
+    assert_eq!(classes, [("desktop".into(), 150), ("laptop".into(), 55), ("monitor".into(), 36)]);
+    let orgs = by_org(&conn, b);
+    // Delivery Report + Monitors: AVN £50,993.40 + £2,067.00; BRK £105,815.76 + £2,554.93.
+    assert_eq!(orgs, [("AVN".into(), 89, 5_306_040), ("BRK".into(), 152, 10_837_069)]);
+    // Row 4; row 20 (dd-Mmm-yy text date); row 45 (the first of the duplicated serial).
+    let a = sample_asset(&conn, "BRK", "CZC8466ZFZ");
+    assert_eq!(a.fields.asset_tag, "BRK-20176");
+    assert_eq!(a.fields.in_service_date, Some(date!(2018 - 11 - 13)));
+    assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(64_710)));
+    assert_eq!(a.fields.assigned_user.as_deref(), Some("Chloe Nolan"));
+    let a = sample_asset(&conn, "BRK", "PF7JC7W3");
+    assert_eq!((a.fields.class, a.fields.in_service_date), (AssetClass::Laptop, Some(date!(2020 - 02 - 17))));
+    assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(91_174)));
+    let a = sample_asset(&conn, "BRK", "CZC1336V1U");
+    assert_eq!(a.fields.asset_tag, "BRK-20211");
+    assert_eq!(a.fields.class, AssetClass::ThinClient, "a thin client (the manifest counts it as a desktop)");
+    // Monitors row 2: a bulk line of 10 with no serials.
+    let monitors: i64 = count(
+        &conn,
+        "SELECT COUNT(*) FROM assets WHERE model = 'HP E24 G5' AND order_ref = 'PO 4500187721'",
+    );
+    assert_eq!(monitors, 10);
+}
+
+#[test]
+fn sample_infrastructure_schedule_reads_sections_leases_and_owners() {
+    let mut conn = sample_register();
+    let s = imported(&mut conn, "reseller-infrastructure.xlsx");
+    assert_eq!(s.sheets[0].header_row, Some(4));
+    assert_eq!(s.sheets[0].totals_row, Some(121));
+    assert_eq!(
+        s.sheets[0].skipped_rows,
+        ["row 5: a section heading", "row 26: a section heading", "row 39: a section heading", "row 70: a section heading"]
+    );
+    assert_eq!(s.headline(), "112 new, 0 changed, 0 unchanged, 0 rejected");
+    let b = s.batch.unwrap();
+    let classes: Vec<(String, i64)> = by_class(&conn, b).into_iter().map(|(c, n, _)| (c, n)).collect();
+    assert_eq!(classes, [("mfd".into(), 50), ("network".into(), 30), ("server".into(), 20), ("storage".into(), 12)]);
+    assert_eq!(
+        by_org(&conn, b),
+        [("ABS".into(), 31, 44_814_408), ("AVN".into(), 49, 16_296_631), ("BRK".into(), 32, 18_350_704)]
+    );
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM assets WHERE funding = 'leased' AND class = 'mfd'"), 34);
+    let a = sample_asset(&conn, "AVN", "3QR22277");
+    assert_eq!(a.fields.funding, estate::domain::Funding::Leased);
+    assert_eq!(a.fields.lease_end, Some(date!(2021 - 10 - 23)));
+    assert_eq!(a.fields.purchase_cost, None);
+    assert_eq!(a.fields.manufacturer.as_deref(), Some("Canon"));
+    assert_eq!(a.fields.notes.as_deref(), Some("Ref: INF-063; Qtrly Rental: 328.05"));
+    let a = sample_asset(&conn, "ABS", "CZJ621VU6F");
+    assert_eq!(a.fields.asset_tag, "ABS0116");
+    assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
+    assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(660_348)));
+    let a = sample_asset(&conn, "AVN", "FG100FTK46423764");
+    assert_eq!((a.fields.class, a.fields.site.as_deref()), (AssetClass::Network, Some("Market Street Library")));
+}
+
+#[test]
+fn sample_line_schedule_finds_every_line_and_the_critical_care_ones() {
+    let mut conn = sample_register();
+    let s = imported(&mut conn, "telecoms-line-schedule.xlsx");
+    assert_eq!(s.sheets[0].header_row, Some(5));
+    assert_eq!(s.sheets[0].totals_row, Some(308));
+    assert_eq!(s.sheets[0].skipped_rows, ["row 157: the header row repeated"]);
+    assert_eq!(s.headline(), "300 new, 0 changed, 0 unchanged, 0 rejected");
+    let by_org = grouped(
+        &conn,
+        "SELECT o.code, COUNT(*), SUM(monthly_rental_pence) FROM phone_lines l \
+         JOIN organisations o ON o.organisation_id = l.organisation_id GROUP BY o.code ORDER BY o.code",
+    );
+    assert_eq!(
+        by_org,
+        [("ABS".into(), 7, 143_150), ("AVN".into(), 134, 410_160), ("BRK".into(), 159, 450_608)]
+    );
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM phone_lines WHERE critical_care = 1"), 50);
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM phone_lines WHERE line_use = 'Broadband'"), 30);
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM phone_lines WHERE line_type IN ('pstn', 'isdn2', 'isdn30')"), 232);
+    let org = store::organisation_by_code(&conn, "AVN").unwrap().unwrap();
+    let line = |n: &str| store::find_line(&conn, &org, n).unwrap().unwrap_or_else(|| panic!("{n}")).fields;
+    let l = line("01632960042");
+    assert_eq!((l.line_type, l.monthly_rental), (LineType::Pstn, Money::from_pence(2_299)));
+    assert_eq!(l.contract_end, Some(date!(2025 - 11 - 30)));
+    assert_eq!(l.site.as_deref(), Some("Avonmere House"));
+    assert!(line("01632960058").critical_care);
+    assert_eq!(line("01632960165").line_type, LineType::Isdn30);
+    assert!(line("01632960196").critical_care);
+    assert_eq!(line("01632960990").contract_end, None, "`Rolling`");
+    let sim = line("07700900828");
+    assert_eq!((sim.line_type, sim.critical_care), (LineType::MobileData, true));
+    let bb = line("BBEU15476776");
+    assert_eq!((bb.line_type, bb.critical_care, bb.monthly_rental), (LineType::Sogea, false, Money::from_pence(2_950)));
+}
+
+#[test]
+fn sample_licensing_statement_skips_subtotals_and_reads_each_entitlement() {
+    let mut conn = sample_register();
+    let s = imported(&mut conn, "licensing-statement.xlsx");
+    assert_eq!(s.sheets[0].header_row, Some(5));
+    assert_eq!(s.sheets[0].totals_row, Some(27));
+    assert_eq!(
+        s.sheets[0].skipped_rows,
+        ["row 13: a subtotal", "row 21: a subtotal", "row 26: a subtotal"]
+    );
+    assert_eq!(s.headline(), "18 new, 0 changed, 0 unchanged, 0 rejected");
+    let per_org = grouped(
+        &conn,
+        "SELECT o.code, COUNT(*), 0 FROM licences l JOIN organisations o \
+         ON o.organisation_id = l.organisation_id GROUP BY o.code ORDER BY o.code",
+    );
+    assert_eq!(per_org, [("ABS".into(), 4, 0), ("AVN".into(), 7, 0), ("BRK".into(), 7, 0)]);
+    // Annual cost of subscriptions and annual licences, and one-off cost of perpetual ones.
+    let annual = count(
+        &conn,
+        "SELECT SUM(quantity * unit_cost_pence * CASE cost_basis WHEN 'monthly' THEN 12 ELSE 1 END) \
+         FROM licences WHERE cost_basis <> 'one_off'",
+    );
+    assert_eq!(annual, 71_211_800, "£712,118.00 a year");
+    let one_off = count(&conn, "SELECT SUM(quantity * unit_cost_pence) FROM licences WHERE cost_basis = 'one_off'");
+    assert_eq!(one_off, 9_256_500, "£92,565.00");
+    let all = store::list_licences(&conn, None).unwrap();
+    let find = |org: &str, product: &str| {
+        &all.iter().find(|l| l.organisation == org && l.fields.product == product).unwrap().fields
+    };
+    let m365 = find("AVN", "Microsoft 365 E3");
+    assert_eq!((m365.quantity, m365.unit_cost), (600, Money::from_pence(2_040)));
+    assert_eq!((m365.metric, m365.cost_basis), (estate::domain::LicenceMetric::PerUser, estate::domain::CostBasis::Monthly));
+    assert_eq!(m365.agreement, "8841203");
+    assert_eq!(m365.agreement_type, estate::domain::AgreementType::EnterpriseAgreement);
+    assert_eq!((m365.start_date, m365.end_date), (Some(date!(2024 - 07 - 01)), Some(date!(2027 - 06 - 30))));
+    let brk = find("BRK", "M365 E3 (User)");
+    assert_eq!((brk.quantity, brk.unit_cost), (400, Money::from_pence(2_310)));
+    let eset = find("BRK", "ESET PROTECT Complete");
+    assert_eq!((eset.metric, eset.quantity, eset.unit_cost), (estate::domain::LicenceMetric::PerDevice, 520, Money::from_pence(295)));
+    let sql = find("ABS", "SQL Server 2019 Standard - Per Core");
+    assert_eq!((sql.metric, sql.quantity, sql.unit_cost), (estate::domain::LicenceMetric::PerCore, 16, Money::from_pence(185_900)));
+    assert_eq!((sql.cost_basis, sql.budget, sql.end_date), (estate::domain::CostBasis::OneOff, estate::domain::BudgetType::Capital, None));
+}
+
+#[test]
+fn sample_o2_mobiles_csv_in_windows_1252_imports_and_refuses_lost_imeis() {
+    let mut conn = sample_register();
+    let s = imported(&mut conn, "mobiles-o2.csv");
+    assert_eq!(s.headline(), "250 new, 0 changed, 0 unchanged, 2 rejected");
+    let f = "mobiles-o2.csv".to_string();
+    assert_eq!(rejected_rows(&s), [(f.clone(), 39), (f, 192)]);
+    assert!(s.rejects[0].lines("mobiles-o2.csv")[0].starts_with(
+        "mobiles-o2.csv, sheet `mobiles-o2.csv`, row 39, column `IMEI`: `3.54909E+14` was saved in scientific notation"
+    ));
+    let b = s.batch.unwrap();
+    assert_eq!(
+        by_org(&conn, b),
+        [("ABS".into(), 22, 1_192_800), ("AVN".into(), 117, 6_198_500), ("BRK".into(), 111, 5_740_600)]
+    );
+    let a = sample_asset(&conn, "AVN", "355874393712756");
+    assert_eq!(a.fields.class, AssetClass::Mobile);
+    assert_eq!(a.fields.manufacturer.as_deref(), Some("Samsung"));
+    assert_eq!(a.fields.in_service_date, Some(date!(2025 - 03 - 12)));
+    assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(29_900)));
+    assert_eq!(sample_asset(&conn, "AVN", "355874394316904").fields.purchase_cost, Some(Money::ZERO));
+    assert_eq!(sample_asset(&conn, "AVN", "356839819325623").fields.purchase_cost, Some(Money::from_pence(102_900)));
+    let a = sample_asset(&conn, "BRK", "356839816902614");
+    assert_eq!(a.fields.assigned_user.as_deref(), Some("Renée Dubois"));
+    assert_eq!(a.fields.manufacturer.as_deref(), Some("Apple"));
+}
+
+#[test]
+fn the_whole_sample_set_gives_the_manifests_estate_and_a_reimport_changes_nothing() {
+    let mut conn = sample_register();
+    let files = [
+        "dell-asset-report.xlsx",
+        "hp-reseller-delivery.xlsx",
+        "reseller-infrastructure.xlsx",
+        "mobiles-o2.csv",
+        "snipeit-export.csv",
+        "telecoms-line-schedule.xlsx",
+        "licensing-statement.xlsx",
+    ];
+    let mut headlines = Vec::new();
+    for f in files {
+        headlines.push(imported(&mut conn, f).headline());
+    }
+    assert_eq!(
+        headlines,
+        [
+            "248 new, 0 changed, 0 unchanged, 0 rejected",
+            "241 new, 0 changed, 0 unchanged, 6 rejected",
+            "112 new, 0 changed, 0 unchanged, 0 rejected",
+            "250 new, 0 changed, 0 unchanged, 2 rejected",
+            "42 new, 2 changed, 0 unchanged, 0 rejected",
+            "300 new, 0 changed, 0 unchanged, 0 rejected",
+            "18 new, 0 changed, 0 unchanged, 0 rejected",
+        ]
+    );
+    // 893 unique assets, by organisation and cost (manifest "Hardware across all files").
+    let orgs = grouped(
+        &conn,
+        "SELECT o.code, COUNT(*), SUM(a.purchase_cost_pence) FROM assets a \
+         JOIN organisations o ON o.organisation_id = a.organisation_id GROUP BY o.code ORDER BY o.code",
+    );
+    assert_eq!(
+        orgs,
+        [("ABS".into(), 60, 54_630_490), ("AVN".into(), 375, 35_816_773), ("BRK".into(), 458, 47_972_629)]
+    );
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM assets WHERE status = 'disposed'"), 2);
+    // The cross-file duplicates were merged: Snipe-IT's record of the Dell PC added its user.
+    let a = sample_asset(&conn, "BRK", "R4MMN4T");
+    assert_eq!(a.fields.asset_tag, "BRK-20002");
+    assert_eq!(a.fields.assigned_user.as_deref(), Some("Nadia Ellis"));
+    // Snipe-IT wrote this laptop's serial in lower case: the same asset, in capitals.
+    let laptop = sample_asset(&conn, "BRK", "PF7JC7W3");
+    assert_eq!((laptop.fields.asset_tag.as_str(), laptop.fields.assigned_user.as_deref()), ("BRK-20185", Some("Tom Dixon")));
+    let archived = sample_asset(&conn, "BRK", "7YH1WH6");
+    assert_eq!(archived.fields.status, estate::domain::AssetStatus::Disposed);
+    assert_eq!(archived.fields.site.as_deref(), Some("Northgate Offices"));
+
+    // Importing the set again changes only the two assets on which Snipe-IT and a
+    // supplier disagree (warranty end, order number, …): each source puts back its own view.
+    let again: Vec<String> = files.iter().map(|f| imported(&mut conn, f).headline()).collect();
+    assert_eq!(
+        again,
+        [
+            "0 new, 1 changed, 247 unchanged, 0 rejected",
+            "0 new, 1 changed, 240 unchanged, 6 rejected",
+            "0 new, 0 changed, 112 unchanged, 0 rejected",
+            "0 new, 0 changed, 250 unchanged, 2 rejected",
+            "0 new, 2 changed, 42 unchanged, 0 rejected",
+            "0 new, 0 changed, 300 unchanged, 0 rejected",
+            "0 new, 0 changed, 18 unchanged, 0 rejected",
+        ]
+    );
+}
+
+#[test]
+fn reimporting_any_sample_file_is_a_no_op() {
+    for f in [
+        "dell-asset-report.xlsx",
+        "hp-reseller-delivery.xlsx",
+        "reseller-infrastructure.xlsx",
+        "mobiles-o2.csv",
+        "snipeit-export.csv",
+        "telecoms-line-schedule.xlsx",
+        "licensing-statement.xlsx",
+    ] {
+        let mut conn = sample_register();
+        let first = imported(&mut conn, f);
+        let before = dump(&conn, &["import_batches"]);
+        let again = imported(&mut conn, f);
+        assert_eq!(
+            again.headline(),
+            format!("0 new, 0 changed, {} unchanged, {} rejected", first.total.new, first.total.rejected),
+            "{f}"
+        );
+        assert_eq!(dump(&conn, &["import_batches"]), before, "{f}");
+    }
 }

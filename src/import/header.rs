@@ -104,30 +104,97 @@ fn trim_trailing_empty(mut headings: Vec<String>) -> Vec<String> {
     headings
 }
 
-/// True for a totals row: its first non-blank cell says "Total", "Totals",
-/// "Grand total", "Sub-total" (with or without a qualifier such as
-/// "Total (ex VAT)" or "Grand total:"). Reading stops there.
-pub fn is_totals_row(row: &Row) -> bool {
-    let Some(first) = row.cells.iter().find(|c| !c.is_blank()) else {
-        return false;
-    };
-    let Value::Text(text) = first else {
-        return false;
-    };
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+/// What a row below the header is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A record.
+    Data,
+    /// The header again (a report's page 2): skipped.
+    RepeatedHeader,
+    /// A section heading such as `SERVERS` alone in its row: skipped.
+    Section,
+    /// A subtotal (`Subtotal Avonmere`): skipped; more records may follow.
+    Subtotal,
+    /// The totals row ("Total", "Grand total", "Total annual cost"):
+    /// reading stops here.
+    Totals,
+}
+
+impl RowKind {
+    /// Why a row of this kind is not read, for the summary.
+    pub fn reason(self) -> &'static str {
+        match self {
+            RowKind::Data => "a record",
+            RowKind::RepeatedHeader => "the header row repeated",
+            RowKind::Section => "a section heading",
+            RowKind::Subtotal => "a subtotal",
+            RowKind::Totals => "the totals row",
+        }
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
+        .collect()
+}
+
+/// Tells records from the other rows a supplier's table holds. `headings`
+/// are the table's headings by column; `identity` the columns that
+/// identify a record (serial and tag, a line's number, a licence's
+/// product).
+pub fn classify(row: &Row, headings: &[String], identity: &[usize]) -> RowKind {
+    let filled: Vec<(usize, &Value)> = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_blank())
         .collect();
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        ["total" | "totals" | "subtotal"] => true,
-        ["grand" | "sub", "total" | "totals", ..] => true,
-        ["total" | "totals", rest @ ..] => {
-            rest.iter().all(|w| matches!(*w, "ex" | "inc" | "incl" | "excl" | "vat" | "cost" | "value" | "gbp" | "net" | "gross" | "amount"))
-        }
-        _ => false,
+    let Some(&(first_col, first)) = filled.first() else {
+        return RowKind::Data;
+    };
+    let same_as_heading = filled
+        .iter()
+        .filter(|(i, c)| {
+            headings
+                .get(*i)
+                .is_some_and(|h| !h.is_empty() && clean_heading(c).eq_ignore_ascii_case(h))
+        })
+        .count();
+    if same_as_heading >= 2 && same_as_heading * 2 >= filled.len() {
+        return RowKind::RepeatedHeader;
     }
+    if let Value::Text(text) = first {
+        let w = words(text);
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        match w.as_slice() {
+            ["subtotal" | "subtotals", ..] | ["sub", "total" | "totals", ..] => return RowKind::Subtotal,
+            ["total" | "totals"] | ["grand", "total" | "totals", ..] => return RowKind::Totals,
+            ["total" | "totals", rest @ ..] => {
+                let qualifiers = rest.iter().all(|w| {
+                    matches!(
+                        *w,
+                        "ex" | "inc" | "incl" | "excl" | "vat" | "cost" | "value" | "gbp" | "net"
+                            | "gross" | "amount" | "annual" | "monthly" | "price"
+                    )
+                });
+                let others_blank = identity
+                    .iter()
+                    .filter(|&&i| i != first_col)
+                    .all(|&i| row.cells.get(i).is_none_or(Value::is_blank));
+                if qualifiers || (others_blank && !identity.contains(&first_col)) {
+                    return RowKind::Totals;
+                }
+            }
+            _ => {}
+        }
+        let lone_words = filled.len() == 1 && !text.chars().any(|c| c.is_ascii_digit());
+        if lone_words && !identity.contains(&first_col) {
+            return RowKind::Section;
+        }
+    }
+    RowKind::Data
 }
 
 #[cfg(test)]
@@ -191,14 +258,24 @@ mod tests {
     }
 
     #[test]
-    fn totals_rows_are_recognised() {
-        for text in ["Total", "TOTAL", "Grand Total", "Grand total:", "Totals", "Sub-total", "Total (ex VAT)"] {
-            assert!(is_totals_row(&row(9, &["", text, "", "1234"])), "{text}");
+    fn rows_that_are_not_records_are_told_apart() {
+        let headings: Vec<String> = ["Ref", "Serial", "Model", "Cost"].iter().map(|s| (*s).to_string()).collect();
+        let identity = [1];
+        let kind = |cells: &[&str]| classify(&row(9, cells), &headings, &identity);
+        for text in ["Total", "TOTAL", "Grand Total", "Grand total:", "Totals", "Total (ex VAT)", "Total annual cost"] {
+            assert_eq!(kind(&[text, "", "", "1234"]), RowKind::Totals, "{text}");
         }
-        for text in ["Total Care Ltd", "ABC123", "Totally Wireless"] {
-            assert!(!is_totals_row(&row(9, &[text, "1234"])), "{text}");
+        assert_eq!(kind(&["", "Grand total", "", "1234"]), RowKind::Totals, "in an identity column");
+        for text in ["Subtotal Avonmere", "Sub-total", "Sub Total (Brookfield)"] {
+            assert_eq!(kind(&[text, "", "", "99"]), RowKind::Subtotal, "{text}");
         }
+        assert_eq!(kind(&["Total Care Ltd", "S1", "OptiPlex", "5"]), RowKind::Data, "a record whose first cell says Total");
+        assert_eq!(kind(&["INF-1", "S1", "OptiPlex", "5"]), RowKind::Data);
+        assert_eq!(kind(&["Ref", "Serial", "Model", "Cost"]), RowKind::RepeatedHeader);
+        assert_eq!(kind(&["SERVERS"]), RowKind::Section);
+        assert_eq!(kind(&["", "", "OptiPlex 7010"]), RowKind::Data, "a lone model is a (bad) record");
+        assert_eq!(kind(&["", "ABC"]), RowKind::Data, "a lone serial is a record");
         let numeric = Row { number: 3, cells: vec![Value::Number(5.0)] };
-        assert!(!is_totals_row(&numeric));
+        assert_eq!(classify(&numeric, &headings, &identity), RowKind::Data);
     }
 }

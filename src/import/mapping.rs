@@ -217,6 +217,11 @@ impl FieldSet {
         self.0 |= 1 << (f as u32);
     }
 
+    /// Removes a field.
+    pub fn remove(&mut self, f: Field) {
+        self.0 &= !(1 << (f as u32));
+    }
+
     /// True when the field is in the set.
     pub fn has(self, f: Field) -> bool {
         self.0 & (1 << (f as u32)) != 0
@@ -237,6 +242,38 @@ pub fn normalise_heading(text: &str) -> String {
 pub const BUILTIN_COLUMNS: &str = include_str!("../../data/import/columns.csv");
 /// The shipped model-name rules.
 pub const BUILTIN_MODEL_RULES: &str = include_str!("../../data/import/model-rules.csv");
+/// The shipped line uses that mean critical care.
+pub const BUILTIN_CRITICAL_USES: &str = include_str!("../../data/import/critical-line-uses.csv");
+
+/// Line uses that make a line critical care (`data/import/critical-line-uses.csv`).
+#[derive(Debug, Clone, Default)]
+pub struct CriticalUses {
+    words: Vec<String>,
+}
+
+impl CriticalUses {
+    /// The shipped list.
+    pub fn builtin() -> Self {
+        CriticalUses::parse(BUILTIN_CRITICAL_USES)
+    }
+
+    /// Reads one use a line after a `use` header, with `#` comments.
+    pub fn parse(text: &str) -> Self {
+        let words = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.eq_ignore_ascii_case("use"))
+            .map(normalise_heading)
+            .collect();
+        CriticalUses { words }
+    }
+
+    /// True when `line_use` names a critical-care use.
+    pub fn is_critical(&self, line_use: &str) -> bool {
+        let hay = format!(" {} ", normalise_heading(line_use));
+        self.words.iter().any(|w| hay.contains(&format!(" {w}")))
+    }
+}
 
 /// Reads a two-column `key,value` file with `#` comments and a header line,
 /// calling `f` with each pair and its line number.
@@ -336,7 +373,8 @@ const VAT_MARKERS: &[(&str, bool)] = &[
 /// (`data/import/model-rules.csv`), first match wins.
 #[derive(Debug, Clone, Default)]
 pub struct ModelRules {
-    rules: Vec<(String, AssetClass)>,
+    rules: Vec<(String, AssetClass, Option<String>)>,
+    makers: Vec<String>,
 }
 
 impl ModelRules {
@@ -352,22 +390,64 @@ impl ModelRules {
     /// A message naming the line that is wrong.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut rules = Vec::new();
-        read_pairs(text, "pattern,class", |_, pattern, class| {
-            let class: AssetClass = class.parse().map_err(|e| format!("{e}"))?;
-            rules.push((normalise_heading(pattern), class));
-            Ok(())
-        })?;
-        Ok(ModelRules { rules })
+        let mut makers: Vec<String> = Vec::new();
+        let mut seen_header = false;
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parts: Vec<&str> = line.split(',').map(str::trim).collect();
+            if !seen_header && parts.first().is_some_and(|p| p.eq_ignore_ascii_case("pattern")) {
+                seen_header = true;
+                continue;
+            }
+            seen_header = true;
+            let (pattern, class, maker) = match parts.as_slice() {
+                [p, c] => (*p, *c, None),
+                [p, c, m] => (*p, *c, Some(*m).filter(|m| !m.is_empty())),
+                _ => {
+                    return Err(format!(
+                        "line {}: expected `pattern,class,manufacturer`, found `{line}`",
+                        i + 1
+                    ));
+                }
+            };
+            let class: AssetClass = class.parse().map_err(|e| format!("line {}: {e}", i + 1))?;
+            if let Some(m) = maker {
+                if !makers.iter().any(|k| k.eq_ignore_ascii_case(m)) {
+                    makers.push(m.to_string());
+                }
+            }
+            rules.push((normalise_heading(pattern), class, maker.map(str::to_string)));
+        }
+        // Longer names first, so "Konica Minolta" is tried before "Konica".
+        makers.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        Ok(ModelRules { rules, makers })
+    }
+
+    fn rule_for(&self, text: &str) -> Option<&(String, AssetClass, Option<String>)> {
+        let hay = format!(" {} ", normalise_heading(text));
+        self.rules.iter().find(|(p, _, _)| hay.contains(&format!(" {p}")))
     }
 
     /// The class the first rule found in `text` names (matching whole words
     /// from their start, ignoring case and punctuation).
     pub fn class_of(&self, text: &str) -> Option<AssetClass> {
-        let hay = format!(" {} ", normalise_heading(text));
-        self.rules
-            .iter()
-            .find(|(p, _)| hay.contains(&format!(" {p}")))
-            .map(|(_, c)| *c)
+        self.rule_for(text).map(|(_, c, _)| *c)
+    }
+
+    /// The maker of a model: the known maker its name starts with ("HP
+    /// E24 G5"), else the maker of the rule it matches ("OptiPlex" → Dell).
+    pub fn maker_of(&self, model: &str) -> Option<String> {
+        let m = normalise_heading(model);
+        for maker in &self.makers {
+            let k = normalise_heading(maker);
+            if m == k || m.starts_with(&format!("{k} ")) {
+                return Some(maker.clone());
+            }
+        }
+        self.rule_for(model).and_then(|(_, _, maker)| maker.clone())
     }
 }
 
@@ -617,14 +697,13 @@ pub struct Problem {
     pub reason: String,
 }
 
-/// Reads one cell for one column, gathering problems and warnings.
+/// Reads one cell for one column, gathering problems.
 struct Cells<'a> {
     row: &'a Row,
     columns: &'a [Column],
     by_field: BTreeMap<Field, usize>,
     rules: &'a ValueRules,
     problems: Vec<Problem>,
-    warnings: Vec<Problem>,
     given: FieldSet,
 }
 
@@ -641,7 +720,6 @@ impl<'a> Cells<'a> {
             by_field,
             rules,
             problems: Vec::new(),
-            warnings: Vec::new(),
             given: FieldSet::default(),
         }
     }
@@ -658,8 +736,8 @@ impl<'a> Cells<'a> {
         self.column(f).map_or_else(|| f.as_str().to_string(), |c| c.heading.clone())
     }
 
-    /// The cell of a field's column, unless blank. Error cells (`#N/A`) are
-    /// read as blank with a warning.
+    /// The cell of a field's column, unless blank. An error cell (`#N/A`)
+    /// is a problem: its value is unknown.
     fn cell(&mut self, f: Field) -> Option<&'a Value> {
         let col = self.column(f)?;
         let v = self.row.cells.get(col.index)?;
@@ -667,10 +745,12 @@ impl<'a> Cells<'a> {
             Value::Empty => None,
             Value::Text(t) if is_placeholder(t) => None,
             Value::Error(e) => {
-                self.warnings.push(Problem {
+                self.problems.push(Problem {
                     column: col.heading.clone(),
                     value: e.clone(),
-                    reason: format!("the cell shows the formula error {e}; read as blank"),
+                    reason: "is a formula error, so the value is unknown; fix the formula in the \
+                             spreadsheet or clear the cell"
+                        .into(),
                 });
                 None
             }
@@ -705,6 +785,17 @@ impl<'a> Cells<'a> {
 
     fn date(&mut self, f: Field, not_future: bool) -> Option<Date> {
         let v = self.cell(f)?;
+        if let Value::Text(t) = v {
+            // Words that mean "no end date" in a date column.
+            if matches!(
+                normalise_heading(t).as_str(),
+                "rolling" | "perpetual" | "ongoing" | "open" | "evergreen" | "out of contract"
+                    | "no end date" | "none"
+            ) {
+                self.given.remove(f);
+                return None;
+            }
+        }
         let date = match v {
             Value::DateSerial { serial, is_1904 } => date_from_serial(*serial, *is_1904),
             Value::Number(n) => date_from_serial(*n, self.rules.is_1904),
@@ -867,6 +958,38 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// A serial number: trimmed, in capitals (so the same device matches
+    /// however a file writes it). A number Excel turned into scientific
+    /// notation (`3.54909E+14`) has lost digits and is refused.
+    fn serial(&mut self) -> Option<String> {
+        let v = self.cell(Field::Serial)?;
+        let lost = match v {
+            Value::Number(x) => x.fract() != 0.0 || x.abs() >= 9_007_199_254_740_992.0,
+            Value::Text(t) => is_scientific(t.trim()),
+            _ => false,
+        };
+        if lost {
+            self.reject(
+                Field::Serial,
+                v,
+                "was saved in scientific notation by Excel, which lost digits of the number; \
+                 format the column as text in the source and export it again",
+            );
+            return None;
+        }
+        let t = v.display().split_whitespace().collect::<Vec<_>>().join(" ");
+        (!t.is_empty()).then(|| t.to_uppercase())
+    }
+
+    /// A site: the part of the cell before the first comma, so an address
+    /// (`Avonmere House, Castle Street, …`) or a location with a rack
+    /// (`Shared Data Centre, Rack B04`) names its building.
+    fn site(&mut self) -> Option<String> {
+        let t = self.text(Field::Site)?;
+        let building = t.split(',').next().unwrap_or("").trim().to_string();
+        Some(if building.is_empty() { t } else { building })
+    }
+
     /// Unknown columns (and the notes column) as `heading: value` lines.
     fn notes(&mut self) -> Option<String> {
         let mut parts = Vec::new();
@@ -874,7 +997,12 @@ impl<'a> Cells<'a> {
             parts.push(n);
         }
         for c in self.columns.iter().filter(|c| c.field.is_none()) {
-            if let Some(v) = self.row.cells.get(c.index).filter(|v| !v.is_blank()) {
+            if let Some(v) = self
+                .row
+                .cells
+                .get(c.index)
+                .filter(|v| !v.is_blank() && !matches!(v, Value::Error(_)))
+            {
                 let text = v.display().split_whitespace().collect::<Vec<_>>().join(" ");
                 parts.push(format!("{}: {text}", c.heading));
             }
@@ -886,6 +1014,20 @@ impl<'a> Cells<'a> {
             Some(parts.join("; "))
         }
     }
+}
+
+/// True for text like `3.54909E+14`: a long number Excel wrote in
+/// scientific notation.
+fn is_scientific(t: &str) -> bool {
+    let Some((mantissa, exponent)) = t.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && mantissa.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A hardware row's record(s) and which fields the row gave.
@@ -937,15 +1079,13 @@ pub enum Parsed {
     Rejected(Vec<Problem>),
 }
 
-/// One row's outcome: records or problems, plus warnings that did not stop it.
+/// One row's outcome: records, or every problem that rejects it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowOutcome {
     /// The row number as Excel shows it.
     pub row: u32,
     /// Records or rejection.
     pub parsed: Parsed,
-    /// Things read as blank (formula errors).
-    pub warnings: Vec<Problem>,
 }
 
 /// The most assets one quantity row may stand for.
@@ -965,6 +1105,7 @@ pub struct RowReader<'a> {
     pub synonyms: &'a ClassSynonyms,
     /// Model-name rules.
     pub models: &'a ModelRules,
+    critical: CriticalUses,
     generated: BTreeMap<String, u32>,
 }
 
@@ -983,6 +1124,7 @@ impl<'a> RowReader<'a> {
             rules,
             synonyms,
             models,
+            critical: CriticalUses::builtin(),
             generated: BTreeMap::new(),
         }
     }
@@ -992,7 +1134,7 @@ impl<'a> RowReader<'a> {
         let mut cells = Cells::new(row, self.columns, self.rules);
         let parsed = match self.kind {
             Kind::Hardware => self.asset(&mut cells),
-            Kind::Lines => line(&mut cells),
+            Kind::Lines => line(&mut cells, &self.critical),
             Kind::Licences => licence(&mut cells),
         };
         let parsed = if cells.problems.is_empty() {
@@ -1003,7 +1145,6 @@ impl<'a> RowReader<'a> {
         RowOutcome {
             row: row.number,
             parsed,
-            warnings: cells.warnings,
         }
     }
 
@@ -1048,7 +1189,7 @@ impl<'a> RowReader<'a> {
     }
 
     fn asset(&mut self, cells: &mut Cells<'_>) -> Parsed {
-        let serial = cells.text(Field::Serial);
+        let serial = cells.serial();
         let tag = cells.text(Field::AssetTag);
         let manufacturer = cells.text(Field::Manufacturer);
         let model = cells.text(Field::Model);
@@ -1075,9 +1216,12 @@ impl<'a> RowReader<'a> {
         let notes = cells.notes();
         let mut fields = AssetFields::new(String::new(), class.unwrap_or(AssetClass::Other));
         fields.serial.clone_from(&serial);
-        fields.manufacturer = manufacturer;
+        // A maker not given is taken from the model ("OptiPlex" → Dell), but
+        // not `given`, so it never overrides the register's.
+        fields.manufacturer =
+            manufacturer.or_else(|| model.as_deref().and_then(|m| self.models.maker_of(m)));
         fields.model = model;
-        fields.site = cells.text(Field::Site);
+        fields.site = cells.site();
         fields.department = cells.text(Field::Department);
         fields.assigned_user = cells.text(Field::AssignedUser);
         fields.in_service_date = in_service;
@@ -1201,6 +1345,21 @@ fn parse_asset_status(word: &str) -> Result<AssetStatus, String> {
     if let Ok(s) = AssetStatus::from_str(word) {
         return Ok(s);
     }
+    // Snipe-IT writes a status label with its type in brackets, e.g.
+    // "Ready to Deploy (deployed)": the type in brackets decides.
+    if let Some((_, inner)) = word.rsplit_once('(') {
+        let kind = normalise_heading(inner.trim_end_matches(')'));
+        let status = match kind.as_str() {
+            "deployed" => Some(AssetStatus::InUse),
+            "deployable" | "pending" => Some(AssetStatus::InStore),
+            "undeployable" => Some(AssetStatus::Retired),
+            "archived" => Some(AssetStatus::Disposed),
+            _ => None,
+        };
+        if let Some(s) = status {
+            return Ok(s);
+        }
+    }
     let w = normalise_heading(word);
     let status = match w.as_str() {
         "ready to deploy" | "pending" | "available" | "undeployed" | "in stock" => AssetStatus::InStore,
@@ -1256,26 +1415,35 @@ fn parse_line_type(word: &str) -> Result<LineType, String> {
         })
 }
 
-/// A UK phone number in one canonical form (digits, leading 0), so the same
-/// line written `01604 123456`, `(01604) 123-456` or `+44 1604 123456`
-/// matches itself.
+/// A line's identity in one canonical form, so the same line written
+/// `01604 123456`, `(01604) 123-456`, `+44 1604 123456` or (after Excel ate
+/// the leading zero) `1604123456` matches itself. A broadband or ethernet
+/// service with no telephone number is known by its service ID
+/// (`BBEU15476776`), kept in capitals without spaces.
 pub fn normalise_number(text: &str, from_number_cell: bool) -> Option<String> {
     let t = text.trim();
-    if t.chars().any(|c| c.is_alphabetic()) {
+    if t.chars().any(char::is_alphabetic) {
+        let id: String = t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let ok = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+            && id.chars().filter(char::is_ascii_digit).count() >= 4
+            && (6..=30).contains(&id.len());
+        return ok.then_some(id);
+    }
+    if !t.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c)) {
         return None;
     }
     let mut digits: String = t.chars().filter(char::is_ascii_digit).collect();
     if t.starts_with('+') || t.starts_with("0044") {
         let rest = digits.strip_prefix("0044").or_else(|| digits.strip_prefix("44"))?;
         digits = format!("0{rest}");
-    } else if from_number_cell && !digits.starts_with('0') {
-        // A number cell drops the leading zero of 01604 123456.
+    } else if !digits.starts_with('0') && (from_number_cell || digits.len() == 10) {
+        // Excel drops the leading zero of 01604 123456 when it takes it for a number.
         digits.insert(0, '0');
     }
     (6..=15).contains(&digits.len()).then_some(digits)
 }
 
-fn line(cells: &mut Cells<'_>) -> Parsed {
+fn line(cells: &mut Cells<'_>, critical_uses: &CriticalUses) -> Parsed {
     let number = cells.cell(Field::Number).and_then(|v| {
         let n = normalise_number(&v.display(), matches!(v, Value::Number(_) | Value::Int(_)));
         if n.is_none() {
@@ -1294,14 +1462,17 @@ fn line(cells: &mut Cells<'_>) -> Parsed {
     let rental = cells.cost();
     let contract_end = cells.date(Field::ContractEnd, false);
     let line_use = cells.text(Field::LineUse);
-    let critical = cells.flag(Field::CriticalCare);
+    let critical = cells.flag(Field::CriticalCare).or_else(|| {
+        // No critical-care column: the line's use says (data/import/critical-line-uses.csv).
+        line_use.as_deref().map(|u| critical_uses.is_critical(u))
+    });
     let active = cells.word(Field::Status, |w| match normalise_heading(w).as_str() {
         "active" | "live" | "in service" | "in use" | "connected" => Ok(true),
         "ceased" | "cancelled" | "canceled" | "disconnected" | "terminated" => Ok(false),
         _ => Err(format!("`{}` is not a line status; use active or ceased", w.trim())),
     });
     let organisation = cells.text(Field::Organisation);
-    let site = cells.text(Field::Site);
+    let site = cells.site();
     let supplier = cells.text(Field::Supplier);
     let notes = cells.notes();
     let (Some(number), Some(line_type)) = (number, line_type) else {
@@ -1337,7 +1508,12 @@ fn licence(cells: &mut Cells<'_>) -> Parsed {
         cells.missing(Field::Product, "no product");
     }
     let vendor = cells.text(Field::Vendor).or_else(|| cells.text(Field::Manufacturer));
-    let agreement = cells.text(Field::Agreement);
+    let agreement_number = cells.text(Field::Agreement);
+    let agreement_words = cells.column(Field::AgreementType).and_then(|c| {
+        cells.row.cells.get(c.index).filter(|v| !v.is_blank()).map(|v| v.display().trim().to_string())
+    });
+    // Without an agreement number, the agreement's name identifies it.
+    let agreement = agreement_number.or(agreement_words);
     let agreement_type = cells.word(Field::AgreementType, |w| {
         Ok(AgreementType::from_str(w).unwrap_or_else(|_| {
             let n = normalise_heading(w);
@@ -1711,7 +1887,7 @@ mod tests {
     }
 
     #[test]
-    fn formula_errors_read_as_blank_with_a_warning() {
+    fn formula_error_cells_reject_the_row_naming_the_error() {
         let (cols, kind) = columns(&["Serial", "Model", "Cost"]);
         let rules = rules();
         let syn = ClassSynonyms::builtin();
@@ -1721,10 +1897,10 @@ mod tests {
             number: 9,
             cells: vec![Value::Text("S9".into()), Value::Text("OptiPlex".into()), Value::Error("#N/A".into())],
         });
-        assert_eq!(one_asset(&o).fields.purchase_cost, None);
-        assert_eq!(o.warnings.len(), 1);
-        assert_eq!(o.warnings[0].column, "Cost");
-        assert_eq!(o.warnings[0].value, "#N/A");
+        assert_eq!(
+            reasons(&o),
+            ["Cost|#N/A|is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"]
+        );
     }
 
     #[test]
@@ -1770,9 +1946,9 @@ mod tests {
         assert!(l.fields.critical_care);
         assert_eq!(l.fields.contract_end, Some(date!(2027 - 01 - 31)));
         let o = read(
-            &["Product", "Quantity", "Unit Price", "Licence Type", "Billing Frequency", "Agreement"],
+            &["Product", "Quantity", "Unit Price", "Metric", "Billing Frequency", "Agreement Number", "Agreement"],
             None,
-            &["Microsoft 365 E3", "600", "£20.40", "Per User", "Monthly", "EA 1234"],
+            &["Microsoft 365 E3", "600", "£20.40", "Per User", "per user per month", "EA 1234", "Enterprise Agreement"],
         );
         let Parsed::Licence(l) = &o.parsed else { panic!("{o:?}") };
         assert_eq!(l.fields.quantity, 600);
@@ -1780,6 +1956,56 @@ mod tests {
         assert_eq!(l.fields.metric, LicenceMetric::PerUser);
         assert_eq!(l.fields.cost_basis, CostBasis::Monthly);
         assert_eq!(l.fields.agreement, "EA 1234");
+        assert_eq!(l.fields.agreement_type, AgreementType::EnterpriseAgreement);
+        let o = read(&["Product", "Qty", "Unit Price", "Agreement", "End Date"], None, &["Visio", "5", "100", "Open Value (perpetual)", "Perpetual"]);
+        let Parsed::Licence(l) = &o.parsed else { panic!("{o:?}") };
+        assert_eq!(l.fields.agreement, "Open Value (perpetual)", "no number: the name identifies it");
+        assert_eq!(l.fields.agreement_type, AgreementType::Perpetual);
+        assert_eq!(l.fields.end_date, None, "`Perpetual` in a date column means no end date");
+    }
+
+    #[test]
+    fn serials_are_capitalised_and_scientific_notation_is_refused() {
+        let o = read(&["IMEI", "Handset"], None, &["3.54909E+14", "Samsung Galaxy A35 5G"]);
+        assert!(reasons(&o)[0].starts_with("IMEI|3.54909E+14|was saved in scientific notation"), "{:?}", reasons(&o));
+        let o = read(&["Serial", "Handset"], None, &[" pf7jc7w3 ", "Samsung Galaxy A35 5G"]);
+        let a = one_asset(&o);
+        assert_eq!(a.fields.serial.as_deref(), Some("PF7JC7W3"));
+        assert_eq!(a.fields.manufacturer.as_deref(), Some("Samsung"));
+        assert_eq!(a.fields.class, AssetClass::Mobile);
+    }
+
+    #[test]
+    fn makers_sites_and_statuses_are_read_as_people_mean_them() {
+        let rules = ModelRules::builtin();
+        assert_eq!(rules.maker_of("OptiPlex 7010 Micro").as_deref(), Some("Dell"));
+        assert_eq!(rules.maker_of("HP E24 G5").as_deref(), Some("HP"));
+        assert_eq!(rules.maker_of("Dell 24 Monitor - P2419H").as_deref(), Some("Dell"));
+        assert_eq!(rules.class_of("Dell 24 Monitor - P2419H"), Some(AssetClass::Monitor));
+        assert_eq!(rules.maker_of("Frobnicator"), None);
+        let o = read(&["Serial", "Model", "Location", "Status"], None, &["S1", "ProLiant DL380 Gen9", "Shared Data Centre, Rack A09", "Archived (archived)"]);
+        let a = one_asset(&o);
+        assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
+        assert_eq!(a.fields.status, AssetStatus::Disposed);
+        assert_eq!(a.fields.manufacturer.as_deref(), Some("HPE"));
+        for (word, status) in [
+            ("Ready to Deploy (deployed)", AssetStatus::InUse),
+            ("Ready to Deploy (deployable)", AssetStatus::InStore),
+            ("Lost/Stolen", AssetStatus::Lost),
+        ] {
+            assert_eq!(parse_asset_status(word), Ok(status), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_lines_use_says_whether_it_is_critical_care() {
+        let uses = CriticalUses::builtin();
+        for u in ["Telecare", "Lift line", "Fire alarm", "Intruder alarm", "Sheltered scheme warden call"] {
+            assert!(uses.is_critical(u), "{u}");
+        }
+        for u in ["Voice", "Broadband", "Fax", "Data"] {
+            assert!(!uses.is_critical(u), "{u}");
+        }
     }
 
     #[test]
@@ -1787,6 +2013,8 @@ mod tests {
         assert_eq!(normalise_number("01604 123456", false).as_deref(), Some("01604123456"));
         assert_eq!(normalise_number("+44 1604 123456", false).as_deref(), Some("01604123456"));
         assert_eq!(normalise_number("1604123456", true).as_deref(), Some("01604123456"));
+        assert_eq!(normalise_number("1604123456", false).as_deref(), Some("01604123456"));
+        assert_eq!(normalise_number("BBEU 1547 6776", false).as_deref(), Some("BBEU15476776"));
         assert_eq!(normalise_number("call me", false), None);
         assert_eq!(normalise_number("123", false), None);
     }

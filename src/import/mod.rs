@@ -531,6 +531,9 @@ pub struct SheetSummary {
     pub rows: u64,
     /// The row of the totals line reading stopped at, if any.
     pub totals_row: Option<u32>,
+    /// Rows below the header that are not records (a repeated header, a
+    /// section heading, a subtotal), as `row N: why`.
+    pub skipped_rows: Vec<String>,
     /// Its columns and what each filled.
     pub columns: Vec<Column>,
 }
@@ -595,8 +598,6 @@ pub struct ImportSummary {
     pub kinds: Vec<KindCounts>,
     /// All kinds together.
     pub total: KindCounts,
-    /// Cells read as blank because they showed a formula error.
-    pub warnings: u64,
     /// The first rejects.
     pub first_rejects: Vec<Reject>,
     /// Every reject (for `--rejects`).

@@ -19,6 +19,7 @@ use super::mapping::{
     AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
     RowReader, Source, ValueRules,
 };
+use super::header::RowKind;
 use super::read::{Row, Workbook};
 use super::{
     FIRST_REJECTS, ImportError, ImportOptions, ImportPlan, ImportSummary, KindCounts, Reject,
@@ -28,7 +29,7 @@ use crate::db::{DbError, now_timestamp};
 use crate::domain::{BatchId, ClassSynonyms};
 use crate::register::store::{
     self as reg, asset_by_id, insert_asset, insert_licence, insert_line, list_organisations,
-    organisation_by_code, update_asset, update_licence, update_line,
+    update_asset, update_licence, update_line,
 };
 use crate::register::{
     Actor, AssetFields, LicenceFields, LineFields, Organisation, RegisterError, diff_fields,
@@ -61,6 +62,11 @@ fn table_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>
     Ok(cols)
 }
 
+/// How serials and tags are compared: trimmed, ignoring case.
+fn key(text: &str) -> String {
+    text.trim().to_uppercase()
+}
+
 /// One organisation's existing records, keyed as an import matches them.
 #[derive(Default)]
 struct OrgIndex {
@@ -85,9 +91,9 @@ impl OrgIndex {
                 let mut rows = stmt.query([org.id.0])?;
                 while let Some(r) = rows.next()? {
                     let id: i64 = r.get(0)?;
-                    self.tags.insert(r.get(1)?, id);
+                    self.tags.insert(key(&r.get::<_, String>(1)?), id);
                     if let Some(serial) = r.get::<_, Option<String>>(2)? {
-                        self.serials.insert(serial, id);
+                        self.serials.insert(key(&serial), id);
                     }
                 }
             }
@@ -117,6 +123,61 @@ impl OrgIndex {
     }
 }
 
+/// Finds the organisation a row's text names: its code, its name (ignoring
+/// case and punctuation), or a short form of the name — `Avonmere DC`,
+/// `Brookfield BC`, `Shared Service`, `Avonmere` — whose words all appear
+/// in exactly one organisation's name (or in the shortest of several).
+///
+/// # Errors
+/// A reason naming the text when no organisation, or more than one equally,
+/// matches.
+pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, String> {
+    let t = text.trim();
+    if let Some(i) = orgs.iter().position(|o| o.code.eq_ignore_ascii_case(t)) {
+        return Ok(i);
+    }
+    let norm = super::mapping::normalise_heading;
+    if let Some(i) = orgs.iter().position(|o| norm(&o.name) == norm(t)) {
+        return Ok(i);
+    }
+    let mut words: Vec<String> = Vec::new();
+    for w in norm(t).split(' ').filter(|w| !w.is_empty()) {
+        match w {
+            "dc" => words.extend(["district".into(), "council".into()]),
+            "bc" => words.extend(["borough".into(), "council".into()]),
+            "cc" => words.extend(["council".into()]),
+            "mbc" => words.extend(["metropolitan".into(), "borough".into(), "council".into()]),
+            other => words.push(other.to_string()),
+        }
+    }
+    let mut candidates: Vec<(usize, usize)> = orgs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let name = norm(&o.name);
+            let name_words: Vec<&str> = name.split(' ').collect();
+            (!words.is_empty() && words.iter().all(|w| name_words.contains(&w.as_str())))
+                .then_some((name_words.len(), i))
+        })
+        .collect();
+    candidates.sort_unstable();
+    match candidates.as_slice() {
+        [] => Err("is not an organisation in the register (by code or name); `estate orgs` lists \
+                   them, `estate orgs add` adds one"
+            .into()),
+        [(_, i)] => Ok(*i),
+        [(a, i), (b, _), ..] if a < b => Ok(*i),
+        several => Err(format!(
+            "could be any of {}; use the organisation's code",
+            several
+                .iter()
+                .filter_map(|(_, i)| orgs.get(*i).map(|o| o.code.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// Where a key was first seen in this file, to report duplicates.
 type Seen = HashMap<(i64, String), (String, u32)>;
 
@@ -126,13 +187,13 @@ struct Batch<'t, 'c> {
     actor: Actor,
     batch: BatchId,
     default_org: Option<Organisation>,
-    org_names: BTreeMap<String, Option<Organisation>>,
+    org_names: BTreeMap<String, Result<Organisation, String>>,
+    all_orgs: Option<Vec<Organisation>>,
     indexes: HashMap<i64, OrgIndex>,
     seen: [Seen; 3],
     snapshot_sql: BTreeMap<&'static str, String>,
     counts: BTreeMap<Kind, KindCounts>,
     rejects: Vec<Reject>,
-    warnings: u64,
     generated: u64,
 }
 
@@ -200,24 +261,24 @@ impl Batch<'_, '_> {
         };
         let key = name.trim().to_lowercase();
         if !self.org_names.contains_key(&key) {
-            let by_code = organisation_by_code(self.tx, &name.trim().to_ascii_uppercase())
-                .map_err(RowError::from)?;
-            let found = match by_code {
-                Some(o) => Some(o),
-                None => list_organisations(self.tx)
-                    .map_err(RowError::from)?
-                    .into_iter()
-                    .find(|o| o.name.trim().eq_ignore_ascii_case(name.trim())),
+            if self.all_orgs.is_none() {
+                self.all_orgs = Some(list_organisations(self.tx).map_err(RowError::from)?);
+            }
+            let all = self.all_orgs.as_deref().unwrap_or_default();
+            let found = match match_organisation(name, all) {
+                Ok(i) => all.get(i).cloned().ok_or_else(|| problem("", name, "no such organisation")),
+                Err(reason) => Err(problem(&heading_of(table, Field::Organisation), name, reason)),
             };
-            self.org_names.insert(key.clone(), found);
+            self.org_names.insert(key.clone(), found.map_err(|e| match e {
+                RowError::Reject(p) => p.reason,
+                RowError::Fatal(e) => e.to_string(),
+            }));
         }
-        self.org_names.get(&key).cloned().flatten().ok_or_else(|| {
-            problem(
-                &heading_of(table, Field::Organisation),
-                name,
-                "is not an organisation in the register (by code or name); `estate orgs` lists them",
-            )
-        })
+        match self.org_names.get(&key) {
+            Some(Ok(o)) => Ok(o.clone()),
+            Some(Err(reason)) => Err(problem(&heading_of(table, Field::Organisation), name, reason.clone())),
+            None => Err(problem("", name, "no such organisation")),
+        }
     }
 
     fn index(&mut self, org: &Organisation, kind: Kind) -> Result<&mut OrgIndex, RowError> {
@@ -277,20 +338,20 @@ impl Batch<'_, '_> {
         let serial_col = heading_of(table, Field::Serial);
         let tag_col = heading_of(table, Field::AssetTag);
         if let Some(serial) = &f.serial {
-            self.first_time(Kind::Hardware, &org, &format!("s:{serial}"), serial, &format!("serial `{serial}`"), &serial_col, sheet, row)?;
+            self.first_time(Kind::Hardware, &org, &format!("s:{}", key(serial)), serial, &format!("serial `{serial}`"), &serial_col, sheet, row)?;
         }
         if rec.tag_given {
-            self.first_time(Kind::Hardware, &org, &format!("t:{}", f.asset_tag), &f.asset_tag, &format!("asset tag `{}`", f.asset_tag), &tag_col, sheet, row)?;
+            self.first_time(Kind::Hardware, &org, &format!("t:{}", key(&f.asset_tag)), &f.asset_tag, &format!("asset tag `{}`", f.asset_tag), &tag_col, sheet, row)?;
         }
         let index = self.index(&org, Kind::Hardware)?;
-        let by_serial = f.serial.as_ref().and_then(|s| index.serials.get(s)).copied();
-        let by_tag = index.tags.get(&f.asset_tag).copied();
+        let by_serial = f.serial.as_ref().and_then(|s| index.serials.get(&key(s))).copied();
+        let by_tag = index.tags.get(&key(&f.asset_tag)).copied();
         let existing = match (by_serial, by_tag) {
             (Some(id), _) => Some(id),
             (None, Some(id)) => {
                 let current = asset_by_id(self.tx, crate::domain::AssetId(id))?;
                 match (&current.fields.serial, &f.serial) {
-                    (Some(theirs), Some(ours)) if theirs != ours => {
+                    (Some(theirs), Some(ours)) if key(theirs) != key(ours) => {
                         return Err(problem(
                             &tag_col,
                             &f.asset_tag,
@@ -308,9 +369,9 @@ impl Batch<'_, '_> {
         let Some(id) = existing else {
             let id = insert_asset(self.tx, &org, f, true, &self.actor)?;
             let index = self.index(&org, Kind::Hardware)?;
-            index.tags.insert(f.asset_tag.clone(), id.0);
+            index.tags.insert(key(&f.asset_tag), id.0);
             if let Some(s) = &f.serial {
-                index.serials.insert(s.clone(), id.0);
+                index.serials.insert(key(s), id.0);
             }
             return Ok(Outcome::New);
         };
@@ -323,15 +384,15 @@ impl Batch<'_, '_> {
         update_asset(self.tx, &org, &current, &merged, true, &self.actor)?;
         let index = self.index(&org, Kind::Hardware)?;
         if current.fields.asset_tag != merged.asset_tag {
-            index.tags.remove(&current.fields.asset_tag);
-            index.tags.insert(merged.asset_tag.clone(), id);
+            index.tags.remove(&key(&current.fields.asset_tag));
+            index.tags.insert(key(&merged.asset_tag), id);
         }
         if current.fields.serial != merged.serial {
             if let Some(s) = &current.fields.serial {
-                index.serials.remove(s);
+                index.serials.remove(&key(s));
             }
             if let Some(s) = &merged.serial {
-                index.serials.insert(s.clone(), id);
+                index.serials.insert(key(s), id);
             }
         }
         Ok(Outcome::Changed)
@@ -574,12 +635,12 @@ pub fn commit(
         batch: batch_id,
         default_org: default_org.clone(),
         org_names: BTreeMap::new(),
+        all_orgs: None,
         indexes: HashMap::new(),
         seen: Default::default(),
         snapshot_sql: BTreeMap::new(),
         counts: BTreeMap::new(),
         rejects: Vec::new(),
-        warnings: 0,
         generated: 0,
     };
     let mut summary = ImportSummary {
@@ -612,6 +673,7 @@ pub fn commit(
                 kind: None,
                 rows: 0,
                 totals_row: None,
+                skipped_rows: Vec::new(),
                 columns: Vec::new(),
             });
             continue;
@@ -626,17 +688,36 @@ pub fn commit(
             }
             h
         };
+        let identity: Vec<usize> = table
+            .columns
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.field,
+                    Some(Field::Serial | Field::AssetTag | Field::Number | Field::Product)
+                )
+            })
+            .map(|c| c.index)
+            .collect();
         let mut reader = RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
         let mut sheet_rows = 0u64;
         let mut totals_row = None;
+        let mut skipped_rows = Vec::new();
         let mut fatal: Option<ImportError> = None;
         book.for_each_row(&sheet.name, &mut |row| {
             if row.number <= table.header_row || row.is_blank() {
                 return ControlFlow::Continue(());
             }
-            if header::is_totals_row(&row) {
-                totals_row = Some(row.number);
-                return ControlFlow::Break(());
+            match header::classify(&row, &headings, &identity) {
+                RowKind::Data => {}
+                RowKind::Totals => {
+                    totals_row = Some(row.number);
+                    return ControlFlow::Break(());
+                }
+                other => {
+                    skipped_rows.push(format!("row {}: {}", row.number, other.reason()));
+                    return ControlFlow::Continue(());
+                }
             }
             sheet_rows += 1;
             rows_done += 1;
@@ -644,7 +725,6 @@ pub fn commit(
                 progress(rows_done);
             }
             let outcome = reader.read(&row);
-            batch.warnings += outcome.warnings.len() as u64;
             let result = match &outcome.parsed {
                 Parsed::Rejected(problems) => {
                     batch.reject(table.kind, &sheet.name, &row, &headings, problems.clone());
@@ -707,6 +787,7 @@ pub fn commit(
             kind: Some(table.kind),
             rows: sheet_rows,
             totals_row,
+            skipped_rows,
             columns: table.columns.clone(),
         });
     }
@@ -716,12 +797,6 @@ pub fn commit(
             "{} assets were created from quantity rows without serial numbers, each with a \
              generated tag (GEN-…); re-importing the same rows finds them again",
             batch.generated
-        ));
-    }
-    if batch.warnings > 0 {
-        summary.notes.push(format!(
-            "{} cell(s) showed a formula error (#N/A, #REF! …) and were read as blank",
-            batch.warnings
         ));
     }
     let mut total = KindCounts::default();
@@ -737,7 +812,6 @@ pub fn commit(
         });
     }
     summary.total = total;
-    summary.warnings = batch.warnings;
     summary.first_rejects = batch.rejects.iter().take(FIRST_REJECTS).cloned().collect();
     summary.rejects = std::mem::take(&mut batch.rejects);
     let t = &summary.total;
