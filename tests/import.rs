@@ -263,7 +263,7 @@ fn duplicate_serials_in_one_file_are_reported_not_merged() {
     assert_eq!(s.headline(), "2 new, 0 changed, 0 unchanged, 1 rejected");
     assert_eq!(
         s.first_rejects[0].lines("dups.xlsx"),
-        ["dups.xlsx, sheet `Sheet1`, row 4, column `Serial Number`: `S1` serial `S1` also appears on \
+        ["dups.xlsx, sheet `Sheet1`, row 4, column `Serial Number`: `S1` the same serial also appears on \
           sheet `Sheet1`, row 2 of this file; the first was kept and this row rejected (remove the \
           duplicate or correct it)"]
     );
@@ -304,7 +304,7 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     assert_eq!(lines[0], "Reject sheet,Reject row,Reject reason,Asset Tag,Type,Model,Purchase Date,Cost");
     assert_eq!(
         lines[1],
-        "Kit,3,Type: `Widget` `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map,PC-2,Widget,Frobnicator,31/03/2024,10"
+        "Kit,3,Type: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map,PC-2,Widget,Frobnicator,31/03/2024,10"
     );
     assert_eq!(
         lines[2],
@@ -698,7 +698,7 @@ fn a_header_below_notes_in_a_real_file_is_found() {
     let s = import(&mut conn, &root.join("calamine/inventory-table.xlsx"), &o).unwrap();
     assert_eq!(s.sheets[0].header_row, Some(1));
     assert_eq!(s.total.rejected, s.total.read, "no fruit is an asset class: {:?}", s.first_rejects);
-    assert!(s.first_rejects[0].problems.iter().any(|p| p.reason.starts_with("`Apple` is not a known asset class")));
+    assert!(s.first_rejects[0].problems.iter().any(|p| p.reason.starts_with("is not a known asset class")));
 }
 
 // ---------------------------------------------------------------- the sample data set (data/sample/MANIFEST.md)
@@ -831,10 +831,10 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
         reasons,
         [
             format!("{p} 27, column `Serial Number`: no serial number or asset tag (a row without either needs a quantity)"),
-            format!("{p} 66, column `Device Type`: `Widget` `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"),
+            format!("{p} 66, column `Device Type`: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"),
             format!("{p} 103, column `Cost`: `#N/A` is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"),
             format!("{p} 137, column `Cost`: `(120.00)` is a negative amount (in brackets); a cost cannot be negative"),
-            format!("{p} 180, column `Serial Number`: `CZC1336V1U` serial `CZC1336V1U` also appears on sheet `Delivery Report`, row 45 of this file; the first was kept and this row rejected (remove the duplicate or correct it)"),
+            format!("{p} 180, column `Serial Number`: `CZC1336V1U` the same serial also appears on sheet `Delivery Report`, row 45 of this file; the first was kept and this row rejected (remove the duplicate or correct it)"),
             format!("{p} 215, column `Invoice Date`: `15/01/2027` 2027-01-15 is in the future"),
         ]
     );

@@ -539,6 +539,29 @@ pub fn map_columns(
             .reduce(|a, b| if b.0 > a.0 { b } else { a })?;
         (best.0 > 0).then_some(best.1)
     });
+    if kind == Some(Kind::Licences) {
+        // A statement with both "Agreement" and "Agreement Number": the
+        // number identifies the agreement, the other names its kind.
+        let agreements: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.field == Some(Field::Agreement))
+            .map(|(i, _)| i)
+            .collect();
+        let numbered = agreements.iter().copied().find(|&i| {
+            columns.get(i).is_some_and(|c| {
+                let h = format!(" {} ", normalise_heading(&c.heading));
+                [" number ", " no ", " ref ", " id ", " reference "].iter().any(|w| h.contains(w))
+            })
+        });
+        if let Some(keep) = numbered {
+            for i in agreements.into_iter().filter(|&i| i != keep) {
+                if let Some(c) = columns.get_mut(i) {
+                    c.field = Some(Field::AgreementType);
+                }
+            }
+        }
+    }
     if let Some(kind) = kind {
         let mut taken = FieldSet::default();
         for c in &mut columns {
@@ -1160,10 +1183,7 @@ impl<'a> RowReader<'a> {
             cells.reject(
                 Field::Class,
                 v,
-                format!(
-                    "`{}` is not a known asset class; add it to data/class-synonyms.csv or use --map",
-                    word.trim()
-                ),
+                "is not a known asset class; add it to data/class-synonyms.csv or use --map",
             );
             return None;
         }
@@ -1502,6 +1522,46 @@ fn line(cells: &mut Cells<'_>, critical_uses: &CriticalUses) -> Parsed {
     })
 }
 
+/// The kind of agreement a statement's words name; `Other` when they name none.
+fn agreement_type_word(w: &str) -> AgreementType {
+    AgreementType::from_str(w).unwrap_or_else(|_| {
+        let n = normalise_heading(w);
+        if n.contains("enterprise") {
+            AgreementType::EnterpriseAgreement
+        } else if n.contains("csp") || n.contains("cloud solution") {
+            AgreementType::Csp
+        } else if n.contains("perpetual") {
+            AgreementType::Perpetual
+        } else if n.contains("subscription") {
+            AgreementType::Subscription
+        } else if n.contains("maintenance") || n.contains("support") {
+            AgreementType::Maintenance
+        } else {
+            AgreementType::Other
+        }
+    })
+}
+
+/// A licence metric as statements write it: `Per User`, `User`, `per device
+/// per month`, `Per Core`, `Site`, `Unlimited`.
+fn metric_word(w: &str) -> Option<LicenceMetric> {
+    if let Ok(m) = LicenceMetric::from_str(w) {
+        return Some(m);
+    }
+    let n = format!(" {} ", normalise_heading(w));
+    if n.contains(" user") {
+        Some(LicenceMetric::PerUser)
+    } else if n.contains(" device") {
+        Some(LicenceMetric::PerDevice)
+    } else if n.contains(" core") {
+        Some(LicenceMetric::PerCore)
+    } else if n.contains(" site ") || n.contains(" unlimited") {
+        Some(LicenceMetric::Site)
+    } else {
+        None
+    }
+}
+
 fn licence(cells: &mut Cells<'_>) -> Parsed {
     let product = cells.text(Field::Product);
     if product.is_none() {
@@ -1512,42 +1572,32 @@ fn licence(cells: &mut Cells<'_>) -> Parsed {
     let agreement_words = cells.column(Field::AgreementType).and_then(|c| {
         cells.row.cells.get(c.index).filter(|v| !v.is_blank()).map(|v| v.display().trim().to_string())
     });
+    // Some statements put the metric ("Per User") in their "Licence Type"
+    // column; with no metric column of its own, that is the metric.
+    let metric_in_type = if cells.has_column(Field::Metric) {
+        None
+    } else {
+        agreement_words.as_deref().and_then(metric_word)
+    };
     // Without an agreement number, the agreement's name identifies it.
-    let agreement = agreement_number.or(agreement_words);
-    let agreement_type = cells.word(Field::AgreementType, |w| {
-        Ok(AgreementType::from_str(w).unwrap_or_else(|_| {
-            let n = normalise_heading(w);
-            if n.contains("enterprise") {
-                AgreementType::EnterpriseAgreement
-            } else if n.contains("csp") || n.contains("cloud solution") {
-                AgreementType::Csp
-            } else if n.contains("perpetual") {
-                AgreementType::Perpetual
-            } else if n.contains("subscription") {
-                AgreementType::Subscription
-            } else if n.contains("maintenance") || n.contains("support") {
-                AgreementType::Maintenance
-            } else {
-                AgreementType::Other
-            }
-        }))
-    });
-    let metric = cells.word(Field::Metric, |w| {
-        LicenceMetric::from_str(w).or_else(|e| {
-            let n = format!(" {} ", normalise_heading(w));
-            if n.contains(" user") {
-                Ok(LicenceMetric::PerUser)
-            } else if n.contains(" device") {
-                Ok(LicenceMetric::PerDevice)
-            } else if n.contains(" core") {
-                Ok(LicenceMetric::PerCore)
-            } else if n.contains(" site") || n.contains(" unlimited") {
-                Ok(LicenceMetric::Site)
-            } else {
-                Err(e.to_string())
-            }
+    let agreement = agreement_number.or(agreement_words.filter(|_| metric_in_type.is_none()));
+    let agreement_type = cells
+        .word(Field::AgreementType, |w| Ok(agreement_type_word(w)))
+        .or_else(|| {
+            // No type column: the agreement's own name may say ("Enterprise
+            // Agreement", "Open Value (perpetual)").
+            agreement
+                .as_deref()
+                .map(agreement_type_word)
+                .filter(|t| *t != AgreementType::Other)
+        });
+    let metric = cells
+        .word(Field::Metric, |w| {
+            metric_word(w).ok_or_else(|| {
+                "is not a licence metric; use per user, per device, per core or site".to_string()
+            })
         })
-    });
+        .or(metric_in_type);
     let quantity = cells.whole(Field::Quantity, 10_000_000);
     if quantity.is_none() && !cells.given.has(Field::Quantity) {
         cells.missing(Field::Quantity, "no quantity");
@@ -1859,7 +1909,7 @@ mod tests {
         let o = read(&["Serial", "Type", "Model"], None, &["S1", "Widget", "Frobnicator 9"]);
         assert_eq!(
             reasons(&o),
-            ["Type|Widget|`Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"]
+            ["Type|Widget|is not a known asset class; add it to data/class-synonyms.csv or use --map"]
         );
         let o = read(&["Serial", "Model"], None, &["S1", "Frobnicator 9"]);
         assert_eq!(reasons(&o).len(), 1);

@@ -558,17 +558,26 @@ impl Reject {
         self.problems
             .iter()
             .map(|p| {
-                let value = if p.value.is_empty() {
-                    String::new()
-                } else {
-                    format!("`{}` ", p.value)
-                };
+                let value = p.quoted_value();
                 format!(
                     "{file}, sheet `{}`, row {}, column `{}`: {value}{}",
                     self.sheet, self.row, p.column, p.reason
                 )
             })
             .collect()
+    }
+}
+
+impl Problem {
+    /// The value in backquotes and a space, ready to go before the reason
+    /// (nothing when the cell was empty or the reason already quotes it).
+    pub fn quoted_value(&self) -> String {
+        let quoted = format!("`{}`", self.value);
+        if self.value.is_empty() || self.reason.starts_with(&quoted) {
+            String::new()
+        } else {
+            quoted + " "
+        }
     }
 }
 

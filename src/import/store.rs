@@ -338,10 +338,10 @@ impl Batch<'_, '_> {
         let serial_col = heading_of(table, Field::Serial);
         let tag_col = heading_of(table, Field::AssetTag);
         if let Some(serial) = &f.serial {
-            self.first_time(Kind::Hardware, &org, &format!("s:{}", key(serial)), serial, &format!("serial `{serial}`"), &serial_col, sheet, row)?;
+            self.first_time(Kind::Hardware, &org, &format!("s:{}", key(serial)), serial, "the same serial", &serial_col, sheet, row)?;
         }
         if rec.tag_given {
-            self.first_time(Kind::Hardware, &org, &format!("t:{}", key(&f.asset_tag)), &f.asset_tag, &format!("asset tag `{}`", f.asset_tag), &tag_col, sheet, row)?;
+            self.first_time(Kind::Hardware, &org, &format!("t:{}", key(&f.asset_tag)), &f.asset_tag, "the same asset tag", &tag_col, sheet, row)?;
         }
         let index = self.index(&org, Kind::Hardware)?;
         let by_serial = f.serial.as_ref().and_then(|s| index.serials.get(&key(s))).copied();
@@ -401,7 +401,7 @@ impl Batch<'_, '_> {
     fn line(&mut self, table: &Table, sheet: &str, row: u32, rec: &LineRecord) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let number = rec.fields.number.clone();
-        self.first_time(Kind::Lines, &org, &number, &number, &format!("line `{number}`"), &heading_of(table, Field::Number), sheet, row)?;
+        self.first_time(Kind::Lines, &org, &number, &number, "the same line", &heading_of(table, Field::Number), sheet, row)?;
         let existing = self.index(&org, Kind::Lines)?.lines.get(&number).copied();
         let Some(id) = existing else {
             let id = insert_line(self.tx, &org, &rec.fields, true, &self.actor)?;
@@ -423,7 +423,7 @@ impl Batch<'_, '_> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let f = &rec.fields;
         let key = (f.product.clone(), f.agreement.clone(), f.metric.as_str().to_string());
-        let label = format!("`{}` under agreement `{}` ({})", f.product, f.agreement, f.metric);
+        let label = format!("the same product under agreement `{}` ({})", f.agreement, f.metric);
         self.first_time(Kind::Licences, &org, &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2), &f.product, &label, &heading_of(table, Field::Product), sheet, row)?;
         let existing = self.index(&org, Kind::Licences)?.licences.get(&key).copied();
         let Some(id) = existing else {
@@ -757,12 +757,6 @@ pub fn commit(
         if let Some(e) = fatal {
             return Err(e);
         }
-        if let Some(t) = totals_row {
-            summary.notes.push(format!(
-                "sheet `{}`: stopped at the totals row (row {t}); rows below it were not read",
-                sheet.name
-            ));
-        }
         for c in &table.columns {
             match c.source {
                 Source::Unknown | Source::Duplicate | Source::NotForKind => {
@@ -910,11 +904,9 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
             .iter()
             .map(|p| {
                 if p.column.is_empty() {
-                    p.reason.clone()
-                } else if p.value.is_empty() {
-                    format!("{}: {}", p.column, p.reason)
+                    format!("{}{}", p.quoted_value(), p.reason)
                 } else {
-                    format!("{}: `{}` {}", p.column, p.value, p.reason)
+                    format!("{}: {}{}", p.column, p.quoted_value(), p.reason)
                 }
             })
             .collect::<Vec<_>>()
