@@ -1095,3 +1095,141 @@ fn reimporting_any_sample_file_is_a_no_op() {
         assert_eq!(dump(&conn, &["import_batches"]), before, "{f}");
     }
 }
+
+// ---------------------------------------------------------------- the command line
+
+use crate::util::Env;
+
+/// A register with the sample's three organisations, made with the real binary.
+fn sample_env() -> Env {
+    let env = Env::init();
+    env.ok(&["orgs", "add", "AVN", "Avonmere District Council"]);
+    env.ok(&["orgs", "add", "BRK", "Brookfield Borough Council"]);
+    env.ok(&["orgs", "add", "ABS", "Avonmere & Brookfield Shared ICT Service", "--shared"]);
+    env
+}
+
+fn sample_arg(name: &str) -> String {
+    sample(name).display().to_string()
+}
+
+#[test]
+fn import_prints_counts_on_stdout_and_what_it_did_on_stderr() {
+    let env = sample_env();
+    let out = env.cmd().args(["import", &sample_arg("hp-reseller-delivery.xlsx")]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("│ hp-reseller-delivery.xlsx │ 1     │ hardware │  247 │ 241 │       0 │         0 │        6 │"), "{stdout}");
+    assert!(stderr.starts_with("hp-reseller-delivery.xlsx (xlsx): batch 1\n"), "{stderr}");
+    assert!(stderr.contains("  sheet `Notes`: skipped: no row of column headings"), "{stderr}");
+    assert!(stderr.contains(
+        "    hp-reseller-delivery.xlsx, sheet `Delivery Report`, row 137, column `Cost`: `(120.00)` is a negative amount (in brackets); a cost cannot be negative\n"
+    ), "{stderr}");
+    assert!(stderr.ends_with("  241 new, 0 changed, 0 unchanged, 6 rejected\n"), "{stderr}");
+    // --format json gives the whole summary; a dry run writes nothing.
+    let before = env.dump();
+    let json = env.json(&["import", &sample_arg("mobiles-o2.csv"), "--dry-run"]);
+    assert_eq!(json["total"]["new"], 250);
+    assert_eq!(json["total"]["rejected"], 2);
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["first_rejects"][0]["row"], 39);
+    assert_eq!(json["first_rejects"][0]["problems"][0]["column"], "IMEI");
+    assert_eq!(env.dump(), before);
+}
+
+#[test]
+fn strict_import_exits_1_writes_nothing_and_the_rejects_file_lists_every_bad_row() {
+    let env = sample_env();
+    let before = env.dump();
+    let stderr = env.fails(
+        &["import", &sample_arg("hp-reseller-delivery.xlsx"), "--strict", "--rejects", "bad.csv"],
+        1,
+    );
+    assert!(stderr.contains(
+        "estate: `hp-reseller-delivery.xlsx`: 6 row(s) rejected, so nothing was imported (--strict)"
+    ), "{stderr}");
+    assert_eq!(env.dump(), before);
+    let rejects = std::fs::read_to_string(env.path().join("bad.csv")).unwrap();
+    let rows: Vec<&str> = rejects.lines().collect();
+    assert_eq!(rows.len(), 7);
+    assert!(rows[0].starts_with("Reject sheet,Reject row,Reject reason,Serial Number,Asset No,Manufacturer,Model"), "{}", rows[0]);
+    assert!(rows[3].starts_with("Delivery Report,103,\"Cost: `#N/A` is a formula error, so the value is unknown"), "{}", rows[3]);
+}
+
+#[test]
+fn imports_lists_batches_and_undo_reverses_one_through_the_command() {
+    let env = sample_env();
+    let before = env.dump();
+    env.ok(&["import", &sample_arg("telecoms-line-schedule.xlsx")]);
+    let listed = env.json(&["imports"]);
+    assert_eq!(listed[0]["file"], "telecoms-line-schedule.xlsx");
+    assert_eq!(listed[0]["new"], 300);
+    assert_eq!(listed[0]["kind"], "lines");
+    let out = env.ok(&["imports", "undo", "1"]);
+    assert_eq!(
+        out,
+        "undid import batch 1: removed 300 record(s) it added, restored 0 it changed, removed 45 site(s)/department(s) it created\n"
+    );
+    let after = env.dump();
+    let register = |d: &[String]| -> Vec<String> {
+        d.iter()
+            .filter(|r| !r.starts_with("audit_log:") && !r.starts_with("import_batches:"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(register(&after), register(&before));
+    let stderr = env.fails(&["imports", "undo", "1"], 1);
+    assert!(stderr.starts_with("estate: import batch 1 was already undone at "), "{stderr}");
+}
+
+#[test]
+fn an_encrypted_or_missing_file_is_refused_naming_it() {
+    let env = sample_env();
+    let stderr = env.fails(&["import", "nonesuch.xlsx"], 1);
+    assert!(stderr.starts_with("estate: failed to import `nonesuch.xlsx`: cannot read `nonesuch.xlsx`:"), "{stderr}");
+    let Some(root) = real_inputs() else {
+        eprintln!("skipped the encrypted file: ../shared/real-inputs is not here");
+        return;
+    };
+    let path = root.join("calamine/pass_protected.xlsx").display().to_string();
+    let stderr = env.fails(&["import", &path, "--org", "AVN"], 1);
+    assert!(stderr.contains("`pass_protected.xlsx` is password-protected (encrypted), so it cannot be read"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_import_leaves_the_register_as_it_was() {
+    let env = sample_env();
+    env.ok(&["generate", "--assets", "200000", "--out", "big.csv"]);
+    let before = env.dump();
+    let wal = env.path().join("estate.db-wal");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_estate"))
+        .current_dir(env.path())
+        .env("ESTATE_DB", env.db())
+        .env("ESTATE_TODAY", crate::util::TODAY)
+        .args(["import", "big.csv", "--org", "AVN"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import has written a good part of its transaction.
+    let start = Instant::now();
+    loop {
+        let written = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        if written > 4 * 1024 * 1024 {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the import finished before it could be killed");
+        assert!(start.elapsed() < Duration::from_secs(120), "the import wrote nothing in 2 minutes");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let conn = Connection::open(env.db()).unwrap();
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    drop(conn);
+    assert_eq!(env.dump(), before);
+    env.ok(&["check"]);
+}
