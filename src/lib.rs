@@ -7,9 +7,9 @@
 //! never exits.
 
 pub mod db;
-pub mod import;
 pub mod domain;
 pub mod generate;
+pub mod import;
 pub mod policy;
 pub mod register;
 pub mod report;

@@ -1,8 +1,18 @@
-//! `estate import` as a library: supplier spreadsheets built in each test
-//! (rust_xlsxwriter) and the real files in `../shared/real-inputs/`,
-//! imported into a private in-memory register.
+//! `estate import` and `estate imports`: supplier spreadsheets built in each test
+//! (`rust_xlsxwriter`), the sample set in `data/sample/` and the real files in
+//! `../shared/real-inputs/`, through the library and through the real binary.
+
+#![allow(
+    clippy::many_single_char_names,
+    reason = "s, a, b, c: a summary and the assets a test looks at"
+)]
+#![allow(
+    clippy::type_complexity,
+    reason = "fixture rows are written inline as tuples"
+)]
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -22,7 +32,14 @@ use time::macros::date;
 fn register() -> Connection {
     let mut conn = db::open_in_memory().unwrap();
     db::write(&mut conn, |tx| {
-        store::add_organisation(tx, "BCW", "Brookfield Borough Council", false, None, &Actor::command("test"))
+        store::add_organisation(
+            tx,
+            "BCW",
+            "Brookfield Borough Council",
+            false,
+            None,
+            &Actor::command("test"),
+        )
     })
     .unwrap();
     conn
@@ -34,7 +51,11 @@ fn opts() -> ImportOptions {
     o
 }
 
-fn import(conn: &mut Connection, path: &Path, opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
+fn import(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
     let plan = import::plan(path, opts)?;
     import::commit(conn, &plan, opts, &mut |_| {})
 }
@@ -51,11 +72,16 @@ fn dump(conn: &Connection, skip: &[&str]) -> BTreeMap<String, Vec<String>> {
         .collect();
     let mut out = BTreeMap::new();
     for t in tables.into_iter().filter(|t| !skip.contains(&t.as_str())) {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {t} ORDER BY rowid")).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {t} ORDER BY rowid"))
+            .unwrap();
         let n = stmt.column_count();
         let rows: Vec<String> = stmt
             .query_map([], |r| {
-                Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
             })
             .unwrap()
             .map(Result::unwrap)
@@ -83,7 +109,12 @@ enum C {
 
 use C::{B, D, E, N, S};
 
-fn xlsx(dir: &TempDir, name: &str, sheets: &[(&str, &[(u32, &[C])])], merges: &[(u32, u16, u32, u16, &str)]) -> PathBuf {
+fn xlsx(
+    dir: &TempDir,
+    name: &str,
+    sheets: &[(&str, &[(u32, &[C])])],
+    merges: &[(u32, u16, u32, u16, &str)],
+) -> PathBuf {
     let path = dir.path().join(name);
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -105,7 +136,8 @@ fn xlsx(dir: &TempDir, name: &str, sheets: &[(&str, &[(u32, &[C])])], merges: &[
                         ws.write_number_with_format(*r, c, n, &date).unwrap();
                     }
                     E(e) => {
-                        ws.write_formula(*r, c, Formula::new("=NA()").set_result(e)).unwrap();
+                        ws.write_formula(*r, c, Formula::new("=NA()").set_result(e))
+                            .unwrap();
                     }
                     B => {}
                 }
@@ -113,7 +145,8 @@ fn xlsx(dir: &TempDir, name: &str, sheets: &[(&str, &[(u32, &[C])])], merges: &[
         }
         if i == 0 {
             for (r1, c1, r2, c2, text) in merges {
-                ws.merge_range(*r1, *c1, *r2, *c2, text, &Format::new()).unwrap();
+                ws.merge_range(*r1, *c1, *r2, *c2, text, &Format::new())
+                    .unwrap();
             }
         }
     }
@@ -126,14 +159,78 @@ fn xlsx(dir: &TempDir, name: &str, sheets: &[(&str, &[(u32, &[C])])], merges: &[
 fn dell_report(dir: &TempDir, name: &str, cost_1: f64, site_2: &'static str) -> PathBuf {
     let rows: &[(u32, &[C])] = &[
         (0, &[S("Dell Technologies — Asset Report")]),
-        (1, &[S("Customer: Brookfield Borough Council"), B, S("Notes")]),
+        (
+            1,
+            &[S("Customer: Brookfield Borough Council"), B, S("Notes")],
+        ),
         (3, &[S("Generated 01/04/2024")]),
-        (6, &[S("Service Tag"), S("Customer Asset Tag"), S("Product Description"), S("Ship Date"), S("Unit Price"), S("Ship To Site"), S("Colour")]),
-        (7, &[S("ABC1234"), S("BCW-0001"), S("OptiPlex 7010"), D(45382.0), N(cost_1), S("Civic Centre"), S("Black")]),
-        (8, &[S(" DEF5678 "), S("BCW-0002"), S("Latitude 5440"), S("31/03/2024"), S("£1,049.00"), S(site_2)]),
-        (9, &[S("GHI9012"), B, S("PowerEdge R750"), S("2024-03-31"), B, S("Civic Centre"), E("#N/A")]),
-        (10, &[S("JKL3456"), S("BCW-0004"), S("Frobnicator 9"), D(45382.0), N(10.0)]),
-        (11, &[S("MNO7890"), S("BCW-0005"), S("OptiPlex 7010"), D(45382.0), E("#N/A")]),
+        (
+            6,
+            &[
+                S("Service Tag"),
+                S("Customer Asset Tag"),
+                S("Product Description"),
+                S("Ship Date"),
+                S("Unit Price"),
+                S("Ship To Site"),
+                S("Colour"),
+            ],
+        ),
+        (
+            7,
+            &[
+                S("ABC1234"),
+                S("BCW-0001"),
+                S("OptiPlex 7010"),
+                D(45382.0),
+                N(cost_1),
+                S("Civic Centre"),
+                S("Black"),
+            ],
+        ),
+        (
+            8,
+            &[
+                S(" DEF5678 "),
+                S("BCW-0002"),
+                S("Latitude 5440"),
+                S("31/03/2024"),
+                S("£1,049.00"),
+                S(site_2),
+            ],
+        ),
+        (
+            9,
+            &[
+                S("GHI9012"),
+                B,
+                S("PowerEdge R750"),
+                S("2024-03-31"),
+                B,
+                S("Civic Centre"),
+                E("#N/A"),
+            ],
+        ),
+        (
+            10,
+            &[
+                S("JKL3456"),
+                S("BCW-0004"),
+                S("Frobnicator 9"),
+                D(45382.0),
+                N(10.0),
+            ],
+        ),
+        (
+            11,
+            &[
+                S("MNO7890"),
+                S("BCW-0005"),
+                S("OptiPlex 7010"),
+                D(45382.0),
+                E("#N/A"),
+            ],
+        ),
         (12, &[S("Total"), B, B, B, N(1671.34)]),
         (13, &[S("ZZZ9999"), S("BCW-0099"), S("OptiPlex 7010")]),
     ];
@@ -145,7 +242,9 @@ fn assets(conn: &Connection) -> Vec<estate::register::Asset> {
 }
 
 fn asset<'a>(all: &'a [estate::register::Asset], serial: &str) -> &'a estate::register::Asset {
-    all.iter().find(|a| a.fields.serial.as_deref() == Some(serial)).unwrap()
+    all.iter()
+        .find(|a| a.fields.serial.as_deref() == Some(serial))
+        .unwrap()
 }
 
 fn real_inputs() -> Option<PathBuf> {
@@ -169,7 +268,11 @@ fn a_report_with_a_title_block_a_na_cell_and_a_totals_row_imports_exactly() {
     assert_eq!(s.sheets[0].rows, 5, "the row below the totals is not read");
     assert_eq!(s.headline(), "3 new, 0 changed, 0 unchanged, 2 rejected");
     assert_eq!(s.unknown_columns, ["sheet `Asset Report`: `Colour`"]);
-    let lines: Vec<String> = s.first_rejects.iter().flat_map(|r| r.lines("dell.xlsx")).collect();
+    let lines: Vec<String> = s
+        .first_rejects
+        .iter()
+        .flat_map(|r| r.lines("dell.xlsx"))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -194,16 +297,32 @@ fn a_report_with_a_title_block_a_na_cell_and_a_totals_row_imports_exactly() {
     assert_eq!(b.fields.purchase_cost, Some(Money::from_pence(104_900)));
     assert_eq!(b.fields.in_service_date, Some(date!(2024 - 03 - 31)));
     let c = asset(&all, "GHI9012");
-    assert_eq!(c.fields.asset_tag, "GHI9012", "no tag: tagged with its serial");
+    assert_eq!(
+        c.fields.asset_tag, "GHI9012",
+        "no tag: tagged with its serial"
+    );
     assert_eq!(c.fields.class, AssetClass::Server);
     assert_eq!(c.fields.purchase_cost, None);
-    assert_eq!(c.fields.notes, None, "a #N/A in a column kept in notes is left out");
+    assert_eq!(
+        c.fields.notes, None,
+        "a #N/A in a column kept in notes is left out"
+    );
     // The new site was created, audited against the batch.
     let sites = store::list_places(&conn, PlaceKind::Site, None).unwrap();
-    assert_eq!(sites.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Civic Centre", "Depot"]);
+    assert_eq!(
+        sites.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["Civic Centre", "Depot"]
+    );
     let batches = import::list_batches(&conn).unwrap();
     assert_eq!(batches.len(), 1);
-    assert_eq!((batches[0].new, batches[0].rejected, batches[0].kind.as_str()), (3, 2, "hardware"));
+    assert_eq!(
+        (
+            batches[0].new,
+            batches[0].rejected,
+            batches[0].kind.as_str()
+        ),
+        (3, 2, "hardware")
+    );
     assert_eq!(batches[0].sha256, s.sha256);
 }
 
@@ -215,7 +334,10 @@ fn reimporting_the_same_file_changes_nothing() {
     import(&mut conn, &path, &opts()).unwrap();
     let before = dump(&conn, &["import_batches"]);
     let again = import(&mut conn, &path, &opts()).unwrap();
-    assert_eq!(again.headline(), "0 new, 0 changed, 3 unchanged, 2 rejected");
+    assert_eq!(
+        again.headline(),
+        "0 new, 0 changed, 3 unchanged, 2 rejected"
+    );
     assert_eq!(dump(&conn, &["import_batches"]), before);
 }
 
@@ -223,8 +345,18 @@ fn reimporting_the_same_file_changes_nothing() {
 fn a_newer_report_updates_changed_fields_and_audits_them_against_its_batch() {
     let dir = TempDir::new().unwrap();
     let mut conn = register();
-    import(&mut conn, &dell_report(&dir, "march.xlsx", 612.34, "Depot"), &opts()).unwrap();
-    let s = import(&mut conn, &dell_report(&dir, "april.xlsx", 599.0, "Annexe"), &opts()).unwrap();
+    import(
+        &mut conn,
+        &dell_report(&dir, "march.xlsx", 612.34, "Depot"),
+        &opts(),
+    )
+    .unwrap();
+    let s = import(
+        &mut conn,
+        &dell_report(&dir, "april.xlsx", 599.0, "Annexe"),
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(s.headline(), "0 new, 2 changed, 1 unchanged, 2 rejected");
     let all = assets(&conn);
     let a = asset(&all, "ABC1234");
@@ -232,8 +364,18 @@ fn a_newer_report_updates_changed_fields_and_audits_them_against_its_batch() {
     let h = store::history(&conn, Entity::Asset, a.id.0).unwrap();
     let last = h.last().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.field.as_deref(), last.old_value.as_deref(), last.new_value.as_deref()),
-        ("update", Some("purchase_cost"), Some("612.34"), Some("599.00"))
+        (
+            last.action.as_str(),
+            last.field.as_deref(),
+            last.old_value.as_deref(),
+            last.new_value.as_deref()
+        ),
+        (
+            "update",
+            Some("purchase_cost"),
+            Some("612.34"),
+            Some("599.00")
+        )
     );
     assert_eq!(last.batch_id, s.batch);
     assert_eq!(last.command, "estate import (test)");
@@ -250,12 +392,15 @@ fn duplicate_serials_in_one_file_are_reported_not_merged() {
     let path = xlsx(
         &dir,
         "dups.xlsx",
-        &[("Sheet1", &[
-            (0, &[S("Serial Number"), S("Model")]),
-            (1, &[S("S1"), S("OptiPlex 7010")]),
-            (2, &[S("S2"), S("OptiPlex 7010")]),
-            (3, &[S("S1"), S("Latitude 5440")]),
-        ])],
+        &[(
+            "Sheet1",
+            &[
+                (0, &[S("Serial Number"), S("Model")]),
+                (1, &[S("S1"), S("OptiPlex 7010")]),
+                (2, &[S("S2"), S("OptiPlex 7010")]),
+                (3, &[S("S1"), S("Latitude 5440")]),
+            ],
+        )],
         &[],
     );
     let mut conn = register();
@@ -263,11 +408,16 @@ fn duplicate_serials_in_one_file_are_reported_not_merged() {
     assert_eq!(s.headline(), "2 new, 0 changed, 0 unchanged, 1 rejected");
     assert_eq!(
         s.first_rejects[0].lines("dups.xlsx"),
-        ["dups.xlsx, sheet `Sheet1`, row 4, column `Serial Number`: `S1` the same serial also appears on \
+        [
+            "dups.xlsx, sheet `Sheet1`, row 4, column `Serial Number`: `S1` the same serial also appears on \
           sheet `Sheet1`, row 2 of this file; the first was kept and this row rejected (remove the \
-          duplicate or correct it)"]
+          duplicate or correct it)"
+        ]
     );
-    assert_eq!(asset(&assets(&conn), "S1").fields.model.as_deref(), Some("OptiPlex 7010"));
+    assert_eq!(
+        asset(&assets(&conn), "S1").fields.model.as_deref(),
+        Some("OptiPlex 7010")
+    );
 }
 
 #[test]
@@ -276,12 +426,51 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     let path = xlsx(
         &dir,
         "bad.xlsx",
-        &[("Kit", &[
-            (0, &[S("Asset Tag"), S("Type"), S("Model"), S("Purchase Date"), S("Cost")]),
-            (1, &[S("PC-1"), S("Desktop"), S("OptiPlex 7010"), S("31/03/2024"), S("612.34")]),
-            (2, &[S("PC-2"), S("Widget"), S("Frobnicator"), S("31/03/2024"), S("10")]),
-            (3, &[S("PC-3"), S("Laptop"), S("Latitude"), S("31/03/2031"), S("(120.00)")]),
-        ])],
+        &[(
+            "Kit",
+            &[
+                (
+                    0,
+                    &[
+                        S("Asset Tag"),
+                        S("Type"),
+                        S("Model"),
+                        S("Purchase Date"),
+                        S("Cost"),
+                    ],
+                ),
+                (
+                    1,
+                    &[
+                        S("PC-1"),
+                        S("Desktop"),
+                        S("OptiPlex 7010"),
+                        S("31/03/2024"),
+                        S("612.34"),
+                    ],
+                ),
+                (
+                    2,
+                    &[
+                        S("PC-2"),
+                        S("Widget"),
+                        S("Frobnicator"),
+                        S("31/03/2024"),
+                        S("10"),
+                    ],
+                ),
+                (
+                    3,
+                    &[
+                        S("PC-3"),
+                        S("Laptop"),
+                        S("Latitude"),
+                        S("31/03/2031"),
+                        S("(120.00)"),
+                    ],
+                ),
+            ],
+        )],
         &[],
     );
     let mut conn = register();
@@ -289,10 +478,21 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     let mut strict = opts();
     strict.strict = true;
     let err = import(&mut conn, &path, &strict).unwrap_err();
-    let ImportError::Strict { rejected, summary, .. } = &err else { panic!("{err}") };
+    let ImportError::Strict {
+        rejected, summary, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
     assert_eq!(*rejected, 2);
-    assert_eq!(summary.total.new, 1, "the summary says what would have happened");
-    assert!(err.to_string().starts_with("`bad.xlsx`: 2 row(s) rejected, so nothing was imported (--strict)"));
+    assert_eq!(
+        summary.total.new, 1,
+        "the summary says what would have happened"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("`bad.xlsx`: 2 row(s) rejected, so nothing was imported (--strict)")
+    );
     assert_eq!(dump(&conn, &[]), before, "--strict wrote nothing");
 
     let s = import(&mut conn, &path, &opts()).unwrap();
@@ -301,7 +501,10 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     import::write_rejects(&s, &rejects).unwrap();
     let text = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "Reject sheet,Reject row,Reject reason,Asset Tag,Type,Model,Purchase Date,Cost");
+    assert_eq!(
+        lines[0],
+        "Reject sheet,Reject row,Reject reason,Asset Tag,Type,Model,Purchase Date,Cost"
+    );
     assert_eq!(
         lines[1],
         "Kit,3,Type: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map,PC-2,Widget,Frobnicator,31/03/2024,10"
@@ -313,7 +516,13 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     // The rejects file itself can be fixed and re-imported: its Reject columns are ignored.
     let plan = import::plan(&rejects, &opts()).unwrap();
     let table = plan.sheets[0].table.as_ref().unwrap();
-    assert!(table.columns.iter().take(3).all(|c| c.field == Some(import::Field::Ignore)));
+    assert!(
+        table
+            .columns
+            .iter()
+            .take(3)
+            .all(|c| c.field == Some(import::Field::Ignore))
+    );
 }
 
 #[test]
@@ -322,13 +531,16 @@ fn a_failure_after_rows_were_written_leaves_every_table_as_before() {
     let path = xlsx(
         &dir,
         "boom.xlsx",
-        &[("Kit", &[
-            (0, &[S("Asset Tag"), S("Model"), S("Site")]),
-            (1, &[S("PC-1"), S("OptiPlex 7010"), S("New Site")]),
-            (2, &[S("PC-2"), S("OptiPlex 7010"), S("Other Site")]),
-            (3, &[S("BOOM"), S("OptiPlex 7010")]),
-            (4, &[S("PC-4"), S("OptiPlex 7010")]),
-        ])],
+        &[(
+            "Kit",
+            &[
+                (0, &[S("Asset Tag"), S("Model"), S("Site")]),
+                (1, &[S("PC-1"), S("OptiPlex 7010"), S("New Site")]),
+                (2, &[S("PC-2"), S("OptiPlex 7010"), S("Other Site")]),
+                (3, &[S("BOOM"), S("OptiPlex 7010")]),
+                (4, &[S("PC-4"), S("OptiPlex 7010")]),
+            ],
+        )],
         &[],
     );
     let mut conn = register();
@@ -348,17 +560,28 @@ fn a_failure_after_rows_were_written_leaves_every_table_as_before() {
 fn undo_restores_the_exact_prior_state_and_only_once() {
     let dir = TempDir::new().unwrap();
     let mut conn = register();
-    import(&mut conn, &dell_report(&dir, "march.xlsx", 612.34, "Depot"), &opts()).unwrap();
+    import(
+        &mut conn,
+        &dell_report(&dir, "march.xlsx", 612.34, "Depot"),
+        &opts(),
+    )
+    .unwrap();
     let before = dump(&conn, &[]);
     let newer = xlsx(
         &dir,
         "april.xlsx",
-        &[("Sheet1", &[
-            (0, &[S("Serial Number"), S("Model"), S("Cost"), S("Site")]),
-            (1, &[S("ABC1234"), S("OptiPlex 7010"), N(599.0), S("Annexe")]),
-            (2, &[S("NEW0001"), S("ThinkPad T14"), N(900.0), S("Annexe")]),
-            (3, &[S("NEW0002"), S("iPhone 13"), N(500.0), S("Depot")]),
-        ])],
+        &[(
+            "Sheet1",
+            &[
+                (0, &[S("Serial Number"), S("Model"), S("Cost"), S("Site")]),
+                (
+                    1,
+                    &[S("ABC1234"), S("OptiPlex 7010"), N(599.0), S("Annexe")],
+                ),
+                (2, &[S("NEW0001"), S("ThinkPad T14"), N(900.0), S("Annexe")]),
+                (3, &[S("NEW0002"), S("iPhone 13"), N(500.0), S("Depot")]),
+            ],
+        )],
         &[],
     );
     let s = import(&mut conn, &newer, &opts()).unwrap();
@@ -368,31 +591,62 @@ fn undo_restores_the_exact_prior_state_and_only_once() {
     assert_eq!((u.removed, u.restored, u.places_removed), (2, 1, 1));
     let after = dump(&conn, &[]);
     for (table, rows) in &before {
-        if matches!(table.as_str(), "audit_log" | "import_batches" | "import_prior_rows") {
+        if matches!(
+            table.as_str(),
+            "audit_log" | "import_batches" | "import_prior_rows"
+        ) {
             continue;
         }
         assert_eq!(after.get(table), Some(rows), "table {table} after undo");
     }
     // History keeps the import and records its undo.
-    let undos = count(&conn, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'undo' AND batch_id = {}", batch.0));
+    let undos = count(
+        &conn,
+        &format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'undo' AND batch_id = {}",
+            batch.0
+        ),
+    );
     assert_eq!(undos, 4);
     let listed = import::list_batches(&conn).unwrap();
     assert!(listed[1].undone_at.is_some());
     let err = import::undo(&mut conn, batch, "estate imports undo").unwrap_err();
-    assert!(err.to_string().starts_with(&format!("import batch {} was already undone at", batch.0)), "{err}");
-    assert!(matches!(import::undo(&mut conn, BatchId(99), "x"), Err(ImportError::NoSuchBatch(99))));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("import batch {} was already undone at", batch.0)),
+        "{err}"
+    );
+    assert!(matches!(
+        import::undo(&mut conn, BatchId(99), "x"),
+        Err(ImportError::NoSuchBatch(99))
+    ));
 }
 
 #[test]
 fn undo_is_refused_when_a_later_change_depends_on_the_batch() {
     let dir = TempDir::new().unwrap();
     let mut conn = register();
-    let s = import(&mut conn, &dell_report(&dir, "march.xlsx", 612.34, "Depot"), &opts()).unwrap();
+    let s = import(
+        &mut conn,
+        &dell_report(&dir, "march.xlsx", 612.34, "Depot"),
+        &opts(),
+    )
+    .unwrap();
     let org = store::organisation_by_code(&conn, "BCW").unwrap().unwrap();
     let current = store::find_asset(&conn, &org, "BCW-0001").unwrap().unwrap();
     let mut f = current.fields.clone();
     f.assigned_user = Some("J Smith".into());
-    db::write(&mut conn, |tx| store::update_asset(tx, &org, &current, &f, false, &Actor::command("estate update"))).unwrap();
+    db::write(&mut conn, |tx| {
+        store::update_asset(
+            tx,
+            &org,
+            &current,
+            &f,
+            false,
+            &Actor::command("estate update"),
+        )
+    })
+    .unwrap();
     let before = dump(&conn, &[]);
     let err = import::undo(&mut conn, s.batch.unwrap(), "estate imports undo").unwrap_err();
     let text = err.to_string();
@@ -408,12 +662,22 @@ fn undo_is_refused_when_a_later_change_depends_on_the_batch() {
 fn an_xlsx_that_is_really_a_csv_is_read_as_csv() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("export.xlsx");
-    std::fs::write(&path, "Serial Number,Model,Purchase Date,Cost\nS1,OptiPlex 7010,31/03/2024,\"£1,234.56\"\n").unwrap();
+    std::fs::write(
+        &path,
+        "Serial Number,Model,Purchase Date,Cost\nS1,OptiPlex 7010,31/03/2024,\"£1,234.56\"\n",
+    )
+    .unwrap();
     let mut conn = register();
     let s = import(&mut conn, &path, &opts()).unwrap();
     assert_eq!(s.format, "csv");
-    assert_eq!(s.notes[0], "`export.xlsx` is a text (CSV) file despite its .xlsx name; it was read as CSV");
-    assert_eq!(asset(&assets(&conn), "S1").fields.purchase_cost, Some(Money::from_pence(123_456)));
+    assert_eq!(
+        s.notes[0],
+        "`export.xlsx` is a text (CSV) file despite its .xlsx name; it was read as CSV"
+    );
+    assert_eq!(
+        asset(&assets(&conn), "S1").fields.purchase_cost,
+        Some(Money::from_pence(123_456))
+    );
 }
 
 #[test]
@@ -426,17 +690,30 @@ fn a_windows_1252_csv_with_semicolons_and_a_bom_less_header_imports() {
     let mut conn = register();
     let s = import(&mut conn, &path, &opts()).unwrap();
     assert_eq!(s.headline(), "1 new, 0 changed, 0 unchanged, 0 rejected");
-    assert_eq!(s.notes, ["sheet `old register.csv`: column `Price inc VAT` includes VAT; converted to net at 20% VAT"]);
+    assert_eq!(
+        s.notes,
+        [
+            "sheet `old register.csv`: column `Price inc VAT` includes VAT; converted to net at 20% VAT"
+        ]
+    );
     let org = store::organisation_by_code(&conn, "BCW").unwrap().unwrap();
     let a = store::find_asset(&conn, &org, "PC-9").unwrap().unwrap();
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(61_234)));
-    assert_eq!(a.fields.in_service_date, Some(date!(2024 - 04 - 03)), "UK day-first");
+    assert_eq!(
+        a.fields.in_service_date,
+        Some(date!(2024 - 04 - 03)),
+        "UK day-first"
+    );
     let mut us = opts();
     us.us_dates = true;
     let mut conn = register();
     import(&mut conn, &path, &us).unwrap();
     let a = store::find_asset(&conn, &org, "PC-9").unwrap().unwrap();
-    assert_eq!(a.fields.in_service_date, Some(date!(2024 - 03 - 04)), "--us-dates");
+    assert_eq!(
+        a.fields.in_service_date,
+        Some(date!(2024 - 03 - 04)),
+        "--us-dates"
+    );
 }
 
 #[test]
@@ -446,11 +723,14 @@ fn merged_header_cells_and_an_empty_sheet_are_handled() {
         &dir,
         "merged.xlsx",
         &[
-            ("Assets", &[
-                (0, &[B, S("Purchase")]),
-                (1, &[B, S("Cost"), S("Model")]),
-                (2, &[S("T-1"), N(100.0), S("OptiPlex 7010")]),
-            ]),
+            (
+                "Assets",
+                &[
+                    (0, &[B, S("Purchase")]),
+                    (1, &[B, S("Cost"), S("Model")]),
+                    (2, &[S("T-1"), N(100.0), S("OptiPlex 7010")]),
+                ],
+            ),
             ("Cover", &[]),
         ],
         // "Asset Tag" merged down A1:A2.
@@ -474,13 +754,25 @@ fn quantity_rows_make_numbered_assets_that_a_reimport_finds_again() {
     let mut conn = register();
     let s = import(&mut conn, &path, &opts()).unwrap();
     assert_eq!(s.headline(), "4 new, 0 changed, 0 unchanged, 0 rejected");
-    assert!(s.notes.iter().any(|n| n.starts_with("3 assets were created from quantity rows")), "{:?}", s.notes);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("3 assets were created from quantity rows")),
+        "{:?}",
+        s.notes
+    );
     let all = assets(&conn);
-    let mfd: Vec<_> = all.iter().filter(|a| a.fields.class == AssetClass::Mfd).collect();
+    let mfd: Vec<_> = all
+        .iter()
+        .filter(|a| a.fields.class == AssetClass::Mfd)
+        .collect();
     assert_eq!(mfd.len(), 1);
     assert!(all.iter().all(|a| a.fields.asset_tag.starts_with("GEN-")));
     let again = import(&mut conn, &path, &opts()).unwrap();
-    assert_eq!(again.headline(), "0 new, 0 changed, 4 unchanged, 0 rejected");
+    assert_eq!(
+        again.headline(),
+        "0 new, 0 changed, 4 unchanged, 0 rejected"
+    );
 }
 
 #[test]
@@ -520,7 +812,10 @@ fn lines_and_licences_import_through_their_profiles() {
     let s = import(&mut conn, &lic, &o).unwrap();
     assert_eq!(s.headline(), "1 new, 0 changed, 0 unchanged, 0 rejected");
     let l = &store::list_licences(&conn, None).unwrap()[0];
-    assert_eq!((l.fields.product.as_str(), l.fields.quantity), ("Microsoft 365 E3", 600));
+    assert_eq!(
+        (l.fields.product.as_str(), l.fields.quantity),
+        ("Microsoft 365 E3", 600)
+    );
     assert_eq!(l.fields.unit_cost, Money::from_pence(2_040));
     assert_eq!(l.fields.end_date, Some(date!(2027 - 06 - 30)));
 }
@@ -542,9 +837,16 @@ fn a_snipe_it_export_comes_across_with_its_company_as_organisation() {
     assert_eq!(s.headline(), "1 new, 0 changed, 0 unchanged, 0 rejected");
     let org = store::organisation_by_code(&conn, "BCW").unwrap().unwrap();
     let a = store::find_asset(&conn, &org, "BCW-100").unwrap().unwrap();
-    assert_eq!(a.fields.warranty_end, Some(date!(2024 - 04 - 01)), "36 months of warranty");
+    assert_eq!(
+        a.fields.warranty_end,
+        Some(date!(2024 - 04 - 01)),
+        "36 months of warranty"
+    );
     assert_eq!(a.fields.status, estate::domain::AssetStatus::InStore);
-    assert_eq!(a.fields.notes.as_deref(), Some("Name: Reception PC; Model No.: 8ZX12"));
+    assert_eq!(
+        a.fields.notes.as_deref(),
+        Some("Name: Reception PC; Model No.: 8ZX12")
+    );
 }
 
 #[test]
@@ -553,7 +855,7 @@ fn progress_is_reported_through_the_callback() {
     let path = dir.path().join("many.csv");
     let mut text = String::from("Serial Number,Model\n");
     for i in 0..2_500 {
-        text.push_str(&format!("S{i:05},OptiPlex 7010\n"));
+        writeln!(text, "S{i:05},OptiPlex 7010").unwrap();
     }
     std::fs::write(&path, text).unwrap();
     let mut conn = register();
@@ -619,10 +921,18 @@ fn encrypted_corrupt_and_tableless_files_give_clear_errors_naming_the_file() {
     let err = |name: &str| import::plan(&root.join("calamine").join(name), &opts()).unwrap_err();
     let e = err("pass_protected.xlsx");
     assert!(matches!(e, ImportError::Encrypted { .. }), "{e}");
-    assert!(e.to_string().starts_with("`pass_protected.xlsx` is password-protected (encrypted)"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("`pass_protected.xlsx` is password-protected (encrypted)"),
+        "{e}"
+    );
     let e = err("issue252.xlsx");
     assert!(matches!(e, ImportError::Damaged { .. }), "{e}");
-    assert!(e.to_string().starts_with("`issue252.xlsx` is damaged or not a complete spreadsheet ("), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("`issue252.xlsx` is damaged or not a complete spreadsheet ("),
+        "{e}"
+    );
     let e = err("too_small.xls");
     assert_eq!(
         e.to_string(),
@@ -663,7 +973,9 @@ fn every_real_spreadsheet_imports_or_errors_without_panicking_or_hanging() {
             let mut conn = register();
             let mut o = opts();
             o.dry_run = true;
-            let result = import(&mut conn, &p, &o).map(|s| s.total.read).map_err(|e| e.to_string());
+            let result = import(&mut conn, &p, &o)
+                .map(|s| s.total.read)
+                .map_err(|e| e.to_string());
             let _ = tx.send(result);
         });
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -673,7 +985,10 @@ fn every_real_spreadsheet_imports_or_errors_without_panicking_or_hanging() {
                 if std::env::var_os("SHOW_REAL_INPUT_ERRORS").is_some() {
                     eprintln!("{message}");
                 }
-                assert!(message.contains(&format!("`{name}`")), "{name}: the error names the file: {message}");
+                assert!(
+                    message.contains(&format!("`{name}`")),
+                    "{name}: the error names the file: {message}"
+                );
                 refused += 1;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => panic!("{name}: took over 60 s"),
@@ -697,14 +1012,25 @@ fn a_header_below_notes_in_a_real_file_is_found() {
     let mut conn = register();
     let s = import(&mut conn, &root.join("calamine/inventory-table.xlsx"), &o).unwrap();
     assert_eq!(s.sheets[0].header_row, Some(1));
-    assert_eq!(s.total.rejected, s.total.read, "no fruit is an asset class: {:?}", s.first_rejects);
-    assert!(s.first_rejects[0].problems.iter().any(|p| p.reason.starts_with("is not a known asset class")));
+    assert_eq!(
+        s.total.rejected, s.total.read,
+        "no fruit is an asset class: {:?}",
+        s.first_rejects
+    );
+    assert!(
+        s.first_rejects[0]
+            .problems
+            .iter()
+            .any(|p| p.reason.starts_with("is not a known asset class"))
+    );
 }
 
 // ---------------------------------------------------------------- the sample data set (data/sample/MANIFEST.md)
 
 fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/sample")
+        .join(name)
 }
 
 /// The sample's register: AVN, BRK and the shared service ABS.
@@ -713,8 +1039,22 @@ fn sample_register() -> Connection {
     db::write(&mut conn, |tx| {
         let a = Actor::command("test");
         store::add_organisation(tx, "AVN", "Avonmere District Council", false, Some(640), &a)?;
-        store::add_organisation(tx, "BRK", "Brookfield Borough Council", false, Some(910), &a)?;
-        store::add_organisation(tx, "ABS", "Avonmere & Brookfield Shared ICT Service", true, None, &a)
+        store::add_organisation(
+            tx,
+            "BRK",
+            "Brookfield Borough Council",
+            false,
+            Some(910),
+            &a,
+        )?;
+        store::add_organisation(
+            tx,
+            "ABS",
+            "Avonmere & Brookfield Shared ICT Service",
+            true,
+            None,
+            &a,
+        )
     })
     .unwrap();
     conn
@@ -724,7 +1064,13 @@ fn sample_register() -> Connection {
 fn grouped(conn: &Connection, sql: &str) -> Vec<(String, i64, i64)> {
     conn.prepare(sql)
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?.unwrap_or(0))))
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+            ))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect()
@@ -760,7 +1106,9 @@ fn rejected_rows(s: &ImportSummary) -> Vec<(String, u32)> {
 
 fn sample_asset(conn: &Connection, org: &str, key: &str) -> estate::register::Asset {
     let org = store::organisation_by_code(conn, org).unwrap().unwrap();
-    store::find_asset(conn, &org, key).unwrap().unwrap_or_else(|| panic!("{key} not found"))
+    store::find_asset(conn, &org, key)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{key} not found"))
 }
 
 fn imported(conn: &mut Connection, name: &str) -> ImportSummary {
@@ -775,11 +1123,26 @@ fn sample_dell_asset_report_imports_as_the_manifest_says() {
     assert_eq!(s.sheets[0].totals_row, Some(256));
     assert_eq!(s.headline(), "248 new, 0 changed, 0 unchanged, 0 rejected");
     let b = s.batch.unwrap();
-    let classes: Vec<(String, i64)> = by_class(&conn, b).into_iter().map(|(c, n, _)| (c, n)).collect();
-    assert_eq!(classes, [("desktop".into(), 165), ("laptop".into(), 55), ("monitor".into(), 20), ("server".into(), 8)]);
+    let classes: Vec<(String, i64)> = by_class(&conn, b)
+        .into_iter()
+        .map(|(c, n, _)| (c, n))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("desktop".into(), 165),
+            ("laptop".into(), 55),
+            ("monitor".into(), 20),
+            ("server".into(), 8)
+        ]
+    );
     assert_eq!(
         by_org(&conn, b),
-        [("ABS".into(), 7, 8_623_282), ("AVN".into(), 120, 8_015_602), ("BRK".into(), 121, 10_470_757)]
+        [
+            ("ABS".into(), 7, 8_623_282),
+            ("AVN".into(), 120, 8_015_602),
+            ("BRK".into(), 121, 10_470_757)
+        ]
     );
     let total: i64 = by_org(&conn, b).iter().map(|r| r.2).sum();
     assert_eq!(total, 27_109_641, "£271,096.41");
@@ -787,7 +1150,10 @@ fn sample_dell_asset_report_imports_as_the_manifest_says() {
     let a = sample_asset(&conn, "AVN", "3Y1DZJ0");
     assert_eq!(a.fields.asset_tag, "AV104002");
     assert_eq!(a.fields.manufacturer.as_deref(), Some("Dell"));
-    assert_eq!(a.fields.model.as_deref(), Some("OptiPlex 7040 Small Form Factor"));
+    assert_eq!(
+        a.fields.model.as_deref(),
+        Some("OptiPlex 7040 Small Form Factor")
+    );
     assert_eq!(a.fields.class, AssetClass::Desktop);
     assert_eq!(a.fields.site.as_deref(), Some("Avonmere House"));
     assert_eq!(a.fields.in_service_date, Some(date!(2016 - 04 - 26)));
@@ -802,19 +1168,36 @@ fn sample_dell_asset_report_imports_as_the_manifest_says() {
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(66_976)));
     // Row 117: a server of the shared service, named in full.
     let a = sample_asset(&conn, "ABS", "FBT9V1K");
-    assert_eq!((a.fields.class, a.fields.purchase_cost), (AssetClass::Server, Some(Money::from_pence(855_792))));
+    assert_eq!(
+        (a.fields.class, a.fields.purchase_cost),
+        (AssetClass::Server, Some(Money::from_pence(855_792)))
+    );
     assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
     // Row 150: trailing spaces in the model.
     let a = sample_asset(&conn, "AVN", "NPKR8CZ");
-    assert_eq!(a.fields.model.as_deref(), Some("OptiPlex 7020 Small Form Factor"));
+    assert_eq!(
+        a.fields.model.as_deref(),
+        Some("OptiPlex 7020 Small Form Factor")
+    );
 }
 
 #[test]
 fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
     let mut conn = sample_register();
     let s = imported(&mut conn, "hp-reseller-delivery.xlsx");
-    let sheets: Vec<(&str, &str)> = s.sheets.iter().map(|x| (x.name.as_str(), x.status)).collect();
-    assert_eq!(sheets, [("Delivery Report", "read"), ("Notes", "skipped"), ("Monitors", "read")]);
+    let sheets: Vec<(&str, &str)> = s
+        .sheets
+        .iter()
+        .map(|x| (x.name.as_str(), x.status))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            ("Delivery Report", "read"),
+            ("Notes", "skipped"),
+            ("Monitors", "read")
+        ]
+    );
     assert_eq!(s.sheets[0].header_row, Some(3));
     assert_eq!(s.sheets[0].totals_row, Some(222));
     assert_eq!(s.sheets[0].rows, 217);
@@ -823,27 +1206,64 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
     let d = "Delivery Report".to_string();
     assert_eq!(
         rejected_rows(&s),
-        [(d.clone(), 27), (d.clone(), 66), (d.clone(), 103), (d.clone(), 137), (d.clone(), 180), (d, 215)]
+        [
+            (d.clone(), 27),
+            (d.clone(), 66),
+            (d.clone(), 103),
+            (d.clone(), 137),
+            (d.clone(), 180),
+            (d, 215)
+        ]
     );
-    let reasons: Vec<String> = s.rejects.iter().flat_map(|r| r.lines("hp-reseller-delivery.xlsx")).collect();
+    let reasons: Vec<String> = s
+        .rejects
+        .iter()
+        .flat_map(|r| r.lines("hp-reseller-delivery.xlsx"))
+        .collect();
     let p = "hp-reseller-delivery.xlsx, sheet `Delivery Report`, row";
     assert_eq!(
         reasons,
         [
-            format!("{p} 27, column `Serial Number`: no serial number or asset tag (a row without either needs a quantity)"),
-            format!("{p} 66, column `Device Type`: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"),
-            format!("{p} 103, column `Cost`: `#N/A` is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"),
-            format!("{p} 137, column `Cost`: `(120.00)` is a negative amount (in brackets); a cost cannot be negative"),
-            format!("{p} 180, column `Serial Number`: `CZC1336V1U` the same serial also appears on sheet `Delivery Report`, row 45 of this file; the first was kept and this row rejected (remove the duplicate or correct it)"),
+            format!(
+                "{p} 27, column `Serial Number`: no serial number or asset tag (a row without either needs a quantity)"
+            ),
+            format!(
+                "{p} 66, column `Device Type`: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"
+            ),
+            format!(
+                "{p} 103, column `Cost`: `#N/A` is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"
+            ),
+            format!(
+                "{p} 137, column `Cost`: `(120.00)` is a negative amount (in brackets); a cost cannot be negative"
+            ),
+            format!(
+                "{p} 180, column `Serial Number`: `CZC1336V1U` the same serial also appears on sheet `Delivery Report`, row 45 of this file; the first was kept and this row rejected (remove the duplicate or correct it)"
+            ),
             format!("{p} 215, column `Invoice Date`: `15/01/2027` 2027-01-15 is in the future"),
         ]
     );
     let b = s.batch.unwrap();
-    let classes: Vec<(String, i64)> = by_class(&conn, b).into_iter().map(|(c, n, _)| (c, n)).collect();
-    assert_eq!(classes, [("desktop".into(), 150), ("laptop".into(), 55), ("monitor".into(), 36)]);
+    let classes: Vec<(String, i64)> = by_class(&conn, b)
+        .into_iter()
+        .map(|(c, n, _)| (c, n))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("desktop".into(), 150),
+            ("laptop".into(), 55),
+            ("monitor".into(), 36)
+        ]
+    );
     let orgs = by_org(&conn, b);
     // Delivery Report + Monitors: AVN £50,993.40 + £2,067.00; BRK £105,815.76 + £2,554.93.
-    assert_eq!(orgs, [("AVN".into(), 89, 5_306_040), ("BRK".into(), 152, 10_837_069)]);
+    assert_eq!(
+        orgs,
+        [
+            ("AVN".into(), 89, 5_306_040),
+            ("BRK".into(), 152, 10_837_069)
+        ]
+    );
     // Row 4; row 20 (dd-Mmm-yy text date); row 45 (the first of the duplicated serial).
     let a = sample_asset(&conn, "BRK", "CZC8466ZFZ");
     assert_eq!(a.fields.asset_tag, "BRK-20176");
@@ -851,11 +1271,18 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(64_710)));
     assert_eq!(a.fields.assigned_user.as_deref(), Some("Chloe Nolan"));
     let a = sample_asset(&conn, "BRK", "PF7JC7W3");
-    assert_eq!((a.fields.class, a.fields.in_service_date), (AssetClass::Laptop, Some(date!(2020 - 02 - 17))));
+    assert_eq!(
+        (a.fields.class, a.fields.in_service_date),
+        (AssetClass::Laptop, Some(date!(2020 - 02 - 17)))
+    );
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(91_174)));
     let a = sample_asset(&conn, "BRK", "CZC1336V1U");
     assert_eq!(a.fields.asset_tag, "BRK-20211");
-    assert_eq!(a.fields.class, AssetClass::ThinClient, "a thin client (the manifest counts it as a desktop)");
+    assert_eq!(
+        a.fields.class,
+        AssetClass::ThinClient,
+        "a thin client (the manifest counts it as a desktop)"
+    );
     // Monitors row 2: a bulk line of 10 with no serials.
     let monitors: i64 = count(
         &conn,
@@ -872,29 +1299,61 @@ fn sample_infrastructure_schedule_reads_sections_leases_and_owners() {
     assert_eq!(s.sheets[0].totals_row, Some(121));
     assert_eq!(
         s.sheets[0].skipped_rows,
-        ["row 5: a section heading", "row 26: a section heading", "row 39: a section heading", "row 70: a section heading"]
+        [
+            "row 5: a section heading",
+            "row 26: a section heading",
+            "row 39: a section heading",
+            "row 70: a section heading"
+        ]
     );
     assert_eq!(s.headline(), "112 new, 0 changed, 0 unchanged, 0 rejected");
     let b = s.batch.unwrap();
-    let classes: Vec<(String, i64)> = by_class(&conn, b).into_iter().map(|(c, n, _)| (c, n)).collect();
-    assert_eq!(classes, [("mfd".into(), 50), ("network".into(), 30), ("server".into(), 20), ("storage".into(), 12)]);
+    let classes: Vec<(String, i64)> = by_class(&conn, b)
+        .into_iter()
+        .map(|(c, n, _)| (c, n))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("mfd".into(), 50),
+            ("network".into(), 30),
+            ("server".into(), 20),
+            ("storage".into(), 12)
+        ]
+    );
     assert_eq!(
         by_org(&conn, b),
-        [("ABS".into(), 31, 44_814_408), ("AVN".into(), 49, 16_296_631), ("BRK".into(), 32, 18_350_704)]
+        [
+            ("ABS".into(), 31, 44_814_408),
+            ("AVN".into(), 49, 16_296_631),
+            ("BRK".into(), 32, 18_350_704)
+        ]
     );
-    assert_eq!(count(&conn, "SELECT COUNT(*) FROM assets WHERE funding = 'leased' AND class = 'mfd'"), 34);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM assets WHERE funding = 'leased' AND class = 'mfd'"
+        ),
+        34
+    );
     let a = sample_asset(&conn, "AVN", "3QR22277");
     assert_eq!(a.fields.funding, estate::domain::Funding::Leased);
     assert_eq!(a.fields.lease_end, Some(date!(2021 - 10 - 23)));
     assert_eq!(a.fields.purchase_cost, None);
     assert_eq!(a.fields.manufacturer.as_deref(), Some("Canon"));
-    assert_eq!(a.fields.notes.as_deref(), Some("Ref: INF-063; Qtrly Rental: 328.05"));
+    assert_eq!(
+        a.fields.notes.as_deref(),
+        Some("Ref: INF-063; Qtrly Rental: 328.05")
+    );
     let a = sample_asset(&conn, "ABS", "CZJ621VU6F");
     assert_eq!(a.fields.asset_tag, "ABS0116");
     assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(660_348)));
     let a = sample_asset(&conn, "AVN", "FG100FTK46423764");
-    assert_eq!((a.fields.class, a.fields.site.as_deref()), (AssetClass::Network, Some("Market Street Library")));
+    assert_eq!(
+        (a.fields.class, a.fields.site.as_deref()),
+        (AssetClass::Network, Some("Market Street Library"))
+    );
 }
 
 #[test]
@@ -903,7 +1362,10 @@ fn sample_line_schedule_finds_every_line_and_the_critical_care_ones() {
     let s = imported(&mut conn, "telecoms-line-schedule.xlsx");
     assert_eq!(s.sheets[0].header_row, Some(5));
     assert_eq!(s.sheets[0].totals_row, Some(308));
-    assert_eq!(s.sheets[0].skipped_rows, ["row 157: the header row repeated"]);
+    assert_eq!(
+        s.sheets[0].skipped_rows,
+        ["row 157: the header row repeated"]
+    );
     assert_eq!(s.headline(), "300 new, 0 changed, 0 unchanged, 0 rejected");
     let by_org = grouped(
         &conn,
@@ -912,15 +1374,45 @@ fn sample_line_schedule_finds_every_line_and_the_critical_care_ones() {
     );
     assert_eq!(
         by_org,
-        [("ABS".into(), 7, 143_150), ("AVN".into(), 134, 410_160), ("BRK".into(), 159, 450_608)]
+        [
+            ("ABS".into(), 7, 143_150),
+            ("AVN".into(), 134, 410_160),
+            ("BRK".into(), 159, 450_608)
+        ]
     );
-    assert_eq!(count(&conn, "SELECT COUNT(*) FROM phone_lines WHERE critical_care = 1"), 50);
-    assert_eq!(count(&conn, "SELECT COUNT(*) FROM phone_lines WHERE line_use = 'Broadband'"), 30);
-    assert_eq!(count(&conn, "SELECT COUNT(*) FROM phone_lines WHERE line_type IN ('pstn', 'isdn2', 'isdn30')"), 232);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM phone_lines WHERE critical_care = 1"
+        ),
+        50
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM phone_lines WHERE line_use = 'Broadband'"
+        ),
+        30
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM phone_lines WHERE line_type IN ('pstn', 'isdn2', 'isdn30')"
+        ),
+        232
+    );
     let org = store::organisation_by_code(&conn, "AVN").unwrap().unwrap();
-    let line = |n: &str| store::find_line(&conn, &org, n).unwrap().unwrap_or_else(|| panic!("{n}")).fields;
+    let line = |n: &str| {
+        store::find_line(&conn, &org, n)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{n}"))
+            .fields
+    };
     let l = line("01632960042");
-    assert_eq!((l.line_type, l.monthly_rental), (LineType::Pstn, Money::from_pence(2_299)));
+    assert_eq!(
+        (l.line_type, l.monthly_rental),
+        (LineType::Pstn, Money::from_pence(2_299))
+    );
     assert_eq!(l.contract_end, Some(date!(2025 - 11 - 30)));
     assert_eq!(l.site.as_deref(), Some("Avonmere House"));
     assert!(line("01632960058").critical_care);
@@ -928,9 +1420,15 @@ fn sample_line_schedule_finds_every_line_and_the_critical_care_ones() {
     assert!(line("01632960196").critical_care);
     assert_eq!(line("01632960990").contract_end, None, "`Rolling`");
     let sim = line("07700900828");
-    assert_eq!((sim.line_type, sim.critical_care), (LineType::MobileData, true));
+    assert_eq!(
+        (sim.line_type, sim.critical_care),
+        (LineType::MobileData, true)
+    );
     let bb = line("BBEU15476776");
-    assert_eq!((bb.line_type, bb.critical_care, bb.monthly_rental), (LineType::Sogea, false, Money::from_pence(2_950)));
+    assert_eq!(
+        (bb.line_type, bb.critical_care, bb.monthly_rental),
+        (LineType::Sogea, false, Money::from_pence(2_950))
+    );
 }
 
 #[test]
@@ -941,7 +1439,11 @@ fn sample_licensing_statement_skips_subtotals_and_reads_each_entitlement() {
     assert_eq!(s.sheets[0].totals_row, Some(27));
     assert_eq!(
         s.sheets[0].skipped_rows,
-        ["row 13: a subtotal", "row 21: a subtotal", "row 26: a subtotal"]
+        [
+            "row 13: a subtotal",
+            "row 21: a subtotal",
+            "row 26: a subtotal"
+        ]
     );
     assert_eq!(s.headline(), "18 new, 0 changed, 0 unchanged, 0 rejected");
     let per_org = grouped(
@@ -949,7 +1451,14 @@ fn sample_licensing_statement_skips_subtotals_and_reads_each_entitlement() {
         "SELECT o.code, COUNT(*), 0 FROM licences l JOIN organisations o \
          ON o.organisation_id = l.organisation_id GROUP BY o.code ORDER BY o.code",
     );
-    assert_eq!(per_org, [("ABS".into(), 4, 0), ("AVN".into(), 7, 0), ("BRK".into(), 7, 0)]);
+    assert_eq!(
+        per_org,
+        [
+            ("ABS".into(), 4, 0),
+            ("AVN".into(), 7, 0),
+            ("BRK".into(), 7, 0)
+        ]
+    );
     // Annual cost of subscriptions and annual licences, and one-off cost of perpetual ones.
     let annual = count(
         &conn,
@@ -957,25 +1466,70 @@ fn sample_licensing_statement_skips_subtotals_and_reads_each_entitlement() {
          FROM licences WHERE cost_basis <> 'one_off'",
     );
     assert_eq!(annual, 71_211_800, "£712,118.00 a year");
-    let one_off = count(&conn, "SELECT SUM(quantity * unit_cost_pence) FROM licences WHERE cost_basis = 'one_off'");
+    let one_off = count(
+        &conn,
+        "SELECT SUM(quantity * unit_cost_pence) FROM licences WHERE cost_basis = 'one_off'",
+    );
     assert_eq!(one_off, 9_256_500, "£92,565.00");
     let all = store::list_licences(&conn, None).unwrap();
     let find = |org: &str, product: &str| {
-        &all.iter().find(|l| l.organisation == org && l.fields.product == product).unwrap().fields
+        &all.iter()
+            .find(|l| l.organisation == org && l.fields.product == product)
+            .unwrap()
+            .fields
     };
     let m365 = find("AVN", "Microsoft 365 E3");
-    assert_eq!((m365.quantity, m365.unit_cost), (600, Money::from_pence(2_040)));
-    assert_eq!((m365.metric, m365.cost_basis), (estate::domain::LicenceMetric::PerUser, estate::domain::CostBasis::Monthly));
+    assert_eq!(
+        (m365.quantity, m365.unit_cost),
+        (600, Money::from_pence(2_040))
+    );
+    assert_eq!(
+        (m365.metric, m365.cost_basis),
+        (
+            estate::domain::LicenceMetric::PerUser,
+            estate::domain::CostBasis::Monthly
+        )
+    );
     assert_eq!(m365.agreement, "8841203");
-    assert_eq!(m365.agreement_type, estate::domain::AgreementType::EnterpriseAgreement);
-    assert_eq!((m365.start_date, m365.end_date), (Some(date!(2024 - 07 - 01)), Some(date!(2027 - 06 - 30))));
+    assert_eq!(
+        m365.agreement_type,
+        estate::domain::AgreementType::EnterpriseAgreement
+    );
+    assert_eq!(
+        (m365.start_date, m365.end_date),
+        (Some(date!(2024 - 07 - 01)), Some(date!(2027 - 06 - 30)))
+    );
     let brk = find("BRK", "M365 E3 (User)");
-    assert_eq!((brk.quantity, brk.unit_cost), (400, Money::from_pence(2_310)));
+    assert_eq!(
+        (brk.quantity, brk.unit_cost),
+        (400, Money::from_pence(2_310))
+    );
     let eset = find("BRK", "ESET PROTECT Complete");
-    assert_eq!((eset.metric, eset.quantity, eset.unit_cost), (estate::domain::LicenceMetric::PerDevice, 520, Money::from_pence(295)));
+    assert_eq!(
+        (eset.metric, eset.quantity, eset.unit_cost),
+        (
+            estate::domain::LicenceMetric::PerDevice,
+            520,
+            Money::from_pence(295)
+        )
+    );
     let sql = find("ABS", "SQL Server 2019 Standard - Per Core");
-    assert_eq!((sql.metric, sql.quantity, sql.unit_cost), (estate::domain::LicenceMetric::PerCore, 16, Money::from_pence(185_900)));
-    assert_eq!((sql.cost_basis, sql.budget, sql.end_date), (estate::domain::CostBasis::OneOff, estate::domain::BudgetType::Capital, None));
+    assert_eq!(
+        (sql.metric, sql.quantity, sql.unit_cost),
+        (
+            estate::domain::LicenceMetric::PerCore,
+            16,
+            Money::from_pence(185_900)
+        )
+    );
+    assert_eq!(
+        (sql.cost_basis, sql.budget, sql.end_date),
+        (
+            estate::domain::CostBasis::OneOff,
+            estate::domain::BudgetType::Capital,
+            None
+        )
+    );
 }
 
 #[test]
@@ -991,15 +1545,29 @@ fn sample_o2_mobiles_csv_in_windows_1252_imports_and_refuses_lost_imeis() {
     let b = s.batch.unwrap();
     assert_eq!(
         by_org(&conn, b),
-        [("ABS".into(), 22, 1_192_800), ("AVN".into(), 117, 6_198_500), ("BRK".into(), 111, 5_740_600)]
+        [
+            ("ABS".into(), 22, 1_192_800),
+            ("AVN".into(), 117, 6_198_500),
+            ("BRK".into(), 111, 5_740_600)
+        ]
     );
     let a = sample_asset(&conn, "AVN", "355874393712756");
     assert_eq!(a.fields.class, AssetClass::Mobile);
     assert_eq!(a.fields.manufacturer.as_deref(), Some("Samsung"));
     assert_eq!(a.fields.in_service_date, Some(date!(2025 - 03 - 12)));
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(29_900)));
-    assert_eq!(sample_asset(&conn, "AVN", "355874394316904").fields.purchase_cost, Some(Money::ZERO));
-    assert_eq!(sample_asset(&conn, "AVN", "356839819325623").fields.purchase_cost, Some(Money::from_pence(102_900)));
+    assert_eq!(
+        sample_asset(&conn, "AVN", "355874394316904")
+            .fields
+            .purchase_cost,
+        Some(Money::ZERO)
+    );
+    assert_eq!(
+        sample_asset(&conn, "AVN", "356839819325623")
+            .fields
+            .purchase_cost,
+        Some(Money::from_pence(102_900))
+    );
     let a = sample_asset(&conn, "BRK", "356839816902614");
     assert_eq!(a.fields.assigned_user.as_deref(), Some("Renée Dubois"));
     assert_eq!(a.fields.manufacturer.as_deref(), Some("Apple"));
@@ -1041,23 +1609,45 @@ fn the_whole_sample_set_gives_the_manifests_estate_and_a_reimport_changes_nothin
     );
     assert_eq!(
         orgs,
-        [("ABS".into(), 60, 54_630_490), ("AVN".into(), 375, 35_816_773), ("BRK".into(), 458, 47_972_629)]
+        [
+            ("ABS".into(), 60, 54_630_490),
+            ("AVN".into(), 375, 35_816_773),
+            ("BRK".into(), 458, 47_972_629)
+        ]
     );
-    assert_eq!(count(&conn, "SELECT COUNT(*) FROM assets WHERE status = 'disposed'"), 2);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM assets WHERE status = 'disposed'"
+        ),
+        2
+    );
     // The cross-file duplicates were merged: Snipe-IT's record of the Dell PC added its user.
     let a = sample_asset(&conn, "BRK", "R4MMN4T");
     assert_eq!(a.fields.asset_tag, "BRK-20002");
     assert_eq!(a.fields.assigned_user.as_deref(), Some("Nadia Ellis"));
     // Snipe-IT wrote this laptop's serial in lower case: the same asset, in capitals.
     let laptop = sample_asset(&conn, "BRK", "PF7JC7W3");
-    assert_eq!((laptop.fields.asset_tag.as_str(), laptop.fields.assigned_user.as_deref()), ("BRK-20185", Some("Tom Dixon")));
+    assert_eq!(
+        (
+            laptop.fields.asset_tag.as_str(),
+            laptop.fields.assigned_user.as_deref()
+        ),
+        ("BRK-20185", Some("Tom Dixon"))
+    );
     let archived = sample_asset(&conn, "BRK", "7YH1WH6");
-    assert_eq!(archived.fields.status, estate::domain::AssetStatus::Disposed);
+    assert_eq!(
+        archived.fields.status,
+        estate::domain::AssetStatus::Disposed
+    );
     assert_eq!(archived.fields.site.as_deref(), Some("Northgate Offices"));
 
     // Importing the set again changes only the two assets on which Snipe-IT and a
     // supplier disagree (warranty end, order number, …): each source puts back its own view.
-    let again: Vec<String> = files.iter().map(|f| imported(&mut conn, f).headline()).collect();
+    let again: Vec<String> = files
+        .iter()
+        .map(|f| imported(&mut conn, f).headline())
+        .collect();
     assert_eq!(
         again,
         [
@@ -1089,7 +1679,10 @@ fn reimporting_any_sample_file_is_a_no_op() {
         let again = imported(&mut conn, f);
         assert_eq!(
             again.headline(),
-            format!("0 new, 0 changed, {} unchanged, {} rejected", first.total.new, first.total.rejected),
+            format!(
+                "0 new, 0 changed, {} unchanged, {} rejected",
+                first.total.new, first.total.rejected
+            ),
             "{f}"
         );
         assert_eq!(dump(&conn, &["import_batches"]), before, "{f}");
@@ -1105,7 +1698,13 @@ fn sample_env() -> Env {
     let env = Env::init();
     env.ok(&["orgs", "add", "AVN", "Avonmere District Council"]);
     env.ok(&["orgs", "add", "BRK", "Brookfield Borough Council"]);
-    env.ok(&["orgs", "add", "ABS", "Avonmere & Brookfield Shared ICT Service", "--shared"]);
+    env.ok(&[
+        "orgs",
+        "add",
+        "ABS",
+        "Avonmere & Brookfield Shared ICT Service",
+        "--shared",
+    ]);
     env
 }
 
@@ -1116,17 +1715,30 @@ fn sample_arg(name: &str) -> String {
 #[test]
 fn import_prints_counts_on_stdout_and_what_it_did_on_stderr() {
     let env = sample_env();
-    let out = env.cmd().args(["import", &sample_arg("hp-reseller-delivery.xlsx")]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["import", &sample_arg("hp-reseller-delivery.xlsx")])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stdout.contains("│ hp-reseller-delivery.xlsx │ 1     │ hardware │  247 │ 241 │       0 │         0 │        6 │"), "{stdout}");
-    assert!(stderr.starts_with("hp-reseller-delivery.xlsx (xlsx): batch 1\n"), "{stderr}");
-    assert!(stderr.contains("  sheet `Notes`: skipped: no row of column headings"), "{stderr}");
+    assert!(
+        stderr.starts_with("hp-reseller-delivery.xlsx (xlsx): batch 1\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  sheet `Notes`: skipped: no row of column headings"),
+        "{stderr}"
+    );
     assert!(stderr.contains(
         "    hp-reseller-delivery.xlsx, sheet `Delivery Report`, row 137, column `Cost`: `(120.00)` is a negative amount (in brackets); a cost cannot be negative\n"
     ), "{stderr}");
-    assert!(stderr.ends_with("  241 new, 0 changed, 0 unchanged, 6 rejected\n"), "{stderr}");
+    assert!(
+        stderr.ends_with("  241 new, 0 changed, 0 unchanged, 6 rejected\n"),
+        "{stderr}"
+    );
     // --format json gives the whole summary; a dry run writes nothing.
     let before = env.dump();
     let json = env.json(&["import", &sample_arg("mobiles-o2.csv"), "--dry-run"]);
@@ -1143,7 +1755,13 @@ fn strict_import_exits_1_writes_nothing_and_the_rejects_file_lists_every_bad_row
     let env = sample_env();
     let before = env.dump();
     let stderr = env.fails(
-        &["import", &sample_arg("hp-reseller-delivery.xlsx"), "--strict", "--rejects", "bad.csv"],
+        &[
+            "import",
+            &sample_arg("hp-reseller-delivery.xlsx"),
+            "--strict",
+            "--rejects",
+            "bad.csv",
+        ],
         1,
     );
     assert!(stderr.contains(
@@ -1153,8 +1771,20 @@ fn strict_import_exits_1_writes_nothing_and_the_rejects_file_lists_every_bad_row
     let rejects = std::fs::read_to_string(env.path().join("bad.csv")).unwrap();
     let rows: Vec<&str> = rejects.lines().collect();
     assert_eq!(rows.len(), 7);
-    assert!(rows[0].starts_with("Reject sheet,Reject row,Reject reason,Serial Number,Asset No,Manufacturer,Model"), "{}", rows[0]);
-    assert!(rows[3].starts_with("Delivery Report,103,\"Cost: `#N/A` is a formula error, so the value is unknown"), "{}", rows[3]);
+    assert!(
+        rows[0].starts_with(
+            "Reject sheet,Reject row,Reject reason,Serial Number,Asset No,Manufacturer,Model"
+        ),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[3].starts_with(
+            "Delivery Report,103,\"Cost: `#N/A` is a formula error, so the value is unknown"
+        ),
+        "{}",
+        rows[3]
+    );
 }
 
 #[test]
@@ -1180,21 +1810,36 @@ fn imports_lists_batches_and_undo_reverses_one_through_the_command() {
     };
     assert_eq!(register(&after), register(&before));
     let stderr = env.fails(&["imports", "undo", "1"], 1);
-    assert!(stderr.starts_with("estate: import batch 1 was already undone at "), "{stderr}");
+    assert!(
+        stderr.starts_with("estate: import batch 1 was already undone at "),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn an_encrypted_or_missing_file_is_refused_naming_it() {
     let env = sample_env();
     let stderr = env.fails(&["import", "nonesuch.xlsx"], 1);
-    assert!(stderr.starts_with("estate: failed to import `nonesuch.xlsx`: cannot read `nonesuch.xlsx`:"), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("estate: failed to import `nonesuch.xlsx`: cannot read `nonesuch.xlsx`:"),
+        "{stderr}"
+    );
     let Some(root) = real_inputs() else {
         eprintln!("skipped the encrypted file: ../shared/real-inputs is not here");
         return;
     };
-    let path = root.join("calamine/pass_protected.xlsx").display().to_string();
+    let path = root
+        .join("calamine/pass_protected.xlsx")
+        .display()
+        .to_string();
     let stderr = env.fails(&["import", &path, "--org", "AVN"], 1);
-    assert!(stderr.contains("`pass_protected.xlsx` is password-protected (encrypted), so it cannot be read"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`pass_protected.xlsx` is password-protected (encrypted), so it cannot be read"
+        ),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]
@@ -1216,18 +1861,26 @@ fn a_killed_import_leaves_the_register_as_it_was() {
     // Wait until the import has written a good part of its transaction.
     let start = Instant::now();
     loop {
-        let written = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        let written = std::fs::metadata(&wal).map_or(0, |m| m.len());
         if written > 4 * 1024 * 1024 {
             break;
         }
-        assert!(child.try_wait().unwrap().is_none(), "the import finished before it could be killed");
-        assert!(start.elapsed() < Duration::from_secs(120), "the import wrote nothing in 2 minutes");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be killed"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the import wrote nothing in 2 minutes"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let conn = Connection::open(env.db()).unwrap();
-    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(ok, "ok");
     drop(conn);
     assert_eq!(env.dump(), before);

@@ -2,8 +2,9 @@
 //! the register, list what was imported, undo an import. This file only
 //! turns flags into calls to `estate::import` and prints what comes back.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -93,7 +94,9 @@ fn import_error(e: ImportError) -> anyhow::Error {
 /// Runs `estate import`.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     if args.rejects.is_some() && args.files.len() > 1 {
-        bail!("--rejects writes one file's rejected rows; import the files one at a time to use it");
+        bail!(
+            "--rejects writes one file's rejected rows; import the files one at a time to use it"
+        );
     }
     let mut opts = ImportOptions::new(ctx.today);
     opts.organisation.clone_from(&args.org);
@@ -152,7 +155,8 @@ fn progress_bar(ctx: &Ctx, file: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {human_pos} rows ({per_sec})") {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {human_pos} rows ({per_sec})")
+    {
         bar.set_style(style);
     }
     bar.set_message(file.to_string());
@@ -160,7 +164,7 @@ fn progress_bar(ctx: &Ctx, file: &str) -> ProgressBar {
     bar
 }
 
-fn write_rejects(ctx: &Ctx, summary: &ImportSummary, path: &PathBuf) -> Result<()> {
+fn write_rejects(ctx: &Ctx, summary: &ImportSummary, path: &Path) -> Result<()> {
     import::write_rejects(summary, path)
         .with_context(|| format!("failed to write rejects to `{}`", path.display()))?;
     ctx.out.message(&format!(
@@ -179,7 +183,8 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
         (false, Some(b)) => format!("batch {b}"),
         (false, None) => "nothing written".to_string(),
     };
-    ctx.out.message(&format!("{} ({}): {what}", s.file, s.format));
+    ctx.out
+        .message(&format!("{} ({}): {what}", s.file, s.format));
     for sheet in &s.sheets {
         let line = match (&sheet.reason, sheet.header_row, sheet.kind) {
             (Some(reason), _, _) => format!("  sheet `{}`: skipped: {reason}", sheet.name),
@@ -192,10 +197,10 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
                     header.unwrap_or(0)
                 );
                 if let Some(t) = sheet.totals_row {
-                    l.push_str(&format!(", stopped at the totals row {t}"));
+                    let _ = write!(l, ", stopped at the totals row {t}");
                 }
                 if !sheet.skipped_rows.is_empty() {
-                    l.push_str(&format!("; skipped {}", sheet.skipped_rows.join(", ")));
+                    let _ = write!(l, "; skipped {}", sheet.skipped_rows.join(", "));
                 }
                 l
             }
@@ -207,7 +212,10 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
         ctx.out.message(&format!(
             "  rejected rows{}:",
             if u64::try_from(shown).unwrap_or(0) < s.total.rejected {
-                format!(" (first {shown} of {}; --rejects FILE.csv writes them all)", s.total.rejected)
+                format!(
+                    " (first {shown} of {}; --rejects FILE.csv writes them all)",
+                    s.total.rejected
+                )
             } else {
                 String::new()
             }
@@ -231,7 +239,16 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
 }
 
 fn counts_view(summaries: &[ImportSummary]) -> View {
-    let mut view = View::new(&["file", "batch", "kind", "read", "new", "changed", "unchanged", "rejected"]);
+    let mut view = View::new(&[
+        "file",
+        "batch",
+        "kind",
+        "read",
+        "new",
+        "changed",
+        "unchanged",
+        "rejected",
+    ]);
     for s in summaries {
         for k in &s.kinds {
             view.push(vec![
@@ -256,8 +273,17 @@ pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
         None | Some(ImportsCommand::List) => {
             let batches = import::list_batches(&conn).map_err(import_error)?;
             let mut view = View::new(&[
-                "batch", "file", "org", "kind", "read", "new", "changed", "unchanged", "rejected",
-                "imported", "undone",
+                "batch",
+                "file",
+                "org",
+                "kind",
+                "read",
+                "new",
+                "changed",
+                "unchanged",
+                "rejected",
+                "imported",
+                "undone",
             ]);
             for b in &batches {
                 view.push(vec![
@@ -277,7 +303,8 @@ pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
             ctx.out.listing(&view, &batches)
         }
         Some(ImportsCommand::Undo { batch }) => {
-            let u = import::undo(&mut conn, BatchId(*batch), &ctx.command_line).map_err(import_error)?;
+            let u = import::undo(&mut conn, BatchId(*batch), &ctx.command_line)
+                .map_err(import_error)?;
             ctx.out.done(
                 &format!(
                     "undid import batch {}: removed {} record(s) it added, restored {} it changed, \

@@ -44,7 +44,11 @@ fn headings_of(row: &Row, earlier: &[Row], merges: &[Merge]) -> Vec<String> {
     let r0 = row.number.saturating_sub(1);
     for m in merges {
         if (m.first_row..=m.last_row).contains(&r0) {
-            width = width.max((m.last_col as usize).saturating_add(1).min(super::read::MAX_COLUMNS));
+            width = width.max(
+                (m.last_col as usize)
+                    .saturating_add(1)
+                    .min(super::read::MAX_COLUMNS),
+            );
         }
     }
     (0..width)
@@ -57,7 +61,8 @@ fn headings_of(row: &Row, earlier: &[Row], merges: &[Merge]) -> Vec<String> {
                 return own;
             };
             let Some(m) = merges.iter().find(|m| {
-                (m.first_row..=m.last_row).contains(&r0) && (m.first_col..=m.last_col).contains(&c32)
+                (m.first_row..=m.last_row).contains(&r0)
+                    && (m.first_col..=m.last_col).contains(&c32)
             }) else {
                 return own;
             };
@@ -78,7 +83,11 @@ fn headings_of(row: &Row, earlier: &[Row], merges: &[Merge]) -> Vec<String> {
 /// The first of `rows` (in order, blank rows ignored) with at least
 /// [`MIN_KNOWN_HEADINGS`] cells that `is_known` accepts, among the first
 /// [`HEADER_SCAN_ROWS`] non-empty rows.
-pub fn find_header(rows: &[Row], merges: &[Merge], is_known: &dyn Fn(&str) -> bool) -> Option<Header> {
+pub fn find_header(
+    rows: &[Row],
+    merges: &[Merge],
+    is_known: &dyn Fn(&str) -> bool,
+) -> Option<Header> {
     let candidates = rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
     for (i, row) in candidates.take(HEADER_SCAN_ROWS) {
         let earlier = rows.get(..i).unwrap_or_default();
@@ -169,14 +178,27 @@ pub fn classify(row: &Row, headings: &[String], identity: &[usize]) -> RowKind {
         let w = words(text);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
         match w.as_slice() {
-            ["subtotal" | "subtotals", ..] | ["sub", "total" | "totals", ..] => return RowKind::Subtotal,
+            ["subtotal" | "subtotals", ..] | ["sub", "total" | "totals", ..] => {
+                return RowKind::Subtotal;
+            }
             ["total" | "totals"] | ["grand", "total" | "totals", ..] => return RowKind::Totals,
             ["total" | "totals", rest @ ..] => {
                 let qualifiers = rest.iter().all(|w| {
                     matches!(
                         *w,
-                        "ex" | "inc" | "incl" | "excl" | "vat" | "cost" | "value" | "gbp" | "net"
-                            | "gross" | "amount" | "annual" | "monthly" | "price"
+                        "ex" | "inc"
+                            | "incl"
+                            | "excl"
+                            | "vat"
+                            | "cost"
+                            | "value"
+                            | "gbp"
+                            | "net"
+                            | "gross"
+                            | "amount"
+                            | "annual"
+                            | "monthly"
+                            | "price"
                     )
                 });
                 let others_blank = identity
@@ -247,10 +269,23 @@ mod tests {
     #[test]
     fn merged_heading_cells_name_every_column_they_cover() {
         // "Asset Tag" merged down from row 1 into row 2; "Model" merged across C:D.
-        let rows = vec![row(1, &["Asset Tag", "Purchase"]), row(2, &["", "Cost", "Model", ""])];
+        let rows = vec![
+            row(1, &["Asset Tag", "Purchase"]),
+            row(2, &["", "Cost", "Model", ""]),
+        ];
         let merges = [
-            Merge { first_row: 0, first_col: 0, last_row: 1, last_col: 0 },
-            Merge { first_row: 1, first_col: 2, last_row: 1, last_col: 3 },
+            Merge {
+                first_row: 0,
+                first_col: 0,
+                last_row: 1,
+                last_col: 0,
+            },
+            Merge {
+                first_row: 1,
+                first_col: 2,
+                last_row: 1,
+                last_col: 3,
+            },
         ];
         let header = find_header(&rows, &merges, &known).unwrap();
         assert_eq!(header.row, 2);
@@ -259,23 +294,56 @@ mod tests {
 
     #[test]
     fn rows_that_are_not_records_are_told_apart() {
-        let headings: Vec<String> = ["Ref", "Serial", "Model", "Cost"].iter().map(|s| (*s).to_string()).collect();
+        let headings: Vec<String> = ["Ref", "Serial", "Model", "Cost"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
         let identity = [1];
         let kind = |cells: &[&str]| classify(&row(9, cells), &headings, &identity);
-        for text in ["Total", "TOTAL", "Grand Total", "Grand total:", "Totals", "Total (ex VAT)", "Total annual cost"] {
+        for text in [
+            "Total",
+            "TOTAL",
+            "Grand Total",
+            "Grand total:",
+            "Totals",
+            "Total (ex VAT)",
+            "Total annual cost",
+        ] {
             assert_eq!(kind(&[text, "", "", "1234"]), RowKind::Totals, "{text}");
         }
-        assert_eq!(kind(&["", "Grand total", "", "1234"]), RowKind::Totals, "in an identity column");
+        assert_eq!(
+            kind(&["", "Grand total", "", "1234"]),
+            RowKind::Totals,
+            "in an identity column"
+        );
         for text in ["Subtotal Avonmere", "Sub-total", "Sub Total (Brookfield)"] {
             assert_eq!(kind(&[text, "", "", "99"]), RowKind::Subtotal, "{text}");
         }
-        assert_eq!(kind(&["Total Care Ltd", "S1", "OptiPlex", "5"]), RowKind::Data, "a record whose first cell says Total");
+        assert_eq!(
+            kind(&["Total Care Ltd", "S1", "OptiPlex", "5"]),
+            RowKind::Data,
+            "a record whose first cell says Total"
+        );
         assert_eq!(kind(&["INF-1", "S1", "OptiPlex", "5"]), RowKind::Data);
-        assert_eq!(kind(&["Ref", "Serial", "Model", "Cost"]), RowKind::RepeatedHeader);
+        assert_eq!(
+            kind(&["Ref", "Serial", "Model", "Cost"]),
+            RowKind::RepeatedHeader
+        );
         assert_eq!(kind(&["SERVERS"]), RowKind::Section);
-        assert_eq!(kind(&["", "", "OptiPlex 7010"]), RowKind::Data, "a lone model is a (bad) record");
-        assert_eq!(kind(&["", "ABC"]), RowKind::Data, "a lone serial is a record");
-        let numeric = Row { number: 3, cells: vec![Value::Number(5.0)] };
+        assert_eq!(
+            kind(&["", "", "OptiPlex 7010"]),
+            RowKind::Data,
+            "a lone model is a (bad) record"
+        );
+        assert_eq!(
+            kind(&["", "ABC"]),
+            RowKind::Data,
+            "a lone serial is a record"
+        );
+        let numeric = Row {
+            number: 3,
+            cells: vec![Value::Number(5.0)],
+        };
         assert_eq!(classify(&numeric, &headings, &identity), RowKind::Data);
     }
 }

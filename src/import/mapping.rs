@@ -160,7 +160,11 @@ impl FromStr for Field {
                 format!(
                     "`{}` is not a field; use one of: {}",
                     s.trim(),
-                    Field::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+                    Field::ALL
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })
     }
@@ -174,20 +178,36 @@ impl Field {
     pub fn applies_to(self, kind: Kind) -> bool {
         use Field as F;
         match self {
-            F::Organisation | F::Notes | F::Cost | F::CostIncVat | F::Ignore => true,
-            F::AssetTag | F::Serial | F::Model | F::Department | F::AssignedUser | F::OrderRef
-            | F::WarrantyEnd | F::WarrantyMonths | F::Funding | F::LeaseEnd | F::LifeYears
-            | F::PowerWatts | F::PowerKwh => kind == Kind::Hardware,
+            F::Organisation | F::Notes | F::Cost | F::CostIncVat | F::Ignore | F::Class => true,
+            F::AssetTag
+            | F::Serial
+            | F::Model
+            | F::Department
+            | F::AssignedUser
+            | F::OrderRef
+            | F::WarrantyEnd
+            | F::WarrantyMonths
+            | F::Funding
+            | F::LeaseEnd
+            | F::LifeYears
+            | F::PowerWatts
+            | F::PowerKwh => kind == Kind::Hardware,
             F::Manufacturer | F::InServiceDate | F::Quantity => kind != Kind::Lines,
-            F::Class => true,
             F::Site | F::Supplier | F::Status => kind != Kind::Licences,
             F::Number | F::LineType | F::ContractEnd | F::CriticalCare | F::LineUse => {
                 kind == Kind::Lines
             }
-            F::Product | F::Vendor | F::Agreement | F::AgreementType | F::Metric | F::CostBasis
-            | F::StartDate | F::EndDate | F::Budget | F::CoversClasses | F::Category => {
-                kind == Kind::Licences
-            }
+            F::Product
+            | F::Vendor
+            | F::Agreement
+            | F::AgreementType
+            | F::Metric
+            | F::CostBasis
+            | F::StartDate
+            | F::EndDate
+            | F::Budget
+            | F::CoversClasses
+            | F::Category => kind == Kind::Licences,
         }
     }
 
@@ -195,7 +215,9 @@ impl Field {
     fn weight(self, kind: Kind) -> u32 {
         use Field as F;
         match (kind, self) {
-            (Kind::Hardware, F::Serial | F::AssetTag) | (Kind::Lines, F::Number) | (Kind::Licences, F::Product) => 3,
+            (Kind::Hardware, F::Serial | F::AssetTag)
+            | (Kind::Lines, F::Number)
+            | (Kind::Licences, F::Product) => 3,
             (Kind::Hardware, F::Model | F::Class)
             | (Kind::Lines, F::LineType | F::CriticalCare)
             | (Kind::Licences, F::Metric | F::Agreement) => 2,
@@ -289,7 +311,10 @@ pub(crate) fn read_pairs(
             continue;
         }
         let Some((key, value)) = line.rsplit_once(',') else {
-            return Err(format!("line {}: expected `{header}`, found `{line}`", i + 1));
+            return Err(format!(
+                "line {}: expected `{header}`, found `{line}`",
+                i + 1
+            ));
         };
         if !seen_header && line.eq_ignore_ascii_case(header) {
             seen_header = true;
@@ -398,7 +423,11 @@ impl ModelRules {
                 continue;
             }
             let parts: Vec<&str> = line.split(',').map(str::trim).collect();
-            if !seen_header && parts.first().is_some_and(|p| p.eq_ignore_ascii_case("pattern")) {
+            if !seen_header
+                && parts
+                    .first()
+                    .is_some_and(|p| p.eq_ignore_ascii_case("pattern"))
+            {
                 seen_header = true;
                 continue;
             }
@@ -428,7 +457,9 @@ impl ModelRules {
 
     fn rule_for(&self, text: &str) -> Option<&(String, AssetClass, Option<String>)> {
         let hay = format!(" {} ", normalise_heading(text));
-        self.rules.iter().find(|(p, _, _)| hay.contains(&format!(" {p}")))
+        self.rules
+            .iter()
+            .find(|(p, _, _)| hay.contains(&format!(" {p}")))
     }
 
     /// The class the first rule found in `text` names (matching whole words
@@ -485,7 +516,11 @@ pub struct Column {
     pub source: Source,
 }
 
-#[allow(clippy::ref_option, reason = "serde's serialize_with passes a reference")]
+#[allow(
+    clippy::ref_option,
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's serialize_with passes a reference"
+)]
 fn ser_field<S: serde::Serializer>(f: &Option<Field>, s: S) -> Result<S::Ok, S::Error> {
     match f {
         Some(f) => s.serialize_str(f.as_str()),
@@ -510,15 +545,16 @@ pub fn map_columns(
         .filter(|(_, h)| !h.is_empty())
         .map(|(index, heading)| {
             let n = normalise_heading(heading);
-            let (field, source) = if let Some((_, f)) = maps.iter().find(|(h, _)| normalise_heading(h) == n) {
-                (Some(*f), Source::Map)
-            } else if let Some(f) = profile.and_then(|p| p.columns.lookup(heading)) {
-                (Some(f), Source::Profile)
-            } else if let Some(f) = dict.lookup(heading) {
-                (Some(f), Source::Dictionary)
-            } else {
-                (None, Source::Unknown)
-            };
+            let (field, source) =
+                if let Some((_, f)) = maps.iter().find(|(h, _)| normalise_heading(h) == n) {
+                    (Some(*f), Source::Map)
+                } else if let Some(f) = profile.and_then(|p| p.columns.lookup(heading)) {
+                    (Some(f), Source::Profile)
+                } else if let Some(f) = dict.lookup(heading) {
+                    (Some(f), Source::Dictionary)
+                } else {
+                    (None, Source::Unknown)
+                };
             Column {
                 index,
                 heading: heading.clone(),
@@ -529,7 +565,11 @@ pub fn map_columns(
         .collect();
     let kind = kind.or_else(|| profile.and_then(|p| p.kind)).or_else(|| {
         let scores = Kind::ALL.map(|k| {
-            let score: u32 = columns.iter().filter_map(|c| c.field).map(|f| f.weight(k)).sum();
+            let score: u32 = columns
+                .iter()
+                .filter_map(|c| c.field)
+                .map(|f| f.weight(k))
+                .sum();
             (score, k)
         });
         // Highest score; on a tie the earlier kind (hardware, lines, licences).
@@ -551,7 +591,9 @@ pub fn map_columns(
         let numbered = agreements.iter().copied().find(|&i| {
             columns.get(i).is_some_and(|c| {
                 let h = format!(" {} ", normalise_heading(&c.heading));
-                [" number ", " no ", " ref ", " id ", " reference "].iter().any(|w| h.contains(w))
+                [" number ", " no ", " ref ", " id ", " reference "]
+                    .iter()
+                    .any(|w| h.contains(w))
             })
         });
         if let Some(keep) = numbered {
@@ -624,7 +666,10 @@ pub fn date_from_serial(serial: f64, is_1904: bool) -> Option<Date> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
-    #[allow(clippy::cast_possible_truncation, reason = "checked to be within 1..2958466")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "checked to be within 1..2958466"
+    )]
     let days = serial.floor() as i64;
     let (base, days) = if is_1904 {
         (time::macros::date!(1904 - 01 - 01), days)
@@ -658,8 +703,18 @@ fn month_from_name(name: &str) -> Option<Month> {
         return None;
     }
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     months
         .iter()
@@ -682,18 +737,34 @@ fn year_from(text: &str) -> Option<i32> {
 /// ignored), UK `31/03/2024`, `31-03-24`, `31.03.2024`, `31-Mar-24`,
 /// `31 March 2024`; month-first for `/` dates when `us_dates`. A text of
 /// digits alone is an Excel serial.
+#[allow(
+    clippy::many_single_char_names,
+    reason = "a, b, c are the three parts of a date, in the order written"
+)]
 pub fn parse_date_text(text: &str, us_dates: bool, is_1904: bool) -> Option<Date> {
     let t = text.trim();
-    let t = t.split(['T', ' ']).next().filter(|d| d.len() >= 8 && d.contains(['-', '/'])).unwrap_or(t);
+    let t = t
+        .split(['T', ' '])
+        .next()
+        .filter(|d| d.len() >= 8 && d.contains(['-', '/']))
+        .unwrap_or(t);
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 7 {
-        return t.parse::<f64>().ok().and_then(|s| date_from_serial(s, is_1904));
+        return t
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| date_from_serial(s, is_1904));
     }
-    let parts: Vec<&str> = t.split(['-', '/', '.', ' ', ',']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = t
+        .split(['-', '/', '.', ' ', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
     let [a, b, c] = parts.as_slice() else {
         return None;
     };
     let num = |s: &str| -> Option<u8> {
-        (s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+        (s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
     };
     let (year, month, day) = if a.len() == 4 && a.bytes().all(|b| b.is_ascii_digit()) {
         (year_from(a)?, Month::try_from(num(b)?).ok()?, num(c)?)
@@ -703,7 +774,11 @@ pub fn parse_date_text(text: &str, us_dates: bool, is_1904: bool) -> Option<Date
         (year_from(c)?, m, num(b)?)
     } else {
         let (first, second) = (num(a)?, num(b)?);
-        let (d, m) = if us_dates && t.contains('/') { (second, first) } else { (first, second) };
+        let (d, m) = if us_dates && t.contains('/') {
+            (second, first)
+        } else {
+            (first, second)
+        };
         (year_from(c)?, Month::try_from(m).ok()?, d)
     };
     Date::from_calendar_date(year, month, day).ok()
@@ -756,7 +831,8 @@ impl<'a> Cells<'a> {
     }
 
     fn heading(&self, f: Field) -> String {
-        self.column(f).map_or_else(|| f.as_str().to_string(), |c| c.heading.clone())
+        self.column(f)
+            .map_or_else(|| f.as_str().to_string(), |c| c.heading.clone())
     }
 
     /// The cell of a field's column, unless blank. An error cell (`#N/A`)
@@ -812,8 +888,14 @@ impl<'a> Cells<'a> {
             // Words that mean "no end date" in a date column.
             if matches!(
                 normalise_heading(t).as_str(),
-                "rolling" | "perpetual" | "ongoing" | "open" | "evergreen" | "out of contract"
-                    | "no end date" | "none"
+                "rolling"
+                    | "perpetual"
+                    | "ongoing"
+                    | "open"
+                    | "evergreen"
+                    | "out of contract"
+                    | "no end date"
+                    | "none"
             ) {
                 self.given.remove(f);
                 return None;
@@ -824,11 +906,17 @@ impl<'a> Cells<'a> {
             Value::Number(n) => date_from_serial(*n, self.rules.is_1904),
             #[allow(clippy::cast_precision_loss, reason = "a serial is far below 2^52")]
             Value::Int(n) => date_from_serial(*n as f64, self.rules.is_1904),
-            Value::Text(t) | Value::DateIso(t) => parse_date_text(t, self.rules.us_dates, self.rules.is_1904),
+            Value::Text(t) | Value::DateIso(t) => {
+                parse_date_text(t, self.rules.us_dates, self.rules.is_1904)
+            }
             _ => None,
         };
         let Some(date) = date else {
-            self.reject(f, v, "is not a date (write it like 31/03/2024 or 2024-03-31)");
+            self.reject(
+                f,
+                v,
+                "is not a date (write it like 31/03/2024 or 2024-03-31)",
+            );
             return None;
         };
         if date < earliest_date() {
@@ -868,10 +956,17 @@ impl<'a> Cells<'a> {
             Value::Text(t) => {
                 let t = t.trim();
                 if t.starts_with('(') && t.ends_with(')') {
-                    self.reject(f, v, "is a negative amount (in brackets); a cost cannot be negative");
+                    self.reject(
+                        f,
+                        v,
+                        "is a negative amount (in brackets); a cost cannot be negative",
+                    );
                     return None;
                 }
-                let t = t.strip_suffix("GBP").or_else(|| t.strip_suffix("gbp")).unwrap_or(t);
+                let t = t
+                    .strip_suffix("GBP")
+                    .or_else(|| t.strip_suffix("gbp"))
+                    .unwrap_or(t);
                 match Money::parse_gbp(t) {
                     Ok(m) => m,
                     Err(e) => {
@@ -890,7 +985,11 @@ impl<'a> Cells<'a> {
             return None;
         }
         if amount.to_pence().is_none() {
-            self.reject(f, v, "has fractions of a penny; give the amount in pounds and pence");
+            self.reject(
+                f,
+                v,
+                "has fractions of a penny; give the amount in pounds and pence",
+            );
             return None;
         }
         Some(amount)
@@ -1174,7 +1273,11 @@ impl<'a> RowReader<'a> {
     fn class(&self, cells: &mut Cells<'_>, model_text: &str) -> Option<AssetClass> {
         if let Some(v) = cells.cell(Field::Class) {
             let word = v.display();
-            if let Some(c) = self.synonyms.lookup(&word).or_else(|| self.models.class_of(&word)) {
+            if let Some(c) = self
+                .synonyms
+                .lookup(&word)
+                .or_else(|| self.models.class_of(&word))
+            {
                 return Some(c);
             }
             if let Some(c) = self.models.class_of(model_text) {
@@ -1196,7 +1299,11 @@ impl<'a> RowReader<'a> {
                 "no class and no model to tell it from; add a Type column or use --map",
             );
         } else {
-            let column = if cells.has_column(Field::Model) { Field::Model } else { Field::Class };
+            let column = if cells.has_column(Field::Model) {
+                Field::Model
+            } else {
+                Field::Class
+            };
             cells.problems.push(Problem {
                 column: cells.heading(column),
                 value: model_text.trim().to_string(),
@@ -1225,7 +1332,9 @@ impl<'a> RowReader<'a> {
         let cost = cells.cost();
         let warranty_end = cells.date(Field::WarrantyEnd, false);
         let warranty_months = cells.whole(Field::WarrantyMonths, 120);
-        let funding = cells.word(Field::Funding, |w| Funding::from_str(w).map_err(|e| e.to_string()));
+        let funding = cells.word(Field::Funding, |w| {
+            Funding::from_str(w).map_err(|e| e.to_string())
+        });
         let lease_end = cells.date(Field::LeaseEnd, false);
         let status = cells.word(Field::Status, parse_asset_status);
         let life_years = cells.whole(Field::LifeYears, 50);
@@ -1340,9 +1449,14 @@ fn generated_tag_key(f: &AssetFields) -> String {
         h.update(part.unwrap_or("").as_bytes());
         h.update([0]);
     }
-    h.update(f.in_service_date.map(crate::domain::iso).unwrap_or_default().as_bytes());
+    h.update(
+        f.in_service_date
+            .map(crate::domain::iso)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     let digest = h.finalize();
-    digest.iter().take(4).map(|b| format!("{b:02X}")).collect()
+    super::hex(digest.get(..4).unwrap_or_default()).to_uppercase()
 }
 
 /// `date` plus whole months; the day is kept where it exists, otherwise
@@ -1382,13 +1496,20 @@ fn parse_asset_status(word: &str) -> Result<AssetStatus, String> {
     }
     let w = normalise_heading(word);
     let status = match w.as_str() {
-        "ready to deploy" | "pending" | "available" | "undeployed" | "in stock" => AssetStatus::InStore,
+        "ready to deploy" | "pending" | "available" | "undeployed" | "in stock" => {
+            AssetStatus::InStore
+        }
         "archived" | "broken" | "broken not fixable" | "end of life" | "eol" | "faulty" => {
             AssetStatus::Retired
         }
         "out for repair" | "out for diagnostics" | "assigned" | "in service" => AssetStatus::InUse,
         "lost stolen" => AssetStatus::Lost,
-        _ => return Err(format!("`{}` is not a status; use in use, in store, retired, disposed or lost", word.trim())),
+        _ => {
+            return Err(format!(
+                "`{}` is not a status; use in use, in store, retired, disposed or lost",
+                word.trim()
+            ));
+        }
     };
     Ok(status)
 }
@@ -1443,18 +1564,29 @@ fn parse_line_type(word: &str) -> Result<LineType, String> {
 pub fn normalise_number(text: &str, from_number_cell: bool) -> Option<String> {
     let t = text.trim();
     if t.chars().any(char::is_alphabetic) {
-        let id: String = t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-        let ok = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+        let id: String = t
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let ok = id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
             && id.chars().filter(char::is_ascii_digit).count() >= 4
             && (6..=30).contains(&id.len());
         return ok.then_some(id);
     }
-    if !t.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c)) {
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+    {
         return None;
     }
     let mut digits: String = t.chars().filter(char::is_ascii_digit).collect();
     if t.starts_with('+') || t.starts_with("0044") {
-        let rest = digits.strip_prefix("0044").or_else(|| digits.strip_prefix("44"))?;
+        let rest = digits
+            .strip_prefix("0044")
+            .or_else(|| digits.strip_prefix("44"))?;
         digits = format!("0{rest}");
     } else if !digits.starts_with('0') && (from_number_cell || digits.len() == 10) {
         // Excel drops the leading zero of 01604 123456 when it takes it for a number.
@@ -1471,13 +1603,20 @@ fn line(cells: &mut Cells<'_>, critical_uses: &CriticalUses) -> Parsed {
         }
         n
     });
-    let line_type_field = if cells.has_column(Field::LineType) { Field::LineType } else { Field::Class };
+    let line_type_field = if cells.has_column(Field::LineType) {
+        Field::LineType
+    } else {
+        Field::Class
+    };
     let line_type = cells.word(line_type_field, parse_line_type);
     if number.is_none() && cells.problems.is_empty() {
         cells.missing(Field::Number, "no phone number");
     }
     if line_type.is_none() && !cells.given.has(line_type_field) {
-        cells.missing(line_type_field, "no line type (pstn, isdn2, isdn30, fttc, sogea, sip …)");
+        cells.missing(
+            line_type_field,
+            "no line type (pstn, isdn2, isdn30, fttc, sogea, sip …)",
+        );
     }
     let rental = cells.cost();
     let contract_end = cells.date(Field::ContractEnd, false);
@@ -1489,7 +1628,10 @@ fn line(cells: &mut Cells<'_>, critical_uses: &CriticalUses) -> Parsed {
     let active = cells.word(Field::Status, |w| match normalise_heading(w).as_str() {
         "active" | "live" | "in service" | "in use" | "connected" => Ok(true),
         "ceased" | "cancelled" | "canceled" | "disconnected" | "terminated" => Ok(false),
-        _ => Err(format!("`{}` is not a line status; use active or ceased", w.trim())),
+        _ => Err(format!(
+            "`{}` is not a line status; use active or ceased",
+            w.trim()
+        )),
     });
     let organisation = cells.text(Field::Organisation);
     let site = cells.site();
@@ -1567,10 +1709,17 @@ fn licence(cells: &mut Cells<'_>) -> Parsed {
     if product.is_none() {
         cells.missing(Field::Product, "no product");
     }
-    let vendor = cells.text(Field::Vendor).or_else(|| cells.text(Field::Manufacturer));
+    let vendor = cells
+        .text(Field::Vendor)
+        .or_else(|| cells.text(Field::Manufacturer));
     let agreement_number = cells.text(Field::Agreement);
     let agreement_words = cells.column(Field::AgreementType).and_then(|c| {
-        cells.row.cells.get(c.index).filter(|v| !v.is_blank()).map(|v| v.display().trim().to_string())
+        cells
+            .row
+            .cells
+            .get(c.index)
+            .filter(|v| !v.is_blank())
+            .map(|v| v.display().trim().to_string())
     });
     // Some statements put the metric ("Per User") in their "Licence Type"
     // column; with no metric column of its own, that is the metric.
@@ -1620,11 +1769,17 @@ fn licence(cells: &mut Cells<'_>) -> Parsed {
             }
         })
     });
-    let start_date = cells.date(Field::StartDate, false).or_else(|| cells.date(Field::InServiceDate, false));
+    let start_date = cells
+        .date(Field::StartDate, false)
+        .or_else(|| cells.date(Field::InServiceDate, false));
     let end_date = cells.date(Field::EndDate, false);
-    let budget = cells.word(Field::Budget, |w| BudgetType::from_str(w).map_err(|e| e.to_string()));
+    let budget = cells.word(Field::Budget, |w| {
+        BudgetType::from_str(w).map_err(|e| e.to_string())
+    });
     let covers_classes = cells.text(Field::CoversClasses);
-    let category = cells.text(Field::Category).or_else(|| cells.text(Field::Class));
+    let category = cells
+        .text(Field::Category)
+        .or_else(|| cells.text(Field::Class));
     let organisation = cells.text(Field::Organisation);
     let notes = cells.notes();
     if let (Some(s), Some(e)) = (start_date, end_date) {
@@ -1679,7 +1834,13 @@ mod tests {
             number,
             cells: cells
                 .iter()
-                .map(|c| if c.is_empty() { Value::Empty } else { Value::Text((*c).into()) })
+                .map(|c| {
+                    if c.is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Text((*c).into())
+                    }
+                })
                 .collect(),
         }
     }
@@ -1771,19 +1932,42 @@ mod tests {
 
     #[test]
     fn the_kind_is_told_from_the_columns() {
-        assert_eq!(columns(&["Serial Number", "Model", "Cost"]).1, Some(Kind::Hardware));
-        assert_eq!(columns(&["CLI", "Service Type", "Rental"]).1, Some(Kind::Lines));
-        assert_eq!(columns(&["Product", "Quantity", "Unit Price", "Agreement"]).1, Some(Kind::Licences));
+        assert_eq!(
+            columns(&["Serial Number", "Model", "Cost"]).1,
+            Some(Kind::Hardware)
+        );
+        assert_eq!(
+            columns(&["CLI", "Service Type", "Rental"]).1,
+            Some(Kind::Lines)
+        );
+        assert_eq!(
+            columns(&["Product", "Quantity", "Unit Price", "Agreement"]).1,
+            Some(Kind::Licences)
+        );
         assert_eq!(columns(&["label", "value"]).1, None);
         let (cols, _) = columns(&["Serial Number", "Serial No", "Weight", "CLI"]);
         let sources: Vec<Source> = cols.iter().map(|c| c.source).collect();
-        assert_eq!(sources, [Source::Dictionary, Source::Duplicate, Source::Unknown, Source::NotForKind]);
+        assert_eq!(
+            sources,
+            [
+                Source::Dictionary,
+                Source::Duplicate,
+                Source::Unknown,
+                Source::NotForKind
+            ]
+        );
     }
 
     #[test]
     fn map_overrides_win() {
         let h = vec!["Widget".to_string(), "Serial".to_string()];
-        let (cols, kind) = map_columns(&h, &Dictionary::builtin(), None, &[("widget".into(), Field::AssetTag)], None);
+        let (cols, kind) = map_columns(
+            &h,
+            &Dictionary::builtin(),
+            None,
+            &[("widget".into(), Field::AssetTag)],
+            None,
+        );
         assert_eq!(cols[0].field, Some(Field::AssetTag));
         assert_eq!(cols[0].source, Source::Map);
         assert_eq!(kind, Some(Kind::Hardware));
@@ -1791,10 +1975,22 @@ mod tests {
 
     #[test]
     fn excel_serials_in_both_date_systems() {
-        assert_eq!(date_from_serial(45382.0, false), Some(date!(2024 - 03 - 31)));
-        assert_eq!(date_from_serial(45382.75, false), Some(date!(2024 - 03 - 31)));
-        assert_eq!(date_from_serial(45351.0, false), Some(date!(2024 - 02 - 29)));
-        assert_eq!(date_from_serial(44197.0, false), Some(date!(2021 - 01 - 01)));
+        assert_eq!(
+            date_from_serial(45382.0, false),
+            Some(date!(2024 - 03 - 31))
+        );
+        assert_eq!(
+            date_from_serial(45382.75, false),
+            Some(date!(2024 - 03 - 31))
+        );
+        assert_eq!(
+            date_from_serial(45351.0, false),
+            Some(date!(2024 - 02 - 29))
+        );
+        assert_eq!(
+            date_from_serial(44197.0, false),
+            Some(date!(2021 - 01 - 01))
+        );
         assert_eq!(date_from_serial(42735.0, true), Some(date!(2021 - 01 - 01)));
         assert_eq!(date_from_serial(1.0, false), Some(date!(1900 - 01 - 01)));
         assert_eq!(date_from_serial(59.0, false), Some(date!(1900 - 02 - 28)));
@@ -1823,8 +2019,18 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_date_text(text, false, false), Some(want), "{text}");
         }
-        assert_eq!(parse_date_text("03/04/2024", true, false), Some(date!(2024 - 03 - 04)));
-        for bad in ["29/02/2023", "31/04/2024", "2024-13-01", "yesterday", "31/03", "1/2/3/4"] {
+        assert_eq!(
+            parse_date_text("03/04/2024", true, false),
+            Some(date!(2024 - 03 - 04))
+        );
+        for bad in [
+            "29/02/2023",
+            "31/04/2024",
+            "2024-13-01",
+            "yesterday",
+            "31/03",
+            "1/2/3/4",
+        ] {
             assert_eq!(parse_date_text(bad, false, false), None, "{bad}");
         }
     }
@@ -1832,10 +2038,19 @@ mod tests {
     #[test]
     fn money_forms_and_their_rejections() {
         let h = ["Serial", "Model", "Unit Price"];
-        let ok = [("£1,234.56", 123_456), ("1234.5", 123_450), ("GBP 1,234", 123_400), ("612.34 GBP", 61_234)];
+        let ok = [
+            ("£1,234.56", 123_456),
+            ("1234.5", 123_450),
+            ("GBP 1,234", 123_400),
+            ("612.34 GBP", 61_234),
+        ];
         for (text, pence) in ok {
             let o = read(&h, None, &["S1", "OptiPlex 7010", text]);
-            assert_eq!(one_asset(&o).fields.purchase_cost, Some(Money::from_pence(pence)), "{text}");
+            assert_eq!(
+                one_asset(&o).fields.purchase_cost,
+                Some(Money::from_pence(pence)),
+                "{text}"
+            );
         }
         let o = read(&h, None, &["S1", "OptiPlex 7010", "(120.00)"]);
         assert_eq!(
@@ -1843,11 +2058,16 @@ mod tests {
             ["Unit Price|(120.00)|is a negative amount (in brackets); a cost cannot be negative"]
         );
         let o = read(&h, None, &["S1", "OptiPlex 7010", "-5"]);
-        assert_eq!(reasons(&o), ["Unit Price|-5|is negative; a cost cannot be negative"]);
+        assert_eq!(
+            reasons(&o),
+            ["Unit Price|-5|is negative; a cost cannot be negative"]
+        );
         let o = read(&h, None, &["S1", "OptiPlex 7010", "12,34.5"]);
         assert_eq!(
             reasons(&o),
-            ["Unit Price|12,34.5|is not an amount (`12,34.5` has misplaced thousands separators (write it like 1,234,567.89))"]
+            [
+                "Unit Price|12,34.5|is not an amount (`12,34.5` has misplaced thousands separators (write it like 1,234,567.89))"
+            ]
         );
     }
 
@@ -1864,7 +2084,10 @@ mod tests {
                 Value::Number(1_234_567.0),
                 Value::Text("Latitude 5440".into()),
                 Value::Number(612.34),
-                Value::DateSerial { serial: 45382.0, is_1904: false },
+                Value::DateSerial {
+                    serial: 45382.0,
+                    is_1904: false,
+                },
             ],
         };
         let o = r.read(&row);
@@ -1879,9 +2102,16 @@ mod tests {
 
     #[test]
     fn inc_vat_is_converted_to_net_at_the_rate() {
-        let o = read(&["Serial", "Model", "Price inc VAT"], None, &["S1", "OptiPlex", "£734.81"]);
+        let o = read(
+            &["Serial", "Model", "Price inc VAT"],
+            None,
+            &["S1", "OptiPlex", "£734.81"],
+        );
         // 734.81 / 1.2 = 612.3416… → £612.34
-        assert_eq!(one_asset(&o).fields.purchase_cost, Some(Money::from_pence(61_234)));
+        assert_eq!(
+            one_asset(&o).fields.purchase_cost,
+            Some(Money::from_pence(61_234))
+        );
     }
 
     #[test]
@@ -1906,10 +2136,16 @@ mod tests {
             let o = read(&["Serial", "Type", "Model"], None, &["S1", class, model]);
             assert_eq!(one_asset(&o).fields.class, want, "{class} {model}");
         }
-        let o = read(&["Serial", "Type", "Model"], None, &["S1", "Widget", "Frobnicator 9"]);
+        let o = read(
+            &["Serial", "Type", "Model"],
+            None,
+            &["S1", "Widget", "Frobnicator 9"],
+        );
         assert_eq!(
             reasons(&o),
-            ["Type|Widget|is not a known asset class; add it to data/class-synonyms.csv or use --map"]
+            [
+                "Type|Widget|is not a known asset class; add it to data/class-synonyms.csv or use --map"
+            ]
         );
         let o = read(&["Serial", "Model"], None, &["S1", "Frobnicator 9"]);
         assert_eq!(reasons(&o).len(), 1);
@@ -1928,7 +2164,10 @@ mod tests {
             ]
         );
         let o = read(&h, None, &["S1", "OptiPlex", "01/01/1975", ""]);
-        assert_eq!(reasons(&o), ["Purchase Date|01/01/1975|1975-01-01 is before 1980"]);
+        assert_eq!(
+            reasons(&o),
+            ["Purchase Date|01/01/1975|1975-01-01 is before 1980"]
+        );
         let o = read(&h, None, &["", "OptiPlex", "", ""]);
         assert_eq!(
             reasons(&o),
@@ -1945,18 +2184,31 @@ mod tests {
         let mut r = RowReader::new(&cols, kind.unwrap(), &rules, &syn, &models);
         let o = r.read(&Row {
             number: 9,
-            cells: vec![Value::Text("S9".into()), Value::Text("OptiPlex".into()), Value::Error("#N/A".into())],
+            cells: vec![
+                Value::Text("S9".into()),
+                Value::Text("OptiPlex".into()),
+                Value::Error("#N/A".into()),
+            ],
         });
         assert_eq!(
             reasons(&o),
-            ["Cost|#N/A|is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"]
+            [
+                "Cost|#N/A|is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"
+            ]
         );
     }
 
     #[test]
     fn unknown_columns_go_to_notes() {
-        let o = read(&["Serial", "Model", "Colour", "Weight"], None, &["S1", "OptiPlex", "Black", " 5 kg "]);
-        assert_eq!(one_asset(&o).fields.notes.as_deref(), Some("Colour: Black; Weight: 5 kg"));
+        let o = read(
+            &["Serial", "Model", "Colour", "Weight"],
+            None,
+            &["S1", "OptiPlex", "Black", " 5 kg "],
+        );
+        assert_eq!(
+            one_asset(&o).fields.notes.as_deref(),
+            Some("Colour: Black; Weight: 5 kg")
+        );
     }
 
     #[test]
@@ -1967,16 +2219,26 @@ mod tests {
         let models = ModelRules::builtin();
         let mut r = RowReader::new(&cols, kind.unwrap(), &rules, &syn, &models);
         let row = text_row(5, &["OptiPlex 7010", "3", "PO-1"]);
-        let Parsed::Assets(first) = r.read(&row).parsed else { panic!() };
-        let Parsed::Assets(second) = r.read(&row).parsed else { panic!() };
-        let tags: Vec<&str> = first.iter().chain(&second).map(|a| a.fields.asset_tag.as_str()).collect();
+        let Parsed::Assets(first) = r.read(&row).parsed else {
+            panic!()
+        };
+        let Parsed::Assets(second) = r.read(&row).parsed else {
+            panic!()
+        };
+        let tags: Vec<&str> = first
+            .iter()
+            .chain(&second)
+            .map(|a| a.fields.asset_tag.as_str())
+            .collect();
         assert_eq!(tags.len(), 6);
         let key = &tags[0][4..12];
         assert_eq!(tags[0], format!("GEN-{key}-1"));
         assert_eq!(tags[5], format!("GEN-{key}-6"));
         // The same row read afresh (a re-import) gives the same tags.
         let mut again = RowReader::new(&cols, kind.unwrap(), &rules, &syn, &models);
-        let Parsed::Assets(third) = again.read(&row).parsed else { panic!() };
+        let Parsed::Assets(third) = again.read(&row).parsed else {
+            panic!()
+        };
         assert_eq!(third[0].fields.asset_tag, tags[0]);
         let o = read(&["Serial", "Model", "Qty"], None, &["S1", "OptiPlex", "2"]);
         assert!(reasons(&o)[0].contains("is one asset"));
@@ -1987,38 +2249,88 @@ mod tests {
         let o = read(
             &["CLI", "Service Type", "Rental", "Critical", "Contract End"],
             None,
-            &["01604 123456", "Analogue Line", "£20.00", "Yes", "31/01/2027"],
+            &[
+                "01604 123456",
+                "Analogue Line",
+                "£20.00",
+                "Yes",
+                "31/01/2027",
+            ],
         );
-        let Parsed::Line(l) = &o.parsed else { panic!("{o:?}") };
+        let Parsed::Line(l) = &o.parsed else {
+            panic!("{o:?}")
+        };
         assert_eq!(l.fields.number, "01604123456");
         assert_eq!(l.fields.line_type, LineType::Pstn);
         assert_eq!(l.fields.monthly_rental, Money::from_pence(2_000));
         assert!(l.fields.critical_care);
         assert_eq!(l.fields.contract_end, Some(date!(2027 - 01 - 31)));
         let o = read(
-            &["Product", "Quantity", "Unit Price", "Metric", "Billing Frequency", "Agreement Number", "Agreement"],
+            &[
+                "Product",
+                "Quantity",
+                "Unit Price",
+                "Metric",
+                "Billing Frequency",
+                "Agreement Number",
+                "Agreement",
+            ],
             None,
-            &["Microsoft 365 E3", "600", "£20.40", "Per User", "per user per month", "EA 1234", "Enterprise Agreement"],
+            &[
+                "Microsoft 365 E3",
+                "600",
+                "£20.40",
+                "Per User",
+                "per user per month",
+                "EA 1234",
+                "Enterprise Agreement",
+            ],
         );
-        let Parsed::Licence(l) = &o.parsed else { panic!("{o:?}") };
+        let Parsed::Licence(l) = &o.parsed else {
+            panic!("{o:?}")
+        };
         assert_eq!(l.fields.quantity, 600);
         assert_eq!(l.fields.unit_cost, Money::from_pence(2_040));
         assert_eq!(l.fields.metric, LicenceMetric::PerUser);
         assert_eq!(l.fields.cost_basis, CostBasis::Monthly);
         assert_eq!(l.fields.agreement, "EA 1234");
         assert_eq!(l.fields.agreement_type, AgreementType::EnterpriseAgreement);
-        let o = read(&["Product", "Qty", "Unit Price", "Agreement", "End Date"], None, &["Visio", "5", "100", "Open Value (perpetual)", "Perpetual"]);
-        let Parsed::Licence(l) = &o.parsed else { panic!("{o:?}") };
-        assert_eq!(l.fields.agreement, "Open Value (perpetual)", "no number: the name identifies it");
+        let o = read(
+            &["Product", "Qty", "Unit Price", "Agreement", "End Date"],
+            None,
+            &["Visio", "5", "100", "Open Value (perpetual)", "Perpetual"],
+        );
+        let Parsed::Licence(l) = &o.parsed else {
+            panic!("{o:?}")
+        };
+        assert_eq!(
+            l.fields.agreement, "Open Value (perpetual)",
+            "no number: the name identifies it"
+        );
         assert_eq!(l.fields.agreement_type, AgreementType::Perpetual);
-        assert_eq!(l.fields.end_date, None, "`Perpetual` in a date column means no end date");
+        assert_eq!(
+            l.fields.end_date, None,
+            "`Perpetual` in a date column means no end date"
+        );
     }
 
     #[test]
     fn serials_are_capitalised_and_scientific_notation_is_refused() {
-        let o = read(&["IMEI", "Handset"], None, &["3.54909E+14", "Samsung Galaxy A35 5G"]);
-        assert!(reasons(&o)[0].starts_with("IMEI|3.54909E+14|was saved in scientific notation"), "{:?}", reasons(&o));
-        let o = read(&["Serial", "Handset"], None, &[" pf7jc7w3 ", "Samsung Galaxy A35 5G"]);
+        let o = read(
+            &["IMEI", "Handset"],
+            None,
+            &["3.54909E+14", "Samsung Galaxy A35 5G"],
+        );
+        assert!(
+            reasons(&o)[0].starts_with("IMEI|3.54909E+14|was saved in scientific notation"),
+            "{:?}",
+            reasons(&o)
+        );
+        let o = read(
+            &["Serial", "Handset"],
+            None,
+            &[" pf7jc7w3 ", "Samsung Galaxy A35 5G"],
+        );
         let a = one_asset(&o);
         assert_eq!(a.fields.serial.as_deref(), Some("PF7JC7W3"));
         assert_eq!(a.fields.manufacturer.as_deref(), Some("Samsung"));
@@ -2028,12 +2340,30 @@ mod tests {
     #[test]
     fn makers_sites_and_statuses_are_read_as_people_mean_them() {
         let rules = ModelRules::builtin();
-        assert_eq!(rules.maker_of("OptiPlex 7010 Micro").as_deref(), Some("Dell"));
+        assert_eq!(
+            rules.maker_of("OptiPlex 7010 Micro").as_deref(),
+            Some("Dell")
+        );
         assert_eq!(rules.maker_of("HP E24 G5").as_deref(), Some("HP"));
-        assert_eq!(rules.maker_of("Dell 24 Monitor - P2419H").as_deref(), Some("Dell"));
-        assert_eq!(rules.class_of("Dell 24 Monitor - P2419H"), Some(AssetClass::Monitor));
+        assert_eq!(
+            rules.maker_of("Dell 24 Monitor - P2419H").as_deref(),
+            Some("Dell")
+        );
+        assert_eq!(
+            rules.class_of("Dell 24 Monitor - P2419H"),
+            Some(AssetClass::Monitor)
+        );
         assert_eq!(rules.maker_of("Frobnicator"), None);
-        let o = read(&["Serial", "Model", "Location", "Status"], None, &["S1", "ProLiant DL380 Gen9", "Shared Data Centre, Rack A09", "Archived (archived)"]);
+        let o = read(
+            &["Serial", "Model", "Location", "Status"],
+            None,
+            &[
+                "S1",
+                "ProLiant DL380 Gen9",
+                "Shared Data Centre, Rack A09",
+                "Archived (archived)",
+            ],
+        );
         let a = one_asset(&o);
         assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
         assert_eq!(a.fields.status, AssetStatus::Disposed);
@@ -2050,7 +2380,13 @@ mod tests {
     #[test]
     fn a_lines_use_says_whether_it_is_critical_care() {
         let uses = CriticalUses::builtin();
-        for u in ["Telecare", "Lift line", "Fire alarm", "Intruder alarm", "Sheltered scheme warden call"] {
+        for u in [
+            "Telecare",
+            "Lift line",
+            "Fire alarm",
+            "Intruder alarm",
+            "Sheltered scheme warden call",
+        ] {
             assert!(uses.is_critical(u), "{u}");
         }
         for u in ["Voice", "Broadband", "Fax", "Data"] {
@@ -2060,11 +2396,26 @@ mod tests {
 
     #[test]
     fn phone_numbers_are_normalised() {
-        assert_eq!(normalise_number("01604 123456", false).as_deref(), Some("01604123456"));
-        assert_eq!(normalise_number("+44 1604 123456", false).as_deref(), Some("01604123456"));
-        assert_eq!(normalise_number("1604123456", true).as_deref(), Some("01604123456"));
-        assert_eq!(normalise_number("1604123456", false).as_deref(), Some("01604123456"));
-        assert_eq!(normalise_number("BBEU 1547 6776", false).as_deref(), Some("BBEU15476776"));
+        assert_eq!(
+            normalise_number("01604 123456", false).as_deref(),
+            Some("01604123456")
+        );
+        assert_eq!(
+            normalise_number("+44 1604 123456", false).as_deref(),
+            Some("01604123456")
+        );
+        assert_eq!(
+            normalise_number("1604123456", true).as_deref(),
+            Some("01604123456")
+        );
+        assert_eq!(
+            normalise_number("1604123456", false).as_deref(),
+            Some("01604123456")
+        );
+        assert_eq!(
+            normalise_number("BBEU 1547 6776", false).as_deref(),
+            Some("BBEU15476776")
+        );
         assert_eq!(normalise_number("call me", false), None);
         assert_eq!(normalise_number("123", false), None);
     }

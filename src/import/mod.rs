@@ -229,7 +229,9 @@ pub fn parse_map(text: &str) -> Result<(String, Field), ImportError> {
         )));
     };
     if heading.trim().is_empty() {
-        return Err(ImportError::BadOption(format!("--map `{text}`: the heading is empty")));
+        return Err(ImportError::BadOption(format!(
+            "--map `{text}`: the heading is empty"
+        )));
     }
     let field = field
         .parse::<Field>()
@@ -306,11 +308,17 @@ pub fn sha256_file(path: &Path) -> Result<String, ImportError> {
         }
         hasher.update(buf.get(..n).unwrap_or_default());
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Bytes as lowercase hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// The heading dictionary, profile and overrides one import uses.
@@ -340,8 +348,13 @@ impl Vocabulary {
     /// True when a heading means a field.
     pub fn knows(&self, heading: &str) -> bool {
         let n = mapping::normalise_heading(heading);
-        self.maps.iter().any(|(h, _)| mapping::normalise_heading(h) == n)
-            || self.profile.as_ref().is_some_and(|p| p.columns.lookup(heading).is_some())
+        self.maps
+            .iter()
+            .any(|(h, _)| mapping::normalise_heading(h) == n)
+            || self
+                .profile
+                .as_ref()
+                .is_some_and(|p| p.columns.lookup(heading).is_some())
             || self.dictionary.lookup(heading).is_some()
     }
 }
@@ -361,24 +374,36 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if book.format() == Format::Text && matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") {
+    if book.format() == Format::Text
+        && matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    {
         notes.push(format!(
             "`{file}` is a text (CSV) file despite its .{ext} name; it was read as CSV"
         ));
     }
     let infos = book.sheets();
     if let Some(wanted) = &opts.sheet {
-        if !infos.iter().any(|s| s.name.eq_ignore_ascii_case(wanted.trim())) {
+        if !infos
+            .iter()
+            .any(|s| s.name.eq_ignore_ascii_case(wanted.trim()))
+        {
             return Err(ImportError::NoSuchSheet {
                 file,
                 sheet: wanted.clone(),
-                sheets: infos.iter().map(|s| format!("`{}`", s.name)).collect::<Vec<_>>().join(", "),
+                sheets: infos
+                    .iter()
+                    .map(|s| format!("`{}`", s.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
     }
     let mut sheets = Vec::new();
     for info in &infos {
-        let chosen = opts.sheet.as_ref().map(|w| info.name.eq_ignore_ascii_case(w.trim()));
+        let chosen = opts
+            .sheet
+            .as_ref()
+            .map(|w| info.name.eq_ignore_ascii_case(w.trim()));
         if chosen == Some(false) {
             continue;
         }
@@ -487,7 +512,8 @@ fn byte_count(path: &Path) -> String {
 /// The first line of a text file, shortened, for a message.
 fn text_start(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_default();
-    let text = String::from_utf8_lossy(bytes.get(..bytes.len().min(200)).unwrap_or_default()).into_owned();
+    let text =
+        String::from_utf8_lossy(bytes.get(..bytes.len().min(200)).unwrap_or_default()).into_owned();
     let line = text.lines().next().unwrap_or("").trim();
     let short: String = line.chars().take(80).collect();
     if short.len() < line.len() {

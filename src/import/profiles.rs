@@ -56,9 +56,21 @@ impl Profile {
             if !in_table && !t.starts_with('#') {
                 if let Some((key, value)) = t.split_once('=') {
                     match key.trim() {
-                        "kind" => kind = Some(value.trim().parse::<Kind>().map_err(|e| format!("line {}: {e}", i + 1))?),
+                        "kind" => {
+                            kind = Some(
+                                value
+                                    .trim()
+                                    .parse::<Kind>()
+                                    .map_err(|e| format!("line {}: {e}", i + 1))?,
+                            );
+                        }
                         "description" => description = value.trim().to_string(),
-                        other => return Err(format!("line {}: unknown setting `{other}` (use kind or description)", i + 1)),
+                        other => {
+                            return Err(format!(
+                                "line {}: unknown setting `{other}` (use kind or description)",
+                                i + 1
+                            ));
+                        }
                     }
                     table.push('\n');
                     continue;
@@ -123,7 +135,11 @@ pub fn load_profile(name: &str) -> Result<Profile, ImportError> {
         name: name.into(),
         message: format!(
             "there is no such profile; use one of {} or the path of a profile file",
-            BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     })
 }
@@ -136,14 +152,28 @@ mod tests {
     fn each_shipped_profile_has_a_kind_and_headings() {
         let profiles = builtin_profiles();
         let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["hardware-supplier", "telecoms-lines", "software-licences", "snipe-it"]);
+        assert_eq!(
+            names,
+            [
+                "hardware-supplier",
+                "telecoms-lines",
+                "software-licences",
+                "snipe-it"
+            ]
+        );
         let snipe = &profiles[3];
         assert_eq!(snipe.kind, Some(Kind::Hardware));
         assert_eq!(snipe.columns.lookup("Company"), Some(Field::Organisation));
-        assert_eq!(snipe.columns.lookup("Warranty"), Some(Field::WarrantyMonths));
+        assert_eq!(
+            snipe.columns.lookup("Warranty"),
+            Some(Field::WarrantyMonths)
+        );
         let lic = &profiles[2];
         assert_eq!(lic.kind, Some(Kind::Licences));
-        assert_eq!(lic.columns.lookup("Product Description"), Some(Field::Product));
+        assert_eq!(
+            lic.columns.lookup("Product Description"),
+            Some(Field::Product)
+        );
     }
 
     #[test]
@@ -152,7 +182,10 @@ mod tests {
         let err = load_profile("nonesuch").unwrap_err().to_string();
         assert!(err.contains("hardware-supplier, telecoms-lines"), "{err}");
         let bad = Profile::parse("x", "kind = spaceships\nheading,field\n").unwrap_err();
-        assert!(bad.starts_with("line 1: `spaceships` is not a kind"), "{bad}");
+        assert!(
+            bad.starts_with("line 1: `spaceships` is not a kind"),
+            "{bad}"
+        );
         let bad = Profile::parse("x", "heading,field\nFoo,bar\n").unwrap_err();
         assert!(bad.starts_with("line 2: `bar` is not a field"), "{bad}");
     }

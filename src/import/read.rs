@@ -37,7 +37,7 @@ pub enum Format {
     Xlsb,
     /// Excel 97–2003 workbook (`.xls`).
     Xls,
-    /// OpenDocument spreadsheet (`.ods`).
+    /// An `OpenDocument` spreadsheet (`.ods`).
     Ods,
     /// Delimited text (`.csv`, `.tsv`, `.txt`), whatever the file is called.
     Text,
@@ -123,13 +123,12 @@ pub fn number_text(n: f64) -> String {
 fn from_data(d: Data) -> Value {
     match d {
         Data::Empty => Value::Empty,
-        Data::String(s) => Value::Text(s),
+        Data::String(s) | Data::DurationIso(s) => Value::Text(s),
         Data::Float(f) => Value::Number(f),
         Data::Int(i) => Value::Int(i),
         Data::Bool(b) => Value::Bool(b),
         Data::DateTime(dt) => date_or_number(dt),
         Data::DateTimeIso(s) => Value::DateIso(s),
-        Data::DurationIso(s) => Value::Text(s),
         Data::Error(e) => Value::Error(e.to_string()),
     }
 }
@@ -137,14 +136,13 @@ fn from_data(d: Data) -> Value {
 fn from_data_ref(d: DataRef<'_>) -> Value {
     match d {
         DataRef::Empty => Value::Empty,
-        DataRef::String(s) => Value::Text(s),
+        DataRef::String(s) | DataRef::DurationIso(s) => Value::Text(s),
         DataRef::SharedString(s) => Value::Text(s.to_string()),
         DataRef::Float(f) => Value::Number(f),
         DataRef::Int(i) => Value::Int(i),
         DataRef::Bool(b) => Value::Bool(b),
         DataRef::DateTime(dt) => date_or_number(dt),
         DataRef::DateTimeIso(s) => Value::DateIso(s),
-        DataRef::DurationIso(s) => Value::Text(s),
         DataRef::Error(e) => Value::Error(e.to_string()),
     }
 }
@@ -166,11 +164,8 @@ fn date_or_number(dt: calamine::ExcelDateTime) -> Value {
 /// serial as a 1900 date and comparing tells, without reaching into
 /// calamine's private field.
 fn is_1904_serial(dt: &calamine::ExcelDateTime) -> bool {
-    let as_1900 = calamine::ExcelDateTime::new(
-        dt.as_f64(),
-        calamine::ExcelDateTimeType::DateTime,
-        false,
-    );
+    let as_1900 =
+        calamine::ExcelDateTime::new(dt.as_f64(), calamine::ExcelDateTimeType::DateTime, false);
     dt.to_ymd_hms_milli() != as_1900.to_ymd_hms_milli()
 }
 
@@ -258,8 +253,10 @@ impl std::fmt::Debug for Workbook {
 
 /// The file's name as messages show it.
 pub fn display_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -397,18 +394,19 @@ impl Workbook {
             file: file.clone(),
             source,
         };
-        let inner = match format {
-            Format::Text => Inner::Text(sniff_text(path, &head)),
-            _ => {
+        let inner = if format == Format::Text {
+            Inner::Text(sniff_text(path, &head))
+        } else {
+            {
                 let reader = BufReader::new(File::open(path).map_err(io)?);
                 let opened = catch_unwind(AssertUnwindSafe(|| -> Result<Inner, ImportError> {
                     Ok(match format {
-                        Format::Xlsx => Inner::Xlsx(
-                            Xlsx::new(reader).map_err(|e| calamine_error(&file, &e))?,
-                        ),
-                        Format::Xlsb => Inner::Xlsb(
-                            Xlsb::new(reader).map_err(|e| calamine_error(&file, &e))?,
-                        ),
+                        Format::Xlsx => {
+                            Inner::Xlsx(Xlsx::new(reader).map_err(|e| calamine_error(&file, &e))?)
+                        }
+                        Format::Xlsb => {
+                            Inner::Xlsb(Xlsb::new(reader).map_err(|e| calamine_error(&file, &e))?)
+                        }
                         Format::Xls => {
                             Inner::Xls(Xls::new(reader).map_err(|e| calamine_error(&file, &e))?)
                         }
@@ -517,7 +515,9 @@ impl Workbook {
                 stream_cells(&file, f, || {
                     cells
                         .next_cell()
-                        .map(|c| c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone()))))
+                        .map(|c| {
+                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
+                        })
                         .map_err(|e| calamine_error(&file, &e))
                 })
             }
@@ -528,7 +528,9 @@ impl Workbook {
                 stream_cells(&file, f, || {
                     cells
                         .next_cell()
-                        .map(|c| c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone()))))
+                        .map(|c| {
+                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
+                        })
                         .map_err(|e| calamine_error(&file, &e))
                 })
             }
@@ -536,13 +538,13 @@ impl Workbook {
                 let range = x
                     .worksheet_range(sheet)
                     .map_err(|e| calamine_error(&file, &e))?;
-                walk_range(&file, range, f)
+                walk_range(&file, &range, f)
             }
             Inner::Ods(x) => {
                 let range = x
                     .worksheet_range(sheet)
                     .map_err(|e| calamine_error(&file, &e))?;
-                walk_range(&file, range, f)
+                walk_range(&file, &range, f)
             }
             Inner::Text(_) => Ok(ReadStats::default()),
         }));
@@ -553,7 +555,9 @@ impl Workbook {
 fn too_many_rows(file: &str) -> ImportError {
     ImportError::TooLarge {
         file: file.into(),
-        detail: format!("a sheet has more than {MAX_ROWS} rows; split the file and import each part"),
+        detail: format!(
+            "a sheet has more than {MAX_ROWS} rows; split the file and import each part"
+        ),
     }
 }
 
@@ -611,7 +615,7 @@ fn stream_cells(
 /// Walks a whole range (xls and ods, which calamine reads only whole).
 fn walk_range(
     file: &str,
-    range: calamine::Range<Data>,
+    range: &calamine::Range<Data>,
     f: &mut dyn FnMut(Row) -> ControlFlow<()>,
 ) -> Result<ReadStats, ImportError> {
     let mut stats = ReadStats::default();
@@ -669,7 +673,11 @@ pub fn sniff_text(path: &Path, head: &[u8]) -> TextSettings {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let preferred = if ext == "tsv" || ext == "tab" { b'\t' } else { b',' };
+    let preferred = if ext == "tsv" || ext == "tab" {
+        b'\t'
+    } else {
+        b','
+    };
     TextSettings {
         delimiter: sniff_delimiter(body, preferred),
         bom,
@@ -766,7 +774,9 @@ fn read_text(
             Err(e) => {
                 return Err(ImportError::Damaged {
                     file: file.into(),
-                    detail: format!("it could not be read as delimited text after row {number}: {e}"),
+                    detail: format!(
+                        "it could not be read as delimited text after row {number}: {e}"
+                    ),
                 });
             }
         }
@@ -813,7 +823,11 @@ mod tests {
             Format::Text
         );
         assert_eq!(
-            sniff(Path::new("x.ods"), b"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.spreadsheet").unwrap(),
+            sniff(
+                Path::new("x.ods"),
+                b"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+            )
+            .unwrap(),
             Format::Ods
         );
         assert_eq!(sniff(Path::new("a.xls"), CFB_MAGIC).unwrap(), Format::Xls);
@@ -861,14 +875,25 @@ mod tests {
         ];
         let mut it = cells.into_iter();
         let mut rows = Vec::new();
-        let stats = stream_cells("f", &mut |r| {
-            rows.push(r);
-            ControlFlow::Continue(())
-        }, || Ok(it.next()))
+        let stats = stream_cells(
+            "f",
+            &mut |r| {
+                rows.push(r);
+                ControlFlow::Continue(())
+            },
+            || Ok(it.next()),
+        )
         .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].number, 1);
-        assert_eq!(rows[0].cells, vec![Value::Text("a".into()), Value::Empty, Value::Text("c".into())]);
+        assert_eq!(
+            rows[0].cells,
+            vec![
+                Value::Text("a".into()),
+                Value::Empty,
+                Value::Text("c".into())
+            ]
+        );
         assert_eq!(rows[1].number, 5);
         assert_eq!(rows[1].cells, vec![Value::Empty, Value::Number(2.0)]);
         assert_eq!(stats.cells_beyond_last_column, 1);

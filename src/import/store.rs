@@ -15,11 +15,11 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
+use super::header::RowKind;
 use super::mapping::{
     AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
     RowReader, Source, ValueRules,
 };
-use super::header::RowKind;
 use super::read::{Row, Workbook};
 use super::{
     FIRST_REJECTS, ImportError, ImportOptions, ImportPlan, ImportSummary, KindCounts, Reject,
@@ -78,7 +78,12 @@ struct OrgIndex {
 }
 
 impl OrgIndex {
-    fn load(&mut self, tx: &Transaction<'_>, org: &Organisation, kind: Kind) -> rusqlite::Result<()> {
+    fn load(
+        &mut self,
+        tx: &Transaction<'_>,
+        org: &Organisation,
+        kind: Kind,
+    ) -> rusqlite::Result<()> {
         let slot = kind as usize;
         if self.loaded.get(slot).copied().unwrap_or(true) {
             return Ok(());
@@ -98,8 +103,9 @@ impl OrgIndex {
                 }
             }
             Kind::Lines => {
-                let mut stmt =
-                    tx.prepare("SELECT line_id, number FROM phone_lines WHERE organisation_id = ?1")?;
+                let mut stmt = tx.prepare(
+                    "SELECT line_id, number FROM phone_lines WHERE organisation_id = ?1",
+                )?;
                 let mut rows = stmt.query([org.id.0])?;
                 while let Some(r) = rows.next()? {
                     self.lines.insert(r.get(1)?, r.get(0)?);
@@ -162,9 +168,11 @@ pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, St
         .collect();
     candidates.sort_unstable();
     match candidates.as_slice() {
-        [] => Err("is not an organisation in the register (by code or name); `estate orgs` lists \
+        [] => Err(
+            "is not an organisation in the register (by code or name); `estate orgs` lists \
                    them, `estate orgs add` adds one"
-            .into()),
+                .into(),
+        ),
         [(_, i)] => Ok(*i),
         [(a, i), (b, _), ..] if a < b => Ok(*i),
         several => Err(format!(
@@ -185,7 +193,7 @@ type Seen = HashMap<(i64, String), (String, u32)>;
 struct Batch<'t, 'c> {
     tx: &'t Transaction<'c>,
     actor: Actor,
-    batch: BatchId,
+    id: BatchId,
     default_org: Option<Organisation>,
     org_names: BTreeMap<String, Result<Organisation, String>>,
     all_orgs: Option<Vec<Organisation>>,
@@ -249,7 +257,11 @@ fn problem(column: &str, value: &str, reason: impl Into<String>) -> RowError {
 }
 
 impl Batch<'_, '_> {
-    fn organisation(&mut self, named: Option<&str>, table: &Table) -> Result<Organisation, RowError> {
+    fn organisation(
+        &mut self,
+        named: Option<&str>,
+        table: &Table,
+    ) -> Result<Organisation, RowError> {
         let Some(name) = named else {
             return self.default_org.clone().ok_or_else(|| {
                 problem(
@@ -266,17 +278,31 @@ impl Batch<'_, '_> {
             }
             let all = self.all_orgs.as_deref().unwrap_or_default();
             let found = match match_organisation(name, all) {
-                Ok(i) => all.get(i).cloned().ok_or_else(|| problem("", name, "no such organisation")),
-                Err(reason) => Err(problem(&heading_of(table, Field::Organisation), name, reason)),
+                Ok(i) => all
+                    .get(i)
+                    .cloned()
+                    .ok_or_else(|| problem("", name, "no such organisation")),
+                Err(reason) => Err(problem(
+                    &heading_of(table, Field::Organisation),
+                    name,
+                    reason,
+                )),
             };
-            self.org_names.insert(key.clone(), found.map_err(|e| match e {
-                RowError::Reject(p) => p.reason,
-                RowError::Fatal(e) => e.to_string(),
-            }));
+            self.org_names.insert(
+                key.clone(),
+                found.map_err(|e| match e {
+                    RowError::Reject(p) => p.reason,
+                    RowError::Fatal(e) => e.to_string(),
+                }),
+            );
         }
         match self.org_names.get(&key) {
             Some(Ok(o)) => Ok(o.clone()),
-            Some(Err(reason)) => Err(problem(&heading_of(table, Field::Organisation), name, reason.clone())),
+            Some(Err(reason)) => Err(problem(
+                &heading_of(table, Field::Organisation),
+                name,
+                reason.clone(),
+            )),
             None => Err(problem("", name, "no such organisation")),
         }
     }
@@ -288,12 +314,24 @@ impl Batch<'_, '_> {
     }
 
     /// Reports a key seen earlier in this file; records it otherwise.
-    #[allow(clippy::too_many_arguments, reason = "each names the duplicate in the message")]
-    fn first_time(&mut self, kind: Kind, org: &Organisation, key: &str, value: &str, what: &str, column: &str, sheet: &str, row: u32) -> Result<(), RowError> {
-        let seen = self
-            .seen
-            .get_mut(kind as usize)
-            .ok_or_else(|| RowError::Fatal(ImportError::BadOption("invariant: three kinds".into())))?;
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "each names the duplicate in the message"
+    )]
+    fn first_time(
+        &mut self,
+        kind: Kind,
+        org: &Organisation,
+        key: &str,
+        value: &str,
+        what: &str,
+        column: &str,
+        sheet: &str,
+        row: u32,
+    ) -> Result<(), RowError> {
+        let seen = self.seen.get_mut(kind as usize).ok_or_else(|| {
+            RowError::Fatal(ImportError::BadOption("invariant: three kinds".into()))
+        })?;
         if let Some((s, r)) = seen.get(&(org.id.0, key.to_string())) {
             return Err(problem(
                 column,
@@ -310,8 +348,11 @@ impl Batch<'_, '_> {
 
     fn snapshot(&mut self, entity: &'static str, id: i64) -> Result<(), RowError> {
         if !self.snapshot_sql.contains_key(entity) {
-            let (table, id_col) = table_of(entity)
-                .ok_or_else(|| RowError::Fatal(ImportError::BadOption(format!("invariant: {entity} is a record table"))))?;
+            let (table, id_col) = table_of(entity).ok_or_else(|| {
+                RowError::Fatal(ImportError::BadOption(format!(
+                    "invariant: {entity} is a record table"
+                )))
+            })?;
             let cols = table_columns(self.tx, table)?;
             let pairs = cols
                 .iter()
@@ -327,24 +368,54 @@ impl Batch<'_, '_> {
             );
         }
         if let Some(sql) = self.snapshot_sql.get(entity) {
-            self.tx.prepare_cached(sql)?.execute(params![self.batch.0, id])?;
+            self.tx
+                .prepare_cached(sql)?
+                .execute(params![self.id.0, id])?;
         }
         Ok(())
     }
 
-    fn asset(&mut self, table: &Table, sheet: &str, row: u32, rec: &AssetRecord) -> Result<Outcome, RowError> {
+    fn asset(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        rec: &AssetRecord,
+    ) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let f = &rec.fields;
         let serial_col = heading_of(table, Field::Serial);
         let tag_col = heading_of(table, Field::AssetTag);
         if let Some(serial) = &f.serial {
-            self.first_time(Kind::Hardware, &org, &format!("s:{}", key(serial)), serial, "the same serial", &serial_col, sheet, row)?;
+            self.first_time(
+                Kind::Hardware,
+                &org,
+                &format!("s:{}", key(serial)),
+                serial,
+                "the same serial",
+                &serial_col,
+                sheet,
+                row,
+            )?;
         }
         if rec.tag_given {
-            self.first_time(Kind::Hardware, &org, &format!("t:{}", key(&f.asset_tag)), &f.asset_tag, "the same asset tag", &tag_col, sheet, row)?;
+            self.first_time(
+                Kind::Hardware,
+                &org,
+                &format!("t:{}", key(&f.asset_tag)),
+                &f.asset_tag,
+                "the same asset tag",
+                &tag_col,
+                sheet,
+                row,
+            )?;
         }
         let index = self.index(&org, Kind::Hardware)?;
-        let by_serial = f.serial.as_ref().and_then(|s| index.serials.get(&key(s))).copied();
+        let by_serial = f
+            .serial
+            .as_ref()
+            .and_then(|s| index.serials.get(&key(s)))
+            .copied();
         let by_tag = index.tags.get(&key(&f.asset_tag)).copied();
         let existing = match (by_serial, by_tag) {
             (Some(id), _) => Some(id),
@@ -398,18 +469,36 @@ impl Batch<'_, '_> {
         Ok(Outcome::Changed)
     }
 
-    fn line(&mut self, table: &Table, sheet: &str, row: u32, rec: &LineRecord) -> Result<Outcome, RowError> {
+    fn line(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        rec: &LineRecord,
+    ) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let number = rec.fields.number.clone();
-        self.first_time(Kind::Lines, &org, &number, &number, "the same line", &heading_of(table, Field::Number), sheet, row)?;
+        self.first_time(
+            Kind::Lines,
+            &org,
+            &number,
+            &number,
+            "the same line",
+            &heading_of(table, Field::Number),
+            sheet,
+            row,
+        )?;
         let existing = self.index(&org, Kind::Lines)?.lines.get(&number).copied();
         let Some(id) = existing else {
             let id = insert_line(self.tx, &org, &rec.fields, true, &self.actor)?;
             self.index(&org, Kind::Lines)?.lines.insert(number, id.0);
             return Ok(Outcome::New);
         };
-        let current = reg::find_line(self.tx, &org, &number)?
-            .ok_or_else(|| RowError::Fatal(ImportError::BadOption(format!("invariant: line {number} is indexed"))))?;
+        let current = reg::find_line(self.tx, &org, &number)?.ok_or_else(|| {
+            RowError::Fatal(ImportError::BadOption(format!(
+                "invariant: line {number} is indexed"
+            )))
+        })?;
         let merged = merge_line(&current.fields, rec);
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
@@ -419,20 +508,49 @@ impl Batch<'_, '_> {
         Ok(Outcome::Changed)
     }
 
-    fn licence(&mut self, table: &Table, sheet: &str, row: u32, rec: &LicenceRecord) -> Result<Outcome, RowError> {
+    fn licence(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        rec: &LicenceRecord,
+    ) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let f = &rec.fields;
-        let key = (f.product.clone(), f.agreement.clone(), f.metric.as_str().to_string());
-        let label = format!("the same product under agreement `{}` ({})", f.agreement, f.metric);
-        self.first_time(Kind::Licences, &org, &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2), &f.product, &label, &heading_of(table, Field::Product), sheet, row)?;
-        let existing = self.index(&org, Kind::Licences)?.licences.get(&key).copied();
+        let key = (
+            f.product.clone(),
+            f.agreement.clone(),
+            f.metric.as_str().to_string(),
+        );
+        let label = format!(
+            "the same product under agreement `{}` ({})",
+            f.agreement, f.metric
+        );
+        self.first_time(
+            Kind::Licences,
+            &org,
+            &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2),
+            &f.product,
+            &label,
+            &heading_of(table, Field::Product),
+            sheet,
+            row,
+        )?;
+        let existing = self
+            .index(&org, Kind::Licences)?
+            .licences
+            .get(&key)
+            .copied();
         let Some(id) = existing else {
             let id = insert_licence(self.tx, &org, f, &self.actor)?;
             self.index(&org, Kind::Licences)?.licences.insert(key, id.0);
             return Ok(Outcome::New);
         };
-        let current = reg::find_licence(self.tx, &org, f)?
-            .ok_or_else(|| RowError::Fatal(ImportError::BadOption(format!("invariant: licence {id} is indexed"))))?;
+        let current = reg::find_licence(self.tx, &org, f)?.ok_or_else(|| {
+            RowError::Fatal(ImportError::BadOption(format!(
+                "invariant: licence {id} is indexed"
+            )))
+        })?;
         let merged = merge_licence(&current.fields, rec);
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
@@ -444,7 +562,13 @@ impl Batch<'_, '_> {
 
     /// Writes one record inside its own savepoint: a refusal rolls back
     /// whatever the record had written (a new site, say) and rejects it.
-    fn write(&mut self, table: &Table, sheet: &str, row: u32, record: Record<'_>) -> Result<Result<Outcome, Problem>, ImportError> {
+    fn write(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        record: Record<'_>,
+    ) -> Result<Result<Outcome, Problem>, ImportError> {
         self.tx.execute_batch("SAVEPOINT import_row")?;
         let result = match record {
             Record::Asset(a) => self.asset(table, sheet, row, a),
@@ -457,14 +581,22 @@ impl Batch<'_, '_> {
                 Ok(Ok(o))
             }
             Err(RowError::Reject(p)) => {
-                self.tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                self.tx
+                    .execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
                 Ok(Err(p))
             }
             Err(RowError::Fatal(e)) => Err(e),
         }
     }
 
-    fn reject(&mut self, kind: Kind, sheet: &str, row: &Row, headings: &[String], problems: Vec<Problem>) {
+    fn reject(
+        &mut self,
+        kind: Kind,
+        sheet: &str,
+        row: &Row,
+        headings: &[String],
+        problems: Vec<Problem>,
+    ) {
         let counts = self.counts.entry(kind).or_default();
         counts.read += 1;
         counts.rejected += 1;
@@ -475,7 +607,10 @@ impl Batch<'_, '_> {
             .map(|(i, h)| {
                 (
                     h.clone(),
-                    row.cells.get(i).map(|v| v.display().into_owned()).unwrap_or_default(),
+                    row.cells
+                        .get(i)
+                        .map(|v| v.display().into_owned())
+                        .unwrap_or_default(),
                 )
             })
             .collect();
@@ -488,6 +623,7 @@ impl Batch<'_, '_> {
     }
 }
 
+#[derive(Clone, Copy)]
 enum Record<'a> {
     Asset(&'a AssetRecord),
     Line(&'a LineRecord),
@@ -593,9 +729,11 @@ pub fn commit(
         });
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let has_org_column = plan
-        .tables()
-        .any(|(_, t)| t.columns.iter().any(|c| c.field == Some(Field::Organisation)));
+    let has_org_column = plan.tables().any(|(_, t)| {
+        t.columns
+            .iter()
+            .any(|c| c.field == Some(Field::Organisation))
+    });
     let default_org = match (&opts.organisation, has_org_column) {
         (Some(code), _) => Some(reg::resolve_organisation(&tx, Some(code))?),
         (None, false) => Some(reg::resolve_organisation(&tx, None)?),
@@ -632,7 +770,7 @@ pub fn commit(
             command: opts.command.clone(),
             batch: Some(batch_id),
         },
-        batch: batch_id,
+        id: batch_id,
         default_org: default_org.clone(),
         org_names: BTreeMap::new(),
         all_orgs: None,
@@ -699,7 +837,8 @@ pub fn commit(
             })
             .map(|c| c.index)
             .collect();
-        let mut reader = RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
+        let mut reader =
+            RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
         let mut sheet_rows = 0u64;
         let mut totals_row = None;
         let mut skipped_rows = Vec::new();
@@ -736,15 +875,36 @@ pub fn commit(
                     }
                     let mut r = Ok(());
                     for a in assets {
-                        r = apply(&mut batch, table, &sheet.name, &row, &headings, Record::Asset(a));
+                        r = apply(
+                            &mut batch,
+                            table,
+                            &sheet.name,
+                            &row,
+                            &headings,
+                            Record::Asset(a),
+                        );
                         if r.is_err() {
                             break;
                         }
                     }
                     r
                 }
-                Parsed::Line(l) => apply(&mut batch, table, &sheet.name, &row, &headings, Record::Line(l)),
-                Parsed::Licence(l) => apply(&mut batch, table, &sheet.name, &row, &headings, Record::Licence(l)),
+                Parsed::Line(l) => apply(
+                    &mut batch,
+                    table,
+                    &sheet.name,
+                    &row,
+                    &headings,
+                    Record::Line(l),
+                ),
+                Parsed::Licence(l) => apply(
+                    &mut batch,
+                    table,
+                    &sheet.name,
+                    &row,
+                    &headings,
+                    Record::Licence(l),
+                ),
             };
             match result {
                 Ok(()) => ControlFlow::Continue(()),
@@ -846,7 +1006,9 @@ pub fn commit(
 /// commit (`ESTATE_IMPORT_FAIL_AT=after-rows`), to prove the batch is atomic.
 fn fail_point(at: &str) -> Result<(), ImportError> {
     if std::env::var("ESTATE_IMPORT_FAIL_AT").is_ok_and(|v| v == at) {
-        return Err(ImportError::Db(DbError::Sqlite(rusqlite::Error::ExecuteReturnedResults)));
+        return Err(ImportError::Db(DbError::Sqlite(
+            rusqlite::Error::ExecuteReturnedResults,
+        )));
     }
     Ok(())
 }
@@ -1020,8 +1182,16 @@ fn label(tx: &Transaction<'_>, entity: &str, id: i64) -> String {
         "department" => "SELECT name FROM departments WHERE department_id = ?1",
         _ => return format!("{entity} {id}"),
     };
-    let name: Option<String> = tx.query_row(sql, [id], |r| r.get(0)).optional().ok().flatten();
-    format!("{} `{}`", entity.replace('_', " "), name.unwrap_or_else(|| id.to_string()))
+    let name: Option<String> = tx
+        .query_row(sql, [id], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten();
+    format!(
+        "{} `{}`",
+        entity.replace('_', " "),
+        name.unwrap_or_else(|| id.to_string())
+    )
 }
 
 /// Reverses a batch: removes what it added, puts back what it changed
@@ -1033,7 +1203,11 @@ fn label(tx: &Transaction<'_>, entity: &str, id: i64) -> String {
 /// # Errors
 /// No such batch, already undone, refused (naming what depends on it), or a
 /// database error.
-pub fn undo(conn: &mut Connection, batch: BatchId, command: &str) -> Result<UndoSummary, ImportError> {
+pub fn undo(
+    conn: &mut Connection,
+    batch: BatchId,
+    command: &str,
+) -> Result<UndoSummary, ImportError> {
     crate::db::write(conn, |tx| {
         let undone: Option<Option<String>> = tx
             .query_row(
@@ -1090,7 +1264,9 @@ pub fn undo(conn: &mut Connection, batch: BatchId, command: &str) -> Result<Undo
                 .collect::<rusqlite::Result<_>>()?
         };
         for (entity, id, json) in &prior {
-            let Some((table, id_col)) = table_of(entity) else { continue };
+            let Some((table, id_col)) = table_of(entity) else {
+                continue;
+            };
             let cols = table_columns(tx, table)?;
             let sets = cols
                 .iter()
@@ -1098,8 +1274,21 @@ pub fn undo(conn: &mut Connection, batch: BatchId, command: &str) -> Result<Undo
                 .map(|c| format!("{c} = json_extract(?2, '$.{c}')"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            tx.execute(&format!("UPDATE {table} SET {sets} WHERE {id_col} = ?1"), params![id, json])?;
-            reg::audit(tx, entity_of(entity), *id, None, "undo", None, None, Some(&format!("restored as before batch {}", batch.0)), &actor)?;
+            tx.execute(
+                &format!("UPDATE {table} SET {sets} WHERE {id_col} = ?1"),
+                params![id, json],
+            )?;
+            reg::audit(
+                tx,
+                entity_of(entity),
+                *id,
+                None,
+                "undo",
+                None,
+                None,
+                Some(&format!("restored as before batch {}", batch.0)),
+                &actor,
+            )?;
             summary.restored += 1;
         }
         // Remove what it added: records first, then the places they used.
@@ -1112,9 +1301,21 @@ pub fn undo(conn: &mut Connection, batch: BatchId, command: &str) -> Result<Undo
                 .collect::<rusqlite::Result<_>>()?
         };
         for (entity, id) in inserted.iter().filter(|(e, _)| table_of(e).is_some()) {
-            let Some((table, id_col)) = table_of(entity) else { continue };
+            let Some((table, id_col)) = table_of(entity) else {
+                continue;
+            };
             tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
-            reg::audit(tx, entity_of(entity), *id, None, "undo", None, None, Some(&format!("removed: added by batch {}", batch.0)), &actor)?;
+            reg::audit(
+                tx,
+                entity_of(entity),
+                *id,
+                None,
+                "undo",
+                None,
+                None,
+                Some(&format!("removed: added by batch {}", batch.0)),
+                &actor,
+            )?;
             summary.removed += 1;
         }
         for (entity, id) in &inserted {
@@ -1144,7 +1345,17 @@ pub fn undo(conn: &mut Connection, batch: BatchId, command: &str) -> Result<Undo
                 });
             }
             tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
-            reg::audit(tx, entity_of(entity), *id, None, "undo", None, None, Some(&format!("removed: added by batch {}", batch.0)), &actor)?;
+            reg::audit(
+                tx,
+                entity_of(entity),
+                *id,
+                None,
+                "undo",
+                None,
+                None,
+                Some(&format!("removed: added by batch {}", batch.0)),
+                &actor,
+            )?;
             summary.places_removed += 1;
         }
         tx.execute(
