@@ -1088,6 +1088,14 @@ fn by_class(conn: &Connection, batch: BatchId) -> Vec<(String, i64, i64)> {
     )
 }
 
+/// `(class, count)` of one batch's assets.
+fn class_counts(conn: &Connection, batch: BatchId) -> Vec<(String, i64)> {
+    by_class(conn, batch)
+        .into_iter()
+        .map(|(c, n, _)| (c, n))
+        .collect()
+}
+
 fn by_org(conn: &Connection, batch: BatchId) -> Vec<(String, i64, i64)> {
     grouped(
         conn,
@@ -1123,10 +1131,7 @@ fn sample_dell_asset_report_imports_as_the_manifest_says() {
     assert_eq!(s.sheets[0].totals_row, Some(256));
     assert_eq!(s.headline(), "248 new, 0 changed, 0 unchanged, 0 rejected");
     let b = s.batch.unwrap();
-    let classes: Vec<(String, i64)> = by_class(&conn, b)
-        .into_iter()
-        .map(|(c, n, _)| (c, n))
-        .collect();
+    let classes = class_counts(&conn, b);
     assert_eq!(
         classes,
         [
@@ -1243,10 +1248,7 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
         ]
     );
     let b = s.batch.unwrap();
-    let classes: Vec<(String, i64)> = by_class(&conn, b)
-        .into_iter()
-        .map(|(c, n, _)| (c, n))
-        .collect();
+    let classes = class_counts(&conn, b);
     assert_eq!(
         classes,
         [
@@ -1308,10 +1310,7 @@ fn sample_infrastructure_schedule_reads_sections_leases_and_owners() {
     );
     assert_eq!(s.headline(), "112 new, 0 changed, 0 unchanged, 0 rejected");
     let b = s.batch.unwrap();
-    let classes: Vec<(String, i64)> = by_class(&conn, b)
-        .into_iter()
-        .map(|(c, n, _)| (c, n))
-        .collect();
+    let classes = class_counts(&conn, b);
     assert_eq!(
         classes,
         [

@@ -224,19 +224,7 @@ mod tests {
     use super::*;
 
     fn row(number: u32, cells: &[&str]) -> Row {
-        Row {
-            number,
-            cells: cells
-                .iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        Value::Empty
-                    } else {
-                        Value::Text((*c).to_string())
-                    }
-                })
-                .collect(),
-        }
+        Row::of_texts(number, cells)
     }
 
     fn known(h: &str) -> bool {

@@ -1830,19 +1830,7 @@ mod tests {
     }
 
     fn text_row(number: u32, cells: &[&str]) -> Row {
-        Row {
-            number,
-            cells: cells
-                .iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        Value::Empty
-                    } else {
-                        Value::Text((*c).into())
-                    }
-                })
-                .collect(),
-        }
+        Row::of_texts(number, cells)
     }
 
     fn columns(headings: &[&str]) -> (Vec<Column>, Option<Kind>) {

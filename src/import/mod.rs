@@ -158,6 +158,9 @@ pub enum ImportError {
         /// What depends on it, and what to do.
         reason: String,
     },
+    /// A bug in estate: an invariant did not hold. Nothing was written.
+    #[error("internal error ({0}); nothing was imported; please report this")]
+    Internal(String),
     /// The register refused something (unknown organisation, …).
     #[error(transparent)]
     Register(#[from] RegisterError),

@@ -180,6 +180,24 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row of text cells ('' for an empty cell), for tests.
+    #[cfg(test)]
+    pub(crate) fn of_texts(number: u32, cells: &[&str]) -> Row {
+        Row {
+            number,
+            cells: cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Text((*c).to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
     /// True when every cell is blank.
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(Value::is_blank)
@@ -507,33 +525,25 @@ impl Workbook {
             return read_text(&self.path, &file, settings, f);
         }
         let inner = &mut self.inner;
+        // xlsx and xlsb readers have the same streaming calls on different types.
+        macro_rules! stream {
+            ($book:expr) => {{
+                let mut cells = $book
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| calamine_error(&file, &e))?;
+                stream_cells(&file, f, || {
+                    cells
+                        .next_cell()
+                        .map(|c| {
+                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
+                        })
+                        .map_err(|e| calamine_error(&file, &e))
+                })
+            }};
+        }
         let result = catch_unwind(AssertUnwindSafe(|| match inner {
-            Inner::Xlsx(x) => {
-                let mut cells = x
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| calamine_error(&file, &e))?;
-                stream_cells(&file, f, || {
-                    cells
-                        .next_cell()
-                        .map(|c| {
-                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
-                        })
-                        .map_err(|e| calamine_error(&file, &e))
-                })
-            }
-            Inner::Xlsb(x) => {
-                let mut cells = x
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| calamine_error(&file, &e))?;
-                stream_cells(&file, f, || {
-                    cells
-                        .next_cell()
-                        .map(|c| {
-                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
-                        })
-                        .map_err(|e| calamine_error(&file, &e))
-                })
-            }
+            Inner::Xlsx(x) => stream!(x),
+            Inner::Xlsb(x) => stream!(x),
             Inner::Xls(x) => {
                 let range = x
                     .worksheet_range(sheet)

@@ -248,6 +248,12 @@ enum Outcome {
     Unchanged,
 }
 
+/// A broken invariant: stops the batch (nothing is written) with a message
+/// asking for a report, rather than panicking.
+fn bug(what: &str) -> RowError {
+    RowError::Fatal(ImportError::Internal(what.to_string()))
+}
+
 fn problem(column: &str, value: &str, reason: impl Into<String>) -> RowError {
     RowError::Reject(Problem {
         column: column.into(),
@@ -329,9 +335,10 @@ impl Batch<'_, '_> {
         sheet: &str,
         row: u32,
     ) -> Result<(), RowError> {
-        let seen = self.seen.get_mut(kind as usize).ok_or_else(|| {
-            RowError::Fatal(ImportError::BadOption("invariant: three kinds".into()))
-        })?;
+        let seen = self
+            .seen
+            .get_mut(kind as usize)
+            .ok_or_else(|| bug("a kind without a duplicate list"))?;
         if let Some((s, r)) = seen.get(&(org.id.0, key.to_string())) {
             return Err(problem(
                 column,
@@ -348,11 +355,8 @@ impl Batch<'_, '_> {
 
     fn snapshot(&mut self, entity: &'static str, id: i64) -> Result<(), RowError> {
         if !self.snapshot_sql.contains_key(entity) {
-            let (table, id_col) = table_of(entity).ok_or_else(|| {
-                RowError::Fatal(ImportError::BadOption(format!(
-                    "invariant: {entity} is a record table"
-                )))
-            })?;
+            let (table, id_col) =
+                table_of(entity).ok_or_else(|| bug(&format!("{entity} is not a record table")))?;
             let cols = table_columns(self.tx, table)?;
             let pairs = cols
                 .iter()
@@ -494,11 +498,8 @@ impl Batch<'_, '_> {
             self.index(&org, Kind::Lines)?.lines.insert(number, id.0);
             return Ok(Outcome::New);
         };
-        let current = reg::find_line(self.tx, &org, &number)?.ok_or_else(|| {
-            RowError::Fatal(ImportError::BadOption(format!(
-                "invariant: line {number} is indexed"
-            )))
-        })?;
+        let current = reg::find_line(self.tx, &org, &number)?
+            .ok_or_else(|| bug(&format!("line {number} is indexed but not found")))?;
         let merged = merge_line(&current.fields, rec);
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
@@ -546,11 +547,8 @@ impl Batch<'_, '_> {
             self.index(&org, Kind::Licences)?.licences.insert(key, id.0);
             return Ok(Outcome::New);
         };
-        let current = reg::find_licence(self.tx, &org, f)?.ok_or_else(|| {
-            RowError::Fatal(ImportError::BadOption(format!(
-                "invariant: licence {id} is indexed"
-            )))
-        })?;
+        let current = reg::find_licence(self.tx, &org, f)?
+            .ok_or_else(|| bug(&format!("licence {id} is indexed but not found")))?;
         let merged = merge_licence(&current.fields, rec);
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
@@ -1278,15 +1276,11 @@ pub fn undo(
                 &format!("UPDATE {table} SET {sets} WHERE {id_col} = ?1"),
                 params![id, json],
             )?;
-            reg::audit(
+            audit_undo(
                 tx,
-                entity_of(entity),
+                entity,
                 *id,
-                None,
-                "undo",
-                None,
-                None,
-                Some(&format!("restored as before batch {}", batch.0)),
+                &format!("restored as before batch {}", batch.0),
                 &actor,
             )?;
             summary.restored += 1;
@@ -1305,15 +1299,11 @@ pub fn undo(
                 continue;
             };
             tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
-            reg::audit(
+            audit_undo(
                 tx,
-                entity_of(entity),
+                entity,
                 *id,
-                None,
-                "undo",
-                None,
-                None,
-                Some(&format!("removed: added by batch {}", batch.0)),
+                &format!("removed: added by batch {}", batch.0),
                 &actor,
             )?;
             summary.removed += 1;
@@ -1345,15 +1335,11 @@ pub fn undo(
                 });
             }
             tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
-            reg::audit(
+            audit_undo(
                 tx,
-                entity_of(entity),
+                entity,
                 *id,
-                None,
-                "undo",
-                None,
-                None,
-                Some(&format!("removed: added by batch {}", batch.0)),
+                &format!("removed: added by batch {}", batch.0),
                 &actor,
             )?;
             summary.places_removed += 1;
@@ -1364,6 +1350,27 @@ pub fn undo(
         )?;
         Ok(summary)
     })
+}
+
+/// Records in the audit trail that an undo removed or restored a record.
+fn audit_undo(
+    tx: &Transaction<'_>,
+    entity: &str,
+    id: i64,
+    what: &str,
+    actor: &Actor,
+) -> rusqlite::Result<()> {
+    reg::audit(
+        tx,
+        entity_of(entity),
+        id,
+        None,
+        "undo",
+        None,
+        None,
+        Some(what),
+        actor,
+    )
 }
 
 fn entity_of(name: &str) -> reg::Entity {
