@@ -55,6 +55,25 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+impl ImportArgs {
+    /// Importing `files` with every flag at its default (as `estate demo` does).
+    pub fn for_files(files: Vec<PathBuf>) -> Self {
+        ImportArgs {
+            files,
+            org: None,
+            sheet: None,
+            profile: None,
+            kind: None,
+            maps: Vec::new(),
+            us_dates: false,
+            vat_rate: Rate::from_percent(rust_decimal::Decimal::from(20)),
+            rejects: None,
+            strict: false,
+            dry_run: false,
+        }
+    }
+}
+
 /// Flags of `estate imports`.
 #[derive(Debug, Args)]
 pub struct ImportsArgs {
