@@ -1885,3 +1885,36 @@ fn a_killed_import_leaves_the_register_as_it_was() {
     assert_eq!(env.dump(), before);
     env.ok(&["check"]);
 }
+
+#[test]
+fn parsing_needs_no_register() {
+    let dir = TempDir::new().unwrap();
+    let path = dell_report(&dir, "dell.xlsx", 612.34, "Depot");
+    let plan = import::plan(&path, &opts()).unwrap();
+    let mut rows = Vec::new();
+    let mut end = None;
+    import::store::read_tables(&plan, &opts(), &mut |item| {
+        match item {
+            import::store::Item::Row { row, outcome, .. } => rows.push((row.number, outcome)),
+            other @ import::store::Item::SheetEnd { .. } => end = Some(other),
+        }
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    let numbers: Vec<u32> = rows.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, [8, 9, 10, 11, 12]);
+    let rejected = rows
+        .iter()
+        .filter(|(_, o)| matches!(o.parsed, import::mapping::Parsed::Rejected(_)))
+        .count();
+    assert_eq!(rejected, 2);
+    let Some(import::store::Item::SheetEnd {
+        rows: n,
+        totals_row,
+        ..
+    }) = end
+    else {
+        panic!("no sheet end")
+    };
+    assert_eq!((n, totals_row), (5, Some(13)));
+}

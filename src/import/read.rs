@@ -386,7 +386,8 @@ fn calamine_error(file: &str, e: &dyn std::fmt::Display) -> ImportError {
     }
 }
 
-fn panicked(file: &str) -> ImportError {
+/// A panic inside the spreadsheet reader, reported as a damaged file.
+pub(crate) fn panicked(file: &str) -> ImportError {
     ImportError::Damaged {
         file: file.into(),
         detail: "the spreadsheet reader could not make sense of it".into(),

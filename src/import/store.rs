@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::mpsc;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
@@ -18,7 +19,7 @@ use serde::Serialize;
 use super::header::RowKind;
 use super::mapping::{
     AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
-    RowReader, Source, ValueRules,
+    RowOutcome, RowReader, Source, ValueRules,
 };
 use super::read::{Row, Workbook};
 use super::{
@@ -567,7 +568,9 @@ impl Batch<'_, '_> {
         row: u32,
         record: Record<'_>,
     ) -> Result<Result<Outcome, Problem>, ImportError> {
-        self.tx.execute_batch("SAVEPOINT import_row")?;
+        self.tx
+            .prepare_cached("SAVEPOINT import_row")?
+            .execute([])?;
         let result = match record {
             Record::Asset(a) => self.asset(table, sheet, row, a),
             Record::Line(l) => self.line(table, sheet, row, l),
@@ -575,12 +578,14 @@ impl Batch<'_, '_> {
         };
         match result {
             Ok(o) => {
-                self.tx.execute_batch("RELEASE import_row")?;
+                self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
                 Ok(Ok(o))
             }
             Err(RowError::Reject(p)) => {
                 self.tx
-                    .execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                    .prepare_cached("ROLLBACK TO import_row")?
+                    .execute([])?;
+                self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
                 Ok(Err(p))
             }
             Err(RowError::Fatal(e)) => Err(e),
@@ -789,17 +794,79 @@ pub fn commit(
         notes: plan.notes.clone(),
         ..ImportSummary::default()
     };
-    let mut book = Workbook::open(&plan.path)?;
-    let value_rules = ValueRules {
-        us_dates: opts.us_dates,
-        vat_rate: opts.vat_rate,
-        today: opts.today,
-        is_1904: book.is_1904(),
-    };
-    let synonyms = ClassSynonyms::builtin();
-    let models = ModelRules::builtin();
+    // Two threads: one reads and parses rows (XML tokenising is the slow part),
+    // this one writes them, with a bounded queue of row batches between.
+    let (to_writer, from_reader) = mpsc::sync_channel::<Vec<Item>>(QUEUE_BATCHES);
+    let all_headings: Vec<Vec<String>> = plan
+        .sheets
+        .iter()
+        .map(|s| s.table.as_ref().map(headings_of).unwrap_or_default())
+        .collect();
     let mut rows_done = 0u64;
-    for sheet in &plan.sheets {
+    let mut fatal: Option<ImportError> = None;
+    let mut ends: BTreeMap<usize, Item> = BTreeMap::new();
+    let read_result = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut queue = Vec::with_capacity(ROWS_PER_BATCH);
+            let sent = read_tables(plan, opts, &mut |item| {
+                queue.push(item);
+                if queue.len() >= ROWS_PER_BATCH {
+                    let full = std::mem::replace(&mut queue, Vec::with_capacity(ROWS_PER_BATCH));
+                    if to_writer.send(full).is_err() {
+                        // The writer stopped (an error): stop reading.
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            if !queue.is_empty() {
+                let _ = to_writer.send(queue);
+            }
+            drop(to_writer);
+            sent
+        });
+        'batches: for items in &from_reader {
+            for item in items {
+                match item {
+                    Item::Row {
+                        sheet,
+                        row,
+                        outcome,
+                    } => {
+                        let Some((name, table)) = table_at(plan, sheet) else {
+                            fatal = Some(ImportError::Internal(format!("no table {sheet}")));
+                            break 'batches;
+                        };
+                        rows_done += 1;
+                        if rows_done % PROGRESS_EVERY == 0 {
+                            progress(rows_done);
+                        }
+                        let headings = all_headings.get(sheet).map_or(&[][..], Vec::as_slice);
+                        if let Err(e) =
+                            write_row(&mut batch, (name, table, headings), &row, &outcome)
+                        {
+                            fatal = Some(e);
+                            break 'batches;
+                        }
+                    }
+                    end @ Item::SheetEnd { sheet, .. } => {
+                        ends.insert(sheet, end);
+                    }
+                }
+            }
+        }
+        // Dropping the receiver tells a reader still running to stop.
+        drop(from_reader);
+        reader.join()
+    });
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    match read_result {
+        Ok(result) => result?,
+        Err(_) => return Err(super::read::panicked(&plan.file)),
+    }
+    for (i, sheet) in plan.sheets.iter().enumerate() {
         let Some(table) = &sheet.table else {
             summary.sheets.push(SheetSummary {
                 name: sheet.name.clone(),
@@ -814,107 +881,15 @@ pub fn commit(
             });
             continue;
         };
-        let headings: Vec<String> = {
-            let width = table.columns.iter().map(|c| c.index + 1).max().unwrap_or(0);
-            let mut h = vec![String::new(); width];
-            for c in &table.columns {
-                if let Some(slot) = h.get_mut(c.index) {
-                    slot.clone_from(&c.heading);
-                }
-            }
-            h
+        let (rows, totals_row, skipped_rows) = match ends.remove(&i) {
+            Some(Item::SheetEnd {
+                rows,
+                totals_row,
+                skipped_rows,
+                ..
+            }) => (rows, totals_row, skipped_rows),
+            _ => (0, None, Vec::new()),
         };
-        let identity: Vec<usize> = table
-            .columns
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c.field,
-                    Some(Field::Serial | Field::AssetTag | Field::Number | Field::Product)
-                )
-            })
-            .map(|c| c.index)
-            .collect();
-        let mut reader =
-            RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
-        let mut sheet_rows = 0u64;
-        let mut totals_row = None;
-        let mut skipped_rows = Vec::new();
-        let mut fatal: Option<ImportError> = None;
-        book.for_each_row(&sheet.name, &mut |row| {
-            if row.number <= table.header_row || row.is_blank() {
-                return ControlFlow::Continue(());
-            }
-            match header::classify(&row, &headings, &identity) {
-                RowKind::Data => {}
-                RowKind::Totals => {
-                    totals_row = Some(row.number);
-                    return ControlFlow::Break(());
-                }
-                other => {
-                    skipped_rows.push(format!("row {}: {}", row.number, other.reason()));
-                    return ControlFlow::Continue(());
-                }
-            }
-            sheet_rows += 1;
-            rows_done += 1;
-            if rows_done % PROGRESS_EVERY == 0 {
-                progress(rows_done);
-            }
-            let outcome = reader.read(&row);
-            let result = match &outcome.parsed {
-                Parsed::Rejected(problems) => {
-                    batch.reject(table.kind, &sheet.name, &row, &headings, problems.clone());
-                    Ok(())
-                }
-                Parsed::Assets(assets) => {
-                    if assets.len() > 1 {
-                        batch.generated += assets.len() as u64;
-                    }
-                    let mut r = Ok(());
-                    for a in assets {
-                        r = apply(
-                            &mut batch,
-                            table,
-                            &sheet.name,
-                            &row,
-                            &headings,
-                            Record::Asset(a),
-                        );
-                        if r.is_err() {
-                            break;
-                        }
-                    }
-                    r
-                }
-                Parsed::Line(l) => apply(
-                    &mut batch,
-                    table,
-                    &sheet.name,
-                    &row,
-                    &headings,
-                    Record::Line(l),
-                ),
-                Parsed::Licence(l) => apply(
-                    &mut batch,
-                    table,
-                    &sheet.name,
-                    &row,
-                    &headings,
-                    Record::Licence(l),
-                ),
-            };
-            match result {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(e) => {
-                    fatal = Some(e);
-                    ControlFlow::Break(())
-                }
-            }
-        })?;
-        if let Some(e) = fatal {
-            return Err(e);
-        }
         for c in &table.columns {
             match c.source {
                 Source::Unknown | Source::Duplicate | Source::NotForKind => {
@@ -937,7 +912,7 @@ pub fn commit(
             reason: None,
             header_row: Some(table.header_row),
             kind: Some(table.kind),
-            rows: sheet_rows,
+            rows,
             totals_row,
             skipped_rows,
             columns: table.columns.clone(),
@@ -994,21 +969,170 @@ pub fn commit(
         drop(tx);
         return Ok(summary);
     }
-    fail_point("after-rows")?;
     tx.commit()?;
     summary.batch = Some(batch_id);
     Ok(summary)
 }
 
-/// Lets a test force a failure after every row was written but before the
-/// commit (`ESTATE_IMPORT_FAIL_AT=after-rows`), to prove the batch is atomic.
-fn fail_point(at: &str) -> Result<(), ImportError> {
-    if std::env::var("ESTATE_IMPORT_FAIL_AT").is_ok_and(|v| v == at) {
-        return Err(ImportError::Db(DbError::Sqlite(
-            rusqlite::Error::ExecuteReturnedResults,
-        )));
+/// How many parsed rows travel from the reader to the writer at a time,
+/// and how many such batches may wait: bounds memory whatever the file's size.
+const ROWS_PER_BATCH: usize = 1_024;
+const QUEUE_BATCHES: usize = 4;
+
+/// What the reading side hands the writing side.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every item is a row; boxing rows would cost an allocation each"
+)]
+pub enum Item {
+    /// One record row (or a rejected one), with its cells for `--rejects`.
+    Row {
+        /// The sheet's index in the plan.
+        sheet: usize,
+        /// The row as read.
+        row: Row,
+        /// What it became.
+        outcome: RowOutcome,
+    },
+    /// A sheet has been read to its end (or its totals row).
+    SheetEnd {
+        /// The sheet's index in the plan.
+        sheet: usize,
+        /// Record rows read.
+        rows: u64,
+        /// The totals row reading stopped at.
+        totals_row: Option<u32>,
+        /// Rows that were not records, as `row N: why`.
+        skipped_rows: Vec<String>,
+    },
+}
+
+fn table_at(plan: &ImportPlan, sheet: usize) -> Option<(&str, &Table)> {
+    let s = plan.sheets.get(sheet)?;
+    Some((s.name.as_str(), s.table.as_ref()?))
+}
+
+/// A table's headings by column ('' where a column has none).
+fn headings_of(table: &Table) -> Vec<String> {
+    let width = table.columns.iter().map(|c| c.index + 1).max().unwrap_or(0);
+    let mut h = vec![String::new(); width];
+    for c in &table.columns {
+        if let Some(slot) = h.get_mut(c.index) {
+            slot.clone_from(&c.heading);
+        }
+    }
+    h
+}
+
+/// Reads and parses every table of a plan, without touching the register:
+/// each record row (or rejected row) and each sheet's end go to `emit`,
+/// in order, until it breaks. This is the import's parsing half; `commit`
+/// runs it on its own thread.
+///
+/// # Errors
+/// The file cannot be read (damaged, too large).
+pub fn read_tables(
+    plan: &ImportPlan,
+    opts: &ImportOptions,
+    emit: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> Result<(), ImportError> {
+    let mut book = Workbook::open(&plan.path)?;
+    let value_rules = ValueRules {
+        us_dates: opts.us_dates,
+        vat_rate: opts.vat_rate,
+        today: opts.today,
+        is_1904: book.is_1904(),
+    };
+    let synonyms = ClassSynonyms::builtin();
+    let models = ModelRules::builtin();
+    for (index, sheet) in plan.sheets.iter().enumerate() {
+        let Some(table) = &sheet.table else {
+            continue;
+        };
+        let headings = headings_of(table);
+        let identity: Vec<usize> = table
+            .columns
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.field,
+                    Some(Field::Serial | Field::AssetTag | Field::Number | Field::Product)
+                )
+            })
+            .map(|c| c.index)
+            .collect();
+        let mut reader =
+            RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
+        let mut rows = 0u64;
+        let mut totals_row = None;
+        let mut skipped_rows = Vec::new();
+        let mut stopped = false;
+        book.for_each_row(&sheet.name, &mut |row| {
+            if row.number <= table.header_row || row.is_blank() {
+                return ControlFlow::Continue(());
+            }
+            match header::classify(&row, &headings, &identity) {
+                RowKind::Data => {}
+                RowKind::Totals => {
+                    totals_row = Some(row.number);
+                    return ControlFlow::Break(());
+                }
+                other => {
+                    skipped_rows.push(format!("row {}: {}", row.number, other.reason()));
+                    return ControlFlow::Continue(());
+                }
+            }
+            rows += 1;
+            let outcome = reader.read(&row);
+            let flow = emit(Item::Row {
+                sheet: index,
+                row,
+                outcome,
+            });
+            stopped = flow.is_break();
+            flow
+        })?;
+        if stopped {
+            return Ok(());
+        }
+        let end = Item::SheetEnd {
+            sheet: index,
+            rows,
+            totals_row,
+            skipped_rows,
+        };
+        if emit(end).is_break() {
+            return Ok(());
+        }
     }
     Ok(())
+}
+
+/// Writes one parsed row: its records, or its rejection.
+fn write_row(
+    batch: &mut Batch<'_, '_>,
+    (sheet, table, headings): (&str, &Table, &[String]),
+    row: &Row,
+    outcome: &RowOutcome,
+) -> Result<(), ImportError> {
+    match &outcome.parsed {
+        Parsed::Rejected(problems) => {
+            batch.reject(table.kind, sheet, row, headings, problems.clone());
+            Ok(())
+        }
+        Parsed::Assets(assets) => {
+            if assets.len() > 1 {
+                batch.generated += assets.len() as u64;
+            }
+            for a in assets {
+                apply(batch, table, sheet, row, headings, Record::Asset(a))?;
+            }
+            Ok(())
+        }
+        Parsed::Line(l) => apply(batch, table, sheet, row, headings, Record::Line(l)),
+        Parsed::Licence(l) => apply(batch, table, sheet, row, headings, Record::Licence(l)),
+    }
 }
 
 fn apply(
