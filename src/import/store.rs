@@ -1507,3 +1507,50 @@ fn entity_of(name: &str) -> reg::Entity {
         _ => reg::Entity::Organisation,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OrgId;
+
+    fn org(id: i64, code: &str, name: &str) -> Organisation {
+        Organisation {
+            id: OrgId(id),
+            code: code.into(),
+            name: name.into(),
+            is_shared_service: false,
+            staff_count: None,
+        }
+    }
+
+    #[test]
+    fn organisations_are_found_by_code_name_or_short_name() {
+        let orgs = [
+            org(1, "AVN", "Avonmere District Council"),
+            org(2, "BRK", "Brookfield Borough Council"),
+            org(3, "ABS", "Avonmere & Brookfield Shared ICT Service"),
+        ];
+        let cases = [
+            ("avn", 0),
+            ("AVONMERE DISTRICT COUNCIL", 0),
+            ("Avonmere DC", 0),
+            ("Avonmere", 0),
+            ("Brookfield BC", 1),
+            ("Shared Service", 2),
+            ("Avonmere & Brookfield Shared ICT Service", 2),
+        ];
+        for (text, want) in cases {
+            assert_eq!(match_organisation(text, &orgs), Ok(want), "{text}");
+        }
+        assert!(
+            match_organisation("Kettering", &orgs)
+                .unwrap_err()
+                .starts_with("is not an organisation in the register")
+        );
+        let twins = [org(1, "NN", "North Council"), org(2, "NS", "South Council")];
+        assert_eq!(
+            match_organisation("Council", &twins),
+            Err("could be any of NN, NS; use the organisation's code".into())
+        );
+    }
+}
