@@ -1422,14 +1422,7 @@ pub fn undo(
             let Some((table, id_col)) = table_of(entity) else {
                 continue;
             };
-            tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
-            audit_undo(
-                tx,
-                entity,
-                *id,
-                &format!("removed: added by batch {}", batch.0),
-                &actor,
-            )?;
+            remove_added(tx, (table, id_col), entity, *id, batch, &actor)?;
             summary.removed += 1;
         }
         for (entity, id) in &inserted {
@@ -1458,14 +1451,7 @@ pub fn undo(
                     ),
                 });
             }
-            tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
-            audit_undo(
-                tx,
-                entity,
-                *id,
-                &format!("removed: added by batch {}", batch.0),
-                &actor,
-            )?;
+            remove_added(tx, (table, id_col), entity, *id, batch, &actor)?;
             summary.places_removed += 1;
         }
         tx.execute(
@@ -1474,6 +1460,25 @@ pub fn undo(
         )?;
         Ok(summary)
     })
+}
+
+/// Deletes a row an undone batch added, and says so in the audit trail.
+fn remove_added(
+    tx: &Transaction<'_>,
+    (table, id_col): (&str, &str),
+    entity: &str,
+    id: i64,
+    batch: BatchId,
+    actor: &Actor,
+) -> rusqlite::Result<()> {
+    tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
+    audit_undo(
+        tx,
+        entity,
+        id,
+        &format!("removed: added by batch {}", batch.0),
+        actor,
+    )
 }
 
 /// Records in the audit trail that an undo removed or restored a record.
