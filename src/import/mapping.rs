@@ -1864,6 +1864,37 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever a cell holds, reading a row returns records or problems;
+        /// it never panics.
+        #[test]
+        fn any_cells_give_records_or_problems(
+            texts in proptest::collection::vec(".{0,12}", 12),
+            numbers in proptest::collection::vec(proptest::num::f64::ANY, 4),
+        ) {
+            let headings = ["Serial", "Asset Tag", "Type", "Model", "Purchase Date", "Cost",
+                "Price inc VAT", "Qty", "Warranty", "Lease End", "Status", "Watts"];
+            let rules = rules();
+            let syn = ClassSynonyms::builtin();
+            let models = ModelRules::builtin();
+            for kind in Kind::ALL {
+                let (cols, _) = columns(&headings);
+                let mut reader = RowReader::new(&cols, kind, &rules, &syn, &models);
+                let mut cells: Vec<Value> = texts.iter().cloned().map(Value::Text).collect();
+                for (i, n) in numbers.iter().enumerate() {
+                    cells[i * 3] = Value::Number(*n);
+                    cells[i * 3 + 1] = Value::DateSerial { serial: *n, is_1904: i % 2 == 0 };
+                }
+                let _ = reader.read(&Row { number: 2, cells });
+            }
+            for t in &texts {
+                let _ = parse_date_text(t, false, false);
+                let _ = normalise_number(t, false);
+                let _ = parse_line_type(t);
+            }
+        }
+    }
+
     #[test]
     fn the_shipped_files_parse() {
         let dict = Dictionary::builtin();
