@@ -9,6 +9,7 @@
 pub mod db;
 pub mod domain;
 pub mod generate;
+pub mod import;
 pub mod policy;
 pub mod register;
 pub mod report;
