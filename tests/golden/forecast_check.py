@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Independent check of estate's capital forecast on the golden estate.
+"""Independent check of estate's capital forecast on two estates.
 
-Reads the same inputs the Rust test loads -- the shipped policy (data/policy/*.csv,
-data/programme-lines.csv), the scenario files, and tests/golden/forecast-estate/*.csv -- and
-works out the five-year programme from the rules in issue 4, written out plainly here in
-Python with `decimal` (no code shared with the engine). Writes one expected-<case>.txt per
-case; tests/forecast.rs compares the engine's figures with them line by line.
+- tests/golden/forecast-estate/: a small hand-made estate that exercises every rule;
+- tests/golden/sample-estate/: the sample estate as `estate demo` imports it from the supplier
+  spreadsheets in data/sample/ (assets.csv is that register's assets; tests/forecast.rs checks
+  the imported register still matches it).
+
+Reads the same inputs the Rust tests load -- the shipped policy (data/policy/*.csv,
+data/programme-lines.csv), the scenario files, and each estate's *.csv -- and works out the
+five-year programme from the rules in issue 4, written out plainly here in Python with
+`decimal` (no code shared with the engine). Writes one expected-<case>.txt per case;
+tests/forecast.rs compares the engine's figures with them line by line.
 
 Run from the repository root:  python3 tests/golden/forecast_check.py
 """
@@ -18,7 +23,8 @@ import tomllib
 from decimal import Decimal, ROUND_HALF_UP, ROUND_FLOOR
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-ESTATE = os.path.join(ROOT, "tests", "golden", "forecast-estate")
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+ESTATE = os.path.join(GOLDEN, "forecast-estate")  # set per estate in main()
 FIRST_YEAR = 2026  # 2026/27
 YEARS = 5
 
@@ -102,7 +108,8 @@ class Policy:
         self.lines = {}
         for r in read_csv(os.path.join(ROOT, "data/programme-lines.csv")):
             self.lines[r["class"]] = (int(r["line_order"]), r["line"])
-        for r in read_csv(os.path.join(ESTATE, "policy.csv")):
+        changes = os.path.join(ESTATE, "policy.csv")
+        for r in (read_csv(changes) if os.path.exists(changes) else []):
             if r["kind"] == "model_life":
                 self.model_lives[(norm(r["manufacturer"]), norm(r["model"]))] = int(r["value"])
             elif r["kind"] == "price":
@@ -345,19 +352,30 @@ def run(policy):
 
 
 def main():
-    cases = {
-        "base": None,
-        "capped": os.path.join(ESTATE, "capped.toml"),
-        "extend": os.path.join(ROOT, "data", "scenarios", "extend-desktop-life.toml"),
+    global ESTATE
+    scenarios = os.path.join(ROOT, "data", "scenarios")
+    estates = {
+        "forecast-estate": {
+            "base": None,
+            "capped": os.path.join(GOLDEN, "forecast-estate", "capped.toml"),
+            "extend": os.path.join(scenarios, "extend-desktop-life.toml"),
+        },
+        "sample-estate": {
+            "base": None,
+            "capped": os.path.join(scenarios, "capped-250k.toml"),
+            "extend": os.path.join(scenarios, "extend-desktop-life.toml"),
+        },
     }
-    for name, scenario in cases.items():
-        policy = Policy()
-        if scenario:
-            policy.apply_scenario(scenario)
-        path = os.path.join(ESTATE, f"expected-{name}.txt")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(run(policy))
-        print(f"wrote {os.path.relpath(path, ROOT)}")
+    for estate, cases in estates.items():
+        ESTATE = os.path.join(GOLDEN, estate)
+        for name, scenario in cases.items():
+            policy = Policy()
+            if scenario:
+                policy.apply_scenario(scenario)
+            path = os.path.join(ESTATE, f"expected-{name}.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(run(policy))
+            print(f"wrote {os.path.relpath(path, ROOT)}")
 
 
 if __name__ == "__main__":
