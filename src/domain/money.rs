@@ -226,8 +226,9 @@ impl FromStr for Money {
     }
 }
 
-/// Groups the digits of a non-negative integer string in threes.
-fn group_thousands(digits: &str) -> String {
+/// Groups the digits of a non-negative integer string in threes
+/// (`1234567` → `1,234,567`), as money is shown.
+pub fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {

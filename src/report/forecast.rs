@@ -8,6 +8,7 @@
 //! `Units::Thousands`, which rounds each cell for display.
 
 use crate::domain::Money;
+use crate::domain::money::group_thousands;
 use crate::forecast::capital::YearSummary;
 use crate::forecast::programme::{
     CapitalProgramme, Comparison, ComparisonRow, DetailRow, Table, Units,
@@ -34,11 +35,22 @@ impl Section {
     }
 }
 
-/// A money cell in `units`.
+/// A money cell in `units`: `£1,234.56`, or `1,235` (£000) on screen; the
+/// plain number in CSV.
 pub fn amount(money: Money, units: Units) -> Cell {
     match units {
         Units::Pounds => Cell::money(money),
-        Units::Thousands => Cell::number(units.scale(money).to_string()),
+        Units::Thousands => {
+            let plain = units.scale(money).to_string();
+            let (sign, digits) = plain
+                .strip_prefix('-')
+                .map_or(("", plain.as_str()), |d| ("-", d));
+            Cell {
+                text: format!("{sign}{}", group_thousands(digits)),
+                numeric: true,
+                plain: Some(plain),
+            }
+        }
     }
 }
 
@@ -555,4 +567,22 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
         out.push(Section::new("Assets whose funding moved", assets));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_on_screen_and_plain_in_csv() {
+        let cell = amount(Money::from_pence(125_049_999), Units::Thousands);
+        assert_eq!(cell.text, "1,250");
+        assert_eq!(cell.plain.as_deref(), Some("1250"));
+        let cell = amount(Money::from_pence(-123_456_700_000), Units::Thousands);
+        assert_eq!(cell.text, "-1,234,567");
+        assert_eq!(
+            amount(Money::from_pence(40_000), Units::Thousands).text,
+            "0"
+        );
+    }
 }
