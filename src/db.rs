@@ -258,9 +258,111 @@ where
     Ok(value)
 }
 
+/// Writes a consistent copy of the open register to `dest` (which must not
+/// exist), readable by its owner only. Others may go on reading and writing
+/// while it runs: `VACUUM INTO` copies one read snapshot.
+///
+/// # Errors
+/// `dest` exists or cannot be created, or SQLite fails.
+pub fn backup(conn: &Connection, dest: &Path) -> Result<(), DbError> {
+    if dest.exists() {
+        return Err(DbError::AlreadyExists { path: dest.into() });
+    }
+    create_private_file(dest)?;
+    let target = dest.to_string_lossy().into_owned();
+    let result = conn.execute("VACUUM INTO ?1", [&target]);
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(dest);
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// Checks that `path` is an estate register this binary can open: a SQLite
+/// database passing `PRAGMA integrity_check`, with estate's schema history
+/// and tables, no newer than this binary. Returns its schema version. The
+/// file is opened read-only and not changed.
+///
+/// # Errors
+/// [`DbError::NotARegister`] or [`DbError::NewerSchema`] saying why.
+pub fn verify_register_file(path: &Path) -> Result<i64, DbError> {
+    if !path.exists() {
+        return Err(DbError::NotFound { path: path.into() });
+    }
+    let not = |reason: &str| DbError::NotARegister {
+        path: path.into(),
+        reason: reason.into(),
+    };
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|source| {
+            DbError::Open {
+                path: path.into(),
+                source,
+            }
+        })?;
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|_| not("it is not a SQLite database"))?;
+    if integrity != "ok" {
+        return Err(not(&format!(
+            "it fails SQLite's integrity check ({integrity})"
+        )));
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN \
+         ('refinery_schema_history', 'organisations', 'assets', 'audit_log')",
+        [],
+        |r| r.get(0),
+    )?;
+    if tables != 4 {
+        return Err(not("it has no estate schema"));
+    }
+    let found: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
+        [],
+        |r| r.get(0),
+    )?;
+    let known = latest_schema_version();
+    if found > known {
+        return Err(DbError::NewerSchema {
+            path: path.into(),
+            found,
+            known,
+        });
+    }
+    Ok(found)
+}
+
+/// Replaces the contents of the open register `conn` with the verified
+/// register at `source`, page by page under one lock (SQLite's online
+/// backup API), so readers see either the old register or the new one,
+/// then brings its schema up to date.
+///
+/// # Errors
+/// `source` fails [`verify_register_file`], or SQLite fails (the register
+/// is then unchanged).
+pub fn restore(conn: &mut Connection, target: &Path, source: &Path) -> Result<i64, DbError> {
+    let version = verify_register_file(source)?;
+    let src =
+        Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| {
+            DbError::Open {
+                path: source.into(),
+                source: e,
+            }
+        })?;
+    {
+        let backup = rusqlite::backup::Backup::new(&src, conn)?;
+        // -1: every page in one step, so the copy happens under one lock.
+        backup.step(-1)?;
+    }
+    migrate(conn, target)?;
+    Ok(version)
+}
+
 /// The current time as an ISO 8601 UTC timestamp, for `created_at` columns.
 pub fn now_timestamp() -> String {
     let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }

@@ -9,5 +9,7 @@
 pub mod db;
 pub mod domain;
 pub mod forecast;
+pub mod generate;
 pub mod policy;
 pub mod register;
+pub mod report;

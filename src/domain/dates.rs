@@ -94,3 +94,41 @@ mod tests {
         assert_eq!(iso(date!(2024 - 03 - 01)), "2024-03-01");
     }
 }
+
+/// Serde for `Date` as ISO `YYYY-MM-DD` (use with `#[serde(with = "...")]`).
+pub mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    /// Writes `2024-03-31`.
+    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::iso(*date))
+    }
+
+    /// Reads `2024-03-31` (or `31/03/2024`).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_date(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde for `Option<Date>` as ISO `YYYY-MM-DD` or null.
+pub mod iso_date_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    /// Writes `2024-03-31` or null.
+    pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => s.serialize_str(&super::iso(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads `2024-03-31` or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| super::parse_date(&t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}

@@ -225,6 +225,7 @@ pub struct AssetFields {
     /// The person it is assigned to (personal data).
     pub assigned_user: Option<String>,
     /// In-service (or purchase) date.
+    #[serde(with = "crate::domain::dates::iso_date_opt")]
     pub in_service_date: Option<Date>,
     /// Purchase cost ex VAT.
     pub purchase_cost: Option<Money>,
@@ -233,10 +234,12 @@ pub struct AssetFields {
     /// Purchase order reference.
     pub order_ref: Option<String>,
     /// Warranty end date.
+    #[serde(with = "crate::domain::dates::iso_date_opt")]
     pub warranty_end: Option<Date>,
     /// Purchased (capital) or leased (revenue).
     pub funding: Funding,
     /// Lease end date (leased kit only).
+    #[serde(with = "crate::domain::dates::iso_date_opt")]
     pub lease_end: Option<Date>,
     /// Status.
     pub status: AssetStatus,
@@ -408,6 +411,7 @@ pub struct Asset {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disposal {
     /// The date it left.
+    #[serde(with = "crate::domain::dates::iso_date")]
     pub date: Date,
     /// Resale, recycling, destruction …
     pub method: DisposalMethod,
@@ -435,6 +439,7 @@ pub struct LineFields {
     /// Monthly rental ex VAT.
     pub monthly_rental: Money,
     /// Contract end date.
+    #[serde(with = "crate::domain::dates::iso_date_opt")]
     pub contract_end: Option<Date>,
     /// Carries telecare, alarm, lift or sheltered-housing traffic.
     pub critical_care: bool,
@@ -501,8 +506,10 @@ pub struct LicenceFields {
     /// Monthly, annual or one-off.
     pub cost_basis: CostBasis,
     /// Start date.
+    #[serde(with = "crate::domain::dates::iso_date_opt")]
     pub start_date: Option<Date>,
     /// End or renewal date.
+    #[serde(with = "crate::domain::dates::iso_date_opt")]
     pub end_date: Option<Date>,
     /// Capital or revenue.
     pub budget: BudgetType,

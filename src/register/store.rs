@@ -1338,6 +1338,167 @@ pub fn update_licence(
     Ok(changes)
 }
 
+// ---------------------------------------------------------------- checks and redaction
+
+/// Runs SQLite's `integrity_check` and `foreign_key_check` and estate's own
+/// consistency checks; returns one line per problem (empty when sound).
+///
+/// # Errors
+/// A database error that stops the checks running at all.
+pub fn check(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let row = row?;
+        if row != "ok" {
+            problems.push(format!("integrity: {row}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (table, rowid, parent) in rows {
+        problems.push(format!(
+            "foreign key: {table} row {} points at a missing {parent} record",
+            rowid.map_or_else(|| "?".into(), |r| r.to_string())
+        ));
+    }
+    let own: [(&str, &str); 9] = [
+        (
+            "SELECT 'asset ' || asset_tag || ' belongs to no organisation' FROM assets a \
+             WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.organisation_id = a.organisation_id)",
+            "organisation",
+        ),
+        (
+            "SELECT 'asset ' || asset_tag || ' has a negative cost' FROM assets WHERE purchase_cost_pence < 0 \
+             UNION ALL SELECT 'line ' || number || ' has a negative rental' FROM phone_lines WHERE monthly_rental_pence < 0 \
+             UNION ALL SELECT 'licence ' || product || ' has a negative unit cost' FROM licences WHERE unit_cost_pence < 0 \
+             UNION ALL SELECT 'price of ' || class || ' is negative' FROM price_book WHERE unit_cost_pence < 0",
+            "money",
+        ),
+        (
+            "SELECT 'asset ' || asset_tag || ' has no audit record of being added' FROM assets a WHERE NOT EXISTS \
+             (SELECT 1 FROM audit_log l WHERE l.entity = 'asset' AND l.entity_id = a.asset_id AND l.action = 'insert')",
+            "audit",
+        ),
+        (
+            "SELECT 'line ' || number || ' has no audit record of being added' FROM phone_lines p WHERE NOT EXISTS \
+             (SELECT 1 FROM audit_log l WHERE l.entity = 'phone_line' AND l.entity_id = p.line_id AND l.action = 'insert')",
+            "audit",
+        ),
+        (
+            "SELECT 'licence ' || product || ' has no audit record of being added' FROM licences c WHERE NOT EXISTS \
+             (SELECT 1 FROM audit_log l WHERE l.entity = 'licence' AND l.entity_id = c.licence_id AND l.action = 'insert')",
+            "audit",
+        ),
+        (
+            "SELECT 'organisation ' || code || ' has no audit record of being added' FROM organisations o WHERE NOT EXISTS \
+             (SELECT 1 FROM audit_log l WHERE l.entity = 'organisation' AND l.entity_id = o.organisation_id AND l.action = 'insert')",
+            "audit",
+        ),
+        (
+            "SELECT 'asset ' || a.asset_tag || ' has a disposal record but its status is ' || a.status \
+             FROM disposals d JOIN assets a ON a.asset_id = d.asset_id WHERE a.status <> 'disposed'",
+            "disposal",
+        ),
+        (
+            "SELECT 'asset ' || asset_tag || ' is disposed of but has no disposal record' FROM assets a \
+             WHERE status = 'disposed' AND NOT EXISTS (SELECT 1 FROM disposals d WHERE d.asset_id = a.asset_id) \
+             AND EXISTS (SELECT 1 FROM audit_log l WHERE l.entity = 'asset' AND l.entity_id = a.asset_id AND l.action = 'dispose')",
+            "disposal",
+        ),
+        (
+            "SELECT 'the shares of ' || o.code || ' add up to ' || CAST(SUM(CAST(s.ratio AS REAL)) * 100 AS TEXT) || '%, not 100%' \
+             FROM organisation_shares s JOIN organisations o ON o.organisation_id = s.shared_organisation_id \
+             GROUP BY s.shared_organisation_id HAVING ABS(SUM(CAST(s.ratio AS REAL)) - 1.0) > 0.0000001",
+            "shares",
+        ),
+    ];
+    for (sql, _area) in own {
+        let mut stmt = conn.prepare(sql)?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            problems.push(row?);
+        }
+    }
+    Ok(problems)
+}
+
+/// The text that replaces a forgotten person's name.
+pub const REDACTED: &str = "[redacted]";
+
+/// Removes a person's name from the register (UK GDPR erasure): clears it
+/// as an assigned user, and replaces it in notes and everywhere in the
+/// audit trail (old and new values, inserted records, command lines). One
+/// `redact` audit row per affected asset records that a redaction happened
+/// without repeating the name. Returns the number of assets it was assigned to.
+///
+/// # Errors
+/// An empty name or a database error.
+pub fn forget_user(tx: &Transaction<'_>, name: &str, actor: &Actor) -> Result<usize> {
+    let name = name.trim();
+    if name.chars().count() < 2 {
+        return Err(RegisterError::Invalid(
+            "give the person's name as it is recorded (at least 2 characters)".into(),
+        ));
+    }
+    let ids: Vec<(i64, i64)> = tx
+        .prepare(
+            "SELECT asset_id, organisation_id FROM assets WHERE assigned_user = ?1 COLLATE NOCASE",
+        )?
+        .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The name as given and as stored (which may differ in case).
+    let mut spellings: Vec<String> = tx
+        .prepare(
+            "SELECT DISTINCT assigned_user FROM assets WHERE assigned_user = ?1 COLLATE NOCASE",
+        )?
+        .query_map([name], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    spellings.push(name.to_string());
+    spellings.sort();
+    spellings.dedup();
+    tx.execute(
+        "UPDATE assets SET assigned_user = NULL WHERE assigned_user = ?1 COLLATE NOCASE",
+        [name],
+    )?;
+    for spelling in &spellings {
+        let p = params![spelling, REDACTED];
+        tx.execute(
+            "UPDATE assets SET notes = replace(notes, ?1, ?2) WHERE instr(notes, ?1) > 0",
+            p,
+        )?;
+        for col in ["old_value", "new_value", "command"] {
+            tx.execute(
+                &format!(
+                    "UPDATE audit_log SET {col} = replace({col}, ?1, ?2) WHERE instr({col}, ?1) > 0"
+                ),
+                p,
+            )?;
+        }
+    }
+    for (id, org) in &ids {
+        audit(
+            tx,
+            Entity::Asset,
+            *id,
+            Some(OrgId(*org)),
+            "redact",
+            Some("assigned_user"),
+            None,
+            Some(REDACTED),
+            actor,
+        )?;
+    }
+    Ok(ids.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

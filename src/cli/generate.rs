@@ -1,0 +1,60 @@
+//! `estate generate`: write a large, realistic, deterministic supplier
+//! spreadsheet for benchmarks and scale tests.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use estate::generate;
+
+use super::Ctx;
+
+/// Flags of `estate generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many hardware assets (phone lines and licences follow in proportion).
+    #[arg(long, value_name = "N")]
+    pub assets: u64,
+    /// The file to write: .xlsx (sheets Assets, Lines, Licences) or .csv (lines
+    /// and licences beside it as NAME-lines.csv and NAME-licences.csv).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The seed: the same seed always gives the same estate.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Runs `estate generate`.
+pub fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<()> {
+    let ext = args
+        .out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if args.assets > 1_048_000 && ext == "xlsx" {
+        bail!(
+            "an .xlsx sheet holds at most 1,048,576 rows; generate at most 1,048,000 assets, or write .csv"
+        );
+    }
+    let g = match ext.as_str() {
+        "xlsx" => generate::write_xlsx(&args.out, args.assets, args.seed)
+            .with_context(|| format!("failed to write `{}`", args.out.display()))?,
+        "csv" => generate::write_csv(&args.out, args.assets, args.seed)
+            .with_context(|| format!("failed to write `{}`", args.out.display()))?,
+        _ => bail!("`{}`: write .xlsx or .csv", args.out.display()),
+    };
+    ctx.out.done(
+        &format!(
+            "wrote {}: {} assets (purchase cost {}), {} phone lines, {} licences",
+            args.out.display(),
+            g.assets,
+            g.total_cost,
+            g.lines,
+            g.licences
+        ),
+        &serde_json::json!({
+            "file": args.out, "assets": g.assets, "lines": g.lines, "licences": g.licences,
+            "total_cost": g.total_cost,
+        }),
+    )
+}

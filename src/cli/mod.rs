@@ -1,0 +1,265 @@
+//! The command line: flags (clap derive; doc comments are the help),
+//! dispatch to one file per subcommand, exit codes. The only code that
+//! knows clap, environment variables, stdout/stderr and the terminal.
+
+mod demo;
+mod generate;
+mod init;
+mod maintenance;
+mod orgs;
+mod output;
+mod policy;
+mod register;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use estate::db::{self, DbError, OpenMode};
+use estate::register::{Actor, RegisterError};
+use estate::report::Format;
+use rusqlite::Connection;
+use time::Date;
+
+pub use output::Printer;
+
+/// Keeps a public body's ICT asset register and plans its refresh cycle.
+///
+/// The register is one SQLite file (`--db`, else $ESTATE_DB, else estate.db
+/// in the current folder). Start with `estate init`, add organisations with
+/// `estate orgs add`, then add or import assets.
+#[derive(Debug, Parser)]
+#[command(name = "estate", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// The register file.
+    #[arg(
+        long,
+        global = true,
+        env = "ESTATE_DB",
+        default_value = "estate.db",
+        value_name = "PATH"
+    )]
+    pub db: PathBuf,
+
+    /// Output format for listings: table, csv, json or md.
+    #[arg(long, global = true, default_value = "table", value_name = "FORMAT")]
+    pub format: Format,
+
+    /// Say less: only data goes to stdout, no messages on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new register and load the default policy, prices and power profiles.
+    #[command(after_help = "Example:\n  estate --db council.db init")]
+    Init(init::InitArgs),
+    /// Build a register from the sample data in data/ and show it (the Quick start).
+    #[command(after_help = "Example:\n  estate demo --out sample-out")]
+    Demo(demo::DemoArgs),
+    /// Add a hardware asset.
+    #[command(
+        after_help = "Example:\n  estate add desktop --tag PC-00123 --serial 5CG1234XYZ --manufacturer Dell \\\n      --model \"OptiPlex 7010\" --purchase-date 2021-04-01 --cost 612.34 --org BCW"
+    )]
+    Add(register::AddArgs),
+    /// List hardware assets, with filters.
+    #[command(
+        after_help = "Example:\n  estate list --org BCW --class laptop --status in_use --format csv"
+    )]
+    List(register::ListArgs),
+    /// Show one asset (by tag or serial) and its full history.
+    #[command(after_help = "Example:\n  estate show PC-00123 --org BCW")]
+    Show(register::ShowArgs),
+    /// Change fields of an asset; every change is kept in its history.
+    #[command(
+        after_help = "Example:\n  estate update PC-00123 --user \"J Smith\" --site \"Civic Centre\" --cost 600"
+    )]
+    Update(register::UpdateArgs),
+    /// Record an asset's disposal (method, certificate, date).
+    #[command(
+        after_help = "Example:\n  estate dispose PC-00123 --method recycling --certificate ADISA-2026-0042 --date 2026-05-01"
+    )]
+    Dispose(register::DisposeArgs),
+    /// List organisations, or add one, set its staff count or a shared service's shares.
+    #[command(
+        after_help = "Examples:\n  estate orgs\n  estate orgs add ENC \"East Northamptonshire Council\"\n  estate orgs add ABS \"Shared ICT Service\" --shared\n  estate orgs shares ABS AVN=40% BRK=60%\n  estate orgs staff BCW 640"
+    )]
+    Orgs(orgs::OrgsArgs),
+    /// List sites, or add one.
+    #[command(
+        after_help = "Examples:\n  estate sites --org BCW\n  estate sites add \"Civic Centre\" --org BCW"
+    )]
+    Sites(orgs::PlacesArgs),
+    /// List departments (cost centres), or add one.
+    #[command(
+        after_help = "Examples:\n  estate departments --org BCW\n  estate departments add \"Revenues & Benefits\" --cost-centre RB02 --org BCW"
+    )]
+    Departments(orgs::PlacesArgs),
+    /// Show or reload the replacement policy, price book, power profiles and settings.
+    #[command(after_help = "Examples:\n  estate policy show\n  estate policy load --data ./data")]
+    Policy(policy::PolicyArgs),
+    /// Write a consistent copy of the register to a file (others may keep working).
+    #[command(after_help = "Example:\n  estate backup backups/estate-2026-11-28.db")]
+    Backup(maintenance::BackupArgs),
+    /// Replace the register with a verified backup.
+    #[command(after_help = "Example:\n  estate restore backups/estate-2026-11-28.db")]
+    Restore(maintenance::RestoreArgs),
+    /// Check the register: SQLite integrity, foreign keys and estate's own rules.
+    #[command(after_help = "Example:\n  estate check")]
+    Check,
+    /// Write a large, realistic supplier spreadsheet (for benchmarks and scale tests).
+    #[command(
+        after_help = "Example:\n  estate generate --assets 100000 --out big-estate.xlsx --seed 7"
+    )]
+    Generate(generate::GenerateArgs),
+    /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
+    #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
+    ForgetUser(maintenance::ForgetArgs),
+}
+
+/// What every subcommand is given: where the register is, the printer,
+/// today's date and the command line (for the audit trail).
+pub struct Ctx {
+    /// The register file.
+    pub db_path: PathBuf,
+    /// The printer.
+    pub out: Printer,
+    /// Today (from $ESTATE_TODAY when set, for reproducible runs).
+    pub today: Date,
+    /// The command line, for the audit trail.
+    pub command_line: String,
+}
+
+impl Ctx {
+    /// Opens the existing register (running pending migrations).
+    pub fn open(&self) -> Result<Connection> {
+        Ok(db::open(&self.db_path, OpenMode::Existing)?)
+    }
+
+    /// The actor for changes this command makes.
+    pub fn actor(&self) -> Actor {
+        Actor::command(self.command_line.clone())
+    }
+}
+
+/// Parses the command line.
+pub fn parse() -> Result<Cli, clap::Error> {
+    Cli::try_parse()
+}
+
+/// Prints a clap error or help and returns its exit code (2 for usage errors).
+pub fn clap_exit(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let today = today()?;
+    let command_line = std::iter::once("estate".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ctx = Ctx {
+        db_path: cli.db,
+        out: Printer {
+            format: cli.format,
+            quiet: cli.quiet,
+        },
+        today,
+        command_line,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::Demo(args) => demo::run(&ctx, &args),
+        Command::Add(args) => register::add(&ctx, &args),
+        Command::List(args) => register::list(&ctx, &args),
+        Command::Show(args) => register::show(&ctx, &args),
+        Command::Update(args) => register::update(&ctx, &args),
+        Command::Dispose(args) => register::dispose(&ctx, &args),
+        Command::Orgs(args) => orgs::orgs(&ctx, &args),
+        Command::Sites(args) => orgs::places(&ctx, &args, estate::register::store::PlaceKind::Site),
+        Command::Departments(args) => {
+            orgs::places(&ctx, &args, estate::register::store::PlaceKind::Department)
+        }
+        Command::Policy(args) => policy::run(&ctx, &args),
+        Command::Backup(args) => maintenance::backup(&ctx, &args),
+        Command::Restore(args) => maintenance::restore(&ctx, &args),
+        Command::Check => maintenance::check(&ctx),
+        Command::Generate(args) => generate::run(&ctx, &args),
+        Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
+    }
+}
+
+/// Today's date: $ESTATE_TODAY (YYYY-MM-DD) when set, else the local date.
+fn today() -> Result<Date> {
+    if let Ok(text) = std::env::var("ESTATE_TODAY") {
+        return estate::domain::parse_date(&text).map_err(|e| anyhow::anyhow!("ESTATE_TODAY: {e}"));
+    }
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    Ok(now.date())
+}
+
+/// True when the error is stdout closing early (e.g. `estate list | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn db_error(err: &anyhow::Error) -> Option<&DbError> {
+    err.chain().find_map(|c| {
+        c.downcast_ref::<DbError>()
+            .or_else(|| match c.downcast_ref::<RegisterError>() {
+                Some(RegisterError::Db(e)) => Some(e),
+                _ => None,
+            })
+    })
+}
+
+/// The exit code for an error: 3 for a database problem, 1 otherwise.
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    if db_error(err).is_some() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// A `help:` line for errors with a known fix.
+pub fn help_for(err: &anyhow::Error) -> Option<String> {
+    match db_error(err)? {
+        DbError::NotFound { .. } => Some(
+            "run `estate init` to create a register here, or point --db (or ESTATE_DB) at yours"
+                .into(),
+        ),
+        DbError::AlreadyExists { .. } => {
+            Some("use that register, or give --db with a new file name".into())
+        }
+        DbError::Busy => {
+            Some("another estate command is writing; run this again when it has finished".into())
+        }
+        _ => None,
+    }
+}
+
+/// Parses a money amount for a flag.
+pub fn parse_money(text: &str) -> Result<estate::domain::Money, String> {
+    estate::domain::Money::parse_gbp(text).map_err(|e| e.to_string())
+}
+
+/// Parses a date for a flag.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    estate::domain::parse_date(text).map_err(|e| e.to_string())
+}

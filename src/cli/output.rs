@@ -1,0 +1,62 @@
+//! The one printer: data to stdout in the chosen format, messages to stderr.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use estate::report::{self, Format, View};
+use serde::Serialize;
+
+/// Prints data and messages.
+pub struct Printer {
+    /// The format for listings.
+    pub format: Format,
+    /// Suppress messages (data is still printed).
+    pub quiet: bool,
+}
+
+impl Printer {
+    /// Prints a listing: `view` for table, CSV and Markdown, `records` for JSON.
+    pub fn listing<T: Serialize + ?Sized>(&self, view: &View, records: &T) -> Result<()> {
+        let text = match self.format {
+            Format::Table => {
+                if view.rows.is_empty() {
+                    self.message("(none)");
+                    return Ok(());
+                }
+                report::to_table(view) + "\n"
+            }
+            Format::Csv => report::to_csv(view).context("failed to write CSV")?,
+            Format::Md => report::to_markdown(view),
+            Format::Json => {
+                serde_json::to_string_pretty(records).context("failed to write JSON")? + "\n"
+            }
+        };
+        self.data(&text)
+    }
+
+    /// Writes text to stdout.
+    #[allow(clippy::unused_self, reason = "all output goes through the printer")]
+    pub fn data(&self, text: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Writes a message line to stderr (unless quiet).
+    pub fn message(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    /// A message, or for JSON output a small JSON object on stdout, so
+    /// scripts always get something parseable from a command that changes things.
+    pub fn done<T: Serialize>(&self, text: &str, json: &T) -> Result<()> {
+        if self.format == Format::Json {
+            self.data(&(serde_json::to_string_pretty(json)? + "\n"))
+        } else {
+            self.data(&format!("{text}\n"))
+        }
+    }
+}

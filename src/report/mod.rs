@@ -1,0 +1,237 @@
+//! Output formats. A listing is built once as a [`View`] (headings and
+//! cells, numbers marked as numbers) and rendered as a terminal table, CSV
+//! or Markdown here; JSON is the records themselves, serialised by serde.
+//!
+//! Only this module knows `tabled` and the file formats. CSV output is
+//! safe to open in a spreadsheet: text that would start a formula is
+//! neutralised (see [`neutralise`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use tabled::builder::Builder;
+use tabled::settings::object::{Columns, Object, Rows};
+use tabled::settings::{Alignment, Style};
+
+/// One cell of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The text shown.
+    pub text: String,
+    /// True for a genuine number (right-aligned; never neutralised).
+    pub numeric: bool,
+    /// The plain form written to CSV when it differs from `text`
+    /// (`600.00` for `£600.00`, so a spreadsheet reads a number).
+    pub plain: Option<String>,
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            numeric: false,
+            plain: None,
+        }
+    }
+
+    /// A number cell (money, counts).
+    pub fn number(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            numeric: true,
+            plain: None,
+        }
+    }
+
+    /// A money cell: `£1,234.56` on screen, `1234.56` in CSV.
+    pub fn money(m: crate::domain::Money) -> Self {
+        let mut plain = m.amount();
+        if plain.scale() < 2 {
+            plain.rescale(2);
+        }
+        Cell {
+            text: m.to_string(),
+            numeric: true,
+            plain: Some(plain.to_string()),
+        }
+    }
+
+    /// A money cell from an optional amount ('' when absent).
+    pub fn money_opt(m: Option<crate::domain::Money>) -> Self {
+        m.map_or_else(|| Cell::number(""), Cell::money)
+    }
+
+    /// A text cell from an optional value ('' when absent).
+    pub fn opt(text: Option<impl fmt::Display>) -> Self {
+        Cell::text(text.map(|t| t.to_string()).unwrap_or_default())
+    }
+}
+
+/// A listing: headings and rows of cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    /// Column headings.
+    pub headings: Vec<String>,
+    /// Rows, each as long as `headings`.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl View {
+    /// An empty listing with these headings.
+    pub fn new(headings: &[&str]) -> Self {
+        View {
+            headings: headings.iter().map(|h| (*h).to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row.
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+}
+
+/// The formats a listing can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// A table for the terminal.
+    #[default]
+    Table,
+    /// Comma-separated values.
+    Csv,
+    /// JSON.
+    Json,
+    /// A Markdown table.
+    Md,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "md" | "markdown" => Ok(Format::Md),
+            other => Err(format!(
+                "`{other}` is not a format; use table, csv, json or md"
+            )),
+        }
+    }
+}
+
+/// Makes imported text safe to open in a spreadsheet: text starting with
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so no
+/// spreadsheet runs it as a formula (CSV/formula injection). Numbers are
+/// never passed through here.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+/// Renders a listing as a terminal table (numbers right-aligned).
+pub fn to_table(view: &View) -> String {
+    let mut builder = Builder::default();
+    builder.push_record(view.headings.iter().cloned());
+    for row in &view.rows {
+        builder.push_record(row.iter().map(|c| c.text.clone()));
+    }
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    for (i, _) in view.headings.iter().enumerate() {
+        if view
+            .rows
+            .iter()
+            .any(|r| r.get(i).is_some_and(|c| c.numeric))
+            && view
+                .rows
+                .iter()
+                .all(|r| r.get(i).is_none_or(|c| c.numeric || c.text.is_empty()))
+        {
+            table.modify(Columns::one(i).not(Rows::first()), Alignment::right());
+        }
+    }
+    table.to_string()
+}
+
+/// Renders a listing as CSV with a heading row, text neutralised.
+///
+/// # Errors
+/// Only if the CSV writer fails (it writes to memory).
+pub fn to_csv(view: &View) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(view.headings.iter().map(|h| neutralise(h).into_owned()))?;
+    for row in &view.rows {
+        w.write_record(row.iter().map(|c| {
+            if c.numeric {
+                c.plain.clone().unwrap_or_else(|| c.text.clone())
+            } else {
+                neutralise(&c.text).into_owned()
+            }
+        }))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Renders a listing as a Markdown table (pipes in text escaped).
+pub fn to_markdown(view: &View) -> String {
+    let esc = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+    let mut out = line(view.headings.iter().map(|h| esc(h)).collect());
+    let right = |i: usize| {
+        !view.rows.is_empty() && view.rows.iter().all(|r| r.get(i).is_none_or(|c| c.numeric))
+    };
+    out += &line(
+        (0..view.headings.len())
+            .map(|i| if right(i) { "---:" } else { "---" }.to_string())
+            .collect(),
+    );
+    for row in &view.rows {
+        out += &line(row.iter().map(|c| esc(&c.text)).collect());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> View {
+        let mut v = View::new(&["tag", "cost"]);
+        v.push(vec![
+            Cell::text("=HYPERLINK(\"http://x\")"),
+            Cell::number("-12.50"),
+        ]);
+        v.push(vec![Cell::text("+cmd|' /C calc'!A0"), Cell::number("3.00")]);
+        v.push(vec![Cell::text("@SUM(1)"), Cell::number("")]);
+        v
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_but_keeps_negative_numbers() {
+        let csv = to_csv(&view()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "tag,cost");
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",-12.50");
+        assert_eq!(lines[2], "'+cmd|' /C calc'!A0,3.00");
+        assert_eq!(lines[3], "'@SUM(1),");
+    }
+
+    #[test]
+    fn markdown_escapes_pipes() {
+        let md = to_markdown(&view());
+        assert!(md.contains("| +cmd\\|' /C calc'!A0 | 3.00 |"), "{md}");
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!("JSON".parse::<Format>(), Ok(Format::Json));
+        assert!("xml".parse::<Format>().is_err());
+    }
+}
