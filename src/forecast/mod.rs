@@ -10,6 +10,7 @@
 pub mod assumptions;
 pub mod capital;
 pub mod programme;
+pub mod scenario;
 pub mod snapshot;
 
 pub use assumptions::{Assumptions, Caps, Thresholds};

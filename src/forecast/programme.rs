@@ -628,12 +628,16 @@ pub struct ComparisonRow {
 /// Assets running past their life at each year's end, in both programmes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastLifeRow {
-    /// Base per year.
+    /// Base per year: past their life under the base's rules and unfunded.
     pub base: Vec<u64>,
-    /// Other per year.
+    /// Other per year, under the other's rules.
     pub other: Vec<u64>,
     /// Other − base per year.
     pub difference: Vec<i64>,
+    /// Per year: assets the base would have replaced by the year's end that
+    /// the other has not — kit kept past the base's life (a longer life or
+    /// a cap). Empty unless both programmes carry their detail.
+    pub kept_past_base_life: Vec<u64>,
 }
 
 /// Two programmes side by side.
@@ -683,6 +687,43 @@ fn comparison_row(label: &str, base: Vec<Money>, other: Vec<Money>) -> Compariso
         other,
         difference,
     }
+}
+
+/// Per year, how many assets `other` has replaced fewer times than `base`
+/// by the year's end.
+fn kept_longer(
+    base: &CapitalProgramme,
+    other: &CapitalProgramme,
+    years: &[FinancialYear],
+) -> Vec<u64> {
+    // (organisation, tag) -> funded years in base, in other.
+    type Funded<'a> = BTreeMap<(&'a str, &'a str), (Vec<FinancialYear>, Vec<FinancialYear>)>;
+    let mut funded: Funded<'_> = BTreeMap::new();
+    for (rows, is_base) in [(&base.detail, true), (&other.detail, false)] {
+        for d in rows {
+            let entry = funded
+                .entry((d.organisation.as_str(), d.asset_tag.as_str()))
+                .or_default();
+            if let Some(y) = d.year {
+                if is_base {
+                    entry.0.push(y);
+                } else {
+                    entry.1.push(y);
+                }
+            }
+        }
+    }
+    years
+        .iter()
+        .map(|y| {
+            funded
+                .values()
+                .filter(|(b, o)| {
+                    o.iter().filter(|x| *x <= y).count() < b.iter().filter(|x| *x <= y).count()
+                })
+                .count() as u64
+        })
+        .collect()
 }
 
 /// Compares two programmes line by line and year by year (over the union of
@@ -737,6 +778,11 @@ pub fn compare(
     };
     let (base_past, other_past) = (past(base), past(other));
     let signed = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let kept_past_base_life = if base.detail.is_empty() || other.detail.is_empty() {
+        Vec::new()
+    } else {
+        kept_longer(base, other, &years)
+    };
     Comparison {
         base_name: base_name.to_string(),
         other_name: other_name.to_string(),
@@ -750,6 +796,7 @@ pub fn compare(
                 .collect(),
             base: base_past,
             other: other_past,
+            kept_past_base_life,
         },
         unfunded: (base.unfunded.tally, other.unfunded.tally),
         years,
@@ -949,5 +996,15 @@ mod tests {
         assert_eq!(c.total.other, pounds(&[0, 61_200, 0, 0, 0]));
         assert_eq!(c.total.difference, pounds(&[-60_000, 61_200, 0, 0, 0]));
         assert_eq!(c.total.difference_total, Money::from_pence(1_200));
+        assert!(c.past_life.kept_past_base_life.is_empty(), "no detail, no count");
+        let c = compare(
+            "base",
+            &programme(&s, &base_a, true),
+            "extend",
+            &programme(&s, &longer, true),
+        );
+        // The desktop runs a year past the base's 5-year life in 2026/27.
+        assert_eq!(c.past_life.kept_past_base_life, [1, 0, 0, 0, 0]);
+        assert_eq!(c.past_life.difference, [0, 0, 0, 0, 0]);
     }
 }
