@@ -9,6 +9,8 @@
 
 pub mod assumptions;
 pub mod capital;
+pub mod levers;
+pub mod power;
 pub mod programme;
 pub mod scenario;
 pub mod snapshot;
