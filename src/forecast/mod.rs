@@ -10,6 +10,7 @@
 pub mod assumptions;
 pub mod capital;
 pub mod levers;
+pub mod licences;
 pub mod lines;
 pub mod power;
 pub mod programme;
