@@ -13,3 +13,4 @@ pub mod generate;
 pub mod policy;
 pub mod register;
 pub mod report;
+pub mod running;
