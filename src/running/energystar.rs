@@ -436,8 +436,10 @@ pub struct ModelMatch {
     pub class: AssetClass,
     /// Live assets with this model.
     pub assets: u64,
-    /// The first certified product's brand and model name.
+    /// The first certified product's brand and the name that matched.
     pub certified_model: String,
+    /// The files the certified products came from, comma separated.
+    pub files: String,
     /// The certified products' ids, comma separated.
     pub energystar_ids: String,
     /// How many certified products matched.
@@ -466,21 +468,25 @@ pub fn match_models(lists: &[CertifiedList], models: &[RegisterModel]) -> MatchR
         .iter()
         .flat_map(|l| l.kind.classes().iter().copied())
         .collect();
-    // (manufacturer key, model key) -> products, each once.
-    let mut index: BTreeMap<(String, String), Vec<&CertifiedProduct>> = BTreeMap::new();
-    for p in lists.iter().flat_map(|l| &l.products) {
-        let maker = manufacturer_key(&p.brand);
-        for name in &p.names {
-            let key = (maker.clone(), model_key(&maker, name));
-            if key.1.is_empty() {
-                continue;
-            }
-            let slot = index.entry(key).or_default();
-            if !slot
-                .iter()
-                .any(|q| q.id == p.id && q.kwh_per_year == p.kwh_per_year)
-            {
-                slot.push(p);
+    // (manufacturer key, model key) -> (product, the name that gave the
+    // key, its file), each product once.
+    type Entry<'a> = (&'a CertifiedProduct, &'a str, &'a str);
+    let mut index: BTreeMap<(String, String), Vec<Entry<'_>>> = BTreeMap::new();
+    for list in lists {
+        for p in &list.products {
+            let maker = manufacturer_key(&p.brand);
+            for name in &p.names {
+                let key = (maker.clone(), model_key(&maker, name));
+                if key.1.is_empty() {
+                    continue;
+                }
+                let slot = index.entry(key).or_default();
+                if !slot
+                    .iter()
+                    .any(|(q, _, _)| q.id == p.id && q.kwh_per_year == p.kwh_per_year)
+                {
+                    slot.push((p, name, &list.file));
+                }
             }
         }
     }
@@ -494,20 +500,24 @@ pub fn match_models(lists: &[CertifiedList], models: &[RegisterModel]) -> MatchR
             continue;
         };
         report.assets_matched += m.assets;
-        let total: Decimal = products.iter().map(|p| p.kwh_per_year).sum();
+        let total: Decimal = products.iter().map(|(p, _, _)| p.kwh_per_year).sum();
         let mean = (total / Decimal::from(products.len() as u64))
             .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
             .normalize();
-        let mut ids: Vec<&str> = products.iter().map(|p| p.id.as_str()).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let sorted_unique = |mut v: Vec<&str>| {
+            v.sort_unstable();
+            v.dedup();
+            v.join(", ")
+        };
+        let (first, name, _) = products[0];
         report.matched.push(ModelMatch {
             manufacturer: m.manufacturer.clone(),
             model: m.model.clone(),
             class: m.class,
             assets: m.assets,
-            certified_model: format!("{} {}", products[0].brand, products[0].model_name),
-            energystar_ids: ids.join(", "),
+            certified_model: format!("{} {name}", first.brand),
+            files: sorted_unique(products.iter().map(|(_, _, f)| *f).collect()),
+            energystar_ids: sorted_unique(products.iter().map(|(p, _, _)| p.id.as_str()).collect()),
             products: products.len() as u64,
             kwh_per_year: mean,
         });
@@ -628,6 +638,8 @@ mod tests {
                 ("thinkpad t14 gen 1", Decimal::new(202, 1), 2),
             ]
         );
+        assert_eq!(report.matched[0].certified_model, "DELL OptiPlex 7050 SFF");
+        assert_eq!(report.matched[0].files, "computers.csv");
         assert_eq!(report.unmatched.len(), 1, "mobiles are not covered");
         assert_eq!((report.assets_covered, report.assets_matched), (17, 15));
     }

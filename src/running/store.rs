@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, Transaction, params};
 
 use super::energystar::{ModelMatch, RegisterModel};
+use crate::db::now_timestamp;
 use crate::domain::AssetClass;
 use crate::forecast::power::ModelProfile;
 
@@ -67,16 +68,18 @@ pub fn in_use_devices(conn: &Connection) -> rusqlite::Result<BTreeMap<(String, A
 }
 
 /// Stores matched model profiles, replacing any for the same manufacturer
-/// and model; `source` names the files they came from.
+/// and model; `when` dates the import in each figure's source. The import
+/// is recorded in the audit trail as done by `command`.
 ///
 /// # Errors
 /// A database error; the caller's transaction then rolls back.
 pub fn save_model_profiles(
     tx: &Transaction<'_>,
     matched: &[ModelMatch],
-    source: &str,
-    now: &str,
+    when: &str,
+    command: &str,
 ) -> rusqlite::Result<usize> {
+    let now = now_timestamp();
     let mut stmt = tx.prepare(
         "INSERT OR REPLACE INTO power_model_profiles (manufacturer, model, kwh_per_year, \
          certified_model, energystar_ids, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -89,12 +92,24 @@ pub fn save_model_profiles(
             m.certified_model,
             m.energystar_ids,
             format!(
-                "ENERGY STAR {} ({}), {source}",
-                m.certified_model, m.energystar_ids
+                "ENERGY STAR certified {} (id {}) in {}, imported {when}",
+                m.certified_model, m.energystar_ids, m.files
             ),
             now
         ])?;
     }
+    tx.execute(
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
+         VALUES (?1, 'policy', 0, 'update', 'power_model_profiles', ?2, ?3)",
+        params![
+            now,
+            format!(
+                "{} model profiles matched from ENERGY STAR lists",
+                matched.len()
+            ),
+            command
+        ],
+    )?;
     Ok(matched.len())
 }
 
@@ -136,13 +151,14 @@ mod tests {
             class: AssetClass::Laptop,
             assets: 2,
             certified_model: "Lenovo ThinkPad T14 Gen 1".into(),
+            files: "computers.csv".into(),
             energystar_ids: "2357381".into(),
             products: 1,
             kwh_per_year: Decimal::new(19, 0),
         };
         for _ in 0..2 {
             db::write(&mut conn, |tx| {
-                save_model_profiles(tx, &[m.clone()], "test.csv", "now")
+                save_model_profiles(tx, &[m.clone()], "2026-11-28", "test")
             })
             .unwrap();
         }
