@@ -3,5 +3,6 @@
 
 mod readme;
 mod register;
+mod running;
 mod trust;
 mod util;

@@ -250,6 +250,15 @@ impl Energy {
         self.kg_co2e += other.kg_co2e;
     }
 
+    /// The same figures with trailing zeros dropped (`1018.0` → `1018`).
+    fn normalized(self) -> Energy {
+        Energy {
+            kwh: self.kwh.normalize(),
+            cost: self.cost,
+            kg_co2e: self.kg_co2e.normalize(),
+        }
+    }
+
     fn minus(self, other: Energy) -> Energy {
         Energy {
             kwh: self.kwh - other.kwh,
@@ -276,6 +285,12 @@ impl PowerFigures {
         self.stands.add(other.stands);
         self.after.add(other.after);
         self.saving.add(other.saving);
+    }
+
+    fn normalize(&mut self) {
+        self.stands = self.stands.normalized();
+        self.after = self.after.normalized();
+        self.saving = self.saving.normalized();
     }
 }
 
@@ -344,6 +359,7 @@ impl PowerForecast {
         for y in &self.totals {
             t.add(&y.figures);
         }
+        t.normalize();
         t
     }
 }
@@ -502,6 +518,7 @@ impl Grid {
         for row in &mut self.cells {
             for c in row {
                 c.saving = c.stands.minus(c.after);
+                c.normalize();
             }
         }
         self.cells
@@ -612,6 +629,9 @@ pub fn forecast(
             t.figures.add(c);
         }
     }
+    for t in &mut totals {
+        t.figures.normalize();
+    }
     let is_zero = |row: &Vec<PowerFigures>| {
         row.iter()
             .all(|c| c.stands.kwh.is_zero() && c.after.kwh.is_zero())
@@ -676,6 +696,7 @@ fn apportion(snapshot: &Snapshot, by_org: &[Vec<PowerFigures>]) -> Vec<PowerRow>
             for (m, part) in split_figures(figures, &ratios).into_iter().enumerate() {
                 let member = org.shares[m].0 as usize;
                 out[member][y].add(&part);
+                out[member][y].normalize();
             }
         }
     }
