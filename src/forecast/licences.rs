@@ -379,9 +379,9 @@ fn payable(f: &LicenceFields, term: Term, horizon: Horizon) -> Result<Vec<Money>
     match term {
         Term::Monthly => {
             let a = total.times(12).ok_or(LicencesError::Overflow)?;
-            out.iter_mut().for_each(|m| *m = a);
+            out.fill(a);
         }
-        Term::Annual => out.iter_mut().for_each(|m| *m = total),
+        Term::Annual => out.fill(total),
         Term::Term(term_years) => {
             if let Some(start) = f.start_date {
                 pay(FinancialYear::containing(start), &mut out);
@@ -591,7 +591,7 @@ fn compliance(
                     )
                 })
                 .collect();
-            priced.sort_by(|a, b| b.0.cmp(&a.0));
+            priced.sort_by_key(|p| std::cmp::Reverse(p.0));
             if entitled > deployed {
                 row.shelfware = entitled - deployed;
                 let mut left = row.shelfware;

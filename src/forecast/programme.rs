@@ -391,7 +391,9 @@ pub fn build(
     // Lines: every line in the mapping, in its order, even when empty.
     let mut lines: BTreeMap<(u32, String), Vec<i64>> = BTreeMap::new();
     for l in &assumptions.programme_lines {
-        lines.entry((l.order, l.line.clone())).or_insert_with(|| vec![0; n]);
+        lines
+            .entry((l.order, l.line.clone()))
+            .or_insert_with(|| vec![0; n]);
     }
     for class in AssetClass::ALL {
         let (line, order) = assumptions.line_of(*class);
@@ -830,13 +832,22 @@ mod tests {
         // 40% = £4,000.004 and 60% = £6,000.006: floors £4,000.00 and
         // £6,000.00, the spare penny to the larger remainder (CDC).
         let mut a = Assumptions::from_defaults(&Defaults::builtin()).unwrap();
-        a.set_price(AssetClass::Server, "HPE", "DL380", Money::from_pence(1_000_001), "t");
+        a.set_price(
+            AssetClass::Server,
+            "HPE",
+            "DL380",
+            Money::from_pence(1_000_001),
+            "t",
+        );
         let mut s = Snapshot::new();
         for code in ["ABS", "BCW", "CDC"] {
             s.add_organisation(code).unwrap();
         }
-        s.set_shares("ABS", &[("BCW", Decimal::new(4, 1)), ("CDC", Decimal::new(6, 1))])
-            .unwrap();
+        s.set_shares(
+            "ABS",
+            &[("BCW", Decimal::new(4, 1)), ("CDC", Decimal::new(6, 1))],
+        )
+        .unwrap();
         let mut srv = AssetInput::new("ABS", "SRV1", AssetClass::Server);
         srv.in_service = Some(date!(2023 - 05 - 01));
         srv.manufacturer = Some("HPE");
@@ -847,7 +858,11 @@ mod tests {
         s.push(&pc).unwrap();
         let p = programme(&s, &a, false);
         let labels: Vec<&str> = p.by_org.rows.iter().map(|r| r.label.as_str()).collect();
-        assert_eq!(labels, ["BCW", "CDC"], "the shared service itself has no row");
+        assert_eq!(
+            labels,
+            ["BCW", "CDC"],
+            "the shared service itself has no row"
+        );
         // 2026/27: BCW £4,000.00 + its desktop £600.00; CDC £6,000.01.
         assert_eq!(p.by_org.rows[0].amounts[0], Money::from_pence(460_000));
         assert_eq!(p.by_org.rows[1].amounts[0], Money::from_pence(600_001));
@@ -953,8 +968,18 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("SRV1".into(), "2026/27".into(), "overdue", Money::from_pence(1_000_000)),
-                ("SRV1".into(), "2029/30".into(), "repeat cycle", Money::from_pence(1_061_208)),
+                (
+                    "SRV1".into(),
+                    "2026/27".into(),
+                    "overdue",
+                    Money::from_pence(1_000_000)
+                ),
+                (
+                    "SRV1".into(),
+                    "2029/30".into(),
+                    "repeat cycle",
+                    Money::from_pence(1_061_208)
+                ),
             ]
         );
         assert_eq!(p.detail[0].due_year, fy("2025/26"));
@@ -967,10 +992,22 @@ mod tests {
 
     #[test]
     fn thousands_round_half_away_from_zero_for_display() {
-        assert_eq!(Units::Thousands.scale(Money::from_pence(149_999)), Decimal::from(1));
-        assert_eq!(Units::Thousands.scale(Money::from_pence(150_000)), Decimal::from(2));
-        assert_eq!(Units::Thousands.scale(Money::from_pence(-150_000)), Decimal::from(-2));
-        assert_eq!(Units::Pounds.scale(Money::from_pence(150_001)), Decimal::new(150_001, 2));
+        assert_eq!(
+            Units::Thousands.scale(Money::from_pence(149_999)),
+            Decimal::from(1)
+        );
+        assert_eq!(
+            Units::Thousands.scale(Money::from_pence(150_000)),
+            Decimal::from(2)
+        );
+        assert_eq!(
+            Units::Thousands.scale(Money::from_pence(-150_000)),
+            Decimal::from(-2)
+        );
+        assert_eq!(
+            Units::Pounds.scale(Money::from_pence(150_001)),
+            Decimal::new(150_001, 2)
+        );
         assert_eq!("£000".parse::<Units>(), Ok(Units::Thousands));
         assert_eq!("dept".parse::<Dimension>(), Ok(Dimension::Department));
         assert!("colour".parse::<Dimension>().is_err());
@@ -996,7 +1033,10 @@ mod tests {
         assert_eq!(c.total.other, pounds(&[0, 61_200, 0, 0, 0]));
         assert_eq!(c.total.difference, pounds(&[-60_000, 61_200, 0, 0, 0]));
         assert_eq!(c.total.difference_total, Money::from_pence(1_200));
-        assert!(c.past_life.kept_past_base_life.is_empty(), "no detail, no count");
+        assert!(
+            c.past_life.kept_past_base_life.is_empty(),
+            "no detail, no count"
+        );
         let c = compare(
             "base",
             &programme(&s, &base_a, true),

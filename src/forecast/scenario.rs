@@ -32,7 +32,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
     /// No shipped scenario has that name.
-    #[error("no scenario `{name}`; the shipped ones are {known} (or give the path of a .toml file)")]
+    #[error(
+        "no scenario `{name}`; the shipped ones are {known} (or give the path of a .toml file)"
+    )]
     Unknown {
         /// The name given.
         name: String,
@@ -142,7 +144,9 @@ fn money(value: &toml::Value, what: &str) -> Result<Money, String> {
         other => return Err(format!("{what}: `{other}` is not an amount")),
     };
     if m.is_negative() || m.to_pence().is_none() {
-        return Err(format!("{what}: `{m}` is not a whole-penny amount of 0 or more"));
+        return Err(format!(
+            "{what}: `{m}` is not a whole-penny amount of 0 or more"
+        ));
     }
     Ok(m)
 }
@@ -169,7 +173,10 @@ impl Scenario {
         if raw.name.trim().is_empty() {
             return Err(invalid("a scenario needs a name".into()));
         }
-        let class = |text: &str| text.parse::<AssetClass>().map_err(|e| invalid(e.to_string()));
+        let class = |text: &str| {
+            text.parse::<AssetClass>()
+                .map_err(|e| invalid(e.to_string()))
+        };
         let mut lives = BTreeMap::new();
         for (c, years) in &raw.lives {
             lives.insert(
@@ -211,7 +218,10 @@ impl Scenario {
         let inflation = raw
             .inflation
             .as_deref()
-            .map(|r| r.parse::<Rate>().map_err(|e| invalid(format!("inflation: {e}"))))
+            .map(|r| {
+                r.parse::<Rate>()
+                    .map_err(|e| invalid(format!("inflation: {e}")))
+            })
             .transpose()?;
         let price_base = raw
             .price_base
@@ -221,7 +231,11 @@ impl Scenario {
                     .map_err(|e| invalid(format!("price_base: {e}")))
             })
             .transpose()?;
-        let caps = raw.caps.as_ref().map(|v| caps(v).map_err(invalid)).transpose()?;
+        let caps = raw
+            .caps
+            .as_ref()
+            .map(|v| caps(v).map_err(invalid))
+            .transpose()?;
         Ok(Scenario {
             name: raw.name.trim().to_string(),
             description: raw.description,
@@ -241,17 +255,18 @@ impl Scenario {
     /// # Errors
     /// [`ScenarioError::Unknown`] listing the shipped names.
     pub fn builtin(name: &str) -> Result<Scenario, ScenarioError> {
-        let (_, text) = BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(|| ScenarioError::Unknown {
-                name: name.to_string(),
-                known: BUILTIN
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
+        let (_, text) =
+            BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| ScenarioError::Unknown {
+                    name: name.to_string(),
+                    known: BUILTIN
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
         Scenario::parse(text, name)
     }
 
@@ -319,12 +334,17 @@ mod tests {
             assert_eq!(s.name, *name);
             assert!(!s.description.is_empty(), "{name} needs a description");
         }
-        assert_eq!(Scenario::builtin("base").unwrap().apply(&policy()).lives, policy().lives);
+        assert_eq!(
+            Scenario::builtin("base").unwrap().apply(&policy()).lives,
+            policy().lives
+        );
     }
 
     #[test]
     fn extend_desktop_life_puts_desktops_on_six_years() {
-        let a = Scenario::builtin("extend-desktop-life").unwrap().apply(&policy());
+        let a = Scenario::builtin("extend-desktop-life")
+            .unwrap()
+            .apply(&policy());
         assert_eq!(a.class_life(AssetClass::Desktop), Some(6));
         assert_eq!(a.class_life(AssetClass::Laptop), Some(4));
         assert_eq!(a.scenario.unwrap().name, "extend-desktop-life");
@@ -364,9 +384,15 @@ mod tests {
         assert_eq!(a.inflation, "3.5%".parse().unwrap());
         assert_eq!(a.price_base, "2025/26".parse().unwrap());
         assert_eq!(a.class_life(AssetClass::Laptop), Some(5));
-        assert_eq!(a.class_price(AssetClass::Desktop), Some(Money::from_pence(65_000)));
-        assert!(a.prices.iter().any(|p| p.model == "ThinkPad T14"
-            && p.unit_cost == Money::from_pence(112_500)));
+        assert_eq!(
+            a.class_price(AssetClass::Desktop),
+            Some(Money::from_pence(65_000))
+        );
+        assert!(
+            a.prices
+                .iter()
+                .any(|p| p.model == "ThinkPad T14" && p.unit_cost == Money::from_pence(112_500))
+        );
         assert_eq!(a.model_lives.len(), 1);
         assert_eq!(
             a.caps.for_year("2027/28".parse().unwrap()),
@@ -376,14 +402,18 @@ mod tests {
 
     #[test]
     fn mistakes_are_named() {
-        let err = Scenario::parse("name = \"x\"\n[prices]\nlaptop = 849.21\n", "x.toml").unwrap_err();
+        let err =
+            Scenario::parse("name = \"x\"\n[prices]\nlaptop = 849.21\n", "x.toml").unwrap_err();
         assert_eq!(
             err.to_string(),
             "scenario `x.toml`: prices.laptop: write the amount in quotes (e.g. \"849.21\") so it \
              stays exact"
         );
         let err = Scenario::parse("name = \"x\"\n[lives]\ntoaster = 3\n", "x.toml").unwrap_err();
-        assert!(err.to_string().contains("`toaster` is not an asset class"), "{err}");
+        assert!(
+            err.to_string().contains("`toaster` is not an asset class"),
+            "{err}"
+        );
         let err = Scenario::parse("name = \"x\"\ncolour = \"red\"\n", "x.toml").unwrap_err();
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");
         let err = Scenario::builtin("nope").unwrap_err();

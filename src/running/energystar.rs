@@ -175,7 +175,7 @@ impl Columns {
     }
 }
 
-fn cell<'r>(record: &'r csv::StringRecord, col: Option<usize>) -> &'r str {
+fn cell(record: &csv::StringRecord, col: Option<usize>) -> &str {
     col.and_then(|i| record.get(i)).map_or("", str::trim)
 }
 
@@ -461,6 +461,10 @@ pub struct MatchReport {
     pub assets_matched: u64,
 }
 
+/// A product in the matching index: the product, the name that gave the
+/// key, its file.
+type Entry<'a> = (&'a CertifiedProduct, &'a str, &'a str);
+
 /// Matches `models` against the products of `lists`. Only models of the
 /// classes the lists cover are considered.
 pub fn match_models(lists: &[CertifiedList], models: &[RegisterModel]) -> MatchReport {
@@ -468,9 +472,7 @@ pub fn match_models(lists: &[CertifiedList], models: &[RegisterModel]) -> MatchR
         .iter()
         .flat_map(|l| l.kind.classes().iter().copied())
         .collect();
-    // (manufacturer key, model key) -> (product, the name that gave the
-    // key, its file), each product once.
-    type Entry<'a> = (&'a CertifiedProduct, &'a str, &'a str);
+    // (manufacturer key, model key) -> each product once.
     let mut index: BTreeMap<(String, String), Vec<Entry<'_>>> = BTreeMap::new();
     for list in lists {
         for p in &list.products {

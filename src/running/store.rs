@@ -158,7 +158,7 @@ mod tests {
         };
         for _ in 0..2 {
             db::write(&mut conn, |tx| {
-                save_model_profiles(tx, &[m.clone()], "2026-11-28", "test")
+                save_model_profiles(tx, std::slice::from_ref(&m), "2026-11-28", "test")
             })
             .unwrap();
         }
