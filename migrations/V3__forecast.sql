@@ -62,20 +62,26 @@ CREATE TABLE forecast_run_assets (
     organisation     TEXT NOT NULL,
     asset_tag        TEXT NOT NULL,
     class            TEXT NOT NULL,
+    status           TEXT NOT NULL,
     funding          TEXT NOT NULL,
+    manufacturer     TEXT,
+    model            TEXT,
+    site             TEXT,
+    department       TEXT,
     in_service_date  TEXT,
-    life_years       INTEGER,
-    unit_cost_pence  INTEGER,
+    lease_end        TEXT,
+    life_years       INTEGER NOT NULL,
+    unit_cost_pence  INTEGER NOT NULL,
     PRIMARY KEY (run_id, organisation, asset_tag)
 );
 
 -- Every replacement a run forecast: funded in `year`, or unfunded at the horizon's end (year
--- NULL). due_year is the year it fell due by the rules (before the horizon when overdue).
+-- NULL). due_date is the date it fell due by the rules (before the horizon when overdue).
 CREATE TABLE forecast_run_items (
     run_id        INTEGER NOT NULL REFERENCES forecast_runs (run_id) ON DELETE CASCADE,
     organisation  TEXT NOT NULL,
     asset_tag     TEXT NOT NULL,
-    due_year      TEXT NOT NULL,
+    due_date      TEXT NOT NULL,
     year          TEXT,
     reason        TEXT NOT NULL CHECK (reason IN ('age', 'overdue', 'repeat_cycle', 'deferred')),
     cost_pence    INTEGER NOT NULL CHECK (cost_pence >= 0)

@@ -416,7 +416,10 @@ mod tests {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(applied, latest_schema_version());
+        // One history row per embedded migration (versions may have gaps
+        // while branches land, so count them rather than use the latest).
+        let embedded = embedded::migrations::runner().get_migrations().len();
+        assert_eq!(applied, i64::try_from(embedded).unwrap());
     }
 
     #[test]

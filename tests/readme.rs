@@ -131,6 +131,8 @@ fn every_subcommand_is_in_the_readme() {
         "update",
         "dispose",
         "policy",
+        "forecast",
+        "runs",
     ] {
         assert!(
             text.contains(&format!("`estate {cmd}")),

@@ -88,6 +88,8 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     };
     ctx.out.data("Organisations\n")?;
     super::orgs::orgs(&sub, &super::orgs::OrgsArgs { command: None })?;
+    ctx.out.data("\n")?;
+    super::forecast::print_programme(&sub)?;
     ctx.out.message(&format!(
         "\nexplore it: estate --db {} list",
         sub.db_path.display()

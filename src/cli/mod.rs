@@ -3,6 +3,7 @@
 //! knows clap, environment variables, stdout/stderr and the terminal.
 
 mod demo;
+mod forecast;
 mod generate;
 mod init;
 mod licences;
@@ -14,6 +15,7 @@ mod policy;
 mod power;
 mod register;
 mod running;
+mod runs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,9 +107,30 @@ pub enum Command {
         after_help = "Examples:\n  estate departments --org BCW\n  estate departments add \"Revenues & Benefits\" --cost-centre RB02 --org BCW"
     )]
     Departments(orgs::PlacesArgs),
-    /// Show or reload the replacement policy, price book, power profiles and settings.
-    #[command(after_help = "Examples:\n  estate policy show\n  estate policy load --data ./data")]
+    /// Show, change or reload the replacement policy, price book, power profiles and settings.
+    #[command(
+        after_help = "Examples:\n  estate policy show\n  estate policy set life desktop 6\n  estate policy set inflation 3.5%\n  estate policy load --data ./data"
+    )]
     Policy(policy::PolicyArgs),
+    /// The five-year capital programme: what falls due for replacement in which
+    /// financial year and what it costs, levelled under a budget cap.
+    #[command(
+        long_about = "The five-year capital (refresh) programme from the register: every in-use or \
+in-store asset that is bought, not leased, falls due for replacement at its in-service date plus its \
+life (its own, else its model's, else its class's), costed at the price book's unit price inflated \
+to the year and rounded to the penny. Overdue kit is due in the first year; replacements are \
+replaced again when their life comes round inside the horizon. Under --cap, each year funds the \
+oldest kit first (then servers before storage before network ... before mobiles) and defers the \
+rest to the next year. Rows are programme lines (or --by class, org, site, department), columns \
+financial years.",
+        after_help = "Examples:\n  estate forecast\n  estate forecast --from 2026/27 --years 5 --by org --units thousands\n  estate forecast --cap 250000 --detail\n  estate forecast --cap 2026/27=250000,2027/28=200000\n  estate forecast --scenario extend-desktop-life\n  estate forecast --save \"Capital programme Feb 2027\"\n  estate forecast compare base extend-desktop-life"
+    )]
+    Forecast(forecast::ForecastArgs),
+    /// Saved forecast runs: list them, show one as it was saved, or what moved between two.
+    #[command(
+        after_help = "Examples:\n  estate runs\n  estate runs show 1\n  estate runs diff 1 2"
+    )]
+    Runs(runs::RunsArgs),
     /// Write a consistent copy of the register to a file (others may keep working).
     #[command(after_help = "Example:\n  estate backup backups/estate-2026-11-28.db")]
     Backup(maintenance::BackupArgs),
@@ -230,6 +253,8 @@ pub fn run(cli: Cli) -> Result<()> {
             orgs::places(&ctx, &args, estate::register::store::PlaceKind::Department)
         }
         Command::Policy(args) => policy::run(&ctx, &args),
+        Command::Forecast(args) => forecast::run(&ctx, &args),
+        Command::Runs(args) => runs::run(&ctx, &args),
         Command::Backup(args) => maintenance::backup(&ctx, &args),
         Command::Restore(args) => maintenance::restore(&ctx, &args),
         Command::Check => maintenance::check(&ctx),
@@ -258,11 +283,25 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+fn store_db_error(e: &estate::forecast::store::StoreError) -> Option<&DbError> {
+    use estate::forecast::store::StoreError;
+    match e {
+        StoreError::Db(db) | StoreError::Register(RegisterError::Db(db)) => Some(db),
+        _ => None,
+    }
+}
+
 fn db_error(err: &anyhow::Error) -> Option<&DbError> {
+    use estate::forecast::{RunError, store::StoreError};
     err.chain().find_map(|c| {
         c.downcast_ref::<DbError>()
             .or_else(|| match c.downcast_ref::<RegisterError>() {
                 Some(RegisterError::Db(e)) => Some(e),
+                _ => None,
+            })
+            .or_else(|| c.downcast_ref::<StoreError>().and_then(store_db_error))
+            .or_else(|| match c.downcast_ref::<RunError>() {
+                Some(RunError::Store(e)) => store_db_error(e),
                 _ => None,
             })
     })

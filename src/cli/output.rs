@@ -1,9 +1,10 @@
 //! The one printer: data to stdout in the chosen format, messages to stderr.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use estate::report::{self, Format, View};
+use estate::report::{self, Format, View, forecast::Section};
 use serde::Serialize;
 
 /// Prints data and messages.
@@ -31,6 +32,43 @@ impl Printer {
                 serde_json::to_string_pretty(records).context("failed to write JSON")? + "\n"
             }
         };
+        self.data(&text)
+    }
+
+    /// Prints a report of several titled tables and notes: each table under
+    /// its title (table and Markdown), `csv` alone for CSV (one table, to
+    /// paste into a spreadsheet), `records` for JSON.
+    pub fn sections<T: Serialize + ?Sized>(
+        &self,
+        sections: &[Section],
+        notes: &[String],
+        csv: &View,
+        records: &T,
+    ) -> Result<()> {
+        let mut text = String::new();
+        match self.format {
+            Format::Table => {
+                for s in sections {
+                    writeln!(text, "{}\n{}\n", s.title, report::to_table(&s.view))?;
+                }
+                for n in notes {
+                    writeln!(text, "{n}")?;
+                }
+            }
+            Format::Md => {
+                for s in sections {
+                    writeln!(text, "### {}\n\n{}", s.title, report::to_markdown(&s.view))?;
+                }
+                for n in notes {
+                    writeln!(text, "- {n}")?;
+                }
+            }
+            Format::Csv => text = report::to_csv(csv).context("failed to write CSV")?,
+            Format::Json => {
+                text =
+                    serde_json::to_string_pretty(records).context("failed to write JSON")? + "\n";
+            }
+        }
         self.data(&text)
     }
 

@@ -1,12 +1,13 @@
-//! `estate policy`: show or reload the reference data (lives, prices, power
-//! profiles, settings).
+//! `estate policy`: show, change or reload the reference data (lives,
+//! prices, power profiles, settings, model lives, programme lines).
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use estate::db;
-use estate::policy;
+use estate::domain::{ClassSynonyms, FinancialYear, Money, Rate};
+use estate::policy::{self, store::PolicyChange};
 use estate::report::{Cell, View};
 
 use super::Ctx;
@@ -23,6 +24,16 @@ pub struct PolicyArgs {
 pub enum PolicyCommand {
     /// Show the lives, prices and settings in force, with their sources.
     Show,
+    /// Change one figure: a class's life, a model's life, a unit price, the
+    /// inflation rate or the price base. Each change is kept in the audit
+    /// trail; saved forecast runs keep the figures they were made with.
+    #[command(
+        after_help = "Examples:\n  estate policy set life desktop 6\n  estate policy set model-life Dell \"OptiPlex 7010\" 7\n  estate policy set price laptop 850.00\n  estate policy set price laptop 1125.00 --manufacturer Lenovo --model \"ThinkPad T14\"\n  estate policy set inflation 3.5%\n  estate policy set price-base 2026/27"
+    )]
+    Set {
+        #[command(subcommand)]
+        what: SetCommand,
+    },
     /// Reload lives, prices, power profiles and settings from a data folder
     /// (or the built-in copy), replacing what the register holds.
     Load {
@@ -32,10 +43,102 @@ pub enum PolicyCommand {
     },
 }
 
+/// What `estate policy set` changes.
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// A class's replacement life in years.
+    Life {
+        /// The class (e.g. desktop, laptop, "thin client").
+        class: String,
+        /// Years, 1 to 50.
+        years: u32,
+    },
+    /// One model's replacement life in years (beats its class's; an asset's
+    /// own life beats both).
+    ModelLife {
+        /// Manufacturer, e.g. Dell.
+        manufacturer: String,
+        /// Model, e.g. "OptiPlex 7010".
+        model: String,
+        /// Years, 1 to 50.
+        years: u32,
+    },
+    /// A unit replacement price ex VAT at the price base, for a class or
+    /// (with --manufacturer and --model) one model of it.
+    Price {
+        /// The class.
+        class: String,
+        /// The price, e.g. 850.00.
+        #[arg(value_parser = super::parse_money)]
+        amount: Money,
+        /// The manufacturer, for a model price.
+        #[arg(long, requires = "model")]
+        manufacturer: Option<String>,
+        /// The model, for a model price.
+        #[arg(long, requires = "manufacturer")]
+        model: Option<String>,
+    },
+    /// The annual inflation rate applied to prices, e.g. 3.5%.
+    Inflation {
+        /// The rate, as a percentage.
+        rate: Rate,
+    },
+    /// The financial year the price book's prices are quoted at, e.g. 2026/27.
+    PriceBase {
+        /// The year.
+        year: FinancialYear,
+    },
+}
+
+fn change(what: &SetCommand) -> Result<PolicyChange> {
+    let class = |text: &str| ClassSynonyms::builtin().parse_class(text);
+    Ok(match what {
+        SetCommand::Life { class: c, years } => PolicyChange::Life {
+            class: class(c)?,
+            years: *years,
+        },
+        SetCommand::ModelLife {
+            manufacturer,
+            model,
+            years,
+        } => PolicyChange::ModelLife {
+            manufacturer: manufacturer.clone(),
+            model: model.clone(),
+            years: *years,
+        },
+        SetCommand::Price {
+            class: c,
+            amount,
+            manufacturer,
+            model,
+        } => PolicyChange::Price {
+            class: class(c)?,
+            manufacturer: manufacturer.clone().unwrap_or_default(),
+            model: model.clone().unwrap_or_default(),
+            amount: *amount,
+        },
+        SetCommand::Inflation { rate } => PolicyChange::Inflation(*rate),
+        SetCommand::PriceBase { year } => PolicyChange::PriceBase(*year),
+    })
+}
+
 /// Runs `estate policy`.
 pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
     match &args.command {
         PolicyCommand::Show => show(ctx),
+        PolicyCommand::Set { what } => {
+            let change = change(what)?;
+            let mut conn = ctx.open()?;
+            let command = ctx.command_line.clone();
+            let done = db::write(&mut conn, |tx| policy::store::set(tx, &change, &command))
+                .context("failed to change the policy")?;
+            let was = done
+                .old
+                .as_deref()
+                .map_or_else(String::new, |o| format!(" (was {o})"));
+            ctx.out
+                .done(&format!("set {} to {}{was}", done.field, done.new), &done)
+        }
         PolicyCommand::Load { data } => {
             let (defaults, origin) = super::init::load_defaults(data.as_deref())?;
             let mut conn = ctx.open()?;
@@ -75,6 +178,22 @@ fn show(ctx: &Ctx) -> Result<()> {
             Cell::text(class),
             Cell::money(p.unit_cost),
             Cell::text(&p.source),
+        ]);
+    }
+    for m in &d.model_lives {
+        view.push(vec![
+            Cell::text("model life (years)"),
+            Cell::text(format!("{} {}", m.manufacturer, m.model)),
+            Cell::number(m.life_years.to_string()),
+            Cell::text(&m.source),
+        ]);
+    }
+    for l in &d.programme_lines {
+        view.push(vec![
+            Cell::text("programme line"),
+            Cell::text(l.class.as_str()),
+            Cell::text(&l.line),
+            Cell::text(&l.source),
         ]);
     }
     for s in &d.settings {

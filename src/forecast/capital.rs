@@ -36,7 +36,6 @@
 //! (not per asset), each unit cost is computed once per (price, year), and
 //! money inside the loop is integer pence.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -281,18 +280,6 @@ pub struct CapitalForecast {
     pub scope: Scope,
 }
 
-impl CapitalForecast {
-    /// Total funded over the horizon.
-    pub fn funded_total(&self) -> Money {
-        Money::from_pence(
-            self.summary
-                .iter()
-                .map(|s| s.funded.value.to_pence().unwrap_or(0))
-                .sum(),
-        )
-    }
-}
-
 /// `unit × (1 + inflation)^(year − base)`, rounded to the penny half away
 /// from zero, in pence.
 ///
@@ -383,18 +370,16 @@ impl Rules {
             if key.1.is_empty() && key.2.is_empty() {
                 class_price[key.0] = idx;
             }
-            price_index.insert(key, idx);
+            // Two rows that differ only in case or spacing: the first holds.
+            price_index.entry(key).or_insert(idx);
         }
-        let model_rules: HashMap<(String, String), u8> = assumptions
-            .model_lives
-            .iter()
-            .map(|m| {
-                (
-                    (normalise_word(&m.manufacturer), normalise_word(&m.model)),
-                    life_u8(m.life_years),
-                )
-            })
-            .collect();
+        let mut model_rules: HashMap<(String, String), u8> = HashMap::new();
+        for m in &assumptions.model_lives {
+            // Two rules that differ only in case or spacing: the first holds.
+            model_rules
+                .entry((normalise_word(&m.manufacturer), normalise_word(&m.model)))
+                .or_insert_with(|| life_u8(m.life_years));
+        }
         let mut model_life = Vec::with_capacity(snapshot.models().len());
         let mut model_price = Vec::with_capacity(snapshot.models().len());
         for m in snapshot.models() {
@@ -465,13 +450,16 @@ impl Rules {
 struct Candidate {
     asset: u32,
     due_date: Date,
+    /// `due_date` as a Julian day number, for sorting.
+    due_day: i32,
     cause: Reason,
     life: u8,
     price: u32,
 }
 
 /// The life and unit price (at the price base) the rules give each asset,
-/// by snapshot index; `None` for an asset the forecast does not schedule.
+/// by snapshot index (whether or not the forecast schedules it), for saved
+/// runs and their diffs.
 ///
 /// # Errors
 /// Incomplete assumptions.
@@ -506,7 +494,8 @@ pub fn forecast(
     let n = horizon.len();
     let last = horizon.last();
     let mut scope = Scope {
-        assets: snapshot.len() as u64,
+        assets: snapshot.len() as u64 + snapshot.not_live_left_out(),
+        not_live: snapshot.not_live_left_out(),
         ..Scope::default()
     };
     let mut unknown_age = PenceTally::default();
@@ -545,12 +534,16 @@ pub fn forecast(
         due_by_year[slot].push(Candidate {
             asset: u32::try_from(i).expect("invariant: snapshot indexes fit u32"),
             due_date,
+            due_day: due_date.to_julian_day(),
             cause,
             life,
             price: rules.price(asset),
         });
     }
 
+    // Computed on the first capped year: the order of assets with the same
+    // due date, so each year sorts on integers rather than strings.
+    let mut rank: Option<Vec<u32>> = None;
     let mut replacements = Vec::with_capacity(due_by_year.iter().map(Vec::len).sum());
     let mut summary = Vec::with_capacity(n);
     let mut deferred: Vec<Candidate> = Vec::new();
@@ -574,9 +567,8 @@ pub fn forecast(
             let cap_pence = cap.to_pence().ok_or_else(|| ForecastError::Overflow {
                 what: format!("cap {cap}"),
             })?;
-            candidates.sort_unstable_by(|a, b| {
-                priority(snapshot, (a.asset, a.due_date), (b.asset, b.due_date))
-            });
+            let rank = rank.get_or_insert_with(|| tie_break_ranks(snapshot));
+            candidates.sort_unstable_by_key(|c| sort_key(c.due_day, rank[c.asset as usize]));
             let mut left = cap_pence;
             for c in candidates {
                 let pence = rules.cost(c.price, i);
@@ -676,28 +668,46 @@ fn fund(
     });
     let next = i + usize::from(c.life);
     if let Some(slot) = due_by_year.get_mut(next) {
+        let due_date = year.offset(i32::from(c.life)).first_day();
         slot.push(Candidate {
-            due_date: year.offset(i32::from(c.life)).first_day(),
+            due_date,
+            due_day: due_date.to_julian_day(),
             cause: Reason::RepeatCycle,
             ..c
         });
     }
 }
 
-/// The levelling order: earliest due date, then class priority, then asset
-/// tag, then organisation code, then snapshot order (so the order is total).
-fn priority(snapshot: &Snapshot, a: (u32, Date), b: (u32, Date)) -> Ordering {
+/// Each asset's place in the levelling order among assets due on the same
+/// date: by class priority, then tag, then organisation code, then
+/// snapshot order. Sorted once, so the yearly sorts compare integers.
+fn tie_break_ranks(snapshot: &Snapshot) -> Vec<u32> {
     let assets = snapshot.assets();
-    let (x, y) = (&assets[a.0 as usize], &assets[b.0 as usize]);
-    a.1.cmp(&b.1)
-        .then_with(|| x.class.priority().cmp(&y.class.priority()))
-        .then_with(|| snapshot.tag(x).cmp(snapshot.tag(y)))
-        .then_with(|| {
-            snapshot
-                .organisation_code(x.organisation)
-                .cmp(snapshot.organisation_code(y.organisation))
-        })
-        .then_with(|| a.0.cmp(&b.0))
+    let mut order: Vec<u32> = (0..u32::try_from(assets.len()).expect("invariant: fits")).collect();
+    order.sort_unstable_by(|a, b| {
+        let (x, y) = (&assets[*a as usize], &assets[*b as usize]);
+        x.class
+            .priority()
+            .cmp(&y.class.priority())
+            .then_with(|| snapshot.tag(x).cmp(snapshot.tag(y)))
+            .then_with(|| {
+                snapshot
+                    .organisation_code(x.organisation)
+                    .cmp(snapshot.organisation_code(y.organisation))
+            })
+            .then_with(|| a.cmp(b))
+    });
+    let mut rank = vec![0u32; assets.len()];
+    for (r, asset) in order.into_iter().enumerate() {
+        rank[asset as usize] = u32::try_from(r).expect("invariant: fits");
+    }
+    rank
+}
+
+/// The levelling order as one integer: due date (Julian day) in the high
+/// half, the tie-break rank in the low half.
+fn sort_key(due_day: i32, rank: u32) -> i64 {
+    (i64::from(due_day) << 32) | i64::from(rank)
 }
 
 fn year_index(year: FinancialYear, horizon: Horizon) -> usize {
@@ -808,15 +818,6 @@ fn unit_price(snapshot: &Snapshot, asset: &SnapshotAsset, assumptions: &Assumpti
         .expect("invariant: assumptions validated")
 }
 
-/// The order `--detail` lists replacements in: by funded year (unfunded
-/// last), then the levelling order.
-pub fn detail_order(snapshot: &Snapshot, a: &Replacement, b: &Replacement) -> Ordering {
-    let key = |r: &Replacement| r.funded.map_or(i32::MAX, FinancialYear::start_year);
-    key(a)
-        .cmp(&key(b))
-        .then_with(|| priority(snapshot, (a.asset, a.due_date), (b.asset, b.due_date)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -839,7 +840,7 @@ mod tests {
         Horizon::new(fy("2026/27"), 5).unwrap()
     }
 
-    fn asset<'a>(tag: &'a str, class: AssetClass, in_service: Date) -> AssetInput<'a> {
+    fn asset(tag: &str, class: AssetClass, in_service: Date) -> AssetInput<'_> {
         let mut a = AssetInput::new("BCW", tag, class);
         a.in_service = Some(in_service);
         a
@@ -1241,6 +1242,53 @@ mod tests {
         )
     }
 
+    /// The shipped policy plus model rules, two of which differ only in case
+    /// and spacing (the first must win everywhere).
+    fn policy_with_models() -> Assumptions {
+        let mut a = policy();
+        for (manufacturer, model, years) in [
+            ("Dell", "OptiPlex 7010", 7),
+            ("DELL", "optiplex-7010", 2),
+            ("HP", "EliteBook 840", 6),
+        ] {
+            a.model_lives.push(ModelLife {
+                manufacturer: manufacturer.into(),
+                model: model.into(),
+                life_years: years,
+                source: "test".into(),
+            });
+        }
+        a.set_price(
+            AssetClass::Desktop,
+            "Dell",
+            "OptiPlex 7010",
+            Money::from_pence(71_005),
+            "t",
+        );
+        a.set_price(
+            AssetClass::Laptop,
+            "HP",
+            "EliteBook 840",
+            Money::from_pence(93_333),
+            "t",
+        );
+        a.set_price(
+            AssetClass::Laptop,
+            "hp",
+            "elitebook  840",
+            Money::from_pence(1),
+            "t",
+        );
+        a
+    }
+
+    const MODELS: [(&str, &str); 4] = [
+        ("Dell", "OptiPlex 7010"),
+        ("dell", "Optiplex-7010"),
+        ("HP", "EliteBook 840"),
+        ("Acme", "Widget"),
+    ];
+
     fn build(estate: &[(usize, i64, Option<u32>, u8)]) -> Snapshot {
         let tags: Vec<String> = (0..estate.len())
             .map(|i| format!("T{:03}", i % 17))
@@ -1249,6 +1297,10 @@ mod tests {
         let mut s = Snapshot::new();
         for (i, (class, days, life, kind)) in estate.iter().enumerate() {
             let mut a = AssetInput::new(orgs[i % 2], &tags[i], AssetClass::ALL[*class]);
+            if let Some((manufacturer, model)) = MODELS.get(i % 6) {
+                a.manufacturer = Some(manufacturer);
+                a.model = Some(model);
+            }
             a.in_service =
                 (*kind != 0).then(|| date!(2010 - 01 - 01) + time::Duration::days(*days));
             a.life_years = *life;
@@ -1283,7 +1335,7 @@ mod tests {
         #[test]
         fn no_year_ever_exceeds_its_cap(estate in arb_estate(), caps in arb_caps(), years in 1u32..8) {
             let s = build(&estate);
-            let mut a = policy();
+            let mut a = policy_with_models();
             a.caps = caps;
             let f = forecast(&s, &a, Horizon::new(fy("2026/27"), years).unwrap()).unwrap();
             for y in &f.summary {
@@ -1296,7 +1348,7 @@ mod tests {
         #[test]
         fn every_due_replacement_is_funded_once_or_reported(estate in arb_estate(), caps in arb_caps(), years in 1u32..8) {
             let s = build(&estate);
-            let mut a = policy();
+            let mut a = policy_with_models();
             a.caps = caps;
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
@@ -1318,16 +1370,12 @@ mod tests {
                     prop_assert!(k < mine.len(), "asset {i}: due {due} missing");
                     let r = mine[k];
                     prop_assert_eq!(r.due_year().max(h.first), due);
-                    match r.funded {
-                        Some(y) => {
-                            prop_assert!(y >= due);
-                            due = y.offset(life);
-                        }
-                        None => {
-                            k += 1;
-                            break;
-                        }
-                    }
+                    let Some(y) = r.funded else {
+                        k += 1;
+                        break;
+                    };
+                    prop_assert!(y >= due);
+                    due = y.offset(life);
                     k += 1;
                 }
                 prop_assert_eq!(k, mine.len(), "asset {}: extra replacements", i);
@@ -1337,7 +1385,7 @@ mod tests {
         #[test]
         fn with_no_cap_the_levelled_programme_is_the_unlevelled_one(estate in arb_estate(), years in 1u32..8) {
             let s = build(&estate);
-            let a = policy();
+            let a = policy_with_models();
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
             let mut levelled: Vec<(u32, FinancialYear, i64, Reason)> = f
@@ -1355,7 +1403,7 @@ mod tests {
         #[test]
         fn funded_and_unfunded_value_account_for_every_replacement(estate in arb_estate(), caps in arb_caps(), years in 1u32..8) {
             let s = build(&estate);
-            let mut a = policy();
+            let mut a = policy_with_models();
             a.caps = caps;
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
@@ -1374,10 +1422,8 @@ mod tests {
             for (i, y) in f.summary.iter().enumerate() {
                 prop_assert_eq!(y.due.count + y.deferred_in.count, y.funded.count + y.deferred_out.count);
                 prop_assert_eq!(y.past_life_at_year_end, y.deferred_out.count);
-                match f.summary.get(i + 1) {
-                    Some(next) => prop_assert_eq!(y.deferred_out, next.deferred_in),
-                    None => prop_assert_eq!(y.deferred_out, f.unfunded),
-                }
+                let next = f.summary.get(i + 1).map_or(f.unfunded, |n| n.deferred_in);
+                prop_assert_eq!(y.deferred_out, next);
             }
         }
     }

@@ -14,9 +14,128 @@ pub mod licences;
 pub mod lines;
 pub mod power;
 pub mod programme;
+pub mod runs;
 pub mod scenario;
 pub mod snapshot;
+pub mod store;
 
 pub use assumptions::{Assumptions, Caps, Thresholds};
 pub use capital::{CapitalForecast, ForecastError, Horizon, Reason, Replacement, forecast};
 pub use snapshot::{AssetInput, Snapshot};
+
+use rusqlite::Connection;
+
+use crate::domain::RunId;
+
+/// What to forecast: the horizon, and optionally a scenario, caps (which
+/// override the scenario's), and one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The years.
+    pub horizon: Horizon,
+    /// A scenario to apply to the policy.
+    pub scenario: Option<scenario::Scenario>,
+    /// Caps from the command line; these win over a scenario's.
+    pub caps: Option<Caps>,
+    /// Only this organisation's assets.
+    pub organisation: Option<String>,
+    /// List every replacement.
+    pub detail: bool,
+}
+
+impl Request {
+    /// A plain forecast over `horizon`: the policy as held, no caps.
+    pub fn new(horizon: Horizon) -> Self {
+        Request {
+            horizon,
+            scenario: None,
+            caps: None,
+            organisation: None,
+            detail: false,
+        }
+    }
+}
+
+/// A forecast made from the register: what went in and what came out.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The assets read.
+    pub snapshot: Snapshot,
+    /// The assumptions used (policy + scenario + caps).
+    pub assumptions: Assumptions,
+    /// The engine's result.
+    pub forecast: CapitalForecast,
+    /// The tables.
+    pub programme: programme::CapitalProgramme,
+}
+
+/// Reads the register and the policy, applies the request's scenario and
+/// caps, and runs the capital forecast.
+///
+/// # Errors
+/// A database error, an incomplete policy, or a figure too large to hold.
+pub fn run(conn: &Connection, request: &Request) -> Result<Run, RunError> {
+    let snapshot = store::load_snapshot(conn, request.organisation.as_deref())?;
+    let mut assumptions = store::load_assumptions(conn)?;
+    if let Some(s) = &request.scenario {
+        assumptions = s.apply(&assumptions);
+    }
+    if let Some(caps) = &request.caps {
+        assumptions.caps = caps.clone();
+    }
+    let forecast = capital::forecast(&snapshot, &assumptions, request.horizon)?;
+    let programme = programme::build(&forecast, &snapshot, &assumptions, request.detail);
+    Ok(Run {
+        snapshot,
+        assumptions,
+        forecast,
+        programme,
+    })
+}
+
+/// Saves `run` as `name`, with the register's current state, in one
+/// transaction.
+///
+/// # Errors
+/// A database error.
+pub fn save(
+    conn: &mut Connection,
+    run: &Run,
+    name: &str,
+    command: &str,
+    organisation: Option<&str>,
+) -> Result<RunId, RunError> {
+    let register = store::register_state(conn)?;
+    Ok(crate::db::write(conn, |tx| {
+        store::save_run(
+            tx,
+            &store::NewRun {
+                name,
+                command,
+                organisation,
+                assumptions: &run.assumptions,
+                register: &register,
+                snapshot: &run.snapshot,
+                forecast: &run.forecast,
+                programme: &run.programme,
+            },
+        )
+    })?)
+}
+
+/// Why a forecast from the register failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Reading or writing the register.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The engine.
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
+}
+
+impl From<rusqlite::Error> for RunError {
+    fn from(e: rusqlite::Error) -> Self {
+        RunError::Store(e.into())
+    }
+}

@@ -274,6 +274,10 @@ mod iso_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;
 
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's `with` passes a reference"
+    )]
     pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&crate::domain::iso(*date))
     }
@@ -305,6 +309,9 @@ pub struct UnknownAge {
 }
 
 /// A capital programme: everything `estate forecast` shows.
+///
+/// Saved runs store it as JSON and read it back, so a field added later
+/// (running costs, say) must be `#[serde(default)]` for older runs to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapitalProgramme {
     /// The financial years, in order.
@@ -573,15 +580,29 @@ fn approvals(by_line: &Table, assumptions: &Assumptions) -> Vec<Approval> {
     out
 }
 
+/// Puts detail rows in the order they were decided: by year funded
+/// (unfunded last), then the levelling order — due date, class priority,
+/// asset tag, organisation.
+pub fn sort_detail(rows: &mut [DetailRow]) {
+    let year = |d: &DetailRow| d.year.map_or(i32::MAX, FinancialYear::start_year);
+    rows.sort_by(|a, b| {
+        year(a)
+            .cmp(&year(b))
+            .then(a.due_date.cmp(&b.due_date))
+            .then(a.class.priority().cmp(&b.class.priority()))
+            .then_with(|| a.asset_tag.cmp(&b.asset_tag))
+            .then_with(|| a.organisation.cmp(&b.organisation))
+    });
+}
+
 fn detail_rows(
     forecast: &CapitalForecast,
     snapshot: &Snapshot,
     assumptions: &Assumptions,
 ) -> Vec<DetailRow> {
-    let mut order: Vec<&super::capital::Replacement> = forecast.replacements.iter().collect();
-    order.sort_by(|a, b| super::capital::detail_order(snapshot, a, b));
-    order
-        .into_iter()
+    let mut rows: Vec<DetailRow> = forecast
+        .replacements
+        .iter()
         .map(|r| {
             let a = &snapshot.assets()[r.asset as usize];
             let model = a.model.map(|m| &snapshot.models()[m as usize]);
@@ -604,7 +625,9 @@ fn detail_rows(
                 cost: r.cost(),
             }
         })
-        .collect()
+        .collect();
+    sort_detail(&mut rows);
+    rows
 }
 
 /// A row of a comparison: the two programmes' figures per year and their
@@ -1011,6 +1034,41 @@ mod tests {
         assert_eq!("£000".parse::<Units>(), Ok(Units::Thousands));
         assert_eq!("dept".parse::<Dimension>(), Ok(Dimension::Department));
         assert!("colour".parse::<Dimension>().is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn apportioned_organisations_always_add_up_to_the_programme(
+            weights in proptest::collection::vec(1u32..1000, 1..5),
+            estate in proptest::collection::vec((0usize..12, 0i64..4000, 0usize..3), 1..30),
+        ) {
+            let a = Assumptions::from_defaults(&Defaults::builtin()).unwrap();
+            let mut s = Snapshot::new();
+            let members: Vec<String> = (0..weights.len()).map(|i| format!("M{i}")).collect();
+            for code in ["SHR", "OWN"].iter().copied().chain(members.iter().map(String::as_str)) {
+                s.add_organisation(code).unwrap();
+            }
+            let shares: Vec<(&str, Decimal)> = members
+                .iter()
+                .zip(&weights)
+                .map(|(m, w)| (m.as_str(), Decimal::from(*w) / Decimal::from(1000)))
+                .collect();
+            s.set_shares("SHR", &shares).unwrap();
+            let tags: Vec<String> = (0..estate.len()).map(|i| format!("T{i}")).collect();
+            for (i, (class, days, owner)) in estate.iter().enumerate() {
+                let org = ["SHR", "OWN", "M0"][*owner];
+                let mut x = AssetInput::new(org, &tags[i], AssetClass::ALL[*class]);
+                x.in_service = Some(date!(2016 - 01 - 01) + time::Duration::days(*days));
+                s.push(&x).unwrap();
+            }
+            let p = programme(&s, &a, false);
+            proptest::prop_assert_eq!(p.by_org.total, p.by_line.total);
+            proptest::prop_assert_eq!(&p.by_org.totals, &p.by_line.totals);
+            proptest::prop_assert!(p.by_org.rows.iter().all(|r| r.label != "SHR"));
+            for r in &p.by_org.rows {
+                proptest::prop_assert!(r.amounts.iter().all(|m| m.to_pence().is_some()));
+            }
+        }
     }
 
     #[test]

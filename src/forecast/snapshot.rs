@@ -129,6 +129,7 @@ pub struct Snapshot {
     models: Vec<SnapshotModel>,
     tags: String,
     assets: Vec<SnapshotAsset>,
+    not_live: u64,
     // Interning maps: only looked up, never iterated, so their order never
     // reaches an output.
     org_index: HashMap<String, u32>,
@@ -191,7 +192,7 @@ impl Snapshot {
     /// When an organisation is not in the snapshot.
     pub fn set_shares(
         &mut self,
-        shared: &str,
+        service: &str,
         members: &[(&str, Decimal)],
     ) -> Result<(), SnapshotError> {
         let find = |code: &str| {
@@ -200,12 +201,12 @@ impl Snapshot {
                 .copied()
                 .ok_or_else(|| SnapshotError::UnknownOrganisation(code.to_string()))
         };
-        let shared = find(shared)?;
-        let shares = members
+        let service = find(service)?;
+        let ratios = members
             .iter()
             .map(|(m, r)| Ok((find(m)?, *r)))
             .collect::<Result<Vec<_>, SnapshotError>>()?;
-        self.organisations[shared as usize].shares = shares;
+        self.organisations[service as usize].shares = ratios;
         Ok(())
     }
 
@@ -309,6 +310,17 @@ impl Snapshot {
             department,
         });
         Ok(())
+    }
+
+    /// Records that `count` retired, disposed or lost assets were left out
+    /// when the snapshot was read (so the forecast can say so).
+    pub fn set_not_live_left_out(&mut self, count: u64) {
+        self.not_live = count;
+    }
+
+    /// Retired, disposed or lost assets left out when reading.
+    pub fn not_live_left_out(&self) -> u64 {
+        self.not_live
     }
 
     /// The assets, in the order they were added.

@@ -1,14 +1,15 @@
 //! Stores and reads the reference data (lives, prices, power profiles,
 //! settings) in the register.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
 
 use super::{
     CarbonFactor, Defaults, Generation, LifeRule, LineCost, ModelLife, PowerProfile, Price,
     ProductSynonym, ProgrammeLine, Setting, Tariff,
 };
 use crate::db::now_timestamp;
-use crate::domain::{AssetClass, FinancialYear, LineType, Money};
+use crate::domain::{AssetClass, FinancialYear, LineType, Money, Rate};
 use crate::policy::running::product_key;
 
 /// Replaces the reference tables with `defaults`, recording the reload in
@@ -350,6 +351,224 @@ fn read_running_costs(conn: &Connection, defaults: &mut Defaults) -> rusqlite::R
     Ok(())
 }
 
+/// One change to the policy, as `estate policy set` makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyChange {
+    /// A class's replacement life.
+    Life {
+        /// The class.
+        class: AssetClass,
+        /// Years (1-50).
+        years: u32,
+    },
+    /// A model's replacement life.
+    ModelLife {
+        /// Manufacturer.
+        manufacturer: String,
+        /// Model.
+        model: String,
+        /// Years (1-50).
+        years: u32,
+    },
+    /// A unit price for a class, or for one model of it.
+    Price {
+        /// The class.
+        class: AssetClass,
+        /// Manufacturer ("" for the class price).
+        manufacturer: String,
+        /// Model ("" for the class price).
+        model: String,
+        /// Unit cost ex VAT at the price base.
+        amount: Money,
+    },
+    /// The annual inflation rate.
+    Inflation(Rate),
+    /// The financial year the price book is quoted at.
+    PriceBase(FinancialYear),
+}
+
+/// What a policy change did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyChanged {
+    /// The setting, e.g. `life.desktop`.
+    pub field: String,
+    /// Its value before, if it had one.
+    pub old: Option<String>,
+    /// Its value now.
+    pub new: String,
+}
+
+/// Why a policy change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicySetError {
+    /// The value breaks a rule.
+    #[error("{0}")]
+    Invalid(String),
+    /// A database failure.
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+}
+
+impl From<rusqlite::Error> for PolicySetError {
+    fn from(e: rusqlite::Error) -> Self {
+        PolicySetError::Db(e.into())
+    }
+}
+
+fn check_life(years: u32) -> Result<(), PolicySetError> {
+    if (1..=50).contains(&years) {
+        Ok(())
+    } else {
+        Err(PolicySetError::Invalid(format!(
+            "a life must be 1 to 50 years, not {years}"
+        )))
+    }
+}
+
+fn upsert_setting(
+    tx: &Transaction<'_>,
+    key: &str,
+    value: &str,
+    source: &str,
+) -> rusqlite::Result<Option<String>> {
+    let old: Option<String> = tx
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    tx.execute(
+        "INSERT INTO settings (key, value, source) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, source = excluded.source",
+        params![key, value, source],
+    )?;
+    Ok(old)
+}
+
+/// Makes one change to the policy in the caller's transaction, with an
+/// audit row (entity `policy`) naming `command`. The new figure's source
+/// says it was set by that command.
+///
+/// # Errors
+/// A value that breaks a rule (a life outside 1-50 years, a negative or
+/// fractional-penny price), or a database error.
+pub fn set(
+    tx: &Transaction<'_>,
+    change: &PolicyChange,
+    command: &str,
+) -> Result<PolicyChanged, PolicySetError> {
+    let source = format!("set with `{command}` on {}", &now_timestamp()[..10]);
+    let (field, old, new) = match change {
+        PolicyChange::Life { class, years } => {
+            check_life(*years)?;
+            let old: Option<u32> = tx
+                .query_row(
+                    "SELECT life_years FROM policy_lives WHERE class = ?1",
+                    [class.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT INTO policy_lives (class, life_years, source) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (class) DO UPDATE SET life_years = excluded.life_years, \
+                 source = excluded.source",
+                params![class.as_str(), years, source],
+            )?;
+            (
+                format!("life.{class}"),
+                old.map(|y| y.to_string()),
+                years.to_string(),
+            )
+        }
+        PolicyChange::ModelLife {
+            manufacturer,
+            model,
+            years,
+        } => {
+            check_life(*years)?;
+            let (manufacturer, model) = (manufacturer.trim(), model.trim());
+            if manufacturer.is_empty() || model.is_empty() {
+                return Err(PolicySetError::Invalid(
+                    "a model life needs both a manufacturer and a model".into(),
+                ));
+            }
+            let old: Option<u32> = tx
+                .query_row(
+                    "SELECT life_years FROM policy_model_lives WHERE manufacturer = ?1 \
+                     AND model = ?2",
+                    [manufacturer, model],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT INTO policy_model_lives (manufacturer, model, life_years, source) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (manufacturer, model) DO UPDATE SET \
+                 life_years = excluded.life_years, source = excluded.source",
+                params![manufacturer, model, years, source],
+            )?;
+            (
+                format!("life.{manufacturer} {model}"),
+                old.map(|y| y.to_string()),
+                years.to_string(),
+            )
+        }
+        PolicyChange::Price {
+            class,
+            manufacturer,
+            model,
+            amount,
+        } => {
+            let pence = amount.to_pence().filter(|p| *p >= 0).ok_or_else(|| {
+                PolicySetError::Invalid(format!(
+                    "a price must be a whole number of pence, 0 or more, not {amount}"
+                ))
+            })?;
+            let (manufacturer, model) = (manufacturer.trim(), model.trim());
+            let old: Option<i64> = tx
+                .query_row(
+                    "SELECT unit_cost_pence FROM price_book WHERE class = ?1 \
+                     AND manufacturer = ?2 AND model = ?3",
+                    params![class.as_str(), manufacturer, model],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT INTO price_book (class, manufacturer, model, unit_cost_pence, source) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (class, manufacturer, model) DO UPDATE \
+                 SET unit_cost_pence = excluded.unit_cost_pence, source = excluded.source",
+                params![class.as_str(), manufacturer, model, pence, source],
+            )?;
+            let field = if manufacturer.is_empty() && model.is_empty() {
+                format!("price.{class}")
+            } else {
+                format!("price.{class}.{manufacturer} {model}")
+            };
+            let money = |p: i64| crate::register::money_text(Money::from_pence(p));
+            (field, old.map(money), money(pence))
+        }
+        PolicyChange::Inflation(rate) => {
+            if rate.fraction() <= -rust_decimal::Decimal::ONE {
+                return Err(PolicySetError::Invalid(format!(
+                    "an inflation rate of {rate} is not possible (it must be above -100%)"
+                )));
+            }
+            let new = rate.to_string();
+            let old = upsert_setting(tx, "inflation", &new, &source)?;
+            ("inflation".to_string(), old, new)
+        }
+        PolicyChange::PriceBase(year) => {
+            let new = year.to_string();
+            let old = upsert_setting(tx, "price_base", &new, &source)?;
+            ("price_base".to_string(), old, new)
+        }
+    };
+    tx.execute(
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, old_value, new_value, command) \
+         VALUES (?1, 'policy', 0, 'update', ?2, ?3, ?4, ?5)",
+        params![now_timestamp(), field, old, new, command],
+    )?;
+    Ok(PolicyChanged { field, old, new })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,5 +597,90 @@ mod tests {
         // Loading again replaces rather than duplicates.
         db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
         assert_eq!(read(&conn).unwrap().lives.len(), 12);
+        assert_eq!(back.programme_lines.len(), 12);
+    }
+
+    #[test]
+    fn each_policy_change_is_one_audited_write() {
+        let mut conn = db::open_in_memory().unwrap();
+        db::write(&mut conn, |tx| {
+            load(tx, &Defaults::builtin(), "init", "builtin")
+        })
+        .unwrap();
+        let changes = [
+            PolicyChange::Life {
+                class: AssetClass::Desktop,
+                years: 6,
+            },
+            PolicyChange::ModelLife {
+                manufacturer: "Dell".into(),
+                model: "OptiPlex 7010".into(),
+                years: 7,
+            },
+            PolicyChange::Price {
+                class: AssetClass::Laptop,
+                manufacturer: String::new(),
+                model: String::new(),
+                amount: Money::from_pence(90_000),
+            },
+            PolicyChange::Price {
+                class: AssetClass::Laptop,
+                manufacturer: "Lenovo".into(),
+                model: "ThinkPad T14".into(),
+                amount: Money::from_pence(112_500),
+            },
+            PolicyChange::Inflation("3.5%".parse().unwrap()),
+            PolicyChange::PriceBase("2027/28".parse().unwrap()),
+        ];
+        let mut done = Vec::new();
+        for c in &changes {
+            done.push(db::write(&mut conn, |tx| set(tx, c, "estate policy set")).unwrap());
+        }
+        let fields: Vec<(&str, Option<&str>, &str)> = done
+            .iter()
+            .map(|c| (c.field.as_str(), c.old.as_deref(), c.new.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("life.desktop", Some("5"), "6"),
+                ("life.Dell OptiPlex 7010", None, "7"),
+                ("price.laptop", Some("850.00"), "900.00"),
+                ("price.laptop.Lenovo ThinkPad T14", None, "1125.00"),
+                ("inflation", Some("2.0%"), "3.5%"),
+                ("price_base", Some("2026/27"), "2027/28"),
+            ]
+        );
+        let d = read(&conn).unwrap();
+        assert_eq!(
+            d.lives
+                .iter()
+                .find(|l| l.class == AssetClass::Desktop)
+                .unwrap()
+                .life_years,
+            6
+        );
+        assert_eq!(d.model_lives.len(), 1);
+        assert_eq!(d.prices.len(), Defaults::builtin().prices.len() + 1);
+        let audited: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'policy' AND command = 'estate policy set'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audited, 6);
+        let err = db::write(&mut conn, |tx| {
+            set(
+                tx,
+                &PolicyChange::Life {
+                    class: AssetClass::Server,
+                    years: 0,
+                },
+                "x",
+            )
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "a life must be 1 to 50 years, not 0");
     }
 }

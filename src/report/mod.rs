@@ -6,6 +6,8 @@
 //! safe to open in a spreadsheet: text that would start a formula is
 //! neutralised (see [`neutralise`]).
 
+pub mod forecast;
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,0 +1,305 @@
+//! `estate forecast`: the five-year capital programme, and `estate forecast
+//! compare`: two scenarios side by side. Flags are turned into a
+//! `forecast::Request`; "today" (for the default first year) is resolved
+//! here, never in the engine.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use estate::domain::FinancialYear;
+use estate::forecast::programme::{Dimension, Units, compare};
+use estate::forecast::scenario::Scenario;
+use estate::forecast::{self, Caps, Horizon, Request};
+use estate::register::store::resolve_organisation;
+use estate::report::forecast::{
+    Section, comparison_notes, comparison_view, detail_view, notes, programme_sections,
+    programme_view,
+};
+use serde::Serialize;
+
+use super::Ctx;
+
+/// Flags of `estate forecast`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ForecastArgs {
+    #[command(subcommand)]
+    pub command: Option<ForecastCommand>,
+    #[command(flatten)]
+    pub options: ForecastOptions,
+}
+
+/// `estate forecast` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ForecastCommand {
+    /// Show two scenarios' programmes side by side, with the difference per
+    /// year (what a change saves, and how much more kit runs past its life).
+    #[command(
+        after_help = "Examples:\n  estate forecast compare base extend-desktop-life\n  estate forecast compare base capped-250k --units thousands"
+    )]
+    Compare(CompareArgs),
+}
+
+/// The years, the organisation and the units: shared by `forecast` and
+/// `forecast compare`.
+#[derive(Debug, Args)]
+pub struct HorizonArgs {
+    /// The first financial year (default: the one containing today).
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<FinancialYear>,
+    /// How many financial years (1 to 50).
+    #[arg(long, default_value_t = 5, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub years: u32,
+    /// Only this organisation's assets.
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    /// Show money in pounds or in thousands of pounds (£000).
+    #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
+    pub units: Units,
+    /// Limit capital per year: one amount for every year, or YEAR=AMOUNT pairs.
+    #[arg(long, value_name = "AMOUNT|YEAR=AMOUNT,…")]
+    pub cap: Option<Caps>,
+}
+
+impl HorizonArgs {
+    fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
+        let first = self
+            .from
+            .unwrap_or_else(|| FinancialYear::containing(ctx.today));
+        Ok(Horizon::new(first, self.years)?)
+    }
+
+    /// The organisation's code, checked against the register.
+    fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
+        self.org
+            .as_deref()
+            .map(|code| Ok(resolve_organisation(conn, Some(code))?.code))
+            .transpose()
+    }
+}
+
+/// Flags of a plain `estate forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastOptions {
+    #[command(flatten)]
+    pub horizon: HorizonArgs,
+    /// What the rows are: programme line, class, organisation (shared
+    /// services apportioned to their members), site or department.
+    #[arg(
+        long,
+        default_value = "line",
+        value_name = "line|class|org|site|department"
+    )]
+    pub by: Dimension,
+    /// List every replacement with its due year, reason and cost.
+    #[arg(long)]
+    pub detail: bool,
+    /// Apply a scenario: a shipped one (base, capped-250k,
+    /// extend-desktop-life) or the path of a .toml file.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+    /// Save the run under this name, with every assumption and result line.
+    #[arg(long, value_name = "NAME")]
+    pub save: Option<String>,
+}
+
+/// Flags of `estate forecast compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The scenario to compare against (e.g. base).
+    pub base: String,
+    /// The scenario to compare (e.g. extend-desktop-life).
+    pub other: String,
+    #[command(flatten)]
+    pub horizon: HorizonArgs,
+}
+
+/// A shipped scenario by name, or a scenario file by path.
+pub fn scenario(name: &str) -> Result<Scenario> {
+    let path = Path::new(name);
+    let is_file = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        || path.components().count() > 1;
+    if is_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read scenario `{name}`"))?;
+        return Ok(Scenario::parse(&text, name)?);
+    }
+    Ok(Scenario::builtin(name)?)
+}
+
+/// What `--format json` prints for a forecast.
+#[derive(Serialize)]
+struct ForecastJson<'a> {
+    first_year: FinancialYear,
+    years: u32,
+    organisation: Option<&'a str>,
+    scenario: Option<&'a str>,
+    caps: &'a Caps,
+    inflation: String,
+    price_base: FinancialYear,
+    saved_run: Option<i64>,
+    programme: &'a forecast::programme::CapitalProgramme,
+}
+
+/// Runs `estate forecast`.
+pub fn run(ctx: &Ctx, args: &ForecastArgs) -> Result<()> {
+    match &args.command {
+        Some(ForecastCommand::Compare(c)) => run_compare(ctx, c),
+        None => run_forecast(ctx, &args.options),
+    }
+}
+
+fn title(
+    first: &str,
+    horizon: Horizon,
+    what: &str,
+    org: Option<&str>,
+    scenario: Option<&str>,
+) -> String {
+    let only = org.map(|o| format!(", {o} only")).unwrap_or_default();
+    let scenario = scenario
+        .map(|s| format!(", scenario {s}"))
+        .unwrap_or_default();
+    format!(
+        "{first} {} to {}, by {what}{only}{scenario}",
+        horizon.first,
+        horizon.last()
+    )
+}
+
+fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let horizon = o.horizon.horizon(ctx)?;
+    let organisation = o.horizon.organisation(&conn)?;
+    let request = Request {
+        horizon,
+        scenario: o.scenario.as_deref().map(scenario).transpose()?,
+        caps: o.horizon.cap.clone(),
+        organisation: organisation.clone(),
+        detail: o.detail,
+    };
+    let run = forecast::run(&conn, &request).context("failed to forecast the capital programme")?;
+    let saved = match &o.save {
+        Some(name) => {
+            let id = forecast::save(
+                &mut conn,
+                &run,
+                name,
+                &ctx.command_line,
+                organisation.as_deref(),
+            )
+            .with_context(|| format!("failed to save the run `{name}`"))?;
+            ctx.out.message(&format!(
+                "saved as run {id} \"{}\"; `estate runs show {id}` shows it",
+                name.trim()
+            ));
+            Some(id.0)
+        }
+        None => None,
+    };
+    let units = o.horizon.units;
+    let scenario_name = run.assumptions.scenario.as_ref().map(|s| s.name.as_str());
+    let p = &run.programme;
+    let heading = title(
+        "Capital programme",
+        horizon,
+        match o.by {
+            Dimension::Line => "programme line",
+            Dimension::Class => "class",
+            Dimension::Org => "organisation",
+            Dimension::Site => "site",
+            Dimension::Department => "department",
+        },
+        organisation.as_deref(),
+        scenario_name,
+    );
+    let sections = programme_sections(&heading, p, o.by, units);
+    let csv = if o.detail {
+        detail_view(&p.detail, units)
+    } else {
+        programme_view(p.table(o.by), units)
+    };
+    ctx.out.sections(
+        &sections,
+        &notes(p, units),
+        &csv,
+        &ForecastJson {
+            first_year: horizon.first,
+            years: horizon.years,
+            organisation: organisation.as_deref(),
+            scenario: scenario_name,
+            caps: &run.assumptions.caps,
+            inflation: run.assumptions.inflation.to_string(),
+            price_base: run.assumptions.price_base,
+            saved_run: saved,
+            programme: p,
+        },
+    )
+}
+
+/// Prints the register's five-year capital programme from the year
+/// containing today, by programme line, as `estate forecast` does (the end
+/// of `estate demo`).
+pub fn print_programme(ctx: &Ctx) -> Result<()> {
+    run_forecast(
+        ctx,
+        &ForecastOptions {
+            horizon: HorizonArgs {
+                from: None,
+                years: 5,
+                org: None,
+                units: Units::Pounds,
+                cap: None,
+            },
+            by: Dimension::Line,
+            detail: false,
+            scenario: None,
+            save: None,
+        },
+    )
+}
+
+fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
+    let conn = ctx.open()?;
+    let horizon = c.horizon.horizon(ctx)?;
+    let organisation = c.horizon.organisation(&conn)?;
+    let programme = |name: &str| -> Result<forecast::programme::CapitalProgramme> {
+        let request = Request {
+            horizon,
+            scenario: Some(scenario(name)?),
+            caps: c.horizon.cap.clone(),
+            organisation: organisation.clone(),
+            detail: true,
+        };
+        Ok(forecast::run(&conn, &request)
+            .with_context(|| format!("failed to forecast scenario `{name}`"))?
+            .programme)
+    };
+    let comparison = compare(
+        &c.base,
+        &programme(&c.base)?,
+        &c.other,
+        &programme(&c.other)?,
+    );
+    let view = comparison_view(&comparison, c.horizon.units);
+    let heading = title(
+        &format!("{} against {}:", c.other, c.base),
+        horizon,
+        "programme line",
+        organisation.as_deref(),
+        None,
+    );
+    ctx.out.sections(
+        &[Section {
+            title: heading,
+            view: view.clone(),
+        }],
+        &comparison_notes(&comparison),
+        &view,
+        &comparison,
+    )
+}

@@ -1,0 +1,115 @@
+//! `estate runs`: saved forecast runs — list them, show one exactly as it
+//! was saved, or say what moved between two and why.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use estate::domain::RunId;
+use estate::forecast::programme::{Dimension, Units};
+use estate::forecast::store::{diff_runs, list_runs, load_run, run_detail};
+use estate::report::forecast::{
+    Section, assumptions_view, detail_view, diff_sections, notes, programme_sections,
+    programme_view, runs_view,
+};
+
+use super::Ctx;
+
+/// Flags of `estate runs`.
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    pub command: Option<RunsCommand>,
+}
+
+/// What to do with saved runs (none: list them).
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Show a saved run exactly as it was saved: its programme, and every
+    /// assumption and the register state it was made from.
+    #[command(after_help = "Example:\n  estate runs show 1 --by org --units thousands")]
+    Show {
+        /// The run's number (from `estate runs`).
+        id: i64,
+        /// What the rows are.
+        #[arg(
+            long,
+            default_value = "line",
+            value_name = "line|class|org|site|department"
+        )]
+        by: Dimension,
+        /// List every replacement the run forecast.
+        #[arg(long)]
+        detail: bool,
+        /// Pounds or thousands of pounds.
+        #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
+        units: Units,
+    },
+    /// What moved between two runs (last year's approved programme and this
+    /// year's), and why: new assets, disposals, changed records, lives,
+    /// prices, or timing.
+    #[command(after_help = "Example:\n  estate runs diff 1 2")]
+    Diff {
+        /// The older run.
+        old: i64,
+        /// The newer run.
+        new: i64,
+        /// Pounds or thousands of pounds.
+        #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
+        units: Units,
+    },
+}
+
+/// Runs `estate runs`.
+pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
+    let conn = ctx.open()?;
+    match &args.command {
+        None => {
+            let runs = list_runs(&conn).context("failed to list the saved runs")?;
+            ctx.out.listing(&runs_view(&runs), &runs)
+        }
+        Some(RunsCommand::Show {
+            id,
+            by,
+            detail,
+            units,
+        }) => {
+            let mut run = load_run(&conn, RunId(*id))?;
+            if *detail {
+                run.programme.detail = run_detail(&conn, &run)?;
+            }
+            let s = &run.summary;
+            let heading = format!(
+                "Run {} \"{}\", saved {}: capital programme {} to {}, by {}",
+                s.id,
+                s.name,
+                s.created_at,
+                run.horizon.first,
+                run.horizon
+                    .first
+                    .offset(i32::try_from(run.horizon.years).unwrap_or(1) - 1),
+                by
+            );
+            let mut sections = programme_sections(&heading, &run.programme, *by, *units);
+            sections.push(Section {
+                title: format!(
+                    "Assumptions and register state (saved by `{}`)",
+                    run.command
+                ),
+                view: assumptions_view(&run),
+            });
+            let csv = if *detail {
+                detail_view(&run.programme.detail, *units)
+            } else {
+                programme_view(run.programme.table(*by), *units)
+            };
+            ctx.out
+                .sections(&sections, &notes(&run.programme, *units), &csv, &run)
+        }
+        Some(RunsCommand::Diff { old, new, units }) => {
+            let d = diff_runs(&conn, RunId(*old), RunId(*new))
+                .with_context(|| format!("failed to compare runs {old} and {new}"))?;
+            let sections = diff_sections(&d, *units);
+            let csv = sections[0].view.clone();
+            ctx.out.sections(&sections, &[], &csv, &d)
+        }
+    }
+}
