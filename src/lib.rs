@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod forecast;
 pub mod generate;
+pub mod import;
 pub mod policy;
 pub mod register;
 pub mod report;

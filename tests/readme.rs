@@ -80,6 +80,18 @@ fn the_quick_start_demo_runs_and_builds_the_sample_register() {
         "{stdout}"
     );
     assert!(env.path().join("sample-out/estate.db").exists());
+    // It imports the whole sample set: 893 unique assets, 300 lines, 18 licences.
+    assert!(
+        stdout
+            .contains("│ snipeit-export.csv           │ 6     │ hardware │   44 │  42 │       2 │"),
+        "{stdout}"
+    );
+    let conn = rusqlite::Connection::open(env.path().join("sample-out/estate.db")).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM assets"), 893);
+    assert_eq!(count("SELECT COUNT(*) FROM phone_lines"), 300);
+    assert_eq!(count("SELECT COUNT(*) FROM licences"), 18);
+    drop(conn);
     // Running it again rebuilds rather than failing on the existing register.
     env.ok(&["demo"]);
 }
@@ -133,6 +145,8 @@ fn every_subcommand_is_in_the_readme() {
         "policy",
         "forecast",
         "runs",
+        "import",
+        "imports",
     ] {
         assert!(
             text.contains(&format!("`estate {cmd}")),

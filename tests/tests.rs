@@ -2,6 +2,7 @@
 //! real `estate` in its own temporary folder with its own register.
 
 mod forecast;
+mod import;
 mod readme;
 mod register;
 mod running;

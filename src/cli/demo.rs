@@ -86,6 +86,10 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         today: ctx.today,
         command_line: ctx.command_line.clone(),
     };
+    // The main job: every supplier spreadsheet of the sample set, imported as it comes.
+    let files = sample_files()?;
+    ctx.out.data("Imported\n")?;
+    super::import::run(&sub, &super::import::ImportArgs::for_files(files))?;
     ctx.out.data("Organisations\n")?;
     super::orgs::orgs(&sub, &super::orgs::OrgsArgs { command: None })?;
     ctx.out.data("\n")?;
@@ -95,4 +99,27 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         sub.db_path.display()
     ));
     Ok(())
+}
+
+/// The sample set's spreadsheets, in name order: `data/sample/` here, or in
+/// the clone estate was built from.
+fn sample_files() -> Result<Vec<PathBuf>> {
+    let here = PathBuf::from("data/sample");
+    let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let Some(dir) = [here, built_from].into_iter().find(|d| d.is_dir()) else {
+        anyhow::bail!(
+            "the sample spreadsheets are not here: run `estate demo` in a clone of the repository \
+             (it reads data/sample/)"
+        );
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("failed to read `{}`", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| matches!(e.to_string_lossy().as_ref(), "xlsx" | "csv"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
 }

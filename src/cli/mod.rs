@@ -5,6 +5,7 @@
 mod demo;
 mod forecast;
 mod generate;
+mod import;
 mod init;
 mod licences;
 mod lines;
@@ -69,6 +70,22 @@ pub enum Command {
     /// Build a register from the sample data in data/ and show it (the Quick start).
     #[command(after_help = "Example:\n  estate demo --out sample-out")]
     Demo(demo::DemoArgs),
+    /// Import supplier spreadsheets (asset reports, line schedules, licensing statements,
+    /// Snipe-IT exports) into the register.
+    ///
+    /// Finds the table in each sheet (below any title block, down to a totals row), maps the
+    /// suppliers' column headings onto register fields, and matches existing records by serial
+    /// number or asset tag, so importing the same file again changes nothing and a newer report
+    /// updates only what changed. Bad rows are rejected with the sheet, row, column and reason;
+    /// the rest are written as one batch, whole or not at all, which `estate imports undo` can
+    /// reverse.
+    #[command(
+        after_help = "Examples:\n  estate import dell-asset-report.xlsx\n  estate import lines.xlsx --profile telecoms-lines --org BRK --dry-run\n  estate import old-register.csv --org AVN --map \"Kit Ref=asset_tag\" --rejects rejects.csv"
+    )]
+    Import(import::ImportArgs),
+    /// List import batches, or undo one.
+    #[command(after_help = "Examples:\n  estate imports\n  estate imports undo 3")]
+    Imports(import::ImportsArgs),
     /// Add a hardware asset.
     #[command(
         after_help = "Example:\n  estate add desktop --tag PC-00123 --serial 5CG1234XYZ --manufacturer Dell \\\n      --model \"OptiPlex 7010\" --purchase-date 2021-04-01 --cost 612.34 --org BCW"
@@ -242,6 +259,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
         Command::Demo(args) => demo::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
+        Command::Imports(args) => import::imports(&ctx, &args),
         Command::Add(args) => register::add(&ctx, &args),
         Command::List(args) => register::list(&ctx, &args),
         Command::Show(args) => register::show(&ctx, &args),

@@ -163,8 +163,14 @@ impl Money {
         }
         if let Some(rest) = s.strip_prefix('£') {
             s = rest.trim_start();
-        } else if s.len() >= 3 && s[..3].eq_ignore_ascii_case("gbp") {
-            s = s[3..].trim_start();
+        } else if let Some(rest) = s
+            .get(..3)
+            .filter(|p| p.eq_ignore_ascii_case("gbp"))
+            .and_then(|_| s.get(3..))
+        {
+            // `get`, not slicing: the text may start with a character wider
+            // than one byte, and slicing inside it would panic.
+            s = rest.trim_start();
         }
         if !negative {
             if let Some(rest) = s.strip_prefix('-') {
@@ -369,7 +375,8 @@ mod tests {
     #[test]
     fn refuses_what_is_not_money() {
         for text in [
-            "", "£", "abc", "12,34.5", "1,2345", "1.2.3", "12.", "£12a", "1e5", "(120.00)",
+            "", "£", "abc", "12,34.5", "1,2345", "1.2.3", "12.", "£12a", "1e5", "(120.00)", "ññ",
+            "€12",
         ] {
             assert!(Money::parse_gbp(text).is_err(), "{text} should be refused");
         }

@@ -1,0 +1,337 @@
+//! `estate import` and `estate imports`: bring supplier spreadsheets into
+//! the register, list what was imported, undo an import. This file only
+//! turns flags into calls to `estate::import` and prints what comes back.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use estate::domain::{BatchId, Rate};
+use estate::import::{self, Field, ImportError, ImportOptions, ImportSummary, Kind};
+use estate::report::{Cell, View};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Ctx;
+
+/// Flags of `estate import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheets or CSV files to import (xlsx, xlsm, xlsb, xls, ods, csv, tsv, txt); each
+    /// file is one batch, written whole or not at all.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The organisation the rows belong to (its code), unless the file has an organisation column.
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    /// Read only this sheet (otherwise every sheet that holds a table of records).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// A mapping profile: hardware-supplier, telecoms-lines, software-licences, snipe-it, or the
+    /// path of a profile file.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// What the sheets hold, when the headings do not make it clear: hardware, lines or licences.
+    #[arg(long, value_parser = parse_kind, value_name = "KIND")]
+    pub kind: Option<Kind>,
+    /// Say what a column is, e.g. --map "Kit Ref=asset_tag" (repeat for more columns).
+    #[arg(long = "map", value_parser = parse_map, value_name = "HEADING=FIELD")]
+    pub maps: Vec<(String, Field)>,
+    /// Read dates like 03/04/2024 month-first (US) instead of day-first (UK).
+    #[arg(long)]
+    pub us_dates: bool,
+    /// The VAT rate taken off money columns whose heading says they include VAT.
+    #[arg(long, default_value = "20%", value_name = "RATE")]
+    pub vat_rate: Rate,
+    /// Write the rejected rows, with the reason for each, to this CSV file to fix and re-import.
+    #[arg(long, value_name = "FILE.csv")]
+    pub rejects: Option<PathBuf>,
+    /// Import nothing from a file if any of its rows is rejected (exit status 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Show what would be imported without changing the register.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl ImportArgs {
+    /// Importing `files` with every flag at its default (as `estate demo` does).
+    pub fn for_files(files: Vec<PathBuf>) -> Self {
+        ImportArgs {
+            files,
+            org: None,
+            sheet: None,
+            profile: None,
+            kind: None,
+            maps: Vec::new(),
+            us_dates: false,
+            vat_rate: Rate::from_percent(rust_decimal::Decimal::from(20)),
+            rejects: None,
+            strict: false,
+            dry_run: false,
+        }
+    }
+}
+
+/// Flags of `estate imports`.
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    #[command(subcommand)]
+    pub command: Option<ImportsCommand>,
+}
+
+/// What to do with import batches (none: list them).
+#[derive(Debug, Subcommand)]
+pub enum ImportsCommand {
+    /// List every import batch (the default).
+    List,
+    /// Reverse an import: remove what it added and put back what it changed.
+    Undo {
+        /// The batch number, as `estate imports` lists it.
+        batch: i64,
+    },
+}
+
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    text.parse()
+}
+
+fn parse_map(text: &str) -> Result<(String, Field), String> {
+    import::parse_map(text).map_err(|e| e.to_string())
+}
+
+/// Lets the CLI's exit codes see a database error inside an import error.
+fn import_error(e: ImportError) -> anyhow::Error {
+    match e {
+        ImportError::Db(db) => db.into(),
+        ImportError::Register(reg) => reg.into(),
+        other => other.into(),
+    }
+}
+
+/// Runs `estate import`.
+pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
+    if args.rejects.is_some() && args.files.len() > 1 {
+        bail!(
+            "--rejects writes one file's rejected rows; import the files one at a time to use it"
+        );
+    }
+    let mut opts = ImportOptions::new(ctx.today);
+    opts.organisation.clone_from(&args.org);
+    opts.sheet.clone_from(&args.sheet);
+    opts.profile.clone_from(&args.profile);
+    opts.kind = args.kind;
+    opts.maps.clone_from(&args.maps);
+    opts.us_dates = args.us_dates;
+    opts.vat_rate = args.vat_rate;
+    opts.strict = args.strict;
+    opts.dry_run = args.dry_run;
+    opts.command.clone_from(&ctx.command_line);
+    let mut conn = ctx.open()?;
+    let mut summaries = Vec::new();
+    for file in &args.files {
+        let plan = import::plan(file, &opts)
+            .map_err(import_error)
+            .with_context(|| format!("failed to import `{}`", file.display()))?;
+        let bar = progress_bar(ctx, &plan.file);
+        let result = import::commit(&mut conn, &plan, &opts, &mut |rows| bar.set_position(rows));
+        bar.finish_and_clear();
+        let summary = match result {
+            Ok(s) => s,
+            Err(ImportError::Strict { summary, .. }) => {
+                describe(ctx, &summary);
+                if let Some(path) = &args.rejects {
+                    write_rejects(ctx, &summary, path)?;
+                }
+                bail!(
+                    "`{}`: {} row(s) rejected, so nothing was imported (--strict); fix them or import without --strict",
+                    summary.file,
+                    summary.total.rejected
+                );
+            }
+            Err(e) => {
+                return Err(import_error(e))
+                    .with_context(|| format!("failed to import `{}`", file.display()));
+            }
+        };
+        describe(ctx, &summary);
+        if let Some(path) = &args.rejects {
+            write_rejects(ctx, &summary, path)?;
+        }
+        summaries.push(summary);
+    }
+    let view = counts_view(&summaries);
+    match summaries.as_slice() {
+        [one] => ctx.out.listing(&view, one),
+        all => ctx.out.listing(&view, all),
+    }
+}
+
+/// A spinner with a row count on stderr, only when stderr is a terminal.
+fn progress_bar(ctx: &Ctx, file: &str) -> ProgressBar {
+    if ctx.out.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {human_pos} rows ({per_sec})")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message(file.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn write_rejects(ctx: &Ctx, summary: &ImportSummary, path: &Path) -> Result<()> {
+    import::write_rejects(summary, path)
+        .with_context(|| format!("failed to write rejects to `{}`", path.display()))?;
+    ctx.out.message(&format!(
+        "wrote {} rejected row(s) with their reasons to {}",
+        summary.rejects.len(),
+        path.display()
+    ));
+    Ok(())
+}
+
+/// Tells the user, on stderr, what happened to each sheet, the first
+/// rejects, the columns kept in notes and anything else worth knowing.
+fn describe(ctx: &Ctx, s: &ImportSummary) {
+    let what = match (s.dry_run, s.batch) {
+        (true, _) => "dry run, nothing written".to_string(),
+        (false, Some(b)) => format!("batch {b}"),
+        (false, None) => "nothing written".to_string(),
+    };
+    ctx.out
+        .message(&format!("{} ({}): {what}", s.file, s.format));
+    for sheet in &s.sheets {
+        let line = match (&sheet.reason, sheet.header_row, sheet.kind) {
+            (Some(reason), _, _) => format!("  sheet `{}`: skipped: {reason}", sheet.name),
+            (None, header, kind) => {
+                let mut l = format!(
+                    "  sheet `{}`: {} rows of {} (header on row {})",
+                    sheet.name,
+                    sheet.rows,
+                    kind.map_or("records", Kind::as_str),
+                    header.unwrap_or(0)
+                );
+                if let Some(t) = sheet.totals_row {
+                    let _ = write!(l, ", stopped at the totals row {t}");
+                }
+                if !sheet.skipped_rows.is_empty() {
+                    let _ = write!(l, "; skipped {}", sheet.skipped_rows.join(", "));
+                }
+                l
+            }
+        };
+        ctx.out.message(&line);
+    }
+    if s.total.rejected > 0 {
+        let shown = s.first_rejects.len();
+        ctx.out.message(&format!(
+            "  rejected rows{}:",
+            if u64::try_from(shown).unwrap_or(0) < s.total.rejected {
+                format!(
+                    " (first {shown} of {}; --rejects FILE.csv writes them all)",
+                    s.total.rejected
+                )
+            } else {
+                String::new()
+            }
+        ));
+        for r in &s.first_rejects {
+            for line in r.lines(&s.file) {
+                ctx.out.message(&format!("    {line}"));
+            }
+        }
+    }
+    if !s.unknown_columns.is_empty() {
+        ctx.out.message(&format!(
+            "  kept in notes (no field for them; --map \"Heading=field\" to use one): {}",
+            s.unknown_columns.join(", ")
+        ));
+    }
+    for note in &s.notes {
+        ctx.out.message(&format!("  note: {note}"));
+    }
+    ctx.out.message(&format!("  {}", s.headline()));
+}
+
+fn counts_view(summaries: &[ImportSummary]) -> View {
+    let mut view = View::new(&[
+        "file",
+        "batch",
+        "kind",
+        "read",
+        "new",
+        "changed",
+        "unchanged",
+        "rejected",
+    ]);
+    for s in summaries {
+        for k in &s.kinds {
+            view.push(vec![
+                Cell::text(&s.file),
+                Cell::opt(s.batch),
+                Cell::opt(k.kind),
+                Cell::number(k.read.to_string()),
+                Cell::number(k.new.to_string()),
+                Cell::number(k.changed.to_string()),
+                Cell::number(k.unchanged.to_string()),
+                Cell::number(k.rejected.to_string()),
+            ]);
+        }
+    }
+    view
+}
+
+/// Runs `estate imports`.
+pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
+    let mut conn = ctx.open()?;
+    match &args.command {
+        None | Some(ImportsCommand::List) => {
+            let batches = import::list_batches(&conn).map_err(import_error)?;
+            let mut view = View::new(&[
+                "batch",
+                "file",
+                "org",
+                "kind",
+                "read",
+                "new",
+                "changed",
+                "unchanged",
+                "rejected",
+                "imported",
+                "undone",
+            ]);
+            for b in &batches {
+                view.push(vec![
+                    Cell::number(b.batch.to_string()),
+                    Cell::text(&b.file),
+                    Cell::opt(b.organisation.as_deref()),
+                    Cell::text(&b.kind),
+                    Cell::number(b.read.to_string()),
+                    Cell::number(b.new.to_string()),
+                    Cell::number(b.changed.to_string()),
+                    Cell::number(b.unchanged.to_string()),
+                    Cell::number(b.rejected.to_string()),
+                    Cell::text(&b.imported_at),
+                    Cell::opt(b.undone_at.as_deref()),
+                ]);
+            }
+            ctx.out.listing(&view, &batches)
+        }
+        Some(ImportsCommand::Undo { batch }) => {
+            let u = import::undo(&mut conn, BatchId(*batch), &ctx.command_line)
+                .map_err(import_error)?;
+            ctx.out.done(
+                &format!(
+                    "undid import batch {}: removed {} record(s) it added, restored {} it changed, \
+                     removed {} site(s)/department(s) it created",
+                    u.batch, u.removed, u.restored, u.places_removed
+                ),
+                &u,
+            )
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Finds the table in a sheet: the header row (the first row whose cells
+//! match known column names, below any title block, logo rows or notes),
+//! the totals row that ends it, and the columns that carry nothing.
+//!
+//! Works on rows already read; knows which headings are "known" only
+//! through the predicate it is given, so it is tested without a dictionary.
+
+use super::read::{Merge, Row, Value};
+
+/// How many non-empty rows from the top of a sheet are searched for the
+/// header before the sheet is taken to hold no table.
+pub const HEADER_SCAN_ROWS: usize = 50;
+
+/// At least this many cells of a row must be known headings for it to be
+/// the header (one known word in a title block is not a header).
+pub const MIN_KNOWN_HEADINGS: usize = 2;
+
+/// The header row of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Its row number as Excel shows it.
+    pub row: u32,
+    /// The heading of each column from A (empty where there is none),
+    /// trimmed, with runs of spaces and line breaks made one space, and
+    /// merged cells filled from their first cell.
+    pub headings: Vec<String>,
+}
+
+/// A heading cell's text: trimmed, inner whitespace (including line breaks
+/// inside a cell) collapsed to single spaces.
+pub fn clean_heading(value: &Value) -> String {
+    value
+        .display()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The row's headings with merged blocks filled from their first cell (a
+/// heading merged across columns, or down from the row above, names every
+/// column it covers).
+fn headings_of(row: &Row, earlier: &[Row], merges: &[Merge]) -> Vec<String> {
+    let mut width = row.cells.len();
+    let r0 = row.number.saturating_sub(1);
+    for m in merges {
+        if (m.first_row..=m.last_row).contains(&r0) {
+            width = width.max(
+                (m.last_col as usize)
+                    .saturating_add(1)
+                    .min(super::read::MAX_COLUMNS),
+            );
+        }
+    }
+    (0..width)
+        .map(|c| {
+            let own = row.cells.get(c).map(clean_heading).unwrap_or_default();
+            if !own.is_empty() {
+                return own;
+            }
+            let Ok(c32) = u32::try_from(c) else {
+                return own;
+            };
+            let Some(m) = merges.iter().find(|m| {
+                (m.first_row..=m.last_row).contains(&r0)
+                    && (m.first_col..=m.last_col).contains(&c32)
+            }) else {
+                return own;
+            };
+            let source_row = m.first_row.saturating_add(1);
+            let source = if source_row == row.number {
+                Some(row)
+            } else {
+                earlier.iter().find(|r| r.number == source_row)
+            };
+            source
+                .and_then(|r| r.cells.get(m.first_col as usize))
+                .map(clean_heading)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The first of `rows` (in order, blank rows ignored) with at least
+/// [`MIN_KNOWN_HEADINGS`] cells that `is_known` accepts, among the first
+/// [`HEADER_SCAN_ROWS`] non-empty rows.
+pub fn find_header(
+    rows: &[Row],
+    merges: &[Merge],
+    is_known: &dyn Fn(&str) -> bool,
+) -> Option<Header> {
+    let candidates = rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
+    for (i, row) in candidates.take(HEADER_SCAN_ROWS) {
+        let earlier = rows.get(..i).unwrap_or_default();
+        let headings = headings_of(row, earlier, merges);
+        let known = headings
+            .iter()
+            .filter(|h| !h.is_empty() && is_known(h))
+            .count();
+        if known >= MIN_KNOWN_HEADINGS {
+            return Some(Header {
+                row: row.number,
+                headings: trim_trailing_empty(headings),
+            });
+        }
+    }
+    None
+}
+
+fn trim_trailing_empty(mut headings: Vec<String>) -> Vec<String> {
+    while headings.last().is_some_and(String::is_empty) {
+        headings.pop();
+    }
+    headings
+}
+
+/// What a row below the header is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A record.
+    Data,
+    /// The header again (a report's page 2): skipped.
+    RepeatedHeader,
+    /// A section heading such as `SERVERS` alone in its row: skipped.
+    Section,
+    /// A subtotal (`Subtotal Avonmere`): skipped; more records may follow.
+    Subtotal,
+    /// The totals row ("Total", "Grand total", "Total annual cost"):
+    /// reading stops here.
+    Totals,
+}
+
+impl RowKind {
+    /// Why a row of this kind is not read, for the summary.
+    pub fn reason(self) -> &'static str {
+        match self {
+            RowKind::Data => "a record",
+            RowKind::RepeatedHeader => "the header row repeated",
+            RowKind::Section => "a section heading",
+            RowKind::Subtotal => "a subtotal",
+            RowKind::Totals => "the totals row",
+        }
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Tells records from the other rows a supplier's table holds. `headings`
+/// are the table's headings by column; `identity` the columns that
+/// identify a record (serial and tag, a line's number, a licence's
+/// product).
+pub fn classify(row: &Row, headings: &[String], identity: &[usize]) -> RowKind {
+    let filled: Vec<(usize, &Value)> = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_blank())
+        .collect();
+    let Some(&(first_col, first)) = filled.first() else {
+        return RowKind::Data;
+    };
+    let same_as_heading = filled
+        .iter()
+        .filter(|(i, c)| {
+            headings
+                .get(*i)
+                .is_some_and(|h| !h.is_empty() && clean_heading(c).eq_ignore_ascii_case(h))
+        })
+        .count();
+    if same_as_heading >= 2 && same_as_heading * 2 >= filled.len() {
+        return RowKind::RepeatedHeader;
+    }
+    if let Value::Text(text) = first {
+        let w = words(text);
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        match w.as_slice() {
+            ["subtotal" | "subtotals", ..] | ["sub", "total" | "totals", ..] => {
+                return RowKind::Subtotal;
+            }
+            ["total" | "totals"] | ["grand", "total" | "totals", ..] => return RowKind::Totals,
+            ["total" | "totals", rest @ ..] => {
+                let qualifiers = rest.iter().all(|w| {
+                    matches!(
+                        *w,
+                        "ex" | "inc"
+                            | "incl"
+                            | "excl"
+                            | "vat"
+                            | "cost"
+                            | "value"
+                            | "gbp"
+                            | "net"
+                            | "gross"
+                            | "amount"
+                            | "annual"
+                            | "monthly"
+                            | "price"
+                    )
+                });
+                let others_blank = identity
+                    .iter()
+                    .filter(|&&i| i != first_col)
+                    .all(|&i| row.cells.get(i).is_none_or(Value::is_blank));
+                if qualifiers || (others_blank && !identity.contains(&first_col)) {
+                    return RowKind::Totals;
+                }
+            }
+            _ => {}
+        }
+        let lone_words = filled.len() == 1 && !text.chars().any(|c| c.is_ascii_digit());
+        if lone_words && !identity.contains(&first_col) {
+            return RowKind::Section;
+        }
+    }
+    RowKind::Data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: u32, cells: &[&str]) -> Row {
+        Row::of_texts(number, cells)
+    }
+
+    fn known(h: &str) -> bool {
+        matches!(
+            h.to_lowercase().as_str(),
+            "serial number" | "model" | "asset tag" | "cost" | "notes"
+        )
+    }
+
+    #[test]
+    fn the_header_is_found_under_a_title_block() {
+        let rows = vec![
+            row(1, &["Dell Asset Report"]),
+            row(2, &["Customer: Brookfield BC", "", "Notes"]),
+            row(4, &["Generated 01/04/2024"]),
+            row(7, &["  Serial\nNumber ", "Model", "Unit Weight", "", ""]),
+            row(8, &["ABC123", "OptiPlex 7010", "5kg"]),
+        ];
+        let header = find_header(&rows, &[], &known).unwrap();
+        assert_eq!(header.row, 7);
+        assert_eq!(header.headings, ["Serial Number", "Model", "Unit Weight"]);
+    }
+
+    #[test]
+    fn no_header_means_none() {
+        let rows = vec![row(1, &["a", "b"]), row(2, &["1", "2"])];
+        assert_eq!(find_header(&rows, &[], &known), None);
+    }
+
+    #[test]
+    fn merged_heading_cells_name_every_column_they_cover() {
+        // "Asset Tag" merged down from row 1 into row 2; "Model" merged across C:D.
+        let rows = vec![
+            row(1, &["Asset Tag", "Purchase"]),
+            row(2, &["", "Cost", "Model", ""]),
+        ];
+        let merges = [
+            Merge {
+                first_row: 0,
+                first_col: 0,
+                last_row: 1,
+                last_col: 0,
+            },
+            Merge {
+                first_row: 1,
+                first_col: 2,
+                last_row: 1,
+                last_col: 3,
+            },
+        ];
+        let header = find_header(&rows, &merges, &known).unwrap();
+        assert_eq!(header.row, 2);
+        assert_eq!(header.headings, ["Asset Tag", "Cost", "Model", "Model"]);
+    }
+
+    #[test]
+    fn rows_that_are_not_records_are_told_apart() {
+        let headings: Vec<String> = ["Ref", "Serial", "Model", "Cost"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        let identity = [1];
+        let kind = |cells: &[&str]| classify(&row(9, cells), &headings, &identity);
+        for text in [
+            "Total",
+            "TOTAL",
+            "Grand Total",
+            "Grand total:",
+            "Totals",
+            "Total (ex VAT)",
+            "Total annual cost",
+        ] {
+            assert_eq!(kind(&[text, "", "", "1234"]), RowKind::Totals, "{text}");
+        }
+        assert_eq!(
+            kind(&["", "Grand total", "", "1234"]),
+            RowKind::Totals,
+            "in an identity column"
+        );
+        for text in ["Subtotal Avonmere", "Sub-total", "Sub Total (Brookfield)"] {
+            assert_eq!(kind(&[text, "", "", "99"]), RowKind::Subtotal, "{text}");
+        }
+        assert_eq!(
+            kind(&["Total Care Ltd", "S1", "OptiPlex", "5"]),
+            RowKind::Data,
+            "a record whose first cell says Total"
+        );
+        assert_eq!(kind(&["INF-1", "S1", "OptiPlex", "5"]), RowKind::Data);
+        assert_eq!(
+            kind(&["Ref", "Serial", "Model", "Cost"]),
+            RowKind::RepeatedHeader
+        );
+        assert_eq!(kind(&["SERVERS"]), RowKind::Section);
+        assert_eq!(
+            kind(&["", "", "OptiPlex 7010"]),
+            RowKind::Data,
+            "a lone model is a (bad) record"
+        );
+        assert_eq!(
+            kind(&["", "ABC"]),
+            RowKind::Data,
+            "a lone serial is a record"
+        );
+        let numeric = Row {
+            number: 3,
+            cells: vec![Value::Number(5.0)],
+        };
+        assert_eq!(classify(&numeric, &headings, &identity), RowKind::Data);
+    }
+}

@@ -1,0 +1,659 @@
+//! Imports supplier spreadsheets into the register: hardware asset reports,
+//! telecoms line schedules, software licensing statements and inventory-tool
+//! exports, as they come.
+//!
+//! The work is split so each part can be tested alone:
+//! - [`read`] turns a file (xlsx, xlsm, xlsb, xls, ods, csv) into rows of cells;
+//! - [`header`] finds the table in a sheet (the header row, the totals row);
+//! - [`mapping`] turns cells into register records plus row problems
+//!   (parsing never fails; nothing there touches the database);
+//! - [`profiles`] holds the mapping profiles from `data/profiles/`;
+//! - [`store`] writes one file as one batch in one transaction, and undoes it.
+//!
+//! Use: [`plan`] a file (cheap: finds each sheet's table and what it holds),
+//! then [`commit`] the plan (streams every row into the register, or only
+//! reports what would change with `dry_run`). This module never prints:
+//! progress goes to a callback, results come back as an [`ImportSummary`].
+
+pub mod header;
+pub mod mapping;
+pub mod profiles;
+pub mod read;
+pub mod store;
+
+use std::io::Read as _;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::db::DbError;
+use crate::domain::{BatchId, Rate};
+use crate::register::RegisterError;
+
+pub use mapping::{Column, Field, Kind, Problem};
+pub use profiles::{Profile, builtin_profiles, load_profile};
+pub use read::Format;
+pub use store::{BatchRecord, UndoSummary, commit, list_batches, undo, write_rejects};
+
+/// What went wrong with an import as a whole (a bad row is not an error:
+/// it is a reject in the summary). Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read from disk.
+    #[error("cannot read `{file}`: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The workbook is password-protected.
+    #[error(
+        "`{file}` is password-protected (encrypted), so it cannot be read; open it in Excel, \
+         remove the password (File > Info > Protect Workbook > Encrypt with Password) and save a \
+         copy, then import that"
+    )]
+    Encrypted {
+        /// The file.
+        file: String,
+    },
+    /// The file is damaged or not what it claims to be.
+    #[error(
+        "`{file}` is damaged or not a complete spreadsheet ({detail}); open it in Excel and save \
+         it again, or ask the supplier for a new copy"
+    )]
+    Damaged {
+        /// The file.
+        file: String,
+        /// What the reader found.
+        detail: String,
+    },
+    /// The file is not a spreadsheet or text file.
+    #[error("`{file}` cannot be imported: {detail}")]
+    NotASpreadsheet {
+        /// The file.
+        file: String,
+        /// What it is instead.
+        detail: String,
+    },
+    /// The file would take unbounded work to read.
+    #[error("`{file}` is refused as too large to read safely: {detail}")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// What is too large.
+        detail: String,
+    },
+    /// `--sheet` named a sheet the workbook does not have.
+    #[error("`{file}` has no sheet `{sheet}`; its sheets are: {sheets}")]
+    NoSuchSheet {
+        /// The file.
+        file: String,
+        /// The sheet asked for.
+        sheet: String,
+        /// The sheets it has, comma separated.
+        sheets: String,
+    },
+    /// No sheet holds a table estate recognises.
+    #[error(
+        "`{file}` holds no table of records estate recognises ({reasons}); say what its columns \
+         are with --map \"Heading=field\" or --profile"
+    )]
+    NoTable {
+        /// The file.
+        file: String,
+        /// Why each sheet was skipped.
+        reasons: String,
+    },
+    /// A `--map` or `--kind` option is malformed.
+    #[error("{0}")]
+    BadOption(String),
+    /// A profile could not be found or read.
+    #[error("profile `{name}`: {message}")]
+    Profile {
+        /// The name or path given.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file changed between planning and committing.
+    #[error("`{file}` changed while it was being imported; run the import again")]
+    Changed {
+        /// The file.
+        file: String,
+    },
+    /// `--strict` and some rows were rejected: nothing was written.
+    #[error(
+        "`{file}`: {rejected} row(s) rejected, so nothing was imported (--strict); fix them \
+         (--rejects FILE.csv lists them with reasons) or import without --strict"
+    )]
+    Strict {
+        /// The file.
+        file: String,
+        /// How many rows were rejected.
+        rejected: u64,
+        /// The full summary of what would have happened.
+        summary: Box<ImportSummary>,
+    },
+    /// No batch with that number.
+    #[error("there is no import batch {0}; `estate imports` lists them")]
+    NoSuchBatch(i64),
+    /// The batch was undone already.
+    #[error("import batch {batch} was already undone at {at}")]
+    AlreadyUndone {
+        /// The batch.
+        batch: i64,
+        /// When.
+        at: String,
+    },
+    /// Later changes depend on the batch.
+    #[error("import batch {batch} cannot be undone: {reason}")]
+    UndoRefused {
+        /// The batch.
+        batch: i64,
+        /// What depends on it, and what to do.
+        reason: String,
+    },
+    /// A bug in estate: an invariant did not hold. Nothing was written.
+    #[error("internal error ({0}); nothing was imported; please report this")]
+    Internal(String),
+    /// The register refused something (unknown organisation, …).
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    /// A database failure; nothing was written.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Db(DbError::from(e))
+    }
+}
+
+/// Everything an import is told, validated.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The organisation the rows belong to (code), unless a column says.
+    pub organisation: Option<String>,
+    /// Read only this sheet.
+    pub sheet: Option<String>,
+    /// A profile name or path.
+    pub profile: Option<String>,
+    /// What the sheets hold, overriding detection.
+    pub kind: Option<Kind>,
+    /// `--map` overrides: heading → field.
+    pub maps: Vec<(String, Field)>,
+    /// Read `03/04/2024` month-first.
+    pub us_dates: bool,
+    /// The VAT rate taken off "inc VAT" money columns.
+    pub vat_rate: Rate,
+    /// Refuse the whole file if any row is rejected.
+    pub strict: bool,
+    /// Report what would change without writing.
+    pub dry_run: bool,
+    /// Today (dates after it are rejected as in-service dates).
+    pub today: Date,
+    /// The command line, recorded in the audit trail.
+    pub command: String,
+}
+
+impl ImportOptions {
+    /// Defaults: VAT 20%, UK dates, every sheet, detected kind.
+    pub fn new(today: Date) -> Self {
+        ImportOptions {
+            organisation: None,
+            sheet: None,
+            profile: None,
+            kind: None,
+            maps: Vec::new(),
+            us_dates: false,
+            vat_rate: Rate::from_percent(Decimal::from(20)),
+            strict: false,
+            dry_run: false,
+            today,
+            command: "estate import".into(),
+        }
+    }
+}
+
+/// Reads a `--map "Heading=field"` option.
+///
+/// # Errors
+/// [`ImportError::BadOption`] when there is no `=` or the field is unknown.
+pub fn parse_map(text: &str) -> Result<(String, Field), ImportError> {
+    let Some((heading, field)) = text.rsplit_once('=') else {
+        return Err(ImportError::BadOption(format!(
+            "--map `{text}`: write it as \"Column heading=field\", e.g. \"Service Tag=serial\""
+        )));
+    };
+    if heading.trim().is_empty() {
+        return Err(ImportError::BadOption(format!(
+            "--map `{text}`: the heading is empty"
+        )));
+    }
+    let field = field
+        .parse::<Field>()
+        .map_err(|e| ImportError::BadOption(format!("--map `{text}`: {e}")))?;
+    Ok((heading.trim().to_string(), field))
+}
+
+/// The table found in one sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    /// The header row as Excel numbers it.
+    pub header_row: u32,
+    /// What the sheet holds.
+    pub kind: Kind,
+    /// Its columns and what each fills.
+    pub columns: Vec<Column>,
+}
+
+/// One sheet of a plan: its table, or why it is skipped.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetPlan {
+    /// The sheet's name.
+    pub name: String,
+    /// The table, when there is one.
+    pub table: Option<Table>,
+    /// Why the sheet is skipped, when it is.
+    pub skipped: Option<String>,
+}
+
+/// What an import of one file will read, found without writing anything.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// The file.
+    pub path: PathBuf,
+    /// Its name, for messages.
+    pub file: String,
+    /// Its SHA-256 (hex).
+    pub sha256: String,
+    /// The format its content turned out to be.
+    pub format: Format,
+    /// The profile used, if any.
+    pub profile: Option<String>,
+    /// Each sheet, in workbook order.
+    pub sheets: Vec<SheetPlan>,
+    /// Things worth telling the user (e.g. "read as CSV despite its name").
+    pub notes: Vec<String>,
+}
+
+impl ImportPlan {
+    /// The sheets that will be read.
+    pub fn tables(&self) -> impl Iterator<Item = (&str, &Table)> {
+        self.sheets
+            .iter()
+            .filter_map(|s| s.table.as_ref().map(|t| (s.name.as_str(), t)))
+    }
+}
+
+/// The SHA-256 of a file, streamed.
+///
+/// # Errors
+/// The file cannot be read.
+pub fn sha256_file(path: &Path) -> Result<String, ImportError> {
+    let io = |source| ImportError::Io {
+        file: read::display_name(path),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Bytes as lowercase hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The heading dictionary, profile and overrides one import uses.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    /// The built-in headings.
+    pub dictionary: mapping::Dictionary,
+    /// The chosen profile.
+    pub profile: Option<Profile>,
+    /// `--map` overrides.
+    pub maps: Vec<(String, Field)>,
+}
+
+impl Vocabulary {
+    /// The vocabulary `opts` asks for.
+    ///
+    /// # Errors
+    /// An unknown or malformed profile.
+    pub fn for_options(opts: &ImportOptions) -> Result<Self, ImportError> {
+        Ok(Vocabulary {
+            dictionary: mapping::Dictionary::builtin(),
+            profile: opts.profile.as_deref().map(load_profile).transpose()?,
+            maps: opts.maps.clone(),
+        })
+    }
+
+    /// True when a heading means a field.
+    pub fn knows(&self, heading: &str) -> bool {
+        let n = mapping::normalise_heading(heading);
+        self.maps
+            .iter()
+            .any(|(h, _)| mapping::normalise_heading(h) == n)
+            || self
+                .profile
+                .as_ref()
+                .is_some_and(|p| p.columns.lookup(heading).is_some())
+            || self.dictionary.lookup(heading).is_some()
+    }
+}
+
+/// Looks at a file without writing anything: its format and checksum, each
+/// sheet's header row, columns and kind, and why other sheets are skipped.
+///
+/// # Errors
+/// The file cannot be read, is encrypted, damaged or not a spreadsheet;
+/// `--sheet` names no sheet; no sheet holds a table; a bad profile.
+pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError> {
+    let vocab = Vocabulary::for_options(opts)?;
+    let mut book = read::Workbook::open(path)?;
+    let file = book.file().to_string();
+    let mut notes = Vec::new();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if book.format() == Format::Text
+        && matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    {
+        notes.push(format!(
+            "`{file}` is a text (CSV) file despite its .{ext} name; it was read as CSV"
+        ));
+    }
+    let infos = book.sheets();
+    if let Some(wanted) = &opts.sheet {
+        if !infos
+            .iter()
+            .any(|s| s.name.eq_ignore_ascii_case(wanted.trim()))
+        {
+            return Err(ImportError::NoSuchSheet {
+                file,
+                sheet: wanted.clone(),
+                sheets: infos
+                    .iter()
+                    .map(|s| format!("`{}`", s.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let mut sheets = Vec::new();
+    for info in &infos {
+        let chosen = opts
+            .sheet
+            .as_ref()
+            .map(|w| info.name.eq_ignore_ascii_case(w.trim()));
+        if chosen == Some(false) {
+            continue;
+        }
+        let skip = |reason: &str| SheetPlan {
+            name: info.name.clone(),
+            table: None,
+            skipped: Some(reason.into()),
+        };
+        if !info.is_worksheet {
+            sheets.push(skip("a chart or macro sheet, not a worksheet"));
+            continue;
+        }
+        if info.hidden && chosen.is_none() {
+            sheets.push(skip("hidden (name it with --sheet to read it)"));
+            continue;
+        }
+        let merges = book.merges(&info.name);
+        let mut top = Vec::new();
+        book.for_each_row(&info.name, &mut |row| {
+            if !row.is_blank() {
+                top.push(row);
+            }
+            if top.len() >= header::HEADER_SCAN_ROWS {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?;
+        if top.is_empty() {
+            sheets.push(skip("empty"));
+            continue;
+        }
+        let Some(head) = header::find_header(&top, &merges, &|h| vocab.knows(h)) else {
+            sheets.push(skip(&format!(
+                "no row of column headings estate knows in its first {} rows (such as Serial \
+                 Number, Asset Tag, Model, CLI, Product)",
+                header::HEADER_SCAN_ROWS
+            )));
+            continue;
+        };
+        let (columns, kind) = mapping::map_columns(
+            &head.headings,
+            &vocab.dictionary,
+            vocab.profile.as_ref(),
+            &vocab.maps,
+            opts.kind,
+        );
+        let Some(kind) = kind else {
+            sheets.push(skip(&format!(
+                "its headings (row {}) do not say whether it holds hardware, lines or licences; use --kind",
+                head.row
+            )));
+            continue;
+        };
+        sheets.push(SheetPlan {
+            name: info.name.clone(),
+            table: Some(Table {
+                header_row: head.row,
+                kind,
+                columns,
+            }),
+            skipped: None,
+        });
+    }
+    if !sheets.iter().any(|s| s.table.is_some()) {
+        if book.format() == Format::Text && notes.iter().any(|n| n.contains("despite its")) {
+            return Err(ImportError::NotASpreadsheet {
+                detail: format!(
+                    "its name says .{ext} but it holds {} of plain text (`{}`), with no table of records in it",
+                    byte_count(path),
+                    text_start(path)
+                ),
+                file,
+            });
+        }
+        let reasons = if sheets.is_empty() {
+            "it has no sheets".to_string()
+        } else {
+            sheets
+                .iter()
+                .map(|s| format!("sheet `{}`: {}", s.name, s.skipped.as_deref().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        return Err(ImportError::NoTable { file, reasons });
+    }
+    Ok(ImportPlan {
+        sha256: sha256_file(path)?,
+        path: path.to_path_buf(),
+        file,
+        format: book.format(),
+        profile: vocab.profile.map(|p| p.name),
+        sheets,
+        notes,
+    })
+}
+
+fn byte_count(path: &Path) -> String {
+    match std::fs::metadata(path).map(|m| m.len()) {
+        Ok(1) => "1 byte".into(),
+        Ok(n) => format!("{n} bytes"),
+        Err(_) => "an unknown number of bytes".into(),
+    }
+}
+
+/// The first line of a text file, shortened, for a message.
+fn text_start(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let text =
+        String::from_utf8_lossy(bytes.get(..bytes.len().min(200)).unwrap_or_default()).into_owned();
+    let line = text.lines().next().unwrap_or("").trim();
+    let short: String = line.chars().take(80).collect();
+    if short.len() < line.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// Counts for one kind of record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    /// What kind.
+    pub kind: Option<Kind>,
+    /// Records read (a quantity row counts each asset), plus rejected rows.
+    pub read: u64,
+    /// Added to the register.
+    pub new: u64,
+    /// Already there, with fields changed.
+    pub changed: u64,
+    /// Already there, nothing different.
+    pub unchanged: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+}
+
+/// One sheet in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetSummary {
+    /// Its name.
+    pub name: String,
+    /// `read` or `skipped`.
+    pub status: &'static str,
+    /// Why it was skipped.
+    pub reason: Option<String>,
+    /// The header row.
+    pub header_row: Option<u32>,
+    /// What it held.
+    pub kind: Option<Kind>,
+    /// Data rows read (blank rows and rows below a totals row not counted).
+    pub rows: u64,
+    /// The row of the totals line reading stopped at, if any.
+    pub totals_row: Option<u32>,
+    /// Rows below the header that are not records (a repeated header, a
+    /// section heading, a subtotal), as `row N: why`.
+    pub skipped_rows: Vec<String>,
+    /// Its columns and what each filled.
+    pub columns: Vec<Column>,
+}
+
+/// A rejected row: where it is and everything wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reject {
+    /// The sheet.
+    pub sheet: String,
+    /// The row as Excel numbers it.
+    pub row: u32,
+    /// Each problem (column, value, reason).
+    pub problems: Vec<Problem>,
+    /// The row's cells under their headings, for `--rejects`.
+    #[serde(skip)]
+    pub cells: Vec<(String, String)>,
+}
+
+impl Reject {
+    /// One line per problem: ``file, sheet `S`, row 14, column `Unit Price`: `12,34.5` is not an amount``.
+    pub fn lines(&self, file: &str) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let value = p.quoted_value();
+                format!(
+                    "{file}, sheet `{}`, row {}, column `{}`: {value}{}",
+                    self.sheet, self.row, p.column, p.reason
+                )
+            })
+            .collect()
+    }
+}
+
+impl Problem {
+    /// The value in backquotes and a space, ready to go before the reason
+    /// (nothing when the cell was empty or the reason already quotes it).
+    pub fn quoted_value(&self) -> String {
+        let quoted = format!("`{}`", self.value);
+        if self.value.is_empty() || self.reason.starts_with(&quoted) {
+            String::new()
+        } else {
+            quoted + " "
+        }
+    }
+}
+
+/// How many rejects the summary lists (all are in `--rejects`).
+pub const FIRST_REJECTS: usize = 20;
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportSummary {
+    /// The file's name.
+    pub file: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// The format its content turned out to be.
+    pub format: String,
+    /// The batch written (none for a dry run or a refused import).
+    pub batch: Option<BatchId>,
+    /// True when nothing was written.
+    pub dry_run: bool,
+    /// The profile used.
+    pub profile: Option<String>,
+    /// The organisation the rows went to, when one was given or implied.
+    pub organisation: Option<String>,
+    /// Each sheet: read or skipped and why.
+    pub sheets: Vec<SheetSummary>,
+    /// Counts per kind (only kinds that were read), then the total.
+    pub kinds: Vec<KindCounts>,
+    /// All kinds together.
+    pub total: KindCounts,
+    /// The first rejects.
+    pub first_rejects: Vec<Reject>,
+    /// Every reject (for `--rejects`).
+    #[serde(skip)]
+    pub rejects: Vec<Reject>,
+    /// Columns kept in notes, as ``sheet `S`: `Heading` ``.
+    pub unknown_columns: Vec<String>,
+    /// What else the user should know (VAT converted, tags generated, …).
+    pub notes: Vec<String>,
+}
+
+impl ImportSummary {
+    /// "3 new, 1 changed, 120 unchanged, 2 rejected".
+    pub fn headline(&self) -> String {
+        let t = &self.total;
+        format!(
+            "{} new, {} changed, {} unchanged, {} rejected",
+            t.new, t.changed, t.unchanged, t.rejected
+        )
+    }
+}

@@ -1,0 +1,192 @@
+//! Mapping profiles: readable files under `data/profiles/` that say what a
+//! known kind of supplier file holds and what its headings mean. Their
+//! headings take precedence over the dictionary; other headings still go
+//! through it.
+//!
+//! A profile file is `key = value` settings (`kind`, `description`), then a
+//! `heading,field` table, with `#` comments. `--profile NAME` picks a
+//! shipped one; `--profile path/to/file.csv` reads one from disk.
+
+use std::path::Path;
+
+use super::ImportError;
+use super::mapping::{Dictionary, Field, Kind, read_pairs};
+
+/// A mapping profile.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Its name (the file stem).
+    pub name: String,
+    /// One line saying what files it is for.
+    pub description: String,
+    /// What its files hold.
+    pub kind: Option<Kind>,
+    /// Its headings.
+    pub columns: Dictionary,
+}
+
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "hardware-supplier",
+        include_str!("../../data/profiles/hardware-supplier.csv"),
+    ),
+    (
+        "telecoms-lines",
+        include_str!("../../data/profiles/telecoms-lines.csv"),
+    ),
+    (
+        "software-licences",
+        include_str!("../../data/profiles/software-licences.csv"),
+    ),
+    ("snipe-it", include_str!("../../data/profiles/snipe-it.csv")),
+];
+
+impl Profile {
+    /// Reads a profile's text.
+    ///
+    /// # Errors
+    /// A message naming the line that is wrong.
+    pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
+        let mut kind = None;
+        let mut description = String::new();
+        let mut table = String::new();
+        let mut in_table = false;
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if !in_table && !t.starts_with('#') {
+                if let Some((key, value)) = t.split_once('=') {
+                    match key.trim() {
+                        "kind" => {
+                            kind = Some(
+                                value
+                                    .trim()
+                                    .parse::<Kind>()
+                                    .map_err(|e| format!("line {}: {e}", i + 1))?,
+                            );
+                        }
+                        "description" => description = value.trim().to_string(),
+                        other => {
+                            return Err(format!(
+                                "line {}: unknown setting `{other}` (use kind or description)",
+                                i + 1
+                            ));
+                        }
+                    }
+                    table.push('\n');
+                    continue;
+                }
+                if !t.is_empty() {
+                    in_table = true;
+                }
+            }
+            table.push_str(line);
+            table.push('\n');
+        }
+        let mut columns = Dictionary::default();
+        read_pairs(&table, "heading,field", |_, heading, field| {
+            columns.insert(heading, field.parse::<Field>()?);
+            Ok(())
+        })?;
+        Ok(Profile {
+            name: name.to_string(),
+            description,
+            kind,
+            columns,
+        })
+    }
+}
+
+/// The profiles shipped in `data/profiles/`.
+pub fn builtin_profiles() -> Vec<Profile> {
+    BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            Profile::parse(name, text).expect("invariant: the shipped profiles are valid (tested)")
+        })
+        .collect()
+}
+
+/// The profile called `name` (a shipped one), or read from the file at
+/// `name` when it is a path.
+///
+/// # Errors
+/// [`ImportError::Profile`] naming the profile and what is wrong, listing
+/// the shipped profiles when the name is unknown.
+pub fn load_profile(name: &str) -> Result<Profile, ImportError> {
+    let wanted = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+    if let Some(p) = builtin_profiles().into_iter().find(|p| p.name == wanted) {
+        return Ok(p);
+    }
+    let path = Path::new(name);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|e| ImportError::Profile {
+            name: name.into(),
+            message: format!("cannot read it: {e}"),
+        })?;
+        let stem = path
+            .file_stem()
+            .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+        return Profile::parse(&stem, &text).map_err(|message| ImportError::Profile {
+            name: name.into(),
+            message,
+        });
+    }
+    Err(ImportError::Profile {
+        name: name.into(),
+        message: format!(
+            "there is no such profile; use one of {} or the path of a profile file",
+            BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_shipped_profile_has_a_kind_and_headings() {
+        let profiles = builtin_profiles();
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "hardware-supplier",
+                "telecoms-lines",
+                "software-licences",
+                "snipe-it"
+            ]
+        );
+        let snipe = &profiles[3];
+        assert_eq!(snipe.kind, Some(Kind::Hardware));
+        assert_eq!(snipe.columns.lookup("Company"), Some(Field::Organisation));
+        assert_eq!(
+            snipe.columns.lookup("Warranty"),
+            Some(Field::WarrantyMonths)
+        );
+        let lic = &profiles[2];
+        assert_eq!(lic.kind, Some(Kind::Licences));
+        assert_eq!(
+            lic.columns.lookup("Product Description"),
+            Some(Field::Product)
+        );
+    }
+
+    #[test]
+    fn profiles_load_by_name_or_path_and_errors_say_which() {
+        assert_eq!(load_profile("Snipe_IT").unwrap().name, "snipe-it");
+        let err = load_profile("nonesuch").unwrap_err().to_string();
+        assert!(err.contains("hardware-supplier, telecoms-lines"), "{err}");
+        let bad = Profile::parse("x", "kind = spaceships\nheading,field\n").unwrap_err();
+        assert!(
+            bad.starts_with("line 1: `spaceships` is not a kind"),
+            "{bad}"
+        );
+        let bad = Profile::parse("x", "heading,field\nFoo,bar\n").unwrap_err();
+        assert!(bad.starts_with("line 2: `bar` is not a field"), "{bad}");
+    }
+}

@@ -1,0 +1,912 @@
+//! Reads a spreadsheet or a delimited text file into rows of cells:
+//! calamine for xlsx, xlsm, xlsb, xls and ods (streaming cell by cell for
+//! xlsx and xlsb), the csv crate for csv, tsv and txt.
+//!
+//! The format is told by the file's first bytes, never by its name alone, so
+//! an `.xlsx` that is really a CSV is read as the CSV it is. This module knows
+//! nothing of headings or the register: it hands out rows of [`Value`]s
+//! numbered as Excel shows them, and it never panics on a hostile file (a
+//! panic inside the spreadsheet reader is caught and reported as a damaged
+//! file).
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+
+use super::ImportError;
+
+/// Cells beyond this column are ignored (and counted): no supplier sheet is
+/// this wide, and a cell at column XFD must not make every row 16,384 wide.
+pub const MAX_COLUMNS: usize = 512;
+
+/// A sheet may hold at most this many rows with something in them; beyond
+/// it the file is refused rather than read without end.
+pub const MAX_ROWS: u64 = 2_000_000;
+
+/// The formats estate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Office Open XML workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// Excel binary workbook (`.xlsb`).
+    Xlsb,
+    /// Excel 97–2003 workbook (`.xls`).
+    Xls,
+    /// An `OpenDocument` spreadsheet (`.ods`).
+    Ods,
+    /// Delimited text (`.csv`, `.tsv`, `.txt`), whatever the file is called.
+    Text,
+}
+
+impl Format {
+    /// A short name for messages and the batch record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Text => "csv",
+        }
+    }
+}
+
+/// One cell's value, as the spreadsheet holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Nothing.
+    Empty,
+    /// Text (not trimmed).
+    Text(String),
+    /// A number (Excel keeps every number as a float).
+    Number(f64),
+    /// A whole number (xls and ods keep some numbers as integers).
+    Int(i64),
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// A number formatted as a date: the serial and its epoch.
+    DateSerial {
+        /// Days since the epoch (fraction = time of day).
+        serial: f64,
+        /// True for the 1904 date system (old Mac workbooks).
+        is_1904: bool,
+    },
+    /// An ISO 8601 date or date-time (ods, some xlsx writers).
+    DateIso(String),
+    /// A formula error such as `#N/A` or `#REF!`.
+    Error(String),
+}
+
+impl Value {
+    /// True when the cell holds nothing (or only spaces).
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as a person reads it, for messages and notes.
+    pub fn display(&self) -> Cow<'_, str> {
+        match self {
+            Value::Empty => Cow::Borrowed(""),
+            Value::Text(t) => Cow::Borrowed(t.trim()),
+            Value::Number(n) => Cow::Owned(number_text(*n)),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Value::DateSerial { serial, .. } => Cow::Owned(number_text(*serial)),
+            Value::DateIso(s) | Value::Error(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// A number as Excel would show it in a General cell: whole numbers without
+/// a decimal point (so a serial number typed as a number reads back as
+/// typed), others in the shortest form that round-trips.
+pub fn number_text(n: f64) -> String {
+    // 2^53: the largest range in which every whole f64 is exact.
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation, reason = "whole and within 2^53")]
+        let whole = n as i64;
+        whole.to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+fn from_data(d: Data) -> Value {
+    match d {
+        Data::Empty => Value::Empty,
+        Data::String(s) | Data::DurationIso(s) => Value::Text(s),
+        Data::Float(f) => Value::Number(f),
+        Data::Int(i) => Value::Int(i),
+        Data::Bool(b) => Value::Bool(b),
+        Data::DateTime(dt) => date_or_number(dt),
+        Data::DateTimeIso(s) => Value::DateIso(s),
+        Data::Error(e) => Value::Error(e.to_string()),
+    }
+}
+
+fn from_data_ref(d: DataRef<'_>) -> Value {
+    match d {
+        DataRef::Empty => Value::Empty,
+        DataRef::String(s) | DataRef::DurationIso(s) => Value::Text(s),
+        DataRef::SharedString(s) => Value::Text(s.to_string()),
+        DataRef::Float(f) => Value::Number(f),
+        DataRef::Int(i) => Value::Int(i),
+        DataRef::Bool(b) => Value::Bool(b),
+        DataRef::DateTime(dt) => date_or_number(dt),
+        DataRef::DateTimeIso(s) => Value::DateIso(s),
+        DataRef::Error(e) => Value::Error(e.to_string()),
+    }
+}
+
+fn date_or_number(dt: calamine::ExcelDateTime) -> Value {
+    if dt.is_datetime() {
+        // The epoch flag is not public on ExcelDateTime; it is recovered from
+        // the date it converts to (1904 serials are 1,462 days smaller).
+        Value::DateSerial {
+            serial: dt.as_f64(),
+            is_1904: is_1904_serial(&dt),
+        }
+    } else {
+        Value::Number(dt.as_f64())
+    }
+}
+
+/// Whether calamine read this date in the 1904 system: converting the same
+/// serial as a 1900 date and comparing tells, without reaching into
+/// calamine's private field.
+fn is_1904_serial(dt: &calamine::ExcelDateTime) -> bool {
+    let as_1900 =
+        calamine::ExcelDateTime::new(dt.as_f64(), calamine::ExcelDateTimeType::DateTime, false);
+    dt.to_ymd_hms_milli() != as_1900.to_ymd_hms_milli()
+}
+
+/// One row of a sheet: its number as Excel shows it (1-based) and its cells
+/// from column A.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The row number the user sees.
+    pub number: u32,
+    /// Cells from column A; may be shorter than other rows.
+    pub cells: Vec<Value>,
+}
+
+impl Row {
+    /// A row of text cells ('' for an empty cell), for tests.
+    #[cfg(test)]
+    pub(crate) fn of_texts(number: u32, cells: &[&str]) -> Row {
+        Row {
+            number,
+            cells: cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Text((*c).to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// True when every cell is blank.
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(Value::is_blank)
+    }
+}
+
+/// A merged block of cells (0-based, inclusive), for filling header cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    /// First row.
+    pub first_row: u32,
+    /// First column.
+    pub first_col: u32,
+    /// Last row.
+    pub last_row: u32,
+    /// Last column.
+    pub last_col: u32,
+}
+
+/// What the workbook says about one sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    /// Its name (for CSV: the file's name).
+    pub name: String,
+    /// False for chart, dialog and macro sheets, which hold no records.
+    pub is_worksheet: bool,
+    /// True when hidden.
+    pub hidden: bool,
+}
+
+/// What reading one sheet found besides its rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Cells right of [`MAX_COLUMNS`], ignored.
+    pub cells_beyond_last_column: u64,
+}
+
+enum Inner {
+    Xlsx(Xlsx<BufReader<File>>),
+    Xlsb(Xlsb<BufReader<File>>),
+    Xls(Xls<BufReader<File>>),
+    Ods(Ods<BufReader<File>>),
+    Text(TextSettings),
+}
+
+/// How a delimited text file is laid out, found by sniffing its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextSettings {
+    /// The field separator.
+    pub delimiter: u8,
+    /// True when the file starts with a UTF-8 byte-order mark.
+    pub bom: bool,
+}
+
+/// An open spreadsheet or text file.
+pub struct Workbook {
+    file: String,
+    path: std::path::PathBuf,
+    format: Format,
+    inner: Inner,
+}
+
+impl std::fmt::Debug for Workbook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workbook")
+            .field("file", &self.file)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The file's name as messages show it.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Tells the format from the file's first bytes (and, only to tell xlsb
+/// from xlsx inside a zip, its name).
+///
+/// # Errors
+/// [`ImportError::Encrypted`] for a password-protected Office file,
+/// [`ImportError::NotASpreadsheet`] for a binary file of another kind.
+pub fn sniff(path: &Path, head: &[u8]) -> Result<Format, ImportError> {
+    let file = display_name(path);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if head.starts_with(ZIP_MAGIC) || head.starts_with(EMPTY_ZIP_MAGIC) {
+        let window = &head[..head.len().min(200)];
+        if contains(window, b"mimetype") && contains(window, b"opendocument.spreadsheet") {
+            return Ok(Format::Ods);
+        }
+        if ext == "ods" {
+            return Ok(Format::Ods);
+        }
+        if ext == "xlsb" || contains(head, b"xl/workbook.bin") {
+            return Ok(Format::Xlsb);
+        }
+        return Ok(Format::Xlsx);
+    }
+    if head.starts_with(CFB_MAGIC) {
+        // An encrypted xlsx is an OLE container holding "EncryptedPackage"
+        // (its directory names are UTF-16).
+        if contains(head, &utf16le("EncryptedPackage")) {
+            return Err(ImportError::Encrypted { file });
+        }
+        return Ok(Format::Xls);
+    }
+    if head.starts_with(b"{\\rtf") || head.starts_with(b"%PDF") {
+        return Err(ImportError::NotASpreadsheet {
+            file,
+            detail: "it is a document, not a spreadsheet".into(),
+        });
+    }
+    if looks_like_text(head) {
+        return Ok(Format::Text);
+    }
+    Err(ImportError::NotASpreadsheet {
+        file,
+        detail: "it is neither a spreadsheet (xlsx, xlsb, xls, ods) nor a text file (csv)".into(),
+    })
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Text has no NUL bytes and few control characters.
+fn looks_like_text(head: &[u8]) -> bool {
+    if head.contains(&0) {
+        return false;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    controls * 100 <= head.len()
+}
+
+/// The bytes read to tell a file's format (and a text file's delimiter).
+const HEAD_LEN: usize = 64 * 1024;
+
+fn read_head(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        file: display_name(path),
+        source,
+    })?;
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    file.take(HEAD_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|source| ImportError::Io {
+            file: display_name(path),
+            source,
+        })?;
+    Ok(head)
+}
+
+/// Turns whatever calamine reports into a message naming the file and what
+/// the user can do.
+fn calamine_error(file: &str, e: &dyn std::fmt::Display) -> ImportError {
+    let detail = e.to_string();
+    if detail.to_ascii_lowercase().contains("password") {
+        ImportError::Encrypted { file: file.into() }
+    } else if detail.contains("limit exceeded") || detail.contains("too large") {
+        ImportError::TooLarge {
+            file: file.into(),
+            detail,
+        }
+    } else {
+        ImportError::Damaged {
+            file: file.into(),
+            detail,
+        }
+    }
+}
+
+/// A panic inside the spreadsheet reader, reported as a damaged file.
+pub(crate) fn panicked(file: &str) -> ImportError {
+    ImportError::Damaged {
+        file: file.into(),
+        detail: "the spreadsheet reader could not make sense of it".into(),
+    }
+}
+
+impl Workbook {
+    /// Opens `path`, telling its format from its content.
+    ///
+    /// # Errors
+    /// The file cannot be read, is encrypted, damaged or not a spreadsheet.
+    pub fn open(path: &Path) -> Result<Workbook, ImportError> {
+        let file = display_name(path);
+        let head = read_head(path)?;
+        if head.is_empty() {
+            return Err(ImportError::NotASpreadsheet {
+                file,
+                detail: "it is empty (0 bytes)".into(),
+            });
+        }
+        let format = sniff(path, &head)?;
+        let io = |source| ImportError::Io {
+            file: file.clone(),
+            source,
+        };
+        let inner = if format == Format::Text {
+            Inner::Text(sniff_text(path, &head))
+        } else {
+            {
+                let reader = BufReader::new(File::open(path).map_err(io)?);
+                let opened = catch_unwind(AssertUnwindSafe(|| -> Result<Inner, ImportError> {
+                    Ok(match format {
+                        Format::Xlsx => {
+                            Inner::Xlsx(Xlsx::new(reader).map_err(|e| calamine_error(&file, &e))?)
+                        }
+                        Format::Xlsb => {
+                            Inner::Xlsb(Xlsb::new(reader).map_err(|e| calamine_error(&file, &e))?)
+                        }
+                        Format::Xls => {
+                            Inner::Xls(Xls::new(reader).map_err(|e| calamine_error(&file, &e))?)
+                        }
+                        Format::Ods | Format::Text => {
+                            Inner::Ods(Ods::new(reader).map_err(|e| calamine_error(&file, &e))?)
+                        }
+                    })
+                }));
+                opened.map_err(|_| panicked(&file))??
+            }
+        };
+        Ok(Workbook {
+            file,
+            path: path.to_path_buf(),
+            format,
+            inner,
+        })
+    }
+
+    /// The format the content turned out to be.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The file's name, for messages.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// True when the workbook counts dates from 1904 (so a plain number in a
+    /// date column is a 1904 serial).
+    pub fn is_1904(&self) -> bool {
+        match &self.inner {
+            Inner::Xlsx(x) => x.has_1904_epoch(),
+            Inner::Xlsb(x) => x.has_1904_epoch(),
+            _ => false,
+        }
+    }
+
+    /// The sheets, in workbook order. A text file has one sheet named after
+    /// the file.
+    pub fn sheets(&self) -> Vec<SheetInfo> {
+        let meta = match &self.inner {
+            Inner::Xlsx(x) => x.sheets_metadata(),
+            Inner::Xlsb(x) => x.sheets_metadata(),
+            Inner::Xls(x) => x.sheets_metadata(),
+            Inner::Ods(x) => x.sheets_metadata(),
+            Inner::Text(_) => {
+                return vec![SheetInfo {
+                    name: self.file.clone(),
+                    is_worksheet: true,
+                    hidden: false,
+                }];
+            }
+        };
+        meta.iter()
+            .map(|s| SheetInfo {
+                name: s.name.clone(),
+                is_worksheet: matches!(s.typ, SheetType::WorkSheet),
+                hidden: !matches!(s.visible, SheetVisible::Visible),
+            })
+            .collect()
+    }
+
+    /// The merged blocks of a sheet, where the format records them.
+    pub fn merges(&mut self, sheet: &str) -> Vec<Merge> {
+        let dims = match &mut self.inner {
+            Inner::Xlsx(x) => catch_unwind(AssertUnwindSafe(|| x.merge_cells_by_sheet_name(sheet)))
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default(),
+            Inner::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        dims.into_iter()
+            .map(|d| Merge {
+                first_row: d.start.0,
+                first_col: d.start.1,
+                last_row: d.end.0,
+                last_col: d.end.1,
+            })
+            .collect()
+    }
+
+    /// Calls `f` with each row of `sheet` that has any cell in it, in order,
+    /// until `f` breaks or the sheet ends. Rows are built as the cells
+    /// stream past (xlsx, xlsb, csv), so memory does not grow with the sheet.
+    ///
+    /// # Errors
+    /// The sheet cannot be read (damaged, too large), or the text file cannot be read.
+    pub fn for_each_row(
+        &mut self,
+        sheet: &str,
+        f: &mut dyn FnMut(Row) -> ControlFlow<()>,
+    ) -> Result<ReadStats, ImportError> {
+        let file = self.file.clone();
+        if let Inner::Text(settings) = self.inner {
+            return read_text(&self.path, &file, settings, f);
+        }
+        let inner = &mut self.inner;
+        // xlsx and xlsb readers have the same streaming calls on different types.
+        macro_rules! stream {
+            ($book:expr) => {{
+                let mut cells = $book
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| calamine_error(&file, &e))?;
+                stream_cells(&file, f, || {
+                    cells
+                        .next_cell()
+                        .map(|c| {
+                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
+                        })
+                        .map_err(|e| calamine_error(&file, &e))
+                })
+            }};
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| match inner {
+            Inner::Xlsx(x) => stream!(x),
+            Inner::Xlsb(x) => stream!(x),
+            Inner::Xls(x) => {
+                let range = x
+                    .worksheet_range(sheet)
+                    .map_err(|e| calamine_error(&file, &e))?;
+                walk_range(&file, &range, f)
+            }
+            Inner::Ods(x) => {
+                let range = x
+                    .worksheet_range(sheet)
+                    .map_err(|e| calamine_error(&file, &e))?;
+                walk_range(&file, &range, f)
+            }
+            Inner::Text(_) => Ok(ReadStats::default()),
+        }));
+        result.map_err(|_| panicked(&file))?
+    }
+}
+
+fn too_many_rows(file: &str) -> ImportError {
+    ImportError::TooLarge {
+        file: file.into(),
+        detail: format!(
+            "a sheet has more than {MAX_ROWS} rows; split the file and import each part"
+        ),
+    }
+}
+
+/// Builds rows from cells arriving in sheet order (row by row, left to
+/// right, as xlsx and xlsb store them).
+fn stream_cells(
+    file: &str,
+    f: &mut dyn FnMut(Row) -> ControlFlow<()>,
+    mut next: impl FnMut() -> Result<Option<((u32, u32), Value)>, ImportError>,
+) -> Result<ReadStats, ImportError> {
+    let mut stats = ReadStats::default();
+    let mut current: Option<Row> = None;
+    let mut rows = 0u64;
+    while let Some(((r, c), value)) = next()? {
+        if value == Value::Empty {
+            continue;
+        }
+        let number = r.saturating_add(1);
+        if current.as_ref().is_some_and(|row| row.number != number) {
+            if let Some(done) = current.take() {
+                rows += 1;
+                if rows > MAX_ROWS {
+                    return Err(too_many_rows(file));
+                }
+                if f(done).is_break() {
+                    return Ok(stats);
+                }
+            }
+        }
+        let row = current.get_or_insert_with(|| Row {
+            number,
+            cells: Vec::new(),
+        });
+        let col = c as usize;
+        if col >= MAX_COLUMNS {
+            stats.cells_beyond_last_column += 1;
+            continue;
+        }
+        if row.cells.len() <= col {
+            row.cells.resize(col + 1, Value::Empty);
+        }
+        if let Some(slot) = row.cells.get_mut(col) {
+            *slot = value;
+        }
+    }
+    if let Some(done) = current.take() {
+        if rows + 1 > MAX_ROWS {
+            return Err(too_many_rows(file));
+        }
+        let _ = f(done);
+    }
+    Ok(stats)
+}
+
+/// Walks a whole range (xls and ods, which calamine reads only whole).
+fn walk_range(
+    file: &str,
+    range: &calamine::Range<Data>,
+    f: &mut dyn FnMut(Row) -> ControlFlow<()>,
+) -> Result<ReadStats, ImportError> {
+    let mut stats = ReadStats::default();
+    let Some((start_row, start_col)) = range.start() else {
+        return Ok(stats);
+    };
+    let offset = start_col as usize;
+    let mut rows = 0u64;
+    for (i, cells) in range.rows().enumerate() {
+        let mut out = Vec::new();
+        for (j, cell) in cells.iter().enumerate() {
+            let col = offset + j;
+            if matches!(cell, Data::Empty) {
+                continue;
+            }
+            if col >= MAX_COLUMNS {
+                stats.cells_beyond_last_column += 1;
+                continue;
+            }
+            if out.len() <= col {
+                out.resize(col + 1, Value::Empty);
+            }
+            if let Some(slot) = out.get_mut(col) {
+                *slot = from_data(cell.clone());
+            }
+        }
+        if out.is_empty() {
+            continue;
+        }
+        rows += 1;
+        if rows > MAX_ROWS {
+            return Err(too_many_rows(file));
+        }
+        let number = u32::try_from(i)
+            .ok()
+            .and_then(|i| start_row.checked_add(i))
+            .and_then(|r| r.checked_add(1))
+            .unwrap_or(u32::MAX);
+        if f(Row { number, cells: out }).is_break() {
+            break;
+        }
+    }
+    Ok(stats)
+}
+
+// ---------------------------------------------------------------- delimited text
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Finds the delimiter and BOM of a text file from its first bytes.
+pub fn sniff_text(path: &Path, head: &[u8]) -> TextSettings {
+    let bom = head.starts_with(UTF8_BOM);
+    let body = if bom { &head[3..] } else { head };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let preferred = if ext == "tsv" || ext == "tab" {
+        b'\t'
+    } else {
+        b','
+    };
+    TextSettings {
+        delimiter: sniff_delimiter(body, preferred),
+        bom,
+    }
+}
+
+/// The candidate separator that splits the first lines most consistently
+/// (the same number of fields on most lines), counting only separators
+/// outside double quotes. Ties go to `preferred`, then comma, tab,
+/// semicolon, pipe.
+pub fn sniff_delimiter(sample: &[u8], preferred: u8) -> u8 {
+    let mut candidates = vec![preferred];
+    for c in [b',', b'\t', b';', b'|'] {
+        if !candidates.contains(&c) {
+            candidates.push(c);
+        }
+    }
+    let lines: Vec<&[u8]> = sample
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(30)
+        .collect();
+    let mut best = (0usize, 0usize, preferred);
+    for &d in &candidates {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let mut freq = std::collections::BTreeMap::new();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            *freq.entry(c).or_insert(0usize) += 1;
+        }
+        // The most common non-zero count, and how many lines have it.
+        let Some((&mode, &lines_with_mode)) = freq.iter().max_by_key(|(c, n)| (**n, **c)) else {
+            continue;
+        };
+        if (lines_with_mode, mode) > (best.0, best.1) {
+            best = (lines_with_mode, mode, d);
+        }
+    }
+    best.2
+}
+
+fn count_outside_quotes(line: &[u8], d: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A field's text: UTF-8 where it is valid, otherwise Windows-1252 (what
+/// Excel on Windows writes when it saves "CSV").
+fn decode(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+fn read_text(
+    path: &Path,
+    file: &str,
+    settings: TextSettings,
+    f: &mut dyn FnMut(Row) -> ControlFlow<()>,
+) -> Result<ReadStats, ImportError> {
+    let io = |source| ImportError::Io {
+        file: file.into(),
+        source,
+    };
+    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    if settings.bom {
+        let mut bom = [0u8; 3];
+        reader.read_exact(&mut bom).map_err(io)?;
+    }
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(settings.delimiter)
+        .from_reader(reader);
+    let mut stats = ReadStats::default();
+    let mut record = csv::ByteRecord::new();
+    let mut number: u32 = 0;
+    let mut rows = 0u64;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(ImportError::Damaged {
+                    file: file.into(),
+                    detail: format!(
+                        "it could not be read as delimited text after row {number}: {e}"
+                    ),
+                });
+            }
+        }
+        number = number.saturating_add(1);
+        let mut cells = Vec::with_capacity(record.len().min(MAX_COLUMNS));
+        for (i, field) in record.iter().enumerate() {
+            if i >= MAX_COLUMNS {
+                if !field.is_empty() {
+                    stats.cells_beyond_last_column += 1;
+                }
+                continue;
+            }
+            cells.push(if field.is_empty() {
+                Value::Empty
+            } else {
+                Value::Text(decode(field))
+            });
+        }
+        let row = Row { number, cells };
+        if row.is_blank() {
+            continue;
+        }
+        rows += 1;
+        if rows > MAX_ROWS {
+            return Err(too_many_rows(file));
+        }
+        if f(row).is_break() {
+            break;
+        }
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_content_not_name() {
+        let p = Path::new("report.xlsx");
+        assert_eq!(sniff(p, b"PK\x03\x04rest").unwrap(), Format::Xlsx);
+        assert_eq!(
+            sniff(p, b"Serial,Model\nABC,OptiPlex\n").unwrap(),
+            Format::Text
+        );
+        assert_eq!(
+            sniff(
+                Path::new("x.ods"),
+                b"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+            )
+            .unwrap(),
+            Format::Ods
+        );
+        assert_eq!(sniff(Path::new("a.xls"), CFB_MAGIC).unwrap(), Format::Xls);
+        let mut encrypted = CFB_MAGIC.to_vec();
+        encrypted.extend(utf16le("EncryptedPackage"));
+        assert!(matches!(
+            sniff(p, &encrypted),
+            Err(ImportError::Encrypted { .. })
+        ));
+        assert!(matches!(
+            sniff(p, b"\x00\x01\x02\x03binary"),
+            Err(ImportError::NotASpreadsheet { .. })
+        ));
+    }
+
+    #[test]
+    fn the_delimiter_is_sniffed_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n", b','), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n\"1,5\";2;3\n4;5;6\n", b','), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2\t3\n", b','), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b\n1|2\n", b','), b'|');
+        assert_eq!(sniff_delimiter(b"just one column\n", b','), b',');
+    }
+
+    #[test]
+    fn windows_1252_text_is_decoded() {
+        assert_eq!(decode(b"\xA3612.34"), "£612.34");
+        assert_eq!(decode("£612.34".as_bytes()), "£612.34");
+    }
+
+    #[test]
+    fn numbers_read_as_typed() {
+        assert_eq!(number_text(1_234_567.0), "1234567");
+        assert_eq!(number_text(612.34), "612.34");
+        assert_eq!(number_text(-3.0), "-3");
+    }
+
+    #[test]
+    fn streamed_cells_become_rows_with_gaps_filled() {
+        let cells = vec![
+            ((0, 0), Value::Text("a".into())),
+            ((0, 2), Value::Text("c".into())),
+            ((4, 1), Value::Number(2.0)),
+            ((4, 9999), Value::Number(3.0)),
+        ];
+        let mut it = cells.into_iter();
+        let mut rows = Vec::new();
+        let stats = stream_cells(
+            "f",
+            &mut |r| {
+                rows.push(r);
+                ControlFlow::Continue(())
+            },
+            || Ok(it.next()),
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].number, 1);
+        assert_eq!(
+            rows[0].cells,
+            vec![
+                Value::Text("a".into()),
+                Value::Empty,
+                Value::Text("c".into())
+            ]
+        );
+        assert_eq!(rows[1].number, 5);
+        assert_eq!(rows[1].cells, vec![Value::Empty, Value::Number(2.0)]);
+        assert_eq!(stats.cells_beyond_last_column, 1);
+    }
+}

@@ -1,0 +1,1561 @@
+//! Writes an import: one file is one batch, written in one transaction, so
+//! a failure, an error or a kill part-way leaves the register as it was.
+//! Also lists batches and undoes one, restoring exactly what it changed.
+//!
+//! Rows stream from the reader through [`mapping::RowReader`] into the
+//! register's own `store` functions (which audit every change against the
+//! batch). Existing records are matched by maps loaded once per organisation
+//! and batch, not by a query per row. A row the register refuses is rolled
+//! back to its savepoint and rejected, never half-written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::mpsc;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::header::RowKind;
+use super::mapping::{
+    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
+    RowOutcome, RowReader, Source, ValueRules,
+};
+use super::read::{Row, Workbook};
+use super::{
+    FIRST_REJECTS, ImportError, ImportOptions, ImportPlan, ImportSummary, KindCounts, Reject,
+    SheetSummary, Table, header, sha256_file,
+};
+use crate::db::{DbError, now_timestamp};
+use crate::domain::{BatchId, ClassSynonyms};
+use crate::register::store::{
+    self as reg, asset_by_id, insert_asset, insert_licence, insert_line, list_organisations,
+    update_asset, update_licence, update_line,
+};
+use crate::register::{
+    Actor, AssetFields, LicenceFields, LineFields, Organisation, RegisterError, diff_fields,
+};
+
+/// How often (in rows) the progress callback is called.
+const PROGRESS_EVERY: u64 = 1_000;
+
+/// The tables an import writes rows of, with their id columns, as the
+/// audit trail names them.
+const RECORD_TABLES: [(&str, &str, &str); 3] = [
+    ("asset", "assets", "asset_id"),
+    ("phone_line", "phone_lines", "line_id"),
+    ("licence", "licences", "licence_id"),
+];
+
+fn table_of(entity: &str) -> Option<(&'static str, &'static str)> {
+    RECORD_TABLES
+        .iter()
+        .find(|(e, _, _)| *e == entity)
+        .map(|(_, t, id)| (*t, *id))
+}
+
+/// The columns of a table, for snapshotting whole rows.
+fn table_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let cols = stmt
+        .query_map([], |r| r.get::<_, String>(1))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(cols)
+}
+
+/// How serials and tags are compared: trimmed, ignoring case.
+fn key(text: &str) -> String {
+    text.trim().to_uppercase()
+}
+
+/// One organisation's existing records, keyed as an import matches them.
+#[derive(Default)]
+struct OrgIndex {
+    serials: HashMap<String, i64>,
+    tags: HashMap<String, i64>,
+    lines: HashMap<String, i64>,
+    licences: HashMap<(String, String, String), i64>,
+    loaded: [bool; 3],
+}
+
+impl OrgIndex {
+    fn load(
+        &mut self,
+        tx: &Transaction<'_>,
+        org: &Organisation,
+        kind: Kind,
+    ) -> rusqlite::Result<()> {
+        let slot = kind as usize;
+        if self.loaded.get(slot).copied().unwrap_or(true) {
+            return Ok(());
+        }
+        match kind {
+            Kind::Hardware => {
+                let mut stmt = tx.prepare(
+                    "SELECT asset_id, asset_tag, serial FROM assets WHERE organisation_id = ?1",
+                )?;
+                let mut rows = stmt.query([org.id.0])?;
+                while let Some(r) = rows.next()? {
+                    let id: i64 = r.get(0)?;
+                    self.tags.insert(key(&r.get::<_, String>(1)?), id);
+                    if let Some(serial) = r.get::<_, Option<String>>(2)? {
+                        self.serials.insert(key(&serial), id);
+                    }
+                }
+            }
+            Kind::Lines => {
+                let mut stmt = tx.prepare(
+                    "SELECT line_id, number FROM phone_lines WHERE organisation_id = ?1",
+                )?;
+                let mut rows = stmt.query([org.id.0])?;
+                while let Some(r) = rows.next()? {
+                    self.lines.insert(r.get(1)?, r.get(0)?);
+                }
+            }
+            Kind::Licences => {
+                let mut stmt = tx.prepare(
+                    "SELECT licence_id, product, agreement, metric FROM licences WHERE organisation_id = ?1",
+                )?;
+                let mut rows = stmt.query([org.id.0])?;
+                while let Some(r) = rows.next()? {
+                    self.licences
+                        .insert((r.get(1)?, r.get(2)?, r.get(3)?), r.get(0)?);
+                }
+            }
+        }
+        if let Some(l) = self.loaded.get_mut(slot) {
+            *l = true;
+        }
+        Ok(())
+    }
+}
+
+/// Finds the organisation a row's text names: its code, its name (ignoring
+/// case and punctuation), or a short form of the name — `Avonmere DC`,
+/// `Brookfield BC`, `Shared Service`, `Avonmere` — whose words all appear
+/// in exactly one organisation's name (or in the shortest of several).
+///
+/// # Errors
+/// A reason naming the text when no organisation, or more than one equally,
+/// matches.
+pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, String> {
+    let t = text.trim();
+    if let Some(i) = orgs.iter().position(|o| o.code.eq_ignore_ascii_case(t)) {
+        return Ok(i);
+    }
+    let norm = super::mapping::normalise_heading;
+    if let Some(i) = orgs.iter().position(|o| norm(&o.name) == norm(t)) {
+        return Ok(i);
+    }
+    let mut words: Vec<String> = Vec::new();
+    for w in norm(t).split(' ').filter(|w| !w.is_empty()) {
+        match w {
+            "dc" => words.extend(["district".into(), "council".into()]),
+            "bc" => words.extend(["borough".into(), "council".into()]),
+            "cc" => words.extend(["council".into()]),
+            "mbc" => words.extend(["metropolitan".into(), "borough".into(), "council".into()]),
+            other => words.push(other.to_string()),
+        }
+    }
+    let mut candidates: Vec<(usize, usize)> = orgs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let name = norm(&o.name);
+            let name_words: Vec<&str> = name.split(' ').collect();
+            (!words.is_empty() && words.iter().all(|w| name_words.contains(&w.as_str())))
+                .then_some((name_words.len(), i))
+        })
+        .collect();
+    candidates.sort_unstable();
+    match candidates.as_slice() {
+        [] => Err(
+            "is not an organisation in the register (by code or name); `estate orgs` lists \
+                   them, `estate orgs add` adds one"
+                .into(),
+        ),
+        [(_, i)] => Ok(*i),
+        [(a, i), (b, _), ..] if a < b => Ok(*i),
+        several => Err(format!(
+            "could be any of {}; use the organisation's code",
+            several
+                .iter()
+                .filter_map(|(_, i)| orgs.get(*i).map(|o| o.code.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Where a key was first seen in this file, to report duplicates.
+type Seen = HashMap<(i64, String), (String, u32)>;
+
+/// The state of one batch being written.
+struct Batch<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    actor: Actor,
+    id: BatchId,
+    default_org: Option<Organisation>,
+    org_names: BTreeMap<String, Result<Organisation, String>>,
+    all_orgs: Option<Vec<Organisation>>,
+    indexes: HashMap<i64, OrgIndex>,
+    seen: [Seen; 3],
+    snapshot_sql: BTreeMap<&'static str, String>,
+    counts: BTreeMap<Kind, KindCounts>,
+    rejects: Vec<Reject>,
+    generated: u64,
+}
+
+/// Why writing one record failed: the row is rejected, or the batch stops.
+enum RowError {
+    Reject(Problem),
+    Fatal(ImportError),
+}
+
+impl From<rusqlite::Error> for RowError {
+    fn from(e: rusqlite::Error) -> Self {
+        RowError::Fatal(e.into())
+    }
+}
+
+impl From<RegisterError> for RowError {
+    fn from(e: RegisterError) -> Self {
+        match e {
+            RegisterError::Db(DbError::Sqlite(rusqlite::Error::SqliteFailure(f, msg)))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                RowError::Reject(Problem {
+                    column: String::new(),
+                    value: String::new(),
+                    reason: format!(
+                        "the register refused it ({})",
+                        msg.unwrap_or_else(|| f.to_string())
+                    ),
+                })
+            }
+            RegisterError::Db(db) => RowError::Fatal(ImportError::Db(db)),
+            other => RowError::Reject(Problem {
+                column: String::new(),
+                value: String::new(),
+                reason: other.to_string(),
+            }),
+        }
+    }
+}
+
+enum Outcome {
+    New,
+    Changed,
+    Unchanged,
+}
+
+/// A broken invariant: stops the batch (nothing is written) with a message
+/// asking for a report, rather than panicking.
+fn bug(what: &str) -> RowError {
+    RowError::Fatal(ImportError::Internal(what.to_string()))
+}
+
+fn problem(column: &str, value: &str, reason: impl Into<String>) -> RowError {
+    RowError::Reject(Problem {
+        column: column.into(),
+        value: value.into(),
+        reason: reason.into(),
+    })
+}
+
+impl Batch<'_, '_> {
+    fn organisation(
+        &mut self,
+        named: Option<&str>,
+        table: &Table,
+    ) -> Result<Organisation, RowError> {
+        let Some(name) = named else {
+            return self.default_org.clone().ok_or_else(|| {
+                problem(
+                    &heading_of(table, Field::Organisation),
+                    "",
+                    "no organisation: give --org CODE or fill the organisation column",
+                )
+            });
+        };
+        let key = name.trim().to_lowercase();
+        if !self.org_names.contains_key(&key) {
+            if self.all_orgs.is_none() {
+                self.all_orgs = Some(list_organisations(self.tx).map_err(RowError::from)?);
+            }
+            let all = self.all_orgs.as_deref().unwrap_or_default();
+            let found = match match_organisation(name, all) {
+                Ok(i) => all
+                    .get(i)
+                    .cloned()
+                    .ok_or_else(|| problem("", name, "no such organisation")),
+                Err(reason) => Err(problem(
+                    &heading_of(table, Field::Organisation),
+                    name,
+                    reason,
+                )),
+            };
+            self.org_names.insert(
+                key.clone(),
+                found.map_err(|e| match e {
+                    RowError::Reject(p) => p.reason,
+                    RowError::Fatal(e) => e.to_string(),
+                }),
+            );
+        }
+        match self.org_names.get(&key) {
+            Some(Ok(o)) => Ok(o.clone()),
+            Some(Err(reason)) => Err(problem(
+                &heading_of(table, Field::Organisation),
+                name,
+                reason.clone(),
+            )),
+            None => Err(problem("", name, "no such organisation")),
+        }
+    }
+
+    fn index(&mut self, org: &Organisation, kind: Kind) -> Result<&mut OrgIndex, RowError> {
+        let index = self.indexes.entry(org.id.0).or_default();
+        index.load(self.tx, org, kind)?;
+        Ok(index)
+    }
+
+    /// Reports a key seen earlier in this file; records it otherwise.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "each names the duplicate in the message"
+    )]
+    fn first_time(
+        &mut self,
+        kind: Kind,
+        org: &Organisation,
+        key: &str,
+        value: &str,
+        what: &str,
+        column: &str,
+        sheet: &str,
+        row: u32,
+    ) -> Result<(), RowError> {
+        let seen = self
+            .seen
+            .get_mut(kind as usize)
+            .ok_or_else(|| bug("a kind without a duplicate list"))?;
+        if let Some((s, r)) = seen.get(&(org.id.0, key.to_string())) {
+            return Err(problem(
+                column,
+                value,
+                format!(
+                    "{what} also appears on sheet `{s}`, row {r} of this file; the first was kept \
+                     and this row rejected (remove the duplicate or correct it)"
+                ),
+            ));
+        }
+        seen.insert((org.id.0, key.to_string()), (sheet.to_string(), row));
+        Ok(())
+    }
+
+    fn snapshot(&mut self, entity: &'static str, id: i64) -> Result<(), RowError> {
+        if !self.snapshot_sql.contains_key(entity) {
+            let (table, id_col) =
+                table_of(entity).ok_or_else(|| bug(&format!("{entity} is not a record table")))?;
+            let cols = table_columns(self.tx, table)?;
+            let pairs = cols
+                .iter()
+                .map(|c| format!("'{c}', {c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.snapshot_sql.insert(
+                entity,
+                format!(
+                    "INSERT OR IGNORE INTO import_prior_rows (batch_id, entity, entity_id, row_json) \
+                     SELECT ?1, '{entity}', {id_col}, json_object({pairs}) FROM {table} WHERE {id_col} = ?2"
+                ),
+            );
+        }
+        if let Some(sql) = self.snapshot_sql.get(entity) {
+            self.tx
+                .prepare_cached(sql)?
+                .execute(params![self.id.0, id])?;
+        }
+        Ok(())
+    }
+
+    fn asset(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        rec: &AssetRecord,
+    ) -> Result<Outcome, RowError> {
+        let org = self.organisation(rec.organisation.as_deref(), table)?;
+        let f = &rec.fields;
+        let serial_col = heading_of(table, Field::Serial);
+        let tag_col = heading_of(table, Field::AssetTag);
+        if let Some(serial) = &f.serial {
+            self.first_time(
+                Kind::Hardware,
+                &org,
+                &format!("s:{}", key(serial)),
+                serial,
+                "the same serial",
+                &serial_col,
+                sheet,
+                row,
+            )?;
+        }
+        if rec.tag_given {
+            self.first_time(
+                Kind::Hardware,
+                &org,
+                &format!("t:{}", key(&f.asset_tag)),
+                &f.asset_tag,
+                "the same asset tag",
+                &tag_col,
+                sheet,
+                row,
+            )?;
+        }
+        let index = self.index(&org, Kind::Hardware)?;
+        let by_serial = f
+            .serial
+            .as_ref()
+            .and_then(|s| index.serials.get(&key(s)))
+            .copied();
+        let by_tag = index.tags.get(&key(&f.asset_tag)).copied();
+        let existing = match (by_serial, by_tag) {
+            (Some(id), _) => Some(id),
+            (None, Some(id)) => {
+                let current = asset_by_id(self.tx, crate::domain::AssetId(id))?;
+                match (&current.fields.serial, &f.serial) {
+                    (Some(theirs), Some(ours)) if key(theirs) != key(ours) => {
+                        return Err(problem(
+                            &tag_col,
+                            &f.asset_tag,
+                            format!(
+                                "asset tag `{}` belongs to the asset with serial `{theirs}` in the register, not `{ours}`",
+                                f.asset_tag
+                            ),
+                        ));
+                    }
+                    _ => Some(id),
+                }
+            }
+            (None, None) => None,
+        };
+        let Some(id) = existing else {
+            let id = insert_asset(self.tx, &org, f, true, &self.actor)?;
+            let index = self.index(&org, Kind::Hardware)?;
+            index.tags.insert(key(&f.asset_tag), id.0);
+            if let Some(s) = &f.serial {
+                index.serials.insert(key(s), id.0);
+            }
+            return Ok(Outcome::New);
+        };
+        let current = asset_by_id(self.tx, crate::domain::AssetId(id))?;
+        let merged = merge_asset(&current.fields, rec);
+        if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        self.snapshot("asset", id)?;
+        update_asset(self.tx, &org, &current, &merged, true, &self.actor)?;
+        let index = self.index(&org, Kind::Hardware)?;
+        if current.fields.asset_tag != merged.asset_tag {
+            index.tags.remove(&key(&current.fields.asset_tag));
+            index.tags.insert(key(&merged.asset_tag), id);
+        }
+        if current.fields.serial != merged.serial {
+            if let Some(s) = &current.fields.serial {
+                index.serials.remove(&key(s));
+            }
+            if let Some(s) = &merged.serial {
+                index.serials.insert(key(s), id);
+            }
+        }
+        Ok(Outcome::Changed)
+    }
+
+    fn line(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        rec: &LineRecord,
+    ) -> Result<Outcome, RowError> {
+        let org = self.organisation(rec.organisation.as_deref(), table)?;
+        let number = rec.fields.number.clone();
+        self.first_time(
+            Kind::Lines,
+            &org,
+            &number,
+            &number,
+            "the same line",
+            &heading_of(table, Field::Number),
+            sheet,
+            row,
+        )?;
+        let existing = self.index(&org, Kind::Lines)?.lines.get(&number).copied();
+        let Some(id) = existing else {
+            let id = insert_line(self.tx, &org, &rec.fields, true, &self.actor)?;
+            self.index(&org, Kind::Lines)?.lines.insert(number, id.0);
+            return Ok(Outcome::New);
+        };
+        let current = reg::find_line(self.tx, &org, &number)?
+            .ok_or_else(|| bug(&format!("line {number} is indexed but not found")))?;
+        let merged = merge_line(&current.fields, rec);
+        if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        self.snapshot("phone_line", id)?;
+        update_line(self.tx, &org, &current, &merged, true, &self.actor)?;
+        Ok(Outcome::Changed)
+    }
+
+    fn licence(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        rec: &LicenceRecord,
+    ) -> Result<Outcome, RowError> {
+        let org = self.organisation(rec.organisation.as_deref(), table)?;
+        let f = &rec.fields;
+        let key = (
+            f.product.clone(),
+            f.agreement.clone(),
+            f.metric.as_str().to_string(),
+        );
+        let label = format!(
+            "the same product under agreement `{}` ({})",
+            f.agreement, f.metric
+        );
+        self.first_time(
+            Kind::Licences,
+            &org,
+            &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2),
+            &f.product,
+            &label,
+            &heading_of(table, Field::Product),
+            sheet,
+            row,
+        )?;
+        let existing = self
+            .index(&org, Kind::Licences)?
+            .licences
+            .get(&key)
+            .copied();
+        let Some(id) = existing else {
+            let id = insert_licence(self.tx, &org, f, &self.actor)?;
+            self.index(&org, Kind::Licences)?.licences.insert(key, id.0);
+            return Ok(Outcome::New);
+        };
+        let current = reg::find_licence(self.tx, &org, f)?
+            .ok_or_else(|| bug(&format!("licence {id} is indexed but not found")))?;
+        let merged = merge_licence(&current.fields, rec);
+        if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        self.snapshot("licence", id)?;
+        update_licence(self.tx, &org, &current, &merged, &self.actor)?;
+        Ok(Outcome::Changed)
+    }
+
+    /// Writes one record inside its own savepoint: a refusal rolls back
+    /// whatever the record had written (a new site, say) and rejects it.
+    fn write(
+        &mut self,
+        table: &Table,
+        sheet: &str,
+        row: u32,
+        record: Record<'_>,
+    ) -> Result<Result<Outcome, Problem>, ImportError> {
+        self.tx
+            .prepare_cached("SAVEPOINT import_row")?
+            .execute([])?;
+        let result = match record {
+            Record::Asset(a) => self.asset(table, sheet, row, a),
+            Record::Line(l) => self.line(table, sheet, row, l),
+            Record::Licence(l) => self.licence(table, sheet, row, l),
+        };
+        match result {
+            Ok(o) => {
+                self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
+                Ok(Ok(o))
+            }
+            Err(RowError::Reject(p)) => {
+                self.tx
+                    .prepare_cached("ROLLBACK TO import_row")?
+                    .execute([])?;
+                self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
+                Ok(Err(p))
+            }
+            Err(RowError::Fatal(e)) => Err(e),
+        }
+    }
+
+    fn reject(
+        &mut self,
+        kind: Kind,
+        sheet: &str,
+        row: &Row,
+        headings: &[String],
+        problems: Vec<Problem>,
+    ) {
+        let counts = self.counts.entry(kind).or_default();
+        counts.read += 1;
+        counts.rejected += 1;
+        let cells = headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !h.is_empty())
+            .map(|(i, h)| {
+                (
+                    h.clone(),
+                    row.cells
+                        .get(i)
+                        .map(|v| v.display().into_owned())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        self.rejects.push(Reject {
+            sheet: sheet.to_string(),
+            row: row.number,
+            problems,
+            cells,
+        });
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Record<'a> {
+    Asset(&'a AssetRecord),
+    Line(&'a LineRecord),
+    Licence(&'a LicenceRecord),
+}
+
+fn heading_of(table: &Table, field: Field) -> String {
+    table
+        .columns
+        .iter()
+        .find(|c| c.field == Some(field))
+        .map_or_else(|| field.as_str().to_string(), |c| c.heading.clone())
+}
+
+/// The register's asset with the fields this row gave put over it (a blank
+/// cell, or a column the file does not have, leaves the register's value).
+fn merge_asset(current: &AssetFields, rec: &AssetRecord) -> AssetFields {
+    let g = rec.given;
+    let n = &rec.fields;
+    let mut f = current.clone();
+    if rec.tag_given {
+        f.asset_tag.clone_from(&n.asset_tag);
+    }
+    macro_rules! take {
+        ($($field:ident => $member:ident),+ $(,)?) => {
+            $(if g.has(Field::$field) { f.$member = n.$member.clone(); })+
+        };
+    }
+    take!(
+        Serial => serial, Class => class, Manufacturer => manufacturer, Model => model,
+        Site => site, Department => department, AssignedUser => assigned_user,
+        InServiceDate => in_service_date, Cost => purchase_cost, Supplier => supplier,
+        OrderRef => order_ref, WarrantyEnd => warranty_end, Funding => funding,
+        LeaseEnd => lease_end, Status => status, LifeYears => life_years,
+        PowerWatts => power_watts, PowerKwh => power_kwh_per_year, Notes => notes,
+    );
+    f
+}
+
+fn merge_line(current: &LineFields, rec: &LineRecord) -> LineFields {
+    let g = rec.given;
+    let n = &rec.fields;
+    let mut f = current.clone();
+    f.line_type = n.line_type;
+    macro_rules! take {
+        ($($field:ident => $member:ident),+ $(,)?) => {
+            $(if g.has(Field::$field) { f.$member = n.$member.clone(); })+
+        };
+    }
+    take!(
+        Supplier => supplier, Site => site, Cost => monthly_rental, ContractEnd => contract_end,
+        CriticalCare => critical_care, LineUse => line_use, Status => active, Notes => notes,
+    );
+    f
+}
+
+fn merge_licence(current: &LicenceFields, rec: &LicenceRecord) -> LicenceFields {
+    let g = rec.given;
+    let n = &rec.fields;
+    let mut f = current.clone();
+    let either = |a: Field, b: Field, g: FieldSet| g.has(a) || g.has(b);
+    if either(Field::Vendor, Field::Manufacturer, g) {
+        f.vendor.clone_from(&n.vendor);
+    }
+    if either(Field::StartDate, Field::InServiceDate, g) {
+        f.start_date = n.start_date;
+    }
+    if either(Field::Category, Field::Class, g) {
+        f.category.clone_from(&n.category);
+    }
+    macro_rules! take {
+        ($($field:ident => $member:ident),+ $(,)?) => {
+            $(if g.has(Field::$field) { f.$member = n.$member.clone(); })+
+        };
+    }
+    take!(
+        AgreementType => agreement_type, Quantity => quantity, Cost => unit_cost,
+        CostBasis => cost_basis, EndDate => end_date, Budget => budget,
+        CoversClasses => covers_classes, Notes => notes,
+    );
+    f
+}
+
+/// Streams every table of `plan` into the register as one batch, in one
+/// transaction, and says what it did. With `opts.dry_run` (or when
+/// `opts.strict` finds a rejected row) the transaction is rolled back and
+/// nothing is written, but the summary is the same one a real import
+/// would give. `progress` is called with the number of rows read so far.
+///
+/// # Errors
+/// The file changed or cannot be read; no organisation given when the
+/// register holds several; `--strict` with rejects ([`ImportError::Strict`],
+/// carrying the summary); a database failure (nothing written).
+pub fn commit(
+    conn: &mut Connection,
+    plan: &ImportPlan,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary, ImportError> {
+    if sha256_file(&plan.path)? != plan.sha256 {
+        return Err(ImportError::Changed {
+            file: plan.file.clone(),
+        });
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let has_org_column = plan.tables().any(|(_, t)| {
+        t.columns
+            .iter()
+            .any(|c| c.field == Some(Field::Organisation))
+    });
+    let default_org = match (&opts.organisation, has_org_column) {
+        (Some(code), _) => Some(reg::resolve_organisation(&tx, Some(code))?),
+        (None, false) => Some(reg::resolve_organisation(&tx, None)?),
+        (None, true) => reg::resolve_organisation(&tx, None).ok(),
+    };
+    let kinds: Vec<Kind> = {
+        let mut k: Vec<Kind> = plan.tables().map(|(_, t)| t.kind).collect();
+        k.sort();
+        k.dedup();
+        k
+    };
+    let kind_text = match kinds.as_slice() {
+        [one] => one.as_str(),
+        _ => "mixed",
+    };
+    let sheet_names = plan.tables().map(|(n, _)| n).collect::<Vec<_>>().join(", ");
+    tx.execute(
+        "INSERT INTO import_batches (organisation_id, file_name, file_sha256, sheet, profile, kind, \
+         imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            default_org.as_ref().map(|o| o.id.0),
+            plan.file,
+            plan.sha256,
+            sheet_names,
+            plan.profile,
+            kind_text,
+            now_timestamp()
+        ],
+    )?;
+    let batch_id = BatchId(tx.last_insert_rowid());
+    let mut batch = Batch {
+        tx: &tx,
+        actor: Actor {
+            command: opts.command.clone(),
+            batch: Some(batch_id),
+        },
+        id: batch_id,
+        default_org: default_org.clone(),
+        org_names: BTreeMap::new(),
+        all_orgs: None,
+        indexes: HashMap::new(),
+        seen: Default::default(),
+        snapshot_sql: BTreeMap::new(),
+        counts: BTreeMap::new(),
+        rejects: Vec::new(),
+        generated: 0,
+    };
+    let mut summary = ImportSummary {
+        file: plan.file.clone(),
+        sha256: plan.sha256.clone(),
+        format: plan.format.as_str().to_string(),
+        dry_run: opts.dry_run,
+        profile: plan.profile.clone(),
+        organisation: default_org.as_ref().map(|o| o.code.clone()),
+        notes: plan.notes.clone(),
+        ..ImportSummary::default()
+    };
+    // Two threads: one reads and parses rows (XML tokenising is the slow part),
+    // this one writes them, with a bounded queue of row batches between.
+    let (to_writer, from_reader) = mpsc::sync_channel::<Vec<Item>>(QUEUE_BATCHES);
+    let all_headings: Vec<Vec<String>> = plan
+        .sheets
+        .iter()
+        .map(|s| s.table.as_ref().map(headings_of).unwrap_or_default())
+        .collect();
+    let mut rows_done = 0u64;
+    let mut fatal: Option<ImportError> = None;
+    let mut ends: BTreeMap<usize, Item> = BTreeMap::new();
+    let read_result = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut queue = Vec::with_capacity(ROWS_PER_BATCH);
+            let sent = read_tables(plan, opts, &mut |item| {
+                queue.push(item);
+                if queue.len() >= ROWS_PER_BATCH {
+                    let full = std::mem::replace(&mut queue, Vec::with_capacity(ROWS_PER_BATCH));
+                    if to_writer.send(full).is_err() {
+                        // The writer stopped (an error): stop reading.
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            if !queue.is_empty() {
+                let _ = to_writer.send(queue);
+            }
+            drop(to_writer);
+            sent
+        });
+        'batches: for items in &from_reader {
+            for item in items {
+                match item {
+                    Item::Row {
+                        sheet,
+                        row,
+                        outcome,
+                    } => {
+                        let Some((name, table)) = table_at(plan, sheet) else {
+                            fatal = Some(ImportError::Internal(format!("no table {sheet}")));
+                            break 'batches;
+                        };
+                        rows_done += 1;
+                        if rows_done % PROGRESS_EVERY == 0 {
+                            progress(rows_done);
+                        }
+                        let headings = all_headings.get(sheet).map_or(&[][..], Vec::as_slice);
+                        if let Err(e) =
+                            write_row(&mut batch, (name, table, headings), &row, &outcome)
+                        {
+                            fatal = Some(e);
+                            break 'batches;
+                        }
+                    }
+                    end @ Item::SheetEnd { sheet, .. } => {
+                        ends.insert(sheet, end);
+                    }
+                }
+            }
+        }
+        // Dropping the receiver tells a reader still running to stop.
+        drop(from_reader);
+        reader.join()
+    });
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    match read_result {
+        Ok(result) => result?,
+        Err(_) => return Err(super::read::panicked(&plan.file)),
+    }
+    for (i, sheet) in plan.sheets.iter().enumerate() {
+        let Some(table) = &sheet.table else {
+            summary.sheets.push(SheetSummary {
+                name: sheet.name.clone(),
+                status: "skipped",
+                reason: sheet.skipped.clone(),
+                header_row: None,
+                kind: None,
+                rows: 0,
+                totals_row: None,
+                skipped_rows: Vec::new(),
+                columns: Vec::new(),
+            });
+            continue;
+        };
+        let (rows, totals_row, skipped_rows) = match ends.remove(&i) {
+            Some(Item::SheetEnd {
+                rows,
+                totals_row,
+                skipped_rows,
+                ..
+            }) => (rows, totals_row, skipped_rows),
+            _ => (0, None, Vec::new()),
+        };
+        for c in &table.columns {
+            match c.source {
+                Source::Unknown | Source::Duplicate | Source::NotForKind => {
+                    summary
+                        .unknown_columns
+                        .push(format!("sheet `{}`: `{}`", sheet.name, c.heading));
+                }
+                _ => {}
+            }
+            if c.field == Some(Field::CostIncVat) {
+                summary.notes.push(format!(
+                    "sheet `{}`: column `{}` includes VAT; converted to net at {} VAT",
+                    sheet.name, c.heading, opts.vat_rate
+                ));
+            }
+        }
+        summary.sheets.push(SheetSummary {
+            name: sheet.name.clone(),
+            status: "read",
+            reason: None,
+            header_row: Some(table.header_row),
+            kind: Some(table.kind),
+            rows,
+            totals_row,
+            skipped_rows,
+            columns: table.columns.clone(),
+        });
+    }
+    progress(rows_done);
+    if batch.generated > 0 {
+        summary.notes.push(format!(
+            "{} assets were created from quantity rows without serial numbers, each with a \
+             generated tag (GEN-…); re-importing the same rows finds them again",
+            batch.generated
+        ));
+    }
+    let mut total = KindCounts::default();
+    for (kind, c) in &batch.counts {
+        total.read += c.read;
+        total.new += c.new;
+        total.changed += c.changed;
+        total.unchanged += c.unchanged;
+        total.rejected += c.rejected;
+        summary.kinds.push(KindCounts {
+            kind: Some(*kind),
+            ..c.clone()
+        });
+    }
+    summary.total = total;
+    summary.first_rejects = batch.rejects.iter().take(FIRST_REJECTS).cloned().collect();
+    summary.rejects = std::mem::take(&mut batch.rejects);
+    let t = &summary.total;
+    let json = serde_json::to_string(&summary).unwrap_or_default();
+    tx.execute(
+        "UPDATE import_batches SET rows_read = ?2, rows_new = ?3, rows_changed = ?4, \
+         rows_unchanged = ?5, rows_rejected = ?6, summary_json = ?7 WHERE batch_id = ?1",
+        params![
+            batch_id.0,
+            i64::try_from(t.read).unwrap_or(i64::MAX),
+            i64::try_from(t.new).unwrap_or(i64::MAX),
+            i64::try_from(t.changed).unwrap_or(i64::MAX),
+            i64::try_from(t.unchanged).unwrap_or(i64::MAX),
+            i64::try_from(t.rejected).unwrap_or(i64::MAX),
+            json
+        ],
+    )?;
+    if opts.strict && summary.total.rejected > 0 {
+        // Dropping the transaction rolls it back: nothing is written.
+        drop(tx);
+        return Err(ImportError::Strict {
+            file: plan.file.clone(),
+            rejected: summary.total.rejected,
+            summary: Box::new(summary),
+        });
+    }
+    if opts.dry_run {
+        drop(tx);
+        return Ok(summary);
+    }
+    tx.commit()?;
+    summary.batch = Some(batch_id);
+    Ok(summary)
+}
+
+/// How many parsed rows travel from the reader to the writer at a time,
+/// and how many such batches may wait: bounds memory whatever the file's size.
+const ROWS_PER_BATCH: usize = 1_024;
+const QUEUE_BATCHES: usize = 4;
+
+/// What the reading side hands the writing side.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every item is a row; boxing rows would cost an allocation each"
+)]
+pub enum Item {
+    /// One record row (or a rejected one), with its cells for `--rejects`.
+    Row {
+        /// The sheet's index in the plan.
+        sheet: usize,
+        /// The row as read.
+        row: Row,
+        /// What it became.
+        outcome: RowOutcome,
+    },
+    /// A sheet has been read to its end (or its totals row).
+    SheetEnd {
+        /// The sheet's index in the plan.
+        sheet: usize,
+        /// Record rows read.
+        rows: u64,
+        /// The totals row reading stopped at.
+        totals_row: Option<u32>,
+        /// Rows that were not records, as `row N: why`.
+        skipped_rows: Vec<String>,
+    },
+}
+
+fn table_at(plan: &ImportPlan, sheet: usize) -> Option<(&str, &Table)> {
+    let s = plan.sheets.get(sheet)?;
+    Some((s.name.as_str(), s.table.as_ref()?))
+}
+
+/// A table's headings by column ('' where a column has none).
+fn headings_of(table: &Table) -> Vec<String> {
+    let width = table.columns.iter().map(|c| c.index + 1).max().unwrap_or(0);
+    let mut h = vec![String::new(); width];
+    for c in &table.columns {
+        if let Some(slot) = h.get_mut(c.index) {
+            slot.clone_from(&c.heading);
+        }
+    }
+    h
+}
+
+/// Reads and parses every table of a plan, without touching the register:
+/// each record row (or rejected row) and each sheet's end go to `emit`,
+/// in order, until it breaks. This is the import's parsing half; `commit`
+/// runs it on its own thread.
+///
+/// # Errors
+/// The file cannot be read (damaged, too large).
+pub fn read_tables(
+    plan: &ImportPlan,
+    opts: &ImportOptions,
+    emit: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> Result<(), ImportError> {
+    let mut book = Workbook::open(&plan.path)?;
+    let value_rules = ValueRules {
+        us_dates: opts.us_dates,
+        vat_rate: opts.vat_rate,
+        today: opts.today,
+        is_1904: book.is_1904(),
+    };
+    let synonyms = ClassSynonyms::builtin();
+    let models = ModelRules::builtin();
+    for (index, sheet) in plan.sheets.iter().enumerate() {
+        let Some(table) = &sheet.table else {
+            continue;
+        };
+        let headings = headings_of(table);
+        let identity: Vec<usize> = table
+            .columns
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.field,
+                    Some(Field::Serial | Field::AssetTag | Field::Number | Field::Product)
+                )
+            })
+            .map(|c| c.index)
+            .collect();
+        let mut reader =
+            RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
+        let mut rows = 0u64;
+        let mut totals_row = None;
+        let mut skipped_rows = Vec::new();
+        let mut stopped = false;
+        book.for_each_row(&sheet.name, &mut |row| {
+            if row.number <= table.header_row || row.is_blank() {
+                return ControlFlow::Continue(());
+            }
+            match header::classify(&row, &headings, &identity) {
+                RowKind::Data => {}
+                RowKind::Totals => {
+                    totals_row = Some(row.number);
+                    return ControlFlow::Break(());
+                }
+                other => {
+                    skipped_rows.push(format!("row {}: {}", row.number, other.reason()));
+                    return ControlFlow::Continue(());
+                }
+            }
+            rows += 1;
+            let outcome = reader.read(&row);
+            let flow = emit(Item::Row {
+                sheet: index,
+                row,
+                outcome,
+            });
+            stopped = flow.is_break();
+            flow
+        })?;
+        if stopped {
+            return Ok(());
+        }
+        let end = Item::SheetEnd {
+            sheet: index,
+            rows,
+            totals_row,
+            skipped_rows,
+        };
+        if emit(end).is_break() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Writes one parsed row: its records, or its rejection.
+fn write_row(
+    batch: &mut Batch<'_, '_>,
+    (sheet, table, headings): (&str, &Table, &[String]),
+    row: &Row,
+    outcome: &RowOutcome,
+) -> Result<(), ImportError> {
+    match &outcome.parsed {
+        Parsed::Rejected(problems) => {
+            batch.reject(table.kind, sheet, row, headings, problems.clone());
+            Ok(())
+        }
+        Parsed::Assets(assets) => {
+            if assets.len() > 1 {
+                batch.generated += assets.len() as u64;
+            }
+            for a in assets {
+                apply(batch, table, sheet, row, headings, Record::Asset(a))?;
+            }
+            Ok(())
+        }
+        Parsed::Line(l) => apply(batch, table, sheet, row, headings, Record::Line(l)),
+        Parsed::Licence(l) => apply(batch, table, sheet, row, headings, Record::Licence(l)),
+    }
+}
+
+fn apply(
+    batch: &mut Batch<'_, '_>,
+    table: &Table,
+    sheet: &str,
+    row: &Row,
+    headings: &[String],
+    record: Record<'_>,
+) -> Result<(), ImportError> {
+    let result = batch.write(table, sheet, row.number, record)?;
+    match result {
+        Ok(outcome) => {
+            let c = batch.counts.entry(table.kind).or_default();
+            c.read += 1;
+            match outcome {
+                Outcome::New => c.new += 1,
+                Outcome::Changed => c.changed += 1,
+                Outcome::Unchanged => c.unchanged += 1,
+            }
+        }
+        Err(p) => batch.reject(table.kind, sheet, row, headings, vec![p]),
+    }
+    Ok(())
+}
+
+/// Writes every reject to a CSV file the user can fix and re-import: the
+/// rows' own columns under their headings, after `Reject sheet`,
+/// `Reject row` and `Reject reason` (which a re-import ignores).
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportError> {
+    let io = |e: csv::Error| ImportError::Io {
+        file: super::read::display_name(path),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut headings: Vec<&str> = Vec::new();
+    for r in &summary.rejects {
+        for (h, _) in &r.cells {
+            if !headings.contains(&h.as_str()) {
+                headings.push(h);
+            }
+        }
+    }
+    let mut w = csv::Writer::from_path(path).map_err(io)?;
+    let mut head = vec!["Reject sheet", "Reject row", "Reject reason"];
+    head.extend(headings.iter().copied());
+    w.write_record(&head).map_err(io)?;
+    for r in &summary.rejects {
+        let reason = r
+            .problems
+            .iter()
+            .map(|p| {
+                if p.column.is_empty() {
+                    format!("{}{}", p.quoted_value(), p.reason)
+                } else {
+                    format!("{}: {}{}", p.column, p.quoted_value(), p.reason)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut line = vec![r.sheet.clone(), r.row.to_string(), reason];
+        for h in &headings {
+            line.push(
+                r.cells
+                    .iter()
+                    .find(|(k, _)| k == h)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            );
+        }
+        w.write_record(&line).map_err(io)?;
+    }
+    w.flush().map_err(|source| ImportError::Io {
+        file: super::read::display_name(path),
+        source,
+    })
+}
+
+// ---------------------------------------------------------------- batches and undo
+
+/// One import batch as `estate imports` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchRecord {
+    /// Its number.
+    pub batch: BatchId,
+    /// The file's name.
+    pub file: String,
+    /// The file's SHA-256.
+    pub sha256: String,
+    /// The organisation (code), when one was given.
+    pub organisation: Option<String>,
+    /// The sheets read.
+    pub sheet: Option<String>,
+    /// The profile used.
+    pub profile: Option<String>,
+    /// hardware, lines, licences or mixed.
+    pub kind: String,
+    /// Rows read.
+    pub read: i64,
+    /// New records.
+    pub new: i64,
+    /// Changed records.
+    pub changed: i64,
+    /// Unchanged records.
+    pub unchanged: i64,
+    /// Rejected rows.
+    pub rejected: i64,
+    /// When (UTC).
+    pub imported_at: String,
+    /// When it was undone, if it was.
+    pub undone_at: Option<String>,
+}
+
+/// Every batch, oldest first.
+///
+/// # Errors
+/// A database error.
+pub fn list_batches(conn: &Connection) -> Result<Vec<BatchRecord>, ImportError> {
+    let mut stmt = conn.prepare(
+        "SELECT b.batch_id, b.file_name, b.file_sha256, o.code, b.sheet, b.profile, b.kind, \
+         b.rows_read, b.rows_new, b.rows_changed, b.rows_unchanged, b.rows_rejected, \
+         b.imported_at, b.undone_at FROM import_batches b \
+         LEFT JOIN organisations o ON o.organisation_id = b.organisation_id ORDER BY b.batch_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(BatchRecord {
+                batch: BatchId(r.get(0)?),
+                file: r.get(1)?,
+                sha256: r.get(2)?,
+                organisation: r.get(3)?,
+                sheet: r.get(4)?,
+                profile: r.get(5)?,
+                kind: r.get(6)?,
+                read: r.get(7)?,
+                new: r.get(8)?,
+                changed: r.get(9)?,
+                unchanged: r.get(10)?,
+                rejected: r.get(11)?,
+                imported_at: r.get(12)?,
+                undone_at: r.get(13)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// What an undo did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UndoSummary {
+    /// The batch undone.
+    pub batch: i64,
+    /// Records the batch had added, now removed (assets, lines, licences).
+    pub removed: u64,
+    /// Records the batch had changed, now restored.
+    pub restored: u64,
+    /// Sites and departments the batch had created, now removed.
+    pub places_removed: u64,
+}
+
+fn label(tx: &Transaction<'_>, entity: &str, id: i64) -> String {
+    let sql = match entity {
+        "asset" => "SELECT asset_tag FROM assets WHERE asset_id = ?1",
+        "phone_line" => "SELECT number FROM phone_lines WHERE line_id = ?1",
+        "licence" => "SELECT product FROM licences WHERE licence_id = ?1",
+        "site" => "SELECT name FROM sites WHERE site_id = ?1",
+        "department" => "SELECT name FROM departments WHERE department_id = ?1",
+        _ => return format!("{entity} {id}"),
+    };
+    let name: Option<String> = tx
+        .query_row(sql, [id], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten();
+    format!(
+        "{} `{}`",
+        entity.replace('_', " "),
+        name.unwrap_or_else(|| id.to_string())
+    )
+}
+
+/// Reverses a batch: removes what it added, puts back what it changed
+/// (whole rows, timestamps included), removes sites and departments it
+/// created, marks it undone and records the undo in the audit trail — all
+/// in one transaction. Refused when a later change (another command, or a
+/// later import not itself undone) touched anything the batch wrote.
+///
+/// # Errors
+/// No such batch, already undone, refused (naming what depends on it), or a
+/// database error.
+pub fn undo(
+    conn: &mut Connection,
+    batch: BatchId,
+    command: &str,
+) -> Result<UndoSummary, ImportError> {
+    crate::db::write(conn, |tx| {
+        let undone: Option<Option<String>> = tx
+            .query_row(
+                "SELECT undone_at FROM import_batches WHERE batch_id = ?1",
+                [batch.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match undone {
+            None => return Err(ImportError::NoSuchBatch(batch.0)),
+            Some(Some(at)) => return Err(ImportError::AlreadyUndone { batch: batch.0, at }),
+            Some(None) => {}
+        }
+        let later: Option<(String, i64, String, Option<i64>, String)> = tx
+            .query_row(
+                "SELECT a.entity, a.entity_id, a.command, a.batch_id, a.at FROM audit_log a \
+                 WHERE a.audit_id > (SELECT MAX(audit_id) FROM audit_log WHERE batch_id = ?1) \
+                 AND a.action <> 'undo' \
+                 AND (a.batch_id IS NULL OR a.batch_id NOT IN \
+                      (SELECT batch_id FROM import_batches WHERE undone_at IS NOT NULL)) \
+                 AND EXISTS (SELECT 1 FROM audit_log b WHERE b.batch_id = ?1 \
+                             AND b.entity = a.entity AND b.entity_id = a.entity_id) \
+                 ORDER BY a.audit_id LIMIT 1",
+                [batch.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        if let Some((entity, id, cmd, later_batch, at)) = later {
+            let what = label(tx, &entity, id);
+            let fix = match later_batch {
+                Some(b) => format!("undo batch {b} first (`estate imports undo {b}`)"),
+                None => "reverse that change first".to_string(),
+            };
+            return Err(ImportError::UndoRefused {
+                batch: batch.0,
+                reason: format!("{what} was changed after it by `{cmd}` at {at}; {fix}"),
+            });
+        }
+        let actor = Actor {
+            command: command.to_string(),
+            batch: Some(batch),
+        };
+        let mut summary = UndoSummary {
+            batch: batch.0,
+            ..UndoSummary::default()
+        };
+        // Put back what the batch changed.
+        let prior: Vec<(String, i64, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT entity, entity_id, row_json FROM import_prior_rows WHERE batch_id = ?1 \
+                 ORDER BY entity, entity_id",
+            )?;
+            stmt.query_map([batch.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (entity, id, json) in &prior {
+            let Some((table, id_col)) = table_of(entity) else {
+                continue;
+            };
+            let cols = table_columns(tx, table)?;
+            let sets = cols
+                .iter()
+                .filter(|c| c.as_str() != id_col)
+                .map(|c| format!("{c} = json_extract(?2, '$.{c}')"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            tx.execute(
+                &format!("UPDATE {table} SET {sets} WHERE {id_col} = ?1"),
+                params![id, json],
+            )?;
+            audit_undo(
+                tx,
+                entity,
+                *id,
+                &format!("restored as before batch {}", batch.0),
+                &actor,
+            )?;
+            summary.restored += 1;
+        }
+        // Remove what it added: records first, then the places they used.
+        let inserted: Vec<(String, i64)> = {
+            let mut stmt = tx.prepare(
+                "SELECT entity, entity_id FROM audit_log WHERE batch_id = ?1 AND action = 'insert' \
+                 ORDER BY audit_id DESC",
+            )?;
+            stmt.query_map([batch.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (entity, id) in inserted.iter().filter(|(e, _)| table_of(e).is_some()) {
+            let Some((table, id_col)) = table_of(entity) else {
+                continue;
+            };
+            remove_added(tx, (table, id_col), entity, *id, batch, &actor)?;
+            summary.removed += 1;
+        }
+        for (entity, id) in &inserted {
+            let (table, id_col) = match entity.as_str() {
+                "site" => ("sites", "site_id"),
+                "department" => ("departments", "department_id"),
+                _ => continue,
+            };
+            let lines_sql = if table == "sites" {
+                "(SELECT COUNT(*) FROM phone_lines WHERE site_id = ?1)"
+            } else {
+                "0"
+            };
+            let users: i64 = tx.query_row(
+                &format!("SELECT (SELECT COUNT(*) FROM assets WHERE {id_col} = ?1) + {lines_sql}"),
+                [id],
+                |r| r.get(0),
+            )?;
+            if users > 0 {
+                return Err(ImportError::UndoRefused {
+                    batch: batch.0,
+                    reason: format!(
+                        "{} was created by it and is now used by {users} record(s) added since; \
+                         move or remove them first",
+                        label(tx, entity, *id)
+                    ),
+                });
+            }
+            remove_added(tx, (table, id_col), entity, *id, batch, &actor)?;
+            summary.places_removed += 1;
+        }
+        tx.execute(
+            "UPDATE import_batches SET undone_at = ?2 WHERE batch_id = ?1",
+            params![batch.0, now_timestamp()],
+        )?;
+        Ok(summary)
+    })
+}
+
+/// Deletes a row an undone batch added, and says so in the audit trail.
+fn remove_added(
+    tx: &Transaction<'_>,
+    (table, id_col): (&str, &str),
+    entity: &str,
+    id: i64,
+    batch: BatchId,
+    actor: &Actor,
+) -> rusqlite::Result<()> {
+    tx.execute(&format!("DELETE FROM {table} WHERE {id_col} = ?1"), [id])?;
+    audit_undo(
+        tx,
+        entity,
+        id,
+        &format!("removed: added by batch {}", batch.0),
+        actor,
+    )
+}
+
+/// Records in the audit trail that an undo removed or restored a record.
+fn audit_undo(
+    tx: &Transaction<'_>,
+    entity: &str,
+    id: i64,
+    what: &str,
+    actor: &Actor,
+) -> rusqlite::Result<()> {
+    reg::audit(
+        tx,
+        entity_of(entity),
+        id,
+        None,
+        "undo",
+        None,
+        None,
+        Some(what),
+        actor,
+    )
+}
+
+fn entity_of(name: &str) -> reg::Entity {
+    match name {
+        "asset" => reg::Entity::Asset,
+        "phone_line" => reg::Entity::PhoneLine,
+        "licence" => reg::Entity::Licence,
+        "site" => reg::Entity::Site,
+        "department" => reg::Entity::Department,
+        _ => reg::Entity::Organisation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OrgId;
+
+    fn org(id: i64, code: &str, name: &str) -> Organisation {
+        Organisation {
+            id: OrgId(id),
+            code: code.into(),
+            name: name.into(),
+            is_shared_service: false,
+            staff_count: None,
+        }
+    }
+
+    #[test]
+    fn organisations_are_found_by_code_name_or_short_name() {
+        let orgs = [
+            org(1, "AVN", "Avonmere District Council"),
+            org(2, "BRK", "Brookfield Borough Council"),
+            org(3, "ABS", "Avonmere & Brookfield Shared ICT Service"),
+        ];
+        let cases = [
+            ("avn", 0),
+            ("AVONMERE DISTRICT COUNCIL", 0),
+            ("Avonmere DC", 0),
+            ("Avonmere", 0),
+            ("Brookfield BC", 1),
+            ("Shared Service", 2),
+            ("Avonmere & Brookfield Shared ICT Service", 2),
+        ];
+        for (text, want) in cases {
+            assert_eq!(match_organisation(text, &orgs), Ok(want), "{text}");
+        }
+        assert!(
+            match_organisation("Kettering", &orgs)
+                .unwrap_err()
+                .starts_with("is not an organisation in the register")
+        );
+        let twins = [org(1, "NN", "North Council"), org(2, "NS", "South Council")];
+        assert_eq!(
+            match_organisation("Council", &twins),
+            Err("could be any of NN, NS; use the organisation's code".into())
+        );
+    }
+}
