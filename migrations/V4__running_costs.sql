@@ -35,14 +35,18 @@ CREATE TABLE line_costs (
     source                TEXT NOT NULL CHECK (length(trim(source)) > 0)
 );
 
--- Names the same licensed product goes by, and its category (data/licences/product-synonyms.csv).
--- alias_key is the alias folded (case, spaces, punctuation) for matching.
+-- Names the same licensed product goes by, its category, and how its licences are checked
+-- (data/licences/product-synonyms.csv). alias_key is the alias folded (case, spaces,
+-- punctuation, bracketed notes) for matching; per_device is NULL, 'not_held' or classes
+-- separated by ';'.
 CREATE TABLE product_synonyms (
-    alias_key  TEXT PRIMARY KEY CHECK (length(alias_key) > 0),
-    alias      TEXT NOT NULL,
-    product    TEXT NOT NULL CHECK (length(trim(product)) > 0),
-    category   TEXT,
-    source     TEXT NOT NULL CHECK (length(trim(source)) > 0)
+    alias_key   TEXT PRIMARY KEY CHECK (length(alias_key) > 0),
+    alias       TEXT NOT NULL,
+    product     TEXT NOT NULL CHECK (length(trim(product)) > 0),
+    category    TEXT,
+    per_user    TEXT NOT NULL DEFAULT 'all_staff' CHECK (per_user IN ('all_staff', 'named_users')),
+    per_device  TEXT,
+    source      TEXT NOT NULL CHECK (length(trim(source)) > 0)
 );
 
 -- Certified annual energy for a manufacturer + model in the register, matched from an ENERGY STAR

@@ -117,10 +117,16 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
     let conn = ctx.open()?;
     let estate = Estate::read(&conn)?;
     let org = args.horizon.organisation(&conn)?;
-    let horizon = args.horizon.horizon(ctx)?;
-    let assumptions = args.scenario.assumptions(&estate.defaults)?;
-    let (snapshot, overrides) = estate.snapshot(&conn, org.as_ref())?;
-    let capital = engines::forecast(&snapshot, &assumptions, horizon)?;
+    let request = args
+        .scenario
+        .request(args.horizon.horizon(ctx)?, org.as_ref())?;
+    let engines::Run {
+        snapshot,
+        assumptions,
+        forecast: capital,
+        ..
+    } = engines::run(&conn, &request).context("failed to forecast the capital programme")?;
+    let overrides = running_store::energy_overrides(&conn, org.as_ref().map(|o| o.code.as_str()))?;
     let pa =
         PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(&conn)?)?;
     let base = power::forecast(&snapshot, &capital, &pa, &overrides, &Plan::default())?;

@@ -2,19 +2,15 @@
 //! horizon and organisation flags, the capital scenario flags, loading the
 //! register into the engines' inputs, and cells for quantities.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 use clap::Args;
 use estate::domain::{FinancialYear, Rate};
 use estate::forecast::levers::{Levers, StaffCounts, Virtualise};
 use estate::forecast::lines::Shares;
-use estate::forecast::power::Overrides;
-use estate::forecast::scenario::Scenario;
-use estate::forecast::{Assumptions, Caps, Horizon, Snapshot};
+use estate::forecast::{Caps, Horizon, Request};
 use estate::policy::{self, Defaults};
+use estate::register::Organisation;
 use estate::register::store::{self, PlaceKind};
-use estate::register::{AssetFilter, Organisation};
 use estate::report::Cell;
 use rusqlite::Connection;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -87,24 +83,19 @@ impl ScenarioFlags {
         }
     }
 
-    /// The capital assumptions: the policy, the scenario, the cap.
-    pub fn assumptions(&self, defaults: &Defaults) -> Result<Assumptions> {
-        let mut a = Assumptions::from_defaults(defaults)?;
-        if let Some(name) = &self.scenario {
-            let path = Path::new(name);
-            let scenario = if path.extension().is_some_and(|e| e == "toml") {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("failed to read scenario `{}`", path.display()))?;
-                Scenario::parse(&text, name)?
-            } else {
-                Scenario::builtin(name)?
-            };
-            a = scenario.apply(&a);
-        }
-        if let Some(caps) = &self.cap {
-            a.caps = caps.clone();
-        }
-        Ok(a)
+    /// The capital forecast request these flags make over `horizon`.
+    pub fn request(&self, horizon: Horizon, org: Option<&Organisation>) -> Result<Request> {
+        Ok(Request {
+            horizon,
+            scenario: self
+                .scenario
+                .as_deref()
+                .map(super::forecast::scenario)
+                .transpose()?,
+            caps: self.cap.clone(),
+            organisation: org.map(|o| o.code.clone()),
+            detail: false,
+        })
     }
 }
 
@@ -112,8 +103,6 @@ impl ScenarioFlags {
 pub struct Estate {
     /// The reference data.
     pub defaults: Defaults,
-    /// Every organisation.
-    pub organisations: Vec<Organisation>,
     /// Shared services' members.
     pub shares: Shares,
     /// Staff per organisation and site.
@@ -129,29 +118,7 @@ impl Estate {
             defaults: policy::store::read(conn).context("failed to read the policy")?,
             shares: estate::running::shares(&store::list_shares(conn)?),
             staff: estate::running::staff_counts(&organisations, &sites),
-            organisations,
         })
-    }
-
-    /// A snapshot of the assets (of one organisation, or all) and their
-    /// energy overrides.
-    pub fn snapshot(
-        &self,
-        conn: &Connection,
-        org: Option<&Organisation>,
-    ) -> Result<(Snapshot, Overrides)> {
-        let assets = store::list_assets(
-            conn,
-            &AssetFilter {
-                organisation: org.map(|o| o.code.clone()),
-                ..AssetFilter::default()
-            },
-        )?;
-        Ok(estate::running::snapshot(
-            &assets,
-            &self.organisations,
-            &self.shares,
-        )?)
     }
 }
 

@@ -27,8 +27,11 @@
 //!   cost ÷ its years (rounded to the penny per entitlement), perpetual £0.
 //! - **Compliance** per organisation, product and metric: per-device
 //!   entitlements against the organisation's in-use devices of the classes
-//!   they cover (desktops and laptops when none is recorded), per-user
-//!   against its staff count; per-core and site licences are not checked.
+//!   they cover (the entitlement's own list, else the product's in the
+//!   synonyms file, else desktops and laptops; not checked for workloads
+//!   the register does not hold), per-user against its staff count (not
+//!   checked for a system the synonyms file says has named users, not all
+//!   staff); per-core and site licences are not checked.
 //!   Shelfware is valued at a year's cost, dearest entitlement first (what
 //!   you would cut); a shortfall at the cheapest annualised price held (a
 //!   year's cost), or for perpetual-only products at the cheapest one-off
@@ -60,7 +63,8 @@ use crate::domain::{
     AssetClass, BudgetType, CostBasis, FinancialYear, LicenceMetric, Money, add_years,
     enums::normalise_word,
 };
-use crate::policy::{ProductSynonym, running::product_key};
+use crate::policy::ProductSynonym;
+use crate::policy::running::{DeviceScope, UserScope, product_key};
 use crate::register::{Licence, LicenceFields};
 
 /// Why a licence forecast cannot run.
@@ -315,6 +319,10 @@ impl<'a> Names<'a> {
         }
     }
 
+    fn synonym(&self, held_as: &str) -> Option<&'a ProductSynonym> {
+        self.by_key.get(&product_key(held_as)).copied()
+    }
+
     fn product(&self, held_as: &str) -> String {
         self.by_key
             .get(&product_key(held_as))
@@ -500,20 +508,23 @@ pub fn forecast(
     })
 }
 
-/// The classes a per-device entitlement covers: its own list, else
-/// desktops and laptops.
-fn covered(f: &LicenceFields) -> Vec<AssetClass> {
-    let mut classes: Vec<AssetClass> = f
+/// What a per-device entitlement covers: its own list, else its product's
+/// (from the synonyms), else desktops and laptops.
+fn covered(f: &LicenceFields, names: &Names<'_>) -> DeviceScope {
+    let own: Vec<AssetClass> = f
         .covers_classes
         .as_deref()
         .unwrap_or("")
         .split([',', ';'])
         .filter_map(|c| c.trim().parse::<AssetClass>().ok())
         .collect();
-    if classes.is_empty() {
-        classes = vec![AssetClass::Desktop, AssetClass::Laptop];
+    if !own.is_empty() {
+        return DeviceScope::Classes(own);
     }
-    classes
+    names
+        .synonym(&f.product)
+        .and_then(|s| s.per_device.clone())
+        .unwrap_or_else(|| DeviceScope::Classes(vec![AssetClass::Desktop, AssetClass::Laptop]))
 }
 
 fn compliance(
@@ -536,7 +547,16 @@ fn compliance(
     let mut out = Vec::new();
     for ((organisation, product, metric), held) in groups {
         let entitled: u64 = held.iter().map(|f| u64::from(f.quantity)).sum();
+        let scope = names
+            .synonym(&held[0].product)
+            .map(|s| s.per_user)
+            .unwrap_or_default();
+        let scopes: Vec<DeviceScope> = held.iter().map(|f| covered(f, names)).collect();
         let (deployed, measure) = match metric {
+            LicenceMetric::PerUser if scope == UserScope::NamedUsers => (
+                None,
+                "not checked: named users of a system, not all staff".to_string(),
+            ),
             LicenceMetric::PerUser => (
                 context.staff.get(&organisation).map(|n| u64::from(*n)),
                 if context.staff.contains_key(&organisation) {
@@ -545,8 +565,18 @@ fn compliance(
                     "not checked: no staff count".to_string()
                 },
             ),
+            LicenceMetric::PerDevice if scopes.contains(&DeviceScope::NotHeld) => (
+                None,
+                "not checked: workloads the register does not hold".to_string(),
+            ),
             LicenceMetric::PerDevice => {
-                let mut classes: Vec<AssetClass> = held.iter().flat_map(|f| covered(f)).collect();
+                let mut classes: Vec<AssetClass> = scopes
+                    .into_iter()
+                    .flat_map(|s| match s {
+                        DeviceScope::Classes(c) => c,
+                        DeviceScope::NotHeld => Vec::new(),
+                    })
+                    .collect();
                 classes.sort_by_key(|c| c.priority());
                 classes.dedup();
                 let count = classes
@@ -631,7 +661,13 @@ fn consolidation(
     names: &Names<'_>,
     years: usize,
 ) -> Result<Vec<Consolidation>, LicencesError> {
-    let target_key = context.target.as_deref().map(product_key);
+    let fold = |t: &str| -> String {
+        t.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let target_key = context.target.as_deref().map(fold);
     let mut target_found = target_key.is_none();
     let mut groups: BTreeMap<(String, LicenceMetric), Vec<&Licence>> = BTreeMap::new();
     for l in licences {
@@ -659,7 +695,7 @@ fn consolidation(
         });
         let target = target_key
             .as_ref()
-            .and_then(|k| held.iter().find(|l| product_key(&l.fields.agreement) == *k))
+            .and_then(|k| held.iter().find(|l| fold(&l.fields.agreement) == *k))
             .copied();
         target_found |= target.is_some();
         let target = target.unwrap_or(held[0]);

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{PolicyError, Row, read_rows};
-use crate::domain::{FinancialYear, LineType, Money};
+use crate::domain::{AssetClass, FinancialYear, LineType, Money};
 
 /// The shipped `data/power/tariffs.csv`.
 pub const BUILTIN_TARIFFS: &str = include_str!("../../data/power/tariffs.csv");
@@ -80,7 +80,64 @@ pub struct LineCost {
     pub source: String,
 }
 
-/// A name a licensed product goes by.
+/// Who a product's per-user licences are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserScope {
+    /// Every member of staff (an office suite): checked against the staff count.
+    #[default]
+    AllStaff,
+    /// Named users of a line-of-business system: not checked against staff.
+    NamedUsers,
+}
+
+impl UserScope {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserScope::AllStaff => "all_staff",
+            UserScope::NamedUsers => "named_users",
+        }
+    }
+}
+
+/// What a product's per-device licences are counted against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceScope {
+    /// In-use devices of these classes.
+    Classes(Vec<AssetClass>),
+    /// Workloads the register does not hold (virtual machines): not checked.
+    NotHeld,
+}
+
+impl DeviceScope {
+    /// The stored form: `desktop;laptop`, or `not_held`.
+    pub fn to_text(&self) -> String {
+        match self {
+            DeviceScope::NotHeld => "not_held".into(),
+            DeviceScope::Classes(c) => c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(";"),
+        }
+    }
+
+    /// Reads the stored form.
+    ///
+    /// # Errors
+    /// A word that is neither `not_held` nor a class.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.trim() == "not_held" {
+            return Ok(DeviceScope::NotHeld);
+        }
+        text.split([';', ','])
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(|w| w.parse::<AssetClass>().map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()
+            .map(DeviceScope::Classes)
+    }
+}
+
+/// A name a licensed product goes by, and how its licences are checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductSynonym {
     /// The name as written on statements, e.g. `M365 E3 (User)`.
@@ -89,17 +146,31 @@ pub struct ProductSynonym {
     pub product: String,
     /// The product's category, e.g. `antivirus`.
     pub category: Option<String>,
+    /// Who its per-user licences are for.
+    #[serde(default)]
+    pub per_user: UserScope,
+    /// What its per-device licences cover, when the entitlement does not say.
+    #[serde(default)]
+    pub per_device: Option<DeviceScope>,
     /// Where the equivalence comes from.
     pub source: String,
 }
 
-/// The matching key of a product name: lowercase letters and digits only,
-/// so `M365 E3 (User)` and `m365-e3 (user)` are one name.
+/// The matching key of a product name: bracketed notes dropped, then
+/// lowercase letters and digits only, so `M365 E3 (User)`, `m365-e3` and
+/// `M365 E3` are one name, as are `Idox Uniform (Planning)` and `Idox Uniform`.
 pub fn product_key(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut depth = 0u32;
+    let mut key = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 && c.is_ascii_alphanumeric() => key.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    key
 }
 
 fn decimal(r: &Row<'_>, name: &str) -> Result<Decimal, String> {
@@ -227,7 +298,8 @@ pub fn parse_line_costs(text: &str) -> Result<Vec<LineCost>, PolicyError> {
     Ok(costs)
 }
 
-/// Reads `data/licences/product-synonyms.csv`: `alias,product,category,source`.
+/// Reads `data/licences/product-synonyms.csv`:
+/// `alias,product,category,per_user,per_device,source`.
 ///
 /// # Errors
 /// A [`PolicyError`] naming the line; an alias that names two products.
@@ -238,10 +310,28 @@ pub fn parse_product_synonyms(text: &str) -> Result<Vec<ProductSynonym>, PolicyE
         if product_key(alias).is_empty() || product.is_empty() {
             return Err("a synonym needs an alias and a product".into());
         }
+        let per_user = match r.get("per_user") {
+            "" | "all_staff" => UserScope::AllStaff,
+            "named_users" => UserScope::NamedUsers,
+            other => {
+                return Err(format!(
+                    "`{other}` in column `per_user` is not all_staff or named_users"
+                ));
+            }
+        };
+        let per_device = match r.get("per_device") {
+            "" => None,
+            text => Some(
+                DeviceScope::parse(text)
+                    .map_err(|e| format!("column `per_device`: {e} (or write not_held)"))?,
+            ),
+        };
         Ok(ProductSynonym {
             alias: alias.to_string(),
             product: product.to_string(),
             category: Some(r.get("category").to_string()).filter(|c| !c.is_empty()),
+            per_user,
+            per_device,
             source: r.source()?,
         })
     })?;
@@ -288,15 +378,28 @@ mod tests {
         assert_eq!(pstn.migrate_to, Some(LineType::Sogea));
         let synonyms = parse_product_synonyms(BUILTIN_PRODUCT_SYNONYMS).unwrap();
         for alias in ["Microsoft 365 E3", "M365 E3 (User)", "O365 E3"] {
-            let s = synonyms.iter().find(|s| s.alias == alias).unwrap();
+            let s = synonyms
+                .iter()
+                .find(|s| product_key(&s.alias) == product_key(alias))
+                .unwrap();
             assert_eq!(s.product, "Microsoft 365 E3", "{alias}");
         }
+        let veeam = synonyms
+            .iter()
+            .find(|s| s.alias == "Veeam Data Platform Foundation")
+            .unwrap();
+        assert_eq!(veeam.per_device, Some(DeviceScope::NotHeld));
     }
 
     #[test]
     fn product_names_fold_case_spaces_and_punctuation() {
-        assert_eq!(product_key("M365 E3 (User)"), "m365e3user");
-        assert_eq!(product_key("m365-e3 (USER)"), "m365e3user");
+        assert_eq!(product_key("M365 E3 (User)"), "m365e3");
+        assert_eq!(product_key("m365-e3 (USER)"), "m365e3");
+        assert_eq!(
+            product_key("Idox Uniform (Planning & Building Control)"),
+            "idoxuniform"
+        );
+        assert_eq!(product_key("Idox Information@Work"), "idoxinformationwork");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::db::now_timestamp;
 use crate::domain::{AssetClass, FinancialYear, LineType, Money, Rate};
-use crate::policy::running::product_key;
+use crate::policy::running::{DeviceScope, UserScope, product_key};
 
 /// Replaces the reference tables with `defaults`, recording the reload in
 /// the audit trail as done by `command`.
@@ -262,8 +262,8 @@ fn load_running_costs(tx: &Transaction<'_>, defaults: &Defaults) -> rusqlite::Re
         ])?;
     }
     let mut stmt = tx.prepare(
-        "INSERT INTO product_synonyms (alias_key, alias, product, category, source) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO product_synonyms (alias_key, alias, product, category, per_user, \
+         per_device, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for s in &defaults.product_synonyms {
         stmt.execute(params![
@@ -271,6 +271,8 @@ fn load_running_costs(tx: &Transaction<'_>, defaults: &Defaults) -> rusqlite::Re
             s.alias,
             s.product,
             s.category,
+            s.per_user.as_str(),
+            s.per_device.as_ref().map(DeviceScope::to_text),
             s.source
         ])?;
     }
@@ -336,15 +338,30 @@ fn read_running_costs(conn: &Connection, defaults: &mut Defaults) -> rusqlite::R
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut stmt = conn.prepare(
-        "SELECT alias, product, category, source FROM product_synonyms ORDER BY alias_key",
+        "SELECT alias, product, category, per_user, per_device, source FROM product_synonyms \
+         ORDER BY alias_key",
     )?;
     defaults.product_synonyms = stmt
         .query_map([], |r| {
+            let per_user: String = r.get(3)?;
             Ok(ProductSynonym {
                 alias: r.get(0)?,
                 product: r.get(1)?,
                 category: r.get(2)?,
-                source: r.get(3)?,
+                per_user: if per_user == "named_users" {
+                    UserScope::NamedUsers
+                } else {
+                    UserScope::AllStaff
+                },
+                per_device: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|t| {
+                        DeviceScope::parse(&t).map_err(|e| {
+                            conversion(4, std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                        })
+                    })
+                    .transpose()?,
+                source: r.get(5)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
