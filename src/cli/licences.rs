@@ -132,7 +132,7 @@ pub fn run(ctx: &Ctx, args: &LicencesArgs) -> Result<()> {
                 ctx.out.message(&format!(
                     "{}: moving all {} seats to {} {} ({} {}) saves {basis}{} a year",
                     c.product,
-                    c.seats,
+                    count(c.seats).text,
                     c.target_organisation,
                     c.target_agreement,
                     c.target_unit_cost,
