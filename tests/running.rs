@@ -447,8 +447,9 @@ fn power_profiles_import_reads_the_real_energy_star_lists_and_matches_known_mode
     ]);
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
-        .filter(|p| p.ends_with(".csv"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+        .map(|p| p.to_string_lossy().into_owned())
         .collect();
     files.sort();
     let mut args = vec!["power", "profiles", "import"];
