@@ -117,6 +117,26 @@ fn a_scenarios_saving_changes_capital_power_and_carbon_together() {
     assert!(err.contains("nothing to compare"), "{err}");
 }
 
+/// `estate licences add PRODUCT --metric M --quantity Q --unit-cost U
+/// --basis B` and any more flags.
+fn add_licence(env: &Env, [product, metric, quantity, unit, basis]: [&str; 5], more: &[&str]) {
+    let mut args = vec![
+        "licences",
+        "add",
+        product,
+        "--metric",
+        metric,
+        "--quantity",
+        quantity,
+        "--unit-cost",
+        unit,
+        "--basis",
+        basis,
+    ];
+    args.extend_from_slice(more);
+    env.ok(&args);
+}
+
 fn two_councils() -> Env {
     let env = Env::init();
     env.ok(&[
@@ -141,40 +161,16 @@ fn two_councils() -> Env {
 #[test]
 fn moving_400_seats_to_the_cheaper_agreement_saves_1080_pounds_a_month() {
     let env = two_councils();
-    env.ok(&[
-        "licences",
-        "add",
-        "Microsoft 365 E3",
-        "--metric",
-        "per_user",
-        "--quantity",
-        "600",
-        "--unit-cost",
-        "20.40",
-        "--basis",
-        "monthly",
-        "--agreement",
-        "EA 8841203",
-        "--org",
-        "AVN",
-    ]);
-    env.ok(&[
-        "licences",
-        "add",
-        "M365 E3 (User)",
-        "--metric",
-        "per_user",
-        "--quantity",
-        "400",
-        "--unit-cost",
-        "23.10",
-        "--basis",
-        "monthly",
-        "--agreement",
-        "EA 61945507",
-        "--org",
-        "BRK",
-    ]);
+    add_licence(
+        &env,
+        ["Microsoft 365 E3", "per_user", "600", "20.40", "monthly"],
+        &["--agreement", "EA 8841203", "--org", "AVN"],
+    );
+    add_licence(
+        &env,
+        ["M365 E3 (User)", "per_user", "400", "23.10", "monthly"],
+        &["--agreement", "EA 61945507", "--org", "BRK"],
+    );
     let c = env.json(&["licences", "consolidation", "--from", "2026/27"]);
     let group = &c[0];
     assert_eq!(group["product"], "Microsoft 365 E3");
@@ -194,38 +190,16 @@ fn moving_400_seats_to_the_cheaper_agreement_saves_1080_pounds_a_month() {
 fn licence_shortfall_against_staff_and_shelfware_against_devices() {
     let env = power_estate();
     env.ok(&["orgs", "staff", "BCW", "640"]);
-    env.ok(&[
-        "licences",
-        "add",
-        "Microsoft 365 E3",
-        "--metric",
-        "per_user",
-        "--quantity",
-        "600",
-        "--unit-cost",
-        "20.40",
-        "--basis",
-        "monthly",
-        "--agreement",
-        "EA",
-    ]);
-    env.ok(&[
-        "licences",
-        "add",
-        "Sophos Intercept X",
-        "--metric",
-        "per_device",
-        "--quantity",
-        "15",
-        "--unit-cost",
-        "2.95",
-        "--basis",
-        "monthly",
-        "--covers",
-        "desktop,laptop",
-        "--agreement",
-        "AV",
-    ]);
+    add_licence(
+        &env,
+        ["Microsoft 365 E3", "per_user", "600", "20.40", "monthly"],
+        &["--agreement", "EA"],
+    );
+    add_licence(
+        &env,
+        ["Sophos Intercept X", "per_device", "15", "2.95", "monthly"],
+        &["--covers", "desktop,laptop", "--agreement", "AV"],
+    );
     let rows = env.json(&["licences", "compliance"]);
     let row = |p: &str| {
         rows.as_array()

@@ -12,7 +12,7 @@ use estate::register::store;
 use estate::report::{Cell, View};
 use time::Date;
 
-use super::running::{Estate, HorizonFlags, count};
+use super::running::{Estate, HorizonFlags, count, organisation};
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate licences`.
@@ -333,9 +333,7 @@ fn standardise_view(f: &LicencesForecast) -> View {
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
     let conn = ctx.open()?;
-    let org = org
-        .map(|code| store::resolve_organisation(&conn, Some(code)))
-        .transpose()?;
+    let org = organisation(&conn, org)?;
     let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
     let mut view = View::new(&[
         "org",

@@ -12,7 +12,7 @@ use estate::register::{Line, LineFields};
 use estate::report::{Cell, View};
 use time::Date;
 
-use super::running::{Estate, HorizonFlags, count};
+use super::running::{Estate, HorizonFlags, count, organisation};
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate lines`.
@@ -259,9 +259,7 @@ fn migrations_view<'a>(migrations: impl Iterator<Item = &'a lines::Migration>) -
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
     let conn = ctx.open()?;
-    let org = org
-        .map(|code| store::resolve_organisation(&conn, Some(code)))
-        .transpose()?;
+    let org = organisation(&conn, org)?;
     let held: Vec<Line> = store::list_lines(&conn, org.as_ref().map(|o| o.code.as_str()))?;
     let mut view = View::new(&[
         "org",

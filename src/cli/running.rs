@@ -43,12 +43,15 @@ impl HorizonFlags {
 
     /// The organisation asked for, checked against the register.
     pub fn organisation(&self, conn: &Connection) -> Result<Option<Organisation>> {
-        self.org
-            .as_deref()
-            .map(|code| store::resolve_organisation(conn, Some(code)))
-            .transpose()
-            .map_err(Into::into)
+        organisation(conn, self.org.as_deref())
     }
+}
+
+/// The organisation `code` names, checked against the register; `None` for none.
+pub fn organisation(conn: &Connection, code: Option<&str>) -> Result<Option<Organisation>> {
+    code.map(|code| store::resolve_organisation(conn, Some(code)))
+        .transpose()
+        .map_err(Into::into)
 }
 
 /// The capital programme's scenario, and the levers that change capital,

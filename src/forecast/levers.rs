@@ -791,15 +791,20 @@ mod tests {
         (capital, plan, cmp)
     }
 
-    fn desktops(n: u32) -> Snapshot {
+    /// `n` assets of `class` at BCW, tagged PREFIX01…, in service on `in_service`.
+    fn fleet(class: AssetClass, prefix: &str, n: u32, in_service: time::Date) -> Snapshot {
         let mut s = Snapshot::new();
-        let tags: Vec<String> = (1..=n).map(|i| format!("PC{i:02}")).collect();
+        let tags: Vec<String> = (1..=n).map(|i| format!("{prefix}{i:02}")).collect();
         for tag in &tags {
-            let mut a = AssetInput::new("BCW", tag, AssetClass::Desktop);
-            a.in_service = Some(date!(2021 - 06 - 01));
+            let mut a = AssetInput::new("BCW", tag, class);
+            a.in_service = Some(in_service);
             s.push(&a).unwrap();
         }
         s
+    }
+
+    fn desktops(n: u32) -> Snapshot {
+        fleet(AssetClass::Desktop, "PC", n, date!(2021 - 06 - 01))
     }
 
     #[test]
@@ -848,13 +853,7 @@ mod tests {
         // Power after replacement, 2026/27: the 20 legacy servers, 20 ×
         // 5,584.5 = 111,690 kWh, become 4 hosts × 4,599 = 18,396 kWh:
         // −93,294 kWh, −£22,390.56, −93,294 × 0.19553 = −18,241.77582 kg.
-        let mut s = Snapshot::new();
-        let tags: Vec<String> = (1..=20).map(|i| format!("SRV{i:02}")).collect();
-        for tag in &tags {
-            let mut a = AssetInput::new("BCW", tag, AssetClass::Server);
-            a.in_service = Some(date!(2025 - 01 - 01));
-            s.push(&a).unwrap();
-        }
+        let s = fleet(AssetClass::Server, "SRV", 20, date!(2025 - 01 - 01));
         let levers = Levers {
             virtualise: Some("20:4".parse().unwrap()),
             ..Levers::default()
@@ -875,13 +874,7 @@ mod tests {
         // ceil(140 / 14) = 10 kept, 2 retired at refresh: −2 × £4,500.00
         // (the MFD class price) in 2026/27, and 2 × 60 kWh (current MFD
         // profile) less after replacement.
-        let mut s = Snapshot::new();
-        let tags: Vec<String> = (1..=12).map(|i| format!("MFD{i:02}")).collect();
-        for tag in &tags {
-            let mut a = AssetInput::new("BCW", tag, AssetClass::Mfd);
-            a.in_service = Some(date!(2021 - 06 - 01));
-            s.push(&a).unwrap();
-        }
+        let s = fleet(AssetClass::Mfd, "MFD", 12, date!(2021 - 06 - 01));
         let staff = StaffCounts {
             organisations: BTreeMap::from([("BCW".to_string(), 140)]),
             ..StaffCounts::default()

@@ -357,13 +357,7 @@ impl Defaults {
         })?;
         require_every_class("policy/lives.csv", lives.iter().map(|l| l.class))?;
         let prices: Vec<Price> = read_rows("policy/prices.csv", prices, |r| {
-            let unit_cost = Money::parse_gbp(r.get("unit_cost")).map_err(|e| e.to_string())?;
-            if unit_cost.is_negative() || unit_cost.to_pence().is_none() {
-                return Err(format!(
-                    "`{}` is not a price in whole pence",
-                    r.get("unit_cost")
-                ));
-            }
+            let unit_cost = whole_pence(r.get("unit_cost"), "price")?;
             Ok(Price {
                 class: parse_class(r.get("class"))?,
                 manufacturer: r.get("manufacturer").to_string(),
@@ -455,6 +449,16 @@ fn parse_settings(file: &str, text: &str) -> Result<Vec<Setting>, PolicyError> {
             source: r.source()?,
         })
     })
+}
+
+/// An amount of 0 or more in whole pence, e.g. a price (`what` names it in
+/// the message).
+fn whole_pence(text: &str, what: &str) -> Result<Money, String> {
+    let m = Money::parse_gbp(text).map_err(|e| e.to_string())?;
+    if m.is_negative() || m.to_pence().is_none() {
+        return Err(format!("`{text}` is not a {what} in whole pence"));
+    }
+    Ok(m)
 }
 
 /// A life in whole years, 1 to 50.

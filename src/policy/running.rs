@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{PolicyError, Row, read_rows};
+use super::{PolicyError, Row, read_rows, whole_pence};
 use crate::domain::{AssetClass, FinancialYear, LineType, Money};
 
 /// The shipped `data/power/tariffs.csv`.
@@ -181,6 +181,23 @@ fn decimal(r: &Row<'_>, name: &str) -> Result<Decimal, String> {
         .ok_or_else(|| format!("`{v}` in column `{name}` is not a non-negative number"))
 }
 
+/// Sorts `rows` by `key` and refuses a key given twice.
+fn sorted_once<T, K: Ord + std::fmt::Display>(
+    file: &str,
+    rows: &mut [T],
+    key: impl Fn(&T) -> K,
+) -> Result<(), PolicyError> {
+    rows.sort_by_key(&key);
+    match rows.windows(2).find(|w| key(&w[0]) == key(&w[1])) {
+        Some(w) => Err(PolicyError::Row {
+            file: file.into(),
+            line: 0,
+            message: format!("{} is given twice", key(&w[0])),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn line_type(text: &str) -> Result<LineType, String> {
     text.parse::<LineType>().map_err(|e| e.to_string())
 }
@@ -191,7 +208,7 @@ fn line_type(text: &str) -> Result<LineType, String> {
 /// A [`PolicyError`] naming the line; a year given twice.
 pub fn parse_tariffs(text: &str) -> Result<Vec<Tariff>, PolicyError> {
     let file = "power/tariffs.csv";
-    let mut tariffs = read_rows(file, text, |r| {
+    let mut tariffs: Vec<Tariff> = read_rows(file, text, |r| {
         let year = r
             .get("year")
             .parse::<FinancialYear>()
@@ -202,14 +219,7 @@ pub fn parse_tariffs(text: &str) -> Result<Vec<Tariff>, PolicyError> {
             source: r.source()?,
         })
     })?;
-    tariffs.sort_by_key(|t| t.year);
-    if let Some(w) = tariffs.windows(2).find(|w| w[0].year == w[1].year) {
-        return Err(PolicyError::Row {
-            file: file.into(),
-            line: 0,
-            message: format!("{} is given twice", w[0].year),
-        });
-    }
+    sorted_once(file, &mut tariffs, |t| t.year)?;
     Ok(tariffs)
 }
 
@@ -220,7 +230,7 @@ pub fn parse_tariffs(text: &str) -> Result<Vec<Tariff>, PolicyError> {
 /// A [`PolicyError`] naming the line; an edition given twice.
 pub fn parse_carbon_factors(text: &str) -> Result<Vec<CarbonFactor>, PolicyError> {
     let file = "power/carbon-factors.csv";
-    let mut factors = read_rows(file, text, |r| {
+    let mut factors: Vec<CarbonFactor> = read_rows(file, text, |r| {
         let edition = r
             .get("edition")
             .parse::<i32>()
@@ -234,14 +244,7 @@ pub fn parse_carbon_factors(text: &str) -> Result<Vec<CarbonFactor>, PolicyError
             source: r.source()?,
         })
     })?;
-    factors.sort_by_key(|f| f.edition);
-    if let Some(w) = factors.windows(2).find(|w| w[0].edition == w[1].edition) {
-        return Err(PolicyError::Row {
-            file: file.into(),
-            line: 0,
-            message: format!("edition {} is given twice", w[0].edition),
-        });
-    }
+    sorted_once(file, &mut factors, |f| f.edition)?;
     Ok(factors)
 }
 
@@ -265,14 +268,7 @@ pub fn parse_line_costs(text: &str) -> Result<Vec<LineCost>, PolicyError> {
         if switch_off && migrate_to.is_none() {
             return Err("a line type the switch-off ends needs a `migrate_to` type".into());
         }
-        let migration_cost =
-            Money::parse_gbp(r.get("migration_cost")).map_err(|e| e.to_string())?;
-        if migration_cost.is_negative() || migration_cost.to_pence().is_none() {
-            return Err(format!(
-                "`{}` is not a cost in whole pence",
-                r.get("migration_cost")
-            ));
-        }
+        let migration_cost = whole_pence(r.get("migration_cost"), "cost")?;
         Ok(LineCost {
             line_type: line_type(r.get("line_type"))?,
             switch_off,
