@@ -11,7 +11,7 @@ use estate::forecast::{Caps, Horizon, Request};
 use estate::policy::{self, Defaults};
 use estate::register::Organisation;
 use estate::register::store::{self, PlaceKind};
-use estate::report::Cell;
+use estate::report::{Cell, View};
 use rusqlite::Connection;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -122,6 +122,46 @@ impl Estate {
             shares: estate::running::shares(&store::list_shares(conn)?),
             staff: estate::running::staff_counts(&organisations, &sites),
         })
+    }
+}
+
+/// The running-cost reference data as rows of `estate policy show` (item,
+/// class, value, source): tariffs, carbon factors, line costs, synonyms.
+pub fn policy_rows(d: &Defaults, view: &mut View) {
+    for t in &d.tariffs {
+        view.push(vec![
+            Cell::text("electricity (£/kWh)"),
+            Cell::text(t.year.to_string()),
+            Cell::money(t.gbp_per_kwh),
+            Cell::text(&t.source),
+        ]);
+    }
+    for f in &d.carbon_factors {
+        view.push(vec![
+            Cell::text("carbon (kgCO2e/kWh)"),
+            Cell::text(format!("edition {}", f.edition)),
+            quantity(f.total(), 5),
+            Cell::text(&f.source),
+        ]);
+    }
+    for c in &d.line_costs {
+        view.push(vec![
+            Cell::text("line migration"),
+            Cell::text(match c.migrate_to {
+                Some(to) if c.switch_off => format!("{} → {to}", c.line_type),
+                _ => format!("{} (not affected)", c.line_type),
+            }),
+            Cell::money(c.migration_cost),
+            Cell::text(&c.source),
+        ]);
+    }
+    for s in &d.product_synonyms {
+        view.push(vec![
+            Cell::text("licence product"),
+            Cell::text(&s.alias),
+            Cell::text(&s.product),
+            Cell::text(&s.source),
+        ]);
     }
 }
 
