@@ -104,9 +104,8 @@ pub fn run(ctx: &Ctx, args: &LinesArgs) -> Result<()> {
             let critical = f.migrations.iter().filter(|m| m.critical_care).count();
             let cost: Money = f.migrations.iter().map(|m| m.cost).sum();
             ctx.out.message(&format!(
-                "switch-off {} ({}): {} lines to migrate by {} ({}{}), {cost}; {critical} of them critical care — `estate lines critical-care` lists them",
+                "PSTN/ISDN switch-off {} (`estate policy show` gives its source): {} lines to migrate by {} ({}{}), {cost}; {critical} of them critical care — `estate lines critical-care` lists them",
                 iso(f.switch_off.date),
-                f.switch_off.source,
                 f.migrations.len(),
                 iso(f.switch_off.last_day),
                 f.switch_off.due_year,
@@ -190,11 +189,12 @@ fn type_view(f: &LinesForecast) -> View {
         "critical care on analogue/ISDN",
         "contracts ending",
     ]);
+    let all = (f.lines > 0).then_some(("all", &f.totals));
     let rows = f
         .by_type
         .iter()
         .map(|r| (r.line_type.as_str(), &r.years))
-        .chain(std::iter::once(("all", &f.totals)));
+        .chain(all);
     for (label, years) in rows {
         for (year, y) in f.years.iter().zip(years) {
             view.push(vec![

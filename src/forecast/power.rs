@@ -368,14 +368,19 @@ impl PowerForecast {
 struct Rates {
     legacy: [Decimal; 12],
     current: [Decimal; 12],
-    model: BTreeMap<(String, String), Decimal>,
+    /// Per snapshot model: its certified kWh, if a profile names it.
+    model: Vec<Option<Decimal>>,
     tariff: Vec<Money>,
     carbon: Vec<(i32, Decimal)>,
     pue: Decimal,
 }
 
 impl Rates {
-    fn new(assumptions: &PowerAssumptions, horizon: Horizon) -> Result<Self, PowerError> {
+    fn new(
+        snapshot: &Snapshot,
+        assumptions: &PowerAssumptions,
+        horizon: Horizon,
+    ) -> Result<Self, PowerError> {
         assumptions.validate()?;
         let mut legacy = [Decimal::ZERO; 12];
         let mut current = [Decimal::ZERO; 12];
@@ -389,7 +394,8 @@ impl Rates {
             legacy[*class as usize] = get(Generation::Legacy);
             current[*class as usize] = get(Generation::Current);
         }
-        let model = assumptions
+        // Resolved once per distinct model, not per asset.
+        let profiles: BTreeMap<(String, String), Decimal> = assumptions
             .model_profiles
             .iter()
             .map(|m| {
@@ -397,6 +403,15 @@ impl Rates {
                     (normalise_word(&m.manufacturer), normalise_word(&m.model)),
                     m.kwh_per_year,
                 )
+            })
+            .collect();
+        let model = snapshot
+            .models()
+            .iter()
+            .map(|m| {
+                profiles
+                    .get(&(m.manufacturer_key.clone(), m.model_key.clone()))
+                    .copied()
             })
             .collect();
         let years = horizon.years();
@@ -471,20 +486,19 @@ fn as_it_stands(
     overrides: &Overrides,
     key: &mut (String, String),
 ) -> (Decimal, Source) {
-    key.0.clear();
-    key.0
-        .push_str(snapshot.organisation_code(asset.organisation));
-    key.1.clear();
-    key.1.push_str(snapshot.tag(asset));
-    let (kwh, source) = if let Some(kwh) = overrides.get(key).and_then(EnergyOverride::annual_kwh) {
+    let own = if overrides.is_empty() {
+        None
+    } else {
+        key.0.clear();
+        key.0
+            .push_str(snapshot.organisation_code(asset.organisation));
+        key.1.clear();
+        key.1.push_str(snapshot.tag(asset));
+        overrides.get(key).and_then(EnergyOverride::annual_kwh)
+    };
+    let (kwh, source) = if let Some(kwh) = own {
         (kwh, Source::Override)
-    } else if let Some(kwh) = asset.model.and_then(|m| {
-        let m = &snapshot.models()[m as usize];
-        rates
-            .model
-            .get(&(m.manufacturer_key.clone(), m.model_key.clone()))
-            .copied()
-    }) {
+    } else if let Some(kwh) = asset.model.and_then(|m| rates.model[m as usize]) {
         (kwh, Source::Model)
     } else {
         (rates.legacy[asset.class as usize], Source::Class)
@@ -537,7 +551,7 @@ pub fn forecast(
     plan: &Plan,
 ) -> Result<PowerForecast, PowerError> {
     let horizon = capital.horizon;
-    let rates = Rates::new(assumptions, horizon)?;
+    let rates = Rates::new(snapshot, assumptions, horizon)?;
     let years = horizon.years();
     let n = years.len();
     let assets = snapshot.assets();
