@@ -515,6 +515,7 @@ fn every_default_figure_in_data_has_a_source_and_the_running_cost_ones_a_date() 
     }
     files.sort();
     let running = [
+        "power/class-profiles.csv",
         "power/tariffs.csv",
         "power/carbon-factors.csv",
         "lines/line-costs.csv",
