@@ -14,3 +14,4 @@ pub mod import;
 pub mod policy;
 pub mod register;
 pub mod report;
+pub mod running;

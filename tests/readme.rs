@@ -147,6 +147,9 @@ fn every_subcommand_is_in_the_readme() {
         "runs",
         "import",
         "imports",
+        "power",
+        "lines",
+        "licences",
     ] {
         assert!(
             text.contains(&format!("`estate {cmd}")),

@@ -5,5 +5,6 @@ mod forecast;
 mod import;
 mod readme;
 mod register;
+mod running;
 mod trust;
 mod util;

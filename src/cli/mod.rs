@@ -7,11 +7,15 @@ mod forecast;
 mod generate;
 mod import;
 mod init;
+mod licences;
+mod lines;
 mod maintenance;
 mod orgs;
 mod output;
 mod policy;
+mod power;
 mod register;
+mod running;
 mod runs;
 
 use std::path::PathBuf;
@@ -158,6 +162,39 @@ financial years.",
         after_help = "Example:\n  estate generate --assets 100000 --out big-estate.xlsx --seed 7"
     )]
     Generate(generate::GenerateArgs),
+    /// Energy, cost and carbon of the estate as it stands and after the forecast's replacements.
+    #[command(
+        long_about = "Forecasts each year's electricity (kWh), its cost (the year's tariff) and its \
+carbon (tCO2e, UK Government GHG conversion factors, generation plus transmission and distribution) for \
+the estate as it stands and after the capital forecast's replacements, which take their class's \
+current-generation profile, with the saving. Each asset's energy is its own figure, else its model's \
+certified ENERGY STAR figure (`estate power profiles import`), else its class profile; servers and \
+storage are multiplied by the server room's PUE. The levers --thin-clients, --virtualise and --mfd-ratio \
+change the after-replacement figures; `estate power compare` sets them against the base with capital.",
+        after_help = "Examples:\n  estate power\n  estate power --by class --from 2026/27 --years 5\n  estate power compare --thin-clients 50%\n  estate power profiles import ENERGY_STAR_Certified_Computers.csv"
+    )]
+    Power(power::PowerArgs),
+    /// Phone lines: rentals, contracts ending and the PSTN/ISDN switch-off migrations.
+    #[command(
+        long_about = "Forecasts line rentals per year (monthly rental × 12, rising by the \
+line_rental_uplift setting) and schedules every analogue, ISDN and WLR-based broadband line for \
+migration before the national switch-off (the switch_off_date setting, 31 January 2027 by default): in \
+the financial year containing the last day before it, or the first year when that is already past, at \
+its type's one-off migration cost. Critical-care lines (telecare, alarms, lifts, warden call) come first \
+and are listed on their own by `estate lines critical-care`.",
+        after_help = "Examples:\n  estate lines\n  estate lines critical-care\n  estate lines add \"01632 960058\" --type pstn --rental 18.99 --critical-care --use Telecare"
+    )]
+    Lines(lines::LinesArgs),
+    /// Licences: renewals by year, compliance, consolidation and standardisation.
+    #[command(
+        long_about = "Shows what each licence entitlement costs in each year — as payable (monthly and \
+annual subscriptions every year, term agreements at their end date) and annualised for comparison — by \
+revenue and capital; the compliance position per product (per-device licences against in-use devices, \
+per-user against staff); the saving from consolidating a product onto one agreement; and products of one \
+category that could be standardised.",
+        after_help = "Examples:\n  estate licences\n  estate licences compliance\n  estate licences consolidation\n  estate licences standardise"
+    )]
+    Licences(licences::LicencesArgs),
     /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
     #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
     ForgetUser(maintenance::ForgetArgs),
@@ -242,6 +279,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check => maintenance::check(&ctx),
         Command::Generate(args) => generate::run(&ctx, &args),
         Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
+        Command::Power(args) => power::run(&ctx, &args),
+        Command::Lines(args) => lines::run(&ctx, &args),
+        Command::Licences(args) => licences::run(&ctx, &args),
     }
 }
 

@@ -9,6 +9,10 @@
 
 pub mod assumptions;
 pub mod capital;
+pub mod levers;
+pub mod licences;
+pub mod lines;
+pub mod power;
 pub mod programme;
 pub mod runs;
 pub mod scenario;

@@ -6,6 +6,7 @@
 //! and can be re-read from an edited copy of `data/` with
 //! `estate policy load DIR`. Parsing is here; storing is in `store.rs`.
 
+pub mod running;
 pub mod store;
 
 use std::path::Path;
@@ -14,6 +15,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AssetClass, Money};
+
+pub use running::{CarbonFactor, LineCost, ProductSynonym, Tariff};
 
 /// The shipped `data/policy/lives.csv`.
 pub const BUILTIN_LIVES: &str = include_str!("../../data/policy/lives.csv");
@@ -188,6 +191,19 @@ pub struct Defaults {
     /// Which programme line each class is reported on.
     #[serde(default)]
     pub programme_lines: Vec<ProgrammeLine>,
+    /// Electricity price per financial year (`power/tariffs.csv`).
+    #[serde(default)]
+    pub tariffs: Vec<Tariff>,
+    /// Grid carbon factors by edition (`power/carbon-factors.csv`).
+    #[serde(default)]
+    pub carbon_factors: Vec<CarbonFactor>,
+    /// The switch-off's effect and migration cost per line type
+    /// (`lines/line-costs.csv`).
+    #[serde(default)]
+    pub line_costs: Vec<LineCost>,
+    /// Licence product names and categories (`licences/product-synonyms.csv`).
+    #[serde(default)]
+    pub product_synonyms: Vec<ProductSynonym>,
 }
 
 impl Defaults {
@@ -200,6 +216,7 @@ impl Defaults {
             BUILTIN_SETTINGS,
         )
         .and_then(|d| d.with_model_lives(BUILTIN_MODEL_LIVES))
+        .and_then(|d| d.with_running_costs(&running::FILES.map(|(_, text)| text)))
         .expect("invariant: the shipped data files are valid (tested)")
     }
 
@@ -230,7 +247,43 @@ impl Defaults {
         if dir.join("programme-lines.csv").exists() {
             defaults = defaults.with_programme_lines(&read("programme-lines.csv")?)?;
         }
-        Ok(defaults)
+        // So are the running-cost files, one by one.
+        let mut texts = running::FILES.map(|(_, builtin)| builtin.to_string());
+        for (text, (rel, _)) in texts.iter_mut().zip(running::FILES) {
+            if dir.join(rel).exists() {
+                *text = read(rel)?;
+            }
+        }
+        defaults.with_running_costs(&texts.each_ref().map(String::as_str))
+    }
+
+    /// These defaults with the running-cost reference data read from the
+    /// texts of [`running::FILES`], in that order: tariffs, carbon factors,
+    /// line costs, the lines settings (added to `settings`) and product
+    /// synonyms.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the file and line, or a setting key that a
+    /// policy file already gives.
+    pub fn with_running_costs(mut self, texts: &[&str; 5]) -> Result<Self, PolicyError> {
+        let [tariffs, carbon, line_costs, line_settings, synonyms] = texts;
+        self.tariffs = running::parse_tariffs(tariffs)?;
+        self.carbon_factors = running::parse_carbon_factors(carbon)?;
+        self.line_costs = running::parse_line_costs(line_costs)?;
+        self.product_synonyms = running::parse_product_synonyms(synonyms)?;
+        let file = "lines/settings.csv";
+        let extra = parse_settings(file, line_settings)?;
+        for s in extra {
+            if self.settings.iter().any(|x| x.key == s.key) {
+                return Err(PolicyError::Row {
+                    file: file.into(),
+                    line: 0,
+                    message: format!("setting `{}` is also in policy/settings.csv", s.key),
+                });
+            }
+            self.settings.push(s);
+        }
+        Ok(self)
     }
 
     /// These defaults with the model lives read from `text` (the form of
@@ -304,13 +357,7 @@ impl Defaults {
         })?;
         require_every_class("policy/lives.csv", lives.iter().map(|l| l.class))?;
         let prices: Vec<Price> = read_rows("policy/prices.csv", prices, |r| {
-            let unit_cost = Money::parse_gbp(r.get("unit_cost")).map_err(|e| e.to_string())?;
-            if unit_cost.is_negative() || unit_cost.to_pence().is_none() {
-                return Err(format!(
-                    "`{}` is not a price in whole pence",
-                    r.get("unit_cost")
-                ));
-            }
+            let unit_cost = whole_pence(r.get("unit_cost"), "price")?;
             Ok(Price {
                 class: parse_class(r.get("class"))?,
                 manufacturer: r.get("manufacturer").to_string(),
@@ -370,17 +417,7 @@ impl Defaults {
             }
             Ok(profile)
         })?;
-        let settings = read_rows("policy/settings.csv", settings, |r| {
-            let key = r.get("key");
-            if key.is_empty() {
-                return Err("a setting needs a key".into());
-            }
-            Ok(Setting {
-                key: key.to_string(),
-                value: r.get("value").to_string(),
-                source: r.source()?,
-            })
-        })?;
+        let settings = parse_settings("policy/settings.csv", settings)?;
         // The programme-line mapping is not one of the four policy files; the
         // shipped one applies until `with_programme_lines` replaces it.
         Defaults {
@@ -390,9 +427,38 @@ impl Defaults {
             settings,
             model_lives: Vec::new(),
             programme_lines: Vec::new(),
+            tariffs: Vec::new(),
+            carbon_factors: Vec::new(),
+            line_costs: Vec::new(),
+            product_synonyms: Vec::new(),
         }
         .with_programme_lines(BUILTIN_PROGRAMME_LINES)
     }
+}
+
+/// Reads a `key,value,source` settings file.
+fn parse_settings(file: &str, text: &str) -> Result<Vec<Setting>, PolicyError> {
+    read_rows(file, text, |r| {
+        let key = r.get("key");
+        if key.is_empty() {
+            return Err("a setting needs a key".into());
+        }
+        Ok(Setting {
+            key: key.to_string(),
+            value: r.get("value").to_string(),
+            source: r.source()?,
+        })
+    })
+}
+
+/// An amount of 0 or more in whole pence, e.g. a price (`what` names it in
+/// the message).
+fn whole_pence(text: &str, what: &str) -> Result<Money, String> {
+    let m = Money::parse_gbp(text).map_err(|e| e.to_string())?;
+    if m.is_negative() || m.to_pence().is_none() {
+        return Err(format!("`{text}` is not a {what} in whole pence"));
+    }
+    Ok(m)
 }
 
 /// A life in whole years, 1 to 50.

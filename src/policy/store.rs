@@ -5,10 +5,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{
-    Defaults, Generation, LifeRule, ModelLife, PowerProfile, Price, ProgrammeLine, Setting,
+    CarbonFactor, Defaults, Generation, LifeRule, LineCost, ModelLife, PowerProfile, Price,
+    ProductSynonym, ProgrammeLine, Setting, Tariff,
 };
 use crate::db::now_timestamp;
-use crate::domain::{AssetClass, FinancialYear, Money, Rate};
+use crate::domain::{AssetClass, FinancialYear, LineType, Money, Rate};
+use crate::policy::running::{DeviceScope, UserScope, product_key};
 
 /// Replaces the reference tables with `defaults`, recording the reload in
 /// the audit trail as done by `command`.
@@ -83,6 +85,7 @@ pub fn load(
             stmt.execute(params![l.class.as_str(), l.line, l.order, l.source])?;
         }
     }
+    load_running_costs(tx, defaults)?;
     tx.execute(
         "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
          VALUES (?1, 'policy', 0, 'update', 'defaults', ?2, ?3)",
@@ -198,14 +201,171 @@ pub fn read(conn: &Connection) -> rusqlite::Result<Defaults> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Defaults {
+    let mut defaults = Defaults {
         lives,
         prices,
         power_profiles,
         settings,
         model_lives,
         programme_lines,
-    })
+        tariffs: Vec::new(),
+        carbon_factors: Vec::new(),
+        line_costs: Vec::new(),
+        product_synonyms: Vec::new(),
+    };
+    read_running_costs(conn, &mut defaults)?;
+    Ok(defaults)
+}
+
+/// Replaces the running-cost reference tables (tariffs, carbon factors,
+/// line costs, product synonyms). Model power profiles are register data
+/// imported from ENERGY STAR lists and are left alone.
+fn load_running_costs(tx: &Transaction<'_>, defaults: &Defaults) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM power_tariffs", [])?;
+    tx.execute("DELETE FROM carbon_factors", [])?;
+    tx.execute("DELETE FROM line_costs", [])?;
+    tx.execute("DELETE FROM product_synonyms", [])?;
+    let mut stmt =
+        tx.prepare("INSERT INTO power_tariffs (year, gbp_per_kwh, source) VALUES (?1, ?2, ?3)")?;
+    for t in &defaults.tariffs {
+        stmt.execute(params![
+            t.year.to_string(),
+            t.gbp_per_kwh.amount().to_string(),
+            t.source
+        ])?;
+    }
+    let mut stmt = tx.prepare(
+        "INSERT INTO carbon_factors (edition, generation, transmission_distribution, source) \
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for f in &defaults.carbon_factors {
+        stmt.execute(params![
+            f.edition,
+            f.generation.to_string(),
+            f.transmission_distribution.to_string(),
+            f.source
+        ])?;
+    }
+    let mut stmt = tx.prepare(
+        "INSERT INTO line_costs (line_type, switch_off, migrate_to, migration_cost_pence, source) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for c in &defaults.line_costs {
+        stmt.execute(params![
+            c.line_type.as_str(),
+            c.switch_off,
+            c.migrate_to.map(LineType::as_str),
+            c.migration_cost
+                .to_pence()
+                .expect("invariant: migration costs are whole pence (parsed so)"),
+            c.source
+        ])?;
+    }
+    let mut stmt = tx.prepare(
+        "INSERT INTO product_synonyms (alias_key, alias, product, category, per_user, \
+         per_device, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in &defaults.product_synonyms {
+        stmt.execute(params![
+            product_key(&s.alias),
+            s.alias,
+            s.product,
+            s.category,
+            s.per_user.as_str(),
+            s.per_device.as_ref().map(DeviceScope::to_text),
+            s.source
+        ])?;
+    }
+    Ok(())
+}
+
+fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+}
+
+/// Reads the running-cost reference tables into `defaults`.
+fn read_running_costs(conn: &Connection, defaults: &mut Defaults) -> rusqlite::Result<()> {
+    let decimal = |text: String, col: usize| -> rusqlite::Result<rust_decimal::Decimal> {
+        text.parse().map_err(|e| conversion(col, e))
+    };
+    let mut stmt =
+        conn.prepare("SELECT year, gbp_per_kwh, source FROM power_tariffs ORDER BY year")?;
+    defaults.tariffs = stmt
+        .query_map([], |r| {
+            Ok(Tariff {
+                year: r
+                    .get::<_, String>(0)?
+                    .parse::<FinancialYear>()
+                    .map_err(|e| conversion(0, e))?,
+                gbp_per_kwh: Money::from_decimal(decimal(r.get(1)?, 1)?),
+                source: r.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT edition, generation, transmission_distribution, source FROM carbon_factors \
+         ORDER BY edition",
+    )?;
+    defaults.carbon_factors = stmt
+        .query_map([], |r| {
+            Ok(CarbonFactor {
+                edition: r.get(0)?,
+                generation: decimal(r.get(1)?, 1)?,
+                transmission_distribution: decimal(r.get(2)?, 2)?,
+                source: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let line_type = |text: String, col: usize| -> rusqlite::Result<LineType> {
+        text.parse().map_err(|e| conversion(col, e))
+    };
+    let mut stmt = conn.prepare(
+        "SELECT line_type, switch_off, migrate_to, migration_cost_pence, source FROM line_costs \
+         ORDER BY line_type",
+    )?;
+    defaults.line_costs = stmt
+        .query_map([], |r| {
+            Ok(LineCost {
+                line_type: line_type(r.get(0)?, 0)?,
+                switch_off: r.get(1)?,
+                migrate_to: r
+                    .get::<_, Option<String>>(2)?
+                    .map(|t| line_type(t, 2))
+                    .transpose()?,
+                migration_cost: Money::from_pence(r.get(3)?),
+                source: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT alias, product, category, per_user, per_device, source FROM product_synonyms \
+         ORDER BY alias_key",
+    )?;
+    defaults.product_synonyms = stmt
+        .query_map([], |r| {
+            let per_user: String = r.get(3)?;
+            Ok(ProductSynonym {
+                alias: r.get(0)?,
+                product: r.get(1)?,
+                category: r.get(2)?,
+                per_user: if per_user == "named_users" {
+                    UserScope::NamedUsers
+                } else {
+                    UserScope::AllStaff
+                },
+                per_device: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|t| {
+                        DeviceScope::parse(&t).map_err(|e| {
+                            conversion(4, std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                        })
+                    })
+                    .transpose()?,
+                source: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(())
 }
 
 /// One change to the policy, as `estate policy set` makes it.
@@ -447,6 +607,10 @@ mod tests {
             .find(|l| l.class == AssetClass::Desktop)
             .unwrap();
         assert_eq!(desktop.life_years, 5);
+        assert_eq!(back.tariffs, defaults.tariffs);
+        assert_eq!(back.carbon_factors, defaults.carbon_factors);
+        assert_eq!(back.line_costs.len(), defaults.line_costs.len());
+        assert_eq!(back.product_synonyms.len(), defaults.product_synonyms.len());
         // Loading again replaces rather than duplicates.
         db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
         assert_eq!(read(&conn).unwrap().lives.len(), 12);

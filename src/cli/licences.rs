@@ -1,0 +1,401 @@
+//! `estate licences`: renewals by year (payable and annualised),
+//! compliance, consolidation and standardisation, and adding and listing
+//! the register's entitlements.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use estate::db;
+use estate::domain::{AgreementType, BudgetType, CostBasis, LicenceMetric, Money, iso};
+use estate::forecast::licences::{self, LicenceContext, LicencesForecast, Term};
+use estate::register::LicenceFields;
+use estate::register::store;
+use estate::report::{Cell, View};
+use time::Date;
+
+use super::running::{Estate, HorizonFlags, count, organisation};
+use super::{Ctx, parse_date, parse_money};
+
+/// Flags of `estate licences`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LicencesArgs {
+    #[command(subcommand)]
+    pub command: Option<LicencesCommand>,
+    #[command(flatten)]
+    pub horizon: HorizonFlags,
+}
+
+/// What to do with licences (none: renewals by year).
+#[derive(Debug, Subcommand)]
+pub enum LicencesCommand {
+    /// Entitled against deployed per product: shelfware and shortfall, with their cost.
+    Compliance(HorizonFlags),
+    /// The saving from moving every seat of a product to the cheapest (or a target) agreement.
+    #[command(
+        long_about = "Groups the entitlements of one product (names normalised through \
+data/licences/product-synonyms.csv) held under different agreements or by different organisations, and \
+works out the saving from moving every seat to the cheapest price held — or to the agreement given with \
+--target — per year, and on the price basis (e.g. a month) when every entitlement shares one.",
+        after_help = "Example:\n  estate licences consolidation --target \"EA 8841203\""
+    )]
+    Consolidation(ConsolidationArgs),
+    /// Different products doing the same job (same category), with their combined cost.
+    Standardise(HorizonFlags),
+    /// List the register's licence entitlements.
+    List {
+        /// Only this organisation's entitlements.
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Add a licence entitlement to the register.
+    #[command(
+        after_help = "Example:\n  estate licences add \"Microsoft 365 E3\" --metric per_user --quantity 600 \\\n      --unit-cost 20.40 --basis monthly --agreement \"EA 8841203\" --org AVN"
+    )]
+    Add(AddLicenceArgs),
+}
+
+/// Flags of `estate licences consolidation`.
+#[derive(Debug, Args)]
+pub struct ConsolidationArgs {
+    /// Move every seat to this agreement's price instead of the cheapest.
+    #[arg(long, value_name = "AGREEMENT")]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub horizon: HorizonFlags,
+}
+
+/// Flags of `estate licences add`.
+#[derive(Debug, Args)]
+pub struct AddLicenceArgs {
+    /// The product, as the agreement names it.
+    pub product: String,
+    /// per_user, per_device, per_core or site.
+    #[arg(long)]
+    pub metric: LicenceMetric,
+    /// How many are held.
+    #[arg(long)]
+    pub quantity: u32,
+    /// Cost per licence on the basis, ex VAT.
+    #[arg(long, value_parser = parse_money, value_name = "AMOUNT")]
+    pub unit_cost: Money,
+    /// monthly, annual or one_off.
+    #[arg(long)]
+    pub basis: CostBasis,
+    /// The agreement's name or number.
+    #[arg(long, default_value = "")]
+    pub agreement: String,
+    /// enterprise_agreement, csp, perpetual, subscription, maintenance or other.
+    #[arg(long, default_value = "other")]
+    pub agreement_type: AgreementType,
+    /// Vendor.
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// Start date.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub start: Option<Date>,
+    /// End (renewal) date.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub end: Option<Date>,
+    /// revenue or capital.
+    #[arg(long, default_value = "revenue")]
+    pub budget: BudgetType,
+    /// For per-device licences: the classes covered, e.g. desktop,laptop.
+    #[arg(long, value_name = "CLASSES")]
+    pub covers: Option<String>,
+    /// Category for standardisation, e.g. antivirus.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// The organisation (may be left out when the register holds only one).
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+/// Runs `estate licences`.
+pub fn run(ctx: &Ctx, args: &LicencesArgs) -> Result<()> {
+    match &args.command {
+        None => {
+            let f = compute(ctx, &args.horizon, None)?;
+            ctx.out.listing(&renewals_view(&f), &f)
+        }
+        Some(LicencesCommand::Compliance(h)) => {
+            let f = compute(ctx, h, None)?;
+            ctx.out.listing(&compliance_view(&f), &f.compliance)
+        }
+        Some(LicencesCommand::Consolidation(c)) => {
+            let f = compute(ctx, &c.horizon, c.target.clone())?;
+            ctx.out.listing(&consolidation_view(&f), &f.consolidation)?;
+            for c in &f.consolidation {
+                let basis = match (c.common_basis, c.saving_on_basis) {
+                    (Some(CostBasis::Monthly), Some(m)) => format!("{m} a month, "),
+                    _ => String::new(),
+                };
+                ctx.out.message(&format!(
+                    "{}: moving all {} seats to {} {} ({} {}) saves {basis}{} a year",
+                    c.product,
+                    count(c.seats).text,
+                    c.target_organisation,
+                    c.target_agreement,
+                    c.target_unit_cost,
+                    basis_word(c.target_basis),
+                    c.saving_per_year
+                ));
+            }
+            Ok(())
+        }
+        Some(LicencesCommand::Standardise(h)) => {
+            let f = compute(ctx, h, None)?;
+            ctx.out.listing(&standardise_view(&f), &f.standardisation)
+        }
+        Some(LicencesCommand::List { org }) => list(ctx, org.as_deref()),
+        Some(LicencesCommand::Add(a)) => add(ctx, a),
+    }
+}
+
+fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<LicencesForecast> {
+    let conn = ctx.open()?;
+    let estate = Estate::read(&conn)?;
+    let org = h.organisation(&conn)?;
+    let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let context = LicenceContext {
+        shares: estate.shares,
+        staff: estate.staff.organisations,
+        devices: estate::running::store::in_use_devices(&conn)?,
+        synonyms: estate.defaults.product_synonyms,
+        target,
+    };
+    Ok(licences::forecast(&held, &context, h.horizon(ctx)?)?)
+}
+
+fn basis_word(b: CostBasis) -> &'static str {
+    match b {
+        CostBasis::Monthly => "a month",
+        CostBasis::Annual => "a year",
+        CostBasis::OneOff => "once",
+    }
+}
+
+fn term_word(t: Term) -> String {
+    match t {
+        Term::Monthly => "monthly".into(),
+        Term::Annual => "annual".into(),
+        Term::Term(years) => format!("{years}-year term"),
+        Term::Perpetual => "perpetual".into(),
+    }
+}
+
+fn renewals_view(f: &LicencesForecast) -> View {
+    let mut headings: Vec<String> = [
+        "org",
+        "product",
+        "agreement",
+        "seats",
+        "unit cost",
+        "basis",
+        "budget",
+        "term ends",
+    ]
+    .iter()
+    .map(|h| (*h).to_string())
+    .collect();
+    headings.extend(f.years.iter().map(|y| format!("{y} payable")));
+    headings.push("annualised".into());
+    let mut view = View {
+        headings,
+        rows: Vec::new(),
+    };
+    for r in &f.renewals {
+        let mut row = vec![
+            Cell::text(&r.organisation),
+            Cell::text(&r.product),
+            Cell::text(&r.agreement),
+            count(u64::from(r.quantity)),
+            Cell::money(r.unit_cost),
+            Cell::text(term_word(r.term)),
+            Cell::text(r.budget.as_str()),
+            Cell::opt(r.term_ends),
+        ];
+        row.extend(r.payable.iter().map(|m| Cell::money(*m)));
+        row.push(Cell::money(r.annualised));
+        view.push(row);
+    }
+    for (label, pick) in [
+        ("Total revenue", 0usize),
+        ("Total capital", 1),
+        ("Total annualised", 2),
+    ] {
+        let mut row = vec![Cell::text(label)];
+        row.extend((0..7).map(|_| Cell::text("")));
+        row.extend(f.totals.iter().map(|t| {
+            Cell::money(match pick {
+                0 => t.revenue,
+                1 => t.capital,
+                _ => t.annualised,
+            })
+        }));
+        row.push(Cell::text(""));
+        view.push(row);
+    }
+    view
+}
+
+fn compliance_view(f: &LicencesForecast) -> View {
+    let mut view = View::new(&[
+        "org",
+        "product",
+        "metric",
+        "entitled",
+        "deployed",
+        "against",
+        "shelfware",
+        "shelfware a year",
+        "shortfall",
+        "true-up cost",
+    ]);
+    for c in &f.compliance {
+        view.push(vec![
+            Cell::text(&c.organisation),
+            Cell::text(&c.product),
+            Cell::text(c.metric.as_str()),
+            count(c.entitled),
+            c.deployed.map_or_else(|| Cell::number(""), count),
+            Cell::text(&c.measure),
+            count(c.shelfware),
+            Cell::money(c.shelfware_cost),
+            count(c.shortfall),
+            if c.shortfall > 0 {
+                Cell::text(format!("{} {}", c.true_up_cost, c.true_up_basis))
+            } else {
+                Cell::money(Money::ZERO)
+            },
+        ]);
+    }
+    view
+}
+
+fn consolidation_view(f: &LicencesForecast) -> View {
+    let mut view = View::new(&[
+        "product",
+        "org",
+        "held as",
+        "agreement",
+        "seats",
+        "unit cost",
+        "basis",
+        "per seat a year",
+        "saving a year",
+    ]);
+    for c in &f.consolidation {
+        for l in &c.lines {
+            view.push(vec![
+                Cell::text(&c.product),
+                Cell::text(&l.organisation),
+                Cell::text(&l.held_as),
+                Cell::text(&l.agreement),
+                count(u64::from(l.quantity)),
+                Cell::money(l.unit_cost),
+                Cell::text(basis_word(l.cost_basis)),
+                Cell::money(l.annual_unit_cost),
+                Cell::money(l.saving_per_year),
+            ]);
+        }
+    }
+    view
+}
+
+fn standardise_view(f: &LicencesForecast) -> View {
+    let mut view = View::new(&[
+        "category",
+        "product",
+        "held by",
+        "licences",
+        "annualised cost",
+    ]);
+    for s in &f.standardisation {
+        for p in &s.products {
+            view.push(vec![
+                Cell::text(&s.category),
+                Cell::text(&p.product),
+                Cell::text(&p.organisations),
+                count(p.quantity),
+                Cell::money(p.annual_cost),
+            ]);
+        }
+        view.push(vec![
+            Cell::text(&s.category),
+            Cell::text("combined"),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::money(s.combined_annual_cost),
+        ]);
+    }
+    view
+}
+
+fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
+    let conn = ctx.open()?;
+    let org = organisation(&conn, org)?;
+    let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let mut view = View::new(&[
+        "org",
+        "product",
+        "agreement",
+        "metric",
+        "quantity",
+        "unit cost",
+        "basis",
+        "start",
+        "end",
+        "budget",
+        "category",
+    ]);
+    for l in &held {
+        let f = &l.fields;
+        view.push(vec![
+            Cell::text(&l.organisation),
+            Cell::text(&f.product),
+            Cell::text(&f.agreement),
+            Cell::text(f.metric.as_str()),
+            count(u64::from(f.quantity)),
+            Cell::money(f.unit_cost),
+            Cell::text(f.cost_basis.as_str()),
+            Cell::opt(f.start_date.map(iso)),
+            Cell::opt(f.end_date.map(iso)),
+            Cell::text(f.budget.as_str()),
+            Cell::opt(f.category.as_ref()),
+        ]);
+    }
+    ctx.out.listing(&view, &held)
+}
+
+fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let org = store::resolve_organisation(&conn, a.org.as_deref())?;
+    let fields = LicenceFields {
+        product: a.product.trim().to_string(),
+        vendor: a.vendor.clone(),
+        agreement: a.agreement.trim().to_string(),
+        agreement_type: a.agreement_type,
+        metric: a.metric,
+        quantity: a.quantity,
+        unit_cost: a.unit_cost,
+        cost_basis: a.basis,
+        start_date: a.start,
+        end_date: a.end,
+        budget: a.budget,
+        covers_classes: a.covers.clone(),
+        category: a.category.clone(),
+        notes: None,
+    };
+    let actor = ctx.actor();
+    db::write(&mut conn, |tx| {
+        store::insert_licence(tx, &org, &fields, &actor)
+    })
+    .with_context(|| format!("failed to add licence {}", fields.product))?;
+    ctx.out.done(
+        &format!(
+            "added {} × {} ({}) to {}",
+            fields.quantity, fields.product, fields.metric, org.code
+        ),
+        &fields,
+    )
+}

@@ -1,0 +1,416 @@
+//! `estate power`: energy, cost and carbon of the estate as it stands and
+//! after the capital forecast's replacements; `power compare` for the
+//! levers; `power profiles` for certified model figures.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use estate::db;
+use estate::domain::FinancialYear;
+use estate::forecast::levers::{self, LeverComparison, Plan};
+use estate::forecast::power::{self, Energy, PowerAssumptions, PowerForecast, PowerRow};
+use estate::forecast::{self as engines, CapitalForecast};
+use estate::report::{Cell, View};
+use estate::running::{energystar, store as running_store};
+
+use super::Ctx;
+use super::running::{Estate, HorizonFlags, ScenarioFlags, count, quantity};
+
+/// Flags of `estate power`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct PowerArgs {
+    #[command(subcommand)]
+    pub command: Option<PowerCommand>,
+    #[command(flatten)]
+    pub run: PowerRunArgs,
+}
+
+/// The flags of a power forecast.
+#[derive(Debug, Args, Clone)]
+pub struct PowerRunArgs {
+    /// Rows: one per year (the estate), or per class, site or organisation and year.
+    #[arg(long, value_enum, default_value_t = By::Year)]
+    pub by: By,
+    #[command(flatten)]
+    pub horizon: HorizonFlags,
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
+}
+
+/// What the rows of `estate power` are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    /// The whole estate, a row per year.
+    Year,
+    /// Per class and year.
+    Class,
+    /// Per site and year.
+    Site,
+    /// Per organisation and year (shared services apportioned).
+    Org,
+}
+
+/// What to do besides the forecast.
+#[derive(Debug, Subcommand)]
+pub enum PowerCommand {
+    /// Capital, energy, cost and carbon per year without and with the levers.
+    #[command(
+        long_about = "Sets the capital programme and the energy, cost and carbon after replacements side \
+by side, without and with the levers (--thin-clients, --virtualise, --mfd-ratio), year by year, with the \
+change. A negative change is a saving.",
+        after_help = "Example:\n  estate power compare --thin-clients 50% --virtualise 20:4 --mfd-ratio 14"
+    )]
+    Compare(PowerRunArgs),
+    /// List the certified model profiles, or import them from ENERGY STAR lists.
+    Profiles(ProfilesArgs),
+}
+
+/// Flags of `estate power profiles`.
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub command: Option<ProfilesCommand>,
+}
+
+/// What to do with model profiles (none: list them).
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Read ENERGY STAR certified product lists and keep the figures for the register's models.
+    #[command(
+        long_about = "Reads ENERGY STAR certified product lists (CSV exports of data.energystar.gov: \
+computers, displays, enterprise servers, data-centre storage, large network equipment), matches their \
+products to the manufacturer and model of the register's live assets (ignoring case, spacing, bracketed \
+notes and suffixes such as Small Form Factor/SFF), keeps the certified annual energy of each model that \
+matches, and lists the models that did not. Matched models then take their certified figure instead of \
+their class profile.",
+        after_help = "Example:\n  estate power profiles import ENERGY_STAR_Certified_Computers.csv ENERGY_STAR_Certified_Displays.csv"
+    )]
+    Import {
+        /// The CSV files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Runs `estate power`.
+pub fn run(ctx: &Ctx, args: &PowerArgs) -> Result<()> {
+    match &args.command {
+        None => forecast(ctx, &args.run),
+        Some(PowerCommand::Compare(run)) => compare(ctx, run),
+        Some(PowerCommand::Profiles(p)) => match &p.command {
+            None => list_profiles(ctx),
+            Some(ProfilesCommand::Import { files }) => import(ctx, files),
+        },
+    }
+}
+
+/// Everything one run computes.
+struct Run {
+    capital: CapitalForecast,
+    base: PowerForecast,
+    levers: Option<(levers::Levers, Plan, PowerForecast)>,
+}
+
+fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
+    let conn = ctx.open()?;
+    let estate = Estate::read(&conn)?;
+    let org = args.horizon.organisation(&conn)?;
+    let request = args
+        .scenario
+        .request(args.horizon.horizon(ctx)?, org.as_ref())?;
+    let engines::Run {
+        snapshot,
+        assumptions,
+        forecast: capital,
+        ..
+    } = engines::run(&conn, &request).context("failed to forecast the capital programme")?;
+    let overrides = running_store::energy_overrides(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let pa =
+        PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(&conn)?)?;
+    let base = power::forecast(&snapshot, &capital, &pa, &overrides, &Plan::default())?;
+    let chosen = args.scenario.levers();
+    let levers = if chosen.is_empty() {
+        None
+    } else {
+        let plan = levers::plan(&snapshot, &capital, &assumptions, &chosen, &estate.staff)?;
+        let with = power::forecast(&snapshot, &capital, &pa, &overrides, &plan)?;
+        Some((chosen, plan, with))
+    };
+    Ok(Run {
+        capital,
+        base,
+        levers,
+    })
+}
+
+fn energy_cells(e: &Energy) -> [Cell; 3] {
+    [
+        quantity(e.kwh, 0),
+        Cell::money(e.cost),
+        quantity(e.tonnes_co2e(), 3),
+    ]
+}
+
+const FIGURE_HEADINGS: [&str; 9] = [
+    "kWh as it stands",
+    "kWh after replacements",
+    "kWh saved",
+    "£ as it stands",
+    "£ after replacements",
+    "£ saved",
+    "tCO2e as it stands",
+    "tCO2e after replacements",
+    "tCO2e saved",
+];
+
+fn figure_cells(f: &power::PowerFigures) -> Vec<Cell> {
+    let [sk, sc, st] = energy_cells(&f.stands);
+    let [ak, ac, at] = energy_cells(&f.after);
+    let [vk, vc, vt] = energy_cells(&f.saving);
+    vec![sk, ak, vk, sc, ac, vc, st, at, vt]
+}
+
+fn forecast(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
+    let run = compute(ctx, args)?;
+    let f = match &run.levers {
+        Some((_, _, with)) => with,
+        None => &run.base,
+    };
+    let view = match args.by {
+        By::Year => {
+            let mut headings = vec!["year", "£/kWh", "kgCO2e/kWh"];
+            headings.extend(FIGURE_HEADINGS);
+            let mut view = View::new(&headings);
+            for t in &f.totals {
+                let mut row = vec![
+                    Cell::text(t.year.to_string()),
+                    Cell::money(t.tariff),
+                    quantity(t.carbon_factor, 5),
+                ];
+                row.extend(figure_cells(&t.figures));
+                view.push(row);
+            }
+            let mut total = vec![Cell::text("Total"), Cell::text(""), Cell::text("")];
+            total.extend(figure_cells(&f.horizon_total()));
+            view.push(total);
+            view
+        }
+        By::Class => breakdown(&f.years, &f.by_class, "class"),
+        By::Site => breakdown(&f.years, &f.by_site, "site"),
+        By::Org => breakdown(&f.years, &f.by_org, "organisation"),
+    };
+    ctx.out.listing(&view, f)?;
+    let s = f.sources;
+    ctx.out.message(&format!(
+        "{} live assets: energy from their own figure {}, a certified model profile {}, the class profile {}; servers and storage × PUE {}",
+        s.assets, s.from_override, s.from_model, s.from_class, f.pue
+    ));
+    if let Some((levers, plan, _)) = &run.levers {
+        ctx.out.message(&format!(
+            "after replacements with levers: {}",
+            levers.describe()
+        ));
+        for n in &plan.notes {
+            ctx.out.message(&format!("note: {n}"));
+        }
+    }
+    Ok(())
+}
+
+fn breakdown(years: &[FinancialYear], rows: &[PowerRow], what: &str) -> View {
+    let mut headings = vec![what, "year"];
+    headings.extend(FIGURE_HEADINGS);
+    let mut view = View::new(&headings);
+    for r in rows {
+        for (year, figures) in years.iter().zip(&r.years) {
+            let mut row = vec![Cell::text(&r.label), Cell::text(year.to_string())];
+            row.extend(figure_cells(figures));
+            view.push(row);
+        }
+    }
+    view
+}
+
+fn compare(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
+    let run = compute(ctx, args)?;
+    let Some((chosen, plan, with)) = &run.levers else {
+        bail!(
+            "nothing to compare: give a lever (--thin-clients 50%, --virtualise 20:4 or --mfd-ratio 14)"
+        );
+    };
+    let cmp = levers::compare(&run.capital, chosen, plan, &run.base, with);
+    ctx.out.listing(&comparison_view(&cmp), &cmp)?;
+    for s in &cmp.summary {
+        ctx.out.message(&s.description);
+    }
+    for n in &cmp.notes {
+        ctx.out.message(&format!("note: {n}"));
+    }
+    Ok(())
+}
+
+fn comparison_view(cmp: &LeverComparison) -> View {
+    let mut headings = vec!["measure".to_string()];
+    headings.extend(cmp.years.iter().map(ToString::to_string));
+    headings.push("Total".into());
+    let mut view = View {
+        headings,
+        rows: Vec::new(),
+    };
+    let money_row = |label: &str, values: &[estate::domain::Money]| {
+        let mut row = vec![Cell::text(label)];
+        row.extend(values.iter().map(|m| Cell::money(*m)));
+        row.push(Cell::money(values.iter().sum()));
+        row
+    };
+    let energy_row =
+        |label: &str, values: &[Energy], pick: &dyn Fn(&Energy) -> Cell, total: Cell| {
+            let mut row = vec![Cell::text(label)];
+            row.extend(values.iter().map(pick));
+            row.push(total);
+            row
+        };
+    view.push(money_row("capital, base", &cmp.capital_base));
+    view.push(money_row("capital, with levers", &cmp.capital_levers));
+    view.push(money_row("capital, change", &cmp.capital_change));
+    for (label, values) in [
+        ("base", &cmp.power_base),
+        ("with levers", &cmp.power_levers),
+        ("change", &cmp.power_change),
+    ] {
+        let kwh: rust_decimal::Decimal = values.iter().map(|e| e.kwh).sum();
+        view.push(energy_row(
+            &format!("kWh, {label}"),
+            values,
+            &|e| quantity(e.kwh, 0),
+            quantity(kwh, 0),
+        ));
+    }
+    for (label, values) in [
+        ("base", &cmp.power_base),
+        ("with levers", &cmp.power_levers),
+        ("change", &cmp.power_change),
+    ] {
+        let costs: Vec<estate::domain::Money> = values.iter().map(|e| e.cost).collect();
+        view.push(money_row(&format!("energy £, {label}"), &costs));
+    }
+    for (label, values) in [
+        ("base", &cmp.power_base),
+        ("with levers", &cmp.power_levers),
+        ("change", &cmp.power_change),
+    ] {
+        let t: rust_decimal::Decimal = values.iter().map(Energy::tonnes_co2e).sum();
+        view.push(energy_row(
+            &format!("tCO2e, {label}"),
+            values,
+            &|e| quantity(e.tonnes_co2e(), 3),
+            quantity(t, 3),
+        ));
+    }
+    view
+}
+
+fn list_profiles(ctx: &Ctx) -> Result<()> {
+    let conn = ctx.open()?;
+    let profiles = running_store::model_profiles(&conn)?;
+    let mut view = View::new(&["manufacturer", "model", "kWh a year", "source"]);
+    for p in &profiles {
+        view.push(vec![
+            Cell::text(&p.manufacturer),
+            Cell::text(&p.model),
+            quantity(p.kwh_per_year, 2),
+            Cell::text(&p.source),
+        ]);
+    }
+    ctx.out.listing(&view, &profiles)
+}
+
+fn import(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
+    let mut lists = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let list = match energystar::parse(&bytes, &name) {
+            Ok(list) => list,
+            Err(e @ energystar::EnergyStarError::UnknownList { .. }) => {
+                ctx.out.message(&format!("skipped {e}"));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        ctx.out.message(&format!(
+            "read {name}: {}, {} records, {} with an annual energy figure, {} without",
+            list.kind.label(),
+            list.rows,
+            list.products.len(),
+            list.skipped.len()
+        ));
+        lists.push(list);
+    }
+    if lists.is_empty() {
+        bail!("none of the files is an ENERGY STAR list estate reads");
+    }
+    let mut conn = ctx.open()?;
+    let models = running_store::register_models(&conn)?;
+    let report = energystar::match_models(&lists, &models);
+    let actor = ctx.actor();
+    let when = estate::domain::iso(ctx.today);
+    db::write(&mut conn, |tx| {
+        running_store::save_model_profiles(tx, &report.matched, &when, &actor.command)
+    })
+    .context("failed to store the model profiles")?;
+    let mut view = View::new(&[
+        "manufacturer",
+        "model",
+        "class",
+        "assets",
+        "matched",
+        "certified model",
+        "kWh a year",
+    ]);
+    for m in &report.matched {
+        view.push(vec![
+            Cell::text(&m.manufacturer),
+            Cell::text(&m.model),
+            Cell::text(m.class.as_str()),
+            count(m.assets),
+            Cell::text("yes"),
+            Cell::text(&m.certified_model),
+            quantity(m.kwh_per_year, 2),
+        ]);
+    }
+    for m in &report.unmatched {
+        view.push(vec![
+            Cell::text(&m.manufacturer),
+            Cell::text(&m.model),
+            Cell::text(m.class.as_str()),
+            count(m.assets),
+            Cell::text("no"),
+            Cell::text(""),
+            Cell::text(""),
+        ]);
+    }
+    ctx.out.listing(&view, &report)?;
+    ctx.out.message(&format!(
+        "matched {} of {} live assets in the classes these lists cover ({}); {} did not match and keep their class profile",
+        report.assets_matched,
+        report.assets_covered,
+        model_count(report.matched.len()),
+        model_count(report.unmatched.len())
+    ));
+    Ok(())
+}
+
+fn model_count(n: usize) -> String {
+    if n == 1 {
+        "1 model".into()
+    } else {
+        format!("{n} models")
+    }
+}

@@ -1,0 +1,210 @@
+//! The SQL of the running-cost forecasts: the register's distinct models,
+//! in-use device counts, and the model power profiles matched from ENERGY
+//! STAR lists.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::energystar::{ModelMatch, RegisterModel};
+use crate::db::now_timestamp;
+use crate::domain::AssetClass;
+use crate::forecast::power::{EnergyOverride, ModelProfile, Overrides};
+
+fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+}
+
+/// A SQL count as u64 (counts are never negative).
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn class(text: &str, col: usize) -> rusqlite::Result<AssetClass> {
+    text.parse().map_err(|e| conversion(col, e))
+}
+
+/// Every manufacturer + model of live (in use or in store) assets, with
+/// class and count, by manufacturer, model and class.
+///
+/// # Errors
+/// A database error.
+pub fn register_models(conn: &Connection) -> rusqlite::Result<Vec<RegisterModel>> {
+    let mut stmt = conn.prepare(
+        "SELECT manufacturer, model, class, count(*) FROM assets \
+         WHERE status IN ('in_use', 'in_store') AND trim(coalesce(manufacturer, '')) <> '' \
+         AND trim(coalesce(model, '')) <> '' \
+         GROUP BY manufacturer, model, class ORDER BY manufacturer, model, class",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(RegisterModel {
+            manufacturer: r.get(0)?,
+            model: r.get(1)?,
+            class: class(&r.get::<_, String>(2)?, 2)?,
+            assets: count(r.get(3)?),
+        })
+    })?
+    .collect()
+}
+
+/// In-use assets per (organisation code, class): what per-device licences
+/// are checked against.
+///
+/// # Errors
+/// A database error.
+pub fn in_use_devices(conn: &Connection) -> rusqlite::Result<BTreeMap<(String, AssetClass), u64>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.code, a.class, count(*) FROM assets a \
+         JOIN organisations o ON o.organisation_id = a.organisation_id \
+         WHERE a.status = 'in_use' GROUP BY o.code, a.class ORDER BY o.code, a.class",
+    )?;
+    stmt.query_map([], |r| {
+        Ok((
+            (r.get::<_, String>(0)?, class(&r.get::<_, String>(1)?, 1)?),
+            count(r.get(2)?),
+        ))
+    })?
+    .collect()
+}
+
+/// The energy figures live assets carry themselves (kWh a year, or watts
+/// and hours), by (organisation code, asset tag) — of one organisation when
+/// `organisation` is given.
+///
+/// # Errors
+/// A database error, or a stored figure that is not a number.
+pub fn energy_overrides(
+    conn: &Connection,
+    organisation: Option<&str>,
+) -> rusqlite::Result<Overrides> {
+    let mut stmt = conn.prepare(
+        "SELECT o.code, a.asset_tag, a.power_kwh_per_year, a.power_watts, a.power_hours_per_year \
+         FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
+         WHERE a.status IN ('in_use', 'in_store') \
+         AND (a.power_kwh_per_year IS NOT NULL OR a.power_watts IS NOT NULL) \
+         AND (?1 IS NULL OR o.code = ?1) ORDER BY o.code, a.asset_tag",
+    )?;
+    let decimal = |v: Option<String>, col: usize| {
+        v.map(|t| {
+            t.parse::<rust_decimal::Decimal>()
+                .map_err(|e| conversion(col, e))
+        })
+        .transpose()
+    };
+    stmt.query_map([organisation], |r| {
+        Ok((
+            (r.get(0)?, r.get(1)?),
+            EnergyOverride {
+                kwh_per_year: decimal(r.get(2)?, 2)?,
+                watts: decimal(r.get(3)?, 3)?,
+                hours_per_year: r.get(4)?,
+            },
+        ))
+    })?
+    .collect()
+}
+
+/// Stores matched model profiles, replacing any for the same manufacturer
+/// and model; `when` dates the import in each figure's source. The import
+/// is recorded in the audit trail as done by `command`.
+///
+/// # Errors
+/// A database error; the caller's transaction then rolls back.
+pub fn save_model_profiles(
+    tx: &Transaction<'_>,
+    matched: &[ModelMatch],
+    when: &str,
+    command: &str,
+) -> rusqlite::Result<usize> {
+    let now = now_timestamp();
+    let mut stmt = tx.prepare(
+        "INSERT OR REPLACE INTO power_model_profiles (manufacturer, model, kwh_per_year, \
+         certified_model, energystar_ids, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for m in matched {
+        stmt.execute(params![
+            m.manufacturer,
+            m.model,
+            m.kwh_per_year.to_string(),
+            m.certified_model,
+            m.energystar_ids,
+            format!(
+                "ENERGY STAR certified {} (id {}) in {}, imported {when}",
+                m.certified_model, m.energystar_ids, m.files
+            ),
+            now
+        ])?;
+    }
+    tx.execute(
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
+         VALUES (?1, 'policy', 0, 'update', 'power_model_profiles', ?2, ?3)",
+        params![
+            now,
+            format!(
+                "{} model profiles matched from ENERGY STAR lists",
+                matched.len()
+            ),
+            command
+        ],
+    )?;
+    Ok(matched.len())
+}
+
+/// The model power profiles held, by manufacturer and model.
+///
+/// # Errors
+/// A database error.
+pub fn model_profiles(conn: &Connection) -> rusqlite::Result<Vec<ModelProfile>> {
+    let mut stmt = conn.prepare(
+        "SELECT manufacturer, model, kwh_per_year, source FROM power_model_profiles \
+         ORDER BY manufacturer, model",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(ModelProfile {
+            manufacturer: r.get(0)?,
+            model: r.get(1)?,
+            kwh_per_year: r
+                .get::<_, String>(2)?
+                .parse()
+                .map_err(|e| conversion(2, e))?,
+            source: r.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn model_profiles_round_trip_and_replace() {
+        let mut conn = db::open_in_memory().unwrap();
+        let m = ModelMatch {
+            manufacturer: "Lenovo".into(),
+            model: "ThinkPad T14 Gen 1".into(),
+            class: AssetClass::Laptop,
+            assets: 2,
+            certified_model: "Lenovo ThinkPad T14 Gen 1".into(),
+            files: "computers.csv".into(),
+            energystar_ids: "2357381".into(),
+            products: 1,
+            kwh_per_year: Decimal::new(19, 0),
+        };
+        for _ in 0..2 {
+            db::write(&mut conn, |tx| {
+                save_model_profiles(tx, std::slice::from_ref(&m), "2026-11-28", "test")
+            })
+            .unwrap();
+        }
+        let got = model_profiles(&conn).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].kwh_per_year, Decimal::new(19, 0));
+        assert!(got[0].source.contains("2357381"));
+        assert!(register_models(&conn).unwrap().is_empty());
+        assert!(energy_overrides(&conn, None).unwrap().is_empty());
+        assert!(in_use_devices(&conn).unwrap().is_empty());
+    }
+}
