@@ -123,6 +123,20 @@ pub fn latest_schema_version() -> i64 {
 /// [`DbError`] naming the file: missing, not a register, newer than this
 /// binary, or a failed migration (which leaves the file as it was).
 pub fn open(path: &Path, mode: OpenMode) -> Result<Connection, DbError> {
+    open_waiting(path, mode, BUSY_TIMEOUT)
+}
+
+/// Opens the register like [`open`], waiting up to `busy_timeout` (instead
+/// of [`BUSY_TIMEOUT`]) for another process's write before a write of this
+/// connection gives up with [`DbError::Busy`].
+///
+/// # Errors
+/// As [`open`].
+pub fn open_waiting(
+    path: &Path,
+    mode: OpenMode,
+    busy_timeout: Duration,
+) -> Result<Connection, DbError> {
     let exists = path.exists();
     match (mode, exists) {
         (OpenMode::Existing, false) => return Err(DbError::NotFound { path: path.into() }),
@@ -135,7 +149,7 @@ pub fn open(path: &Path, mode: OpenMode) -> Result<Connection, DbError> {
         path: path.into(),
         source,
     })?;
-    configure(&conn).map_err(|e| not_a_register_or(path, e))?;
+    configure(&conn, busy_timeout).map_err(|e| not_a_register_or(path, e))?;
     migrate(&mut conn, path)?;
     Ok(conn)
 }
@@ -167,8 +181,8 @@ fn create_private_file(path: &Path) -> Result<(), DbError> {
     })
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(conn: &Connection, busy_timeout: Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(busy_timeout)?;
     // WAL lets readers carry on while an import writes; synchronous=FULL makes a
     // commit durable before estate reports success (NORMAL could lose the last
     // commit on power loss).

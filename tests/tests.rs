@@ -1,6 +1,8 @@
 //! The one integration-test binary: every area's end-to-end tests run the
 //! real `estate` in its own temporary folder with its own register.
 
+mod concurrency;
+mod durability;
 mod forecast;
 mod import;
 mod readme;

@@ -20,6 +20,7 @@ mod runs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -211,12 +212,20 @@ pub struct Ctx {
     pub today: Date,
     /// The command line, for the audit trail.
     pub command_line: String,
+    /// How long a write waits for another process's write ($ESTATE_BUSY_TIMEOUT
+    /// seconds, else 30).
+    pub busy_timeout: Duration,
 }
 
 impl Ctx {
     /// Opens the existing register (running pending migrations).
     pub fn open(&self) -> Result<Connection> {
-        Ok(db::open(&self.db_path, OpenMode::Existing)?)
+        self.open_as(OpenMode::Existing)
+    }
+
+    /// Opens the register, which must exist or must not (`init`, `restore`).
+    pub fn open_as(&self, mode: OpenMode) -> Result<Connection> {
+        Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
     }
 
     /// The actor for changes this command makes.
@@ -243,6 +252,7 @@ pub fn clap_exit(e: &clap::Error) -> ExitCode {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let today = today()?;
+    let busy_timeout = busy_timeout()?;
     let command_line = std::iter::once("estate".to_string())
         .chain(std::env::args().skip(1))
         .collect::<Vec<_>>()
@@ -255,6 +265,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         today,
         command_line,
+        busy_timeout,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
@@ -292,6 +303,24 @@ fn today() -> Result<Date> {
     }
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     Ok(now.date())
+}
+
+/// How long to wait for another command's write: $ESTATE_BUSY_TIMEOUT
+/// (seconds, fractions allowed) when set, else [`db::BUSY_TIMEOUT`].
+fn busy_timeout() -> Result<Duration> {
+    let Ok(text) = std::env::var("ESTATE_BUSY_TIMEOUT") else {
+        return Ok(db::BUSY_TIMEOUT);
+    };
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| *d <= Duration::from_secs(24 * 60 * 60))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "ESTATE_BUSY_TIMEOUT: `{text}` is not a number of seconds (from 0 to 86400)"
+            )
+        })
 }
 
 /// True when the error is stdout closing early (e.g. `estate list | head`).
