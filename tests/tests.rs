@@ -4,6 +4,7 @@
 mod concurrency;
 mod durability;
 mod forecast;
+mod hostile;
 mod import;
 mod readme;
 mod register;

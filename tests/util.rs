@@ -56,7 +56,13 @@ impl Env {
     /// The same command as [`Env::cmd`], as a `std` command that can be
     /// started in the background.
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_estate"));
+        self.command_for(Path::new(env!("CARGO_BIN_EXE_estate")))
+    }
+
+    /// `program` with the environment `estate` gets in [`Env::cmd`] (for a
+    /// shell that sets limits and then runs `estate`).
+    pub fn command_for(&self, program: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.current_dir(self.path())
             .env("ESTATE_DB", self.db())
             .env("ESTATE_TODAY", TODAY)

@@ -3,7 +3,8 @@
 //! exports, as they come.
 //!
 //! The work is split so each part can be tested alone:
-//! - [`read`] turns a file (xlsx, xlsm, xlsb, xls, ods, csv) into rows of cells;
+//! - [`read`] turns a file (xlsx, xlsm, xlsb, xls, ods, csv) into rows of cells,
+//!   after [`bounds`] has refused a file that would make it do unbounded work;
 //! - [`header`] finds the table in a sheet (the header row, the totals row);
 //! - [`mapping`] turns cells into register records plus row problems
 //!   (parsing never fails; nothing there touches the database);
@@ -15,6 +16,7 @@
 //! reports what would change with `dry_run`). This module never prints:
 //! progress goes to a callback, results come back as an [`ImportSummary`].
 
+pub mod bounds;
 pub mod header;
 pub mod mapping;
 pub mod profiles;

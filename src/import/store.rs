@@ -886,8 +886,20 @@ pub fn commit(
                 rows,
                 totals_row,
                 skipped_rows,
+                cells_ignored,
                 ..
-            }) => (rows, totals_row, skipped_rows),
+            }) => {
+                if cells_ignored > 0 {
+                    summary.notes.push(format!(
+                        "sheet `{}`: {cells_ignored} cell(s) right of column {} were ignored \
+                         (estate reads the first {} columns)",
+                        sheet.name,
+                        super::read::column_letters(super::read::MAX_COLUMNS - 1),
+                        super::read::MAX_COLUMNS
+                    ));
+                }
+                (rows, totals_row, skipped_rows)
+            }
             _ => (0, None, Vec::new()),
         };
         for c in &table.columns {
@@ -1005,6 +1017,8 @@ pub enum Item {
         totals_row: Option<u32>,
         /// Rows that were not records, as `row N: why`.
         skipped_rows: Vec<String>,
+        /// Cells right of the last column read ([`super::read::MAX_COLUMNS`]), ignored.
+        cells_ignored: u64,
     },
 }
 
@@ -1068,7 +1082,7 @@ pub fn read_tables(
         let mut totals_row = None;
         let mut skipped_rows = Vec::new();
         let mut stopped = false;
-        book.for_each_row(&sheet.name, &mut |row| {
+        let stats = book.for_each_row(&sheet.name, &mut |row| {
             if row.number <= table.header_row || row.is_blank() {
                 return ControlFlow::Continue(());
             }
@@ -1101,6 +1115,7 @@ pub fn read_tables(
             rows,
             totals_row,
             skipped_rows,
+            cells_ignored: stats.cells_beyond_last_column,
         };
         if emit(end).is_break() {
             return Ok(());
