@@ -560,7 +560,7 @@ fn an_xls_with_two_cells_far_apart_is_refused_not_allocated() {
     let env = with_org();
     let dir = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/fuzz-regressions/xls"
+        "/tests/data/fuzz-regressions/workbook"
     ));
     // Saved by LibreOffice from a sheet with cells at A1 and IV65536: 5.6 kB
     // that calamine would hold as 16,777,216 cells (1 GB).

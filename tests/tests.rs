@@ -4,6 +4,7 @@
 mod concurrency;
 mod durability;
 mod forecast;
+mod fuzz;
 mod hostile;
 mod import;
 mod readme;

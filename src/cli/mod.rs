@@ -234,6 +234,18 @@ impl Ctx {
     }
 }
 
+/// Keeps the default panic message for estate's own bugs, but not for a
+/// panic inside the spreadsheet reader, which is caught and reported as a
+/// damaged file (one clear error, not a stack trace before it).
+pub fn quiet_caught_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !estate::import::read::in_spreadsheet_reader() {
+            default(info);
+        }
+    }));
+}
+
 /// Parses the command line.
 pub fn parse() -> Result<Cli, clap::Error> {
     Cli::try_parse()

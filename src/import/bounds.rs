@@ -12,7 +12,6 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
@@ -50,12 +49,12 @@ pub const MAX_WHOLE_SHEET_CELLS: u64 = 2_000_000;
 /// # Errors
 /// [`ImportError::TooLarge`] naming the part or sheet and what it would cost.
 pub fn check(path: &Path, file: &str, format: Format) -> Result<(), ImportError> {
-    let checked = catch_unwind(AssertUnwindSafe(|| match format {
+    let checked = super::read::guarded(|| match format {
         Format::Xlsx | Format::Xlsb => zip_parts(path, file),
         Format::Ods => zip_parts(path, file).and_then(|()| ods_sheets(path, file)),
         Format::Xls => xls_sheets(path, file),
         Format::Text => Ok(()),
-    }));
+    });
     // A panic here is a bug in a check, not a verdict on the file.
     checked.unwrap_or(Ok(()))
 }
@@ -310,8 +309,17 @@ fn xls_sheets(path: &Path, file: &str) -> Result<(), ImportError> {
     {
         return Ok(());
     }
-    let Some(stream) = cfb::stream(&data, &["Workbook", "Book"]) else {
-        return Ok(());
+    let stream = match cfb::stream(&data, &["Workbook", "Book"]) {
+        Ok(stream) => stream,
+        Err(cfb::Unread::Loops) => {
+            return Err(ImportError::Damaged {
+                file: file.into(),
+                detail: "a chain of sectors inside it loops back on itself, so it would be \
+                         read without end"
+                    .into(),
+            });
+        }
+        Err(cfb::Unread::Unknown) => return Ok(()),
     };
     let Some(sheets) = biff::sheets(&stream) else {
         return Ok(());
@@ -348,62 +356,85 @@ mod cfb {
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
 
-    /// Follows a chain of `size`-byte sectors through `fat`, where sector
-    /// `n` is `sector(n)`; `None` for a broken chain or a loop.
+    /// Why a stream could not be read.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Unread {
+        /// A chain of sectors comes back to a sector it has been through:
+        /// the spreadsheet reader would follow it without end.
+        Loops,
+        /// Anything else, left for the spreadsheet reader to report.
+        Unknown,
+    }
+
+    /// Follows a chain of sectors through `fat`, where sector `n` is
+    /// `sector(n)`, until its end or `len` bytes.
     fn chain<'a>(
         start: u32,
         fat: &[u32],
+        len: u64,
         sector: impl Fn(u32) -> Option<&'a [u8]>,
-    ) -> Option<Vec<u8>> {
+    ) -> Result<Vec<u8>, Unread> {
         let mut out = Vec::new();
         let mut next = start;
-        let mut steps = 0usize;
-        while next < END_OF_CHAIN {
-            out.extend_from_slice(sector(next)?);
-            next = *fat.get(usize::try_from(next).ok()?)?;
-            steps += 1;
-            if steps > fat.len() {
-                return None;
+        let mut seen = vec![false; fat.len()];
+        while next < END_OF_CHAIN && (out.len() as u64) < len {
+            let index = usize::try_from(next).map_err(|_| Unread::Unknown)?;
+            match seen.get_mut(index) {
+                Some(true) => return Err(Unread::Loops),
+                Some(slot) => *slot = true,
+                None => return Err(Unread::Unknown),
             }
+            out.extend_from_slice(sector(next).ok_or(Unread::Unknown)?);
+            next = fat[index];
         }
-        Some(out)
+        Ok(out)
     }
 
     /// The first stream named one of `names` (ignoring case), as calamine
-    /// finds it; `None` when the file is not a compound file it can read.
-    pub(super) fn stream(data: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    /// finds it, following every chain calamine follows on the way.
+    pub(super) fn stream(data: &[u8], names: &[&str]) -> Result<Vec<u8>, Unread> {
+        use Unread::Unknown;
         if !data.starts_with(CFB_MAGIC) || data.len() < 512 {
-            return None;
+            return Err(Unknown);
         }
-        let size = match u16_at(data, 0x1E)? {
+        let size = match u16_at(data, 0x1E).ok_or(Unknown)? {
             9 => 512usize,
             12 => 4096,
-            _ => return None,
+            _ => return Err(Unknown),
         };
+        // Sector n follows the header (itself one sector). Like calamine, take
+        // any sector numbered up to the file's length in sectors, reading what
+        // the file holds of it (maybe nothing): what matters here is where
+        // each chain goes.
         let sector = |n: u32| {
-            let start = (usize::try_from(n).ok()? + 1).checked_mul(size)?;
-            data.get(start..start.checked_add(size)?)
+            let n = usize::try_from(n).ok()?;
+            if n > data.len() / size {
+                return None;
+            }
+            let start = (n + 1).saturating_mul(size).min(data.len());
+            data.get(start..start.saturating_add(size).min(data.len()))
         };
         // The sectors of the FAT: 109 in the header, the rest in a DIFAT chain.
-        let mut fat_sectors: Vec<u32> = u32s(data.get(0x4C..0x200)?).collect();
-        let mut difat = u32_at(data, 0x44)?;
-        let mut seen = 0usize;
+        let mut fat_sectors: Vec<u32> = u32s(data.get(0x4C..0x200).ok_or(Unknown)?).collect();
+        let mut difat = u32_at(data, 0x44).ok_or(Unknown)?;
+        let mut hops = 0usize;
         while difat < END_OF_CHAIN {
-            let s = sector(difat)?;
+            let s = sector(difat).ok_or(Unknown)?;
             let (entries, last) = s.split_at(size - 4);
             fat_sectors.extend(u32s(entries));
-            difat = u32_at(last, 0)?;
-            seen += 1;
-            if seen > data.len() / size {
-                return None;
+            difat = u32_at(last, 0).ok_or(Unknown)?;
+            hops += 1;
+            if hops > data.len() / size {
+                return Err(Unread::Loops);
             }
         }
         let mut fat = Vec::new();
         for s in fat_sectors.into_iter().filter(|s| *s < END_OF_CHAIN) {
-            fat.extend(u32s(sector(s)?));
+            fat.extend(u32s(sector(s).ok_or(Unknown)?));
         }
-        let directory = chain(u32_at(data, 0x30)?, &fat, sector)?;
-        let major = u16_at(data, 0x1A)?;
+        // Calamine reads the whole directory chain, however long.
+        let directory = chain(u32_at(data, 0x30).ok_or(Unknown)?, &fat, u64::MAX, sector)?;
+        let major = u16_at(data, 0x1A).ok_or(Unknown)?;
         let entry_of = |e: &[u8]| -> Option<(String, u8, u32, u64)> {
             let len = usize::from(u16_at(e, 0x40)?).min(64);
             let units: Vec<u16> = e
@@ -423,24 +454,40 @@ mod cfb {
             ))
         };
         let entries: Vec<_> = directory.chunks_exact(128).filter_map(entry_of).collect();
-        let (_, _, root_start, _) = entries.first()?.clone();
-        let (_, _, start, len) = names.iter().find_map(|want| {
-            entries
-                .iter()
-                .find(|(name, kind, ..)| *kind == 2 && name.eq_ignore_ascii_case(want))
-        })?;
+        let (_, _, root_start, root_len) = entries.first().ok_or(Unknown)?.clone();
+        // With a mini FAT, calamine reads the mini stream and the mini FAT.
+        let mini_fat_sectors = u64::from(u32_at(data, 0x40).ok_or(Unknown)?);
+        let (mini_stream, mini_fat) = if mini_fat_sectors > 0 {
+            let mini_stream = chain(root_start, &fat, root_len, sector)?;
+            let mini_fat_len = mini_fat_sectors.saturating_mul(size as u64);
+            let mini_fat = chain(
+                u32_at(data, 0x3C).ok_or(Unknown)?,
+                &fat,
+                mini_fat_len,
+                sector,
+            )?;
+            (mini_stream, u32s(&mini_fat).collect::<Vec<u32>>())
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let (_, _, start, len) = names
+            .iter()
+            .find_map(|want| {
+                entries
+                    .iter()
+                    .find(|(name, kind, ..)| *kind == 2 && name.eq_ignore_ascii_case(want))
+            })
+            .ok_or(Unknown)?;
         let mut bytes = if *len < MINI_STREAM_CUTOFF {
-            let mini_stream = chain(root_start, &fat, sector)?;
-            let mini_fat: Vec<u32> = u32s(&chain(u32_at(data, 0x3C)?, &fat, sector)?).collect();
-            chain(*start, &mini_fat, |n| {
+            chain(*start, &mini_fat, *len, |n| {
                 let at = usize::try_from(n).ok()?.checked_mul(MINI_SECTOR)?;
                 mini_stream.get(at..at.checked_add(MINI_SECTOR)?)
             })?
         } else {
-            chain(*start, &fat, sector)?
+            chain(*start, &fat, *len, sector)?
         };
-        bytes.truncate(usize::try_from(*len).ok()?);
-        Some(bytes)
+        bytes.truncate(usize::try_from(*len).map_err(|_| Unknown)?);
+        Ok(bytes)
     }
 }
 

@@ -18,6 +18,7 @@
 //! memory.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
@@ -452,6 +453,24 @@ fn check_cell(file: &str, row: u32, col: usize, value: &Value) -> Result<(), Imp
     })
 }
 
+thread_local! {
+    static IN_READER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while this thread is inside the spreadsheet reader, where a panic
+/// is caught and reported as a damaged file: a panic hook need not print it.
+pub fn in_spreadsheet_reader() -> bool {
+    IN_READER.get()
+}
+
+/// Runs `f` (a call into the spreadsheet reader), catching a panic.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let outer = IN_READER.replace(true);
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_READER.set(outer);
+    result
+}
+
 /// A panic inside the spreadsheet reader, reported as a damaged file.
 pub(crate) fn panicked(file: &str) -> ImportError {
     ImportError::Damaged {
@@ -485,7 +504,7 @@ impl Workbook {
         } else {
             {
                 let reader = BufReader::new(File::open(path).map_err(io)?);
-                let opened = catch_unwind(AssertUnwindSafe(|| -> Result<Inner, ImportError> {
+                let opened = guarded(|| -> Result<Inner, ImportError> {
                     Ok(match format {
                         Format::Xlsx => {
                             Inner::Xlsx(Xlsx::new(reader).map_err(|e| calamine_error(&file, &e))?)
@@ -500,7 +519,7 @@ impl Workbook {
                             Inner::Ods(Ods::new(reader).map_err(|e| calamine_error(&file, &e))?)
                         }
                     })
-                }));
+                });
                 opened.map_err(|_| panicked(&file))??
             }
         };
@@ -560,7 +579,7 @@ impl Workbook {
     /// The merged blocks of a sheet, where the format records them.
     pub fn merges(&mut self, sheet: &str) -> Vec<Merge> {
         let dims = match &mut self.inner {
-            Inner::Xlsx(x) => catch_unwind(AssertUnwindSafe(|| x.merge_cells_by_sheet_name(sheet)))
+            Inner::Xlsx(x) => guarded(|| x.merge_cells_by_sheet_name(sheet))
                 .ok()
                 .and_then(Result::ok)
                 .unwrap_or_default(),
@@ -609,7 +628,7 @@ impl Workbook {
                 })
             }};
         }
-        let result = catch_unwind(AssertUnwindSafe(|| match inner {
+        let result = guarded(|| match inner {
             Inner::Xlsx(x) => stream!(x),
             Inner::Xlsb(x) => stream!(x),
             Inner::Xls(x) => {
@@ -625,7 +644,7 @@ impl Workbook {
                 walk_range(&file, &range, f)
             }
             Inner::Text(_) => Ok(ReadStats::default()),
-        }));
+        });
         result.map_err(|_| panicked(&file))?
     }
 }
