@@ -26,14 +26,34 @@ pub enum DbError {
         /// Where we looked.
         path: PathBuf,
     },
+    /// A file to read (a backup to restore) is not there.
+    #[error("there is no file `{}`", path.display())]
+    NoSuchFile {
+        /// Where we looked.
+        path: PathBuf,
+    },
     /// A register already exists where `init` would create one.
     #[error("a register already exists at `{}`", path.display())]
     AlreadyExists {
         /// Where it is.
         path: PathBuf,
     },
+    /// A backup would overwrite a file.
+    #[error("`{}` already exists, and a backup never overwrites a file; give a new file name", path.display())]
+    BackupExists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A new file (a register, a backup) could not be created.
+    #[error("cannot create `{}`", path.display())]
+    Create {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The file could not be opened as a `SQLite` database.
-    #[error("cannot open register `{}`: {source}", path.display())]
+    #[error("cannot open register `{}`", path.display())]
     Open {
         /// The file.
         path: PathBuf,
@@ -63,7 +83,7 @@ pub enum DbError {
         known: i64,
     },
     /// A migration failed; the register was left as it was.
-    #[error("cannot upgrade register `{}`: {source}", path.display())]
+    #[error("cannot upgrade register `{}`", path.display())]
     Migrate {
         /// The file.
         path: PathBuf,
@@ -175,10 +195,13 @@ fn create_private_file(path: &Path) -> Result<(), DbError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path).map(|_| ()).map_err(|e| DbError::Open {
-        path: path.into(),
-        source: rusqlite::Error::InvalidPath(PathBuf::from(format!("{}: {e}", path.display()))),
-    })
+    options
+        .open(path)
+        .map(|_| ())
+        .map_err(|source| DbError::Create {
+            path: path.into(),
+            source,
+        })
 }
 
 fn configure(conn: &Connection, busy_timeout: Duration) -> rusqlite::Result<()> {
@@ -280,7 +303,7 @@ where
 /// `dest` exists or cannot be created, or SQLite fails.
 pub fn backup(conn: &Connection, dest: &Path) -> Result<(), DbError> {
     if dest.exists() {
-        return Err(DbError::AlreadyExists { path: dest.into() });
+        return Err(DbError::BackupExists { path: dest.into() });
     }
     create_private_file(dest)?;
     let target = dest.to_string_lossy().into_owned();
@@ -301,7 +324,7 @@ pub fn backup(conn: &Connection, dest: &Path) -> Result<(), DbError> {
 /// [`DbError::NotARegister`] or [`DbError::NewerSchema`] saying why.
 pub fn verify_register_file(path: &Path) -> Result<i64, DbError> {
     if !path.exists() {
-        return Err(DbError::NotFound { path: path.into() });
+        return Err(DbError::NoSuchFile { path: path.into() });
     }
     let not = |reason: &str| DbError::NotARegister {
         path: path.into(),

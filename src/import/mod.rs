@@ -39,14 +39,16 @@ use crate::register::RegisterError;
 pub use mapping::{Column, Field, Kind, Problem};
 pub use profiles::{Profile, builtin_profiles, load_profile};
 pub use read::Format;
-pub use store::{BatchRecord, UndoSummary, commit, list_batches, undo, write_rejects};
+pub use store::{
+    BatchRecord, UndoSummary, commit, create_rejects_file, list_batches, undo, write_rejects,
+};
 
 /// What went wrong with an import as a whole (a bad row is not an error:
 /// it is a reject in the summary). Every message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file could not be read from disk.
-    #[error("cannot read `{file}`: {source}")]
+    #[error("cannot read `{file}`")]
     Io {
         /// The file.
         file: String,
@@ -62,6 +64,14 @@ pub enum ImportError {
     Encrypted {
         /// The file.
         file: String,
+    },
+    /// A file estate writes (the rejects) could not be written.
+    #[error("cannot write `{file}`")]
+    Write {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
     },
     /// The file is damaged or not what it claims to be.
     #[error(

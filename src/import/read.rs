@@ -831,6 +831,16 @@ fn count_outside_quotes(line: &[u8], d: u8) -> usize {
     n
 }
 
+/// Takes off the `'` that estate's CSV exports (the rejects file) put before
+/// text a spreadsheet would run as a formula, so a fixed rejects file
+/// imports as the supplier's values.
+fn unneutralise(text: String) -> String {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => text,
+    }
+}
+
 /// A field's text: UTF-8 where it is valid, otherwise Windows-1252 (what
 /// Excel on Windows writes when it saves "CSV").
 fn decode(bytes: &[u8]) -> String {
@@ -944,7 +954,7 @@ fn read_text(
             let value = if field.is_empty() {
                 Value::Empty
             } else {
-                Value::Text(decode(field))
+                Value::Text(unneutralise(decode(field)))
             };
             check_cell(file, number, i, &value)?;
             cells.push(value);

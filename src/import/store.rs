@@ -11,9 +11,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::mpsc;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::header::RowKind;
@@ -1174,17 +1176,52 @@ fn apply(
     Ok(())
 }
 
+/// Creates (or empties) the file `--rejects` names, before anything is
+/// imported, so a path that cannot be written is refused while the register
+/// is untouched. The file is readable by its owner only: rejected rows may
+/// hold people's names.
+///
+/// # Errors
+/// [`ImportError::Write`] naming the file.
+pub fn create_rejects_file(path: &Path) -> Result<std::fs::File, ImportError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|source| ImportError::Write {
+        file: super::read::display_name(path),
+        source,
+    })
+}
+
+/// A cell for the rejects file: a number as it is, any other text that a
+/// spreadsheet would run as a formula neutralised (the rows came from
+/// someone else's file, and the user will open this one in Excel).
+fn reject_cell(text: &str) -> String {
+    if Decimal::from_str(text.trim()).is_ok() {
+        text.to_string()
+    } else {
+        crate::report::neutralise(text).into_owned()
+    }
+}
+
 /// Writes every reject to a CSV file the user can fix and re-import: the
 /// rows' own columns under their headings, after `Reject sheet`,
-/// `Reject row` and `Reject reason` (which a re-import ignores).
+/// `Reject row` and `Reject reason` (which a re-import ignores). Text that
+/// would start a formula is neutralised with a leading `'`, which a
+/// re-import takes off again.
 ///
 /// # Errors
 /// The file cannot be written.
 pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportError> {
-    let io = |e: csv::Error| ImportError::Io {
+    let write = |e: std::io::Error| ImportError::Write {
         file: super::read::display_name(path),
-        source: std::io::Error::other(e.to_string()),
+        source: e,
     };
+    let io = |e: csv::Error| write(std::io::Error::other(e.to_string()));
     let mut headings: Vec<&str> = Vec::new();
     for r in &summary.rejects {
         for (h, _) in &r.cells {
@@ -1193,10 +1230,11 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
             }
         }
     }
-    let mut w = csv::Writer::from_path(path).map_err(io)?;
+    let mut w = csv::Writer::from_writer(create_rejects_file(path)?);
     let mut head = vec!["Reject sheet", "Reject row", "Reject reason"];
     head.extend(headings.iter().copied());
-    w.write_record(&head).map_err(io)?;
+    w.write_record(head.iter().map(|h| reject_cell(h)))
+        .map_err(io)?;
     for r in &summary.rejects {
         let reason = r
             .problems
@@ -1220,12 +1258,10 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
                     .unwrap_or_default(),
             );
         }
-        w.write_record(&line).map_err(io)?;
+        w.write_record(line.iter().map(|c| reject_cell(c)))
+            .map_err(io)?;
     }
-    w.flush().map_err(|source| ImportError::Io {
-        file: super::read::display_name(path),
-        source,
-    })
+    w.flush().map_err(write)
 }
 
 // ---------------------------------------------------------------- batches and undo

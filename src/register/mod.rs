@@ -334,36 +334,21 @@ impl AssetFields {
         }
         if let Some(cost) = self.purchase_cost {
             if cost.is_negative() {
-                return invalid(format!(
-                    "asset {}: a cost cannot be negative ({cost})",
-                    self.asset_tag
-                ));
+                return invalid(format!("a cost cannot be negative ({cost})"));
             }
             if cost.to_pence().is_none() {
-                return invalid(format!(
-                    "asset {}: a cost must be whole pence ({cost})",
-                    self.asset_tag
-                ));
+                return invalid(format!("a cost must be whole pence ({cost})"));
             }
         }
         if self.lease_end.is_some() && self.funding != Funding::Leased {
-            return invalid(format!(
-                "asset {}: a lease end date needs --funding leased",
-                self.asset_tag
-            ));
+            return invalid("a lease end date needs --funding leased".into());
         }
         if self.power_kwh_per_year.is_some() && self.power_watts.is_some() {
-            return invalid(format!(
-                "asset {}: give power as kWh a year or as watts, not both",
-                self.asset_tag
-            ));
+            return invalid("give power as kWh a year or as watts, not both".into());
         }
         if let Some(y) = self.life_years {
             if !(1..=50).contains(&y) {
-                return invalid(format!(
-                    "asset {}: a life must be 1 to 50 years, not {y}",
-                    self.asset_tag
-                ));
+                return invalid(format!("a life must be 1 to 50 years, not {y}"));
             }
         }
         if self.power_watts.is_some_and(|w| w.is_sign_negative())
@@ -371,10 +356,7 @@ impl AssetFields {
                 .power_kwh_per_year
                 .is_some_and(|w| w.is_sign_negative())
         {
-            return invalid(format!(
-                "asset {}: power cannot be negative",
-                self.asset_tag
-            ));
+            return invalid("power cannot be negative".into());
         }
         Ok(())
     }
@@ -670,7 +652,7 @@ mod tests {
         a.purchase_cost = Some(Money::from_pence(-1));
         assert_eq!(
             a.validate().unwrap_err().to_string(),
-            "asset PC-1: a cost cannot be negative (-£0.01)"
+            "a cost cannot be negative (-£0.01)"
         );
         let mut a = AssetFields::new("PC-1", AssetClass::Desktop);
         a.lease_end = Some(time::macros::date!(2027 - 01 - 01));
