@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod concurrency;
 mod durability;
+mod exports;
 mod forecast;
 mod fuzz;
 mod hostile;

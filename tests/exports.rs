@@ -1,0 +1,315 @@
+//! Exports that cannot attack their readers: a register whose every
+//! free-text field starts like a formula (`=HYPERLINK(...)`, `+cmd`,
+//! `-2+3`, `@SUM(1)`, a tab, a carriage return), and every listing written
+//! with `--format csv`. No field of any of them may start a formula unless it
+//! is a genuine number; and the rejects file, which holds a supplier's cells
+//! as they came, is neutralised too and imports back as the supplier wrote it.
+
+use crate::util::Env;
+
+/// The ways a cell can start a formula, each with a payload.
+const HOSTILE: &[&str] = &[
+    "=HYPERLINK(\"http://evil.example\",\"Click\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+];
+
+/// A file name that starts a formula.
+const HOSTILE_FILE: &str = "=cmd|' calc'!A0.csv";
+
+/// True when a spreadsheet would read `field` as a formula.
+fn starts_a_formula(field: &str) -> bool {
+    field.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A genuine number (money, a count, a negative difference).
+fn is_number(field: &str) -> bool {
+    field.parse::<rust_decimal::Decimal>().is_ok()
+}
+
+/// Every field of `csv` that would start a formula and is not a number.
+fn formulas_in(csv: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv.as_bytes());
+    let mut found = Vec::new();
+    for record in reader.records() {
+        for field in &record.expect("estate writes valid CSV") {
+            if starts_a_formula(field) && !is_number(field) {
+                found.push(field.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// `--flag=VALUE`, so clap takes a value that starts with `-` as a value.
+fn flag(name: &str, value: &str) -> String {
+    format!("--{name}={value}")
+}
+
+/// A register with a hostile string in every text field a listing shows.
+fn hostile_register() -> Env {
+    let env = Env::init();
+    let [eq, plus, minus, at, tab, cr] = HOSTILE else {
+        unreachable!()
+    };
+    env.ok(&["orgs", "add", "BCW", eq, "--staff", "640"]);
+    env.ok(&["orgs", "add", "AVN", plus]);
+    env.ok(&["orgs", "add", "ABS", "--shared", "--", minus]);
+    env.ok(&["orgs", "shares", "ABS", "AVN=40%", "BCW=60%"]);
+    env.ok(&["sites", "add", at, "--org", "BCW"]);
+    env.ok(&[
+        "departments",
+        "add",
+        tab,
+        &flag("cost-centre", cr),
+        "--org",
+        "BCW",
+    ]);
+    for (i, text) in HOSTILE.iter().enumerate() {
+        let tag = format!("{text}{i}");
+        env.ok(&[
+            "add",
+            "desktop",
+            &flag("tag", &tag),
+            &flag("serial", &format!("{text}{i}")),
+            &flag("manufacturer", text),
+            &flag("model", text),
+            &flag("user", text),
+            &flag("supplier", text),
+            &flag("order-ref", text),
+            &flag("notes", text),
+            &flag("site", at),
+            &flag("department", tab),
+            "--purchase-date",
+            "2020-04-01",
+            "--cost",
+            "612.34",
+            "--org",
+            "BCW",
+        ]);
+    }
+    env.ok(&[
+        "lines",
+        "add",
+        "01632 960058",
+        "--type",
+        "pstn",
+        "--rental",
+        "18.99",
+        "--org",
+        "BCW",
+        &flag("use", eq),
+        &flag("supplier", plus),
+        &flag("site", at),
+        "--critical-care",
+        "--contract-end",
+        "2027-06-30",
+    ]);
+    env.ok(&[
+        "licences",
+        "add",
+        eq,
+        "--metric",
+        "per_user",
+        "--quantity",
+        "700",
+        "--unit-cost",
+        "20.40",
+        "--basis",
+        "monthly",
+        &flag("agreement", plus),
+        &flag("vendor", at),
+        &flag("category", minus),
+        "--org",
+        "BCW",
+    ]);
+    env.ok(&[
+        "licences",
+        "add",
+        plus,
+        "--metric",
+        "per_user",
+        "--quantity",
+        "600",
+        "--unit-cost",
+        "23.10",
+        "--basis",
+        "monthly",
+        &flag("agreement", minus),
+        &flag("category", minus),
+        "--org",
+        "AVN",
+    ]);
+    env.ok(&[
+        "policy",
+        "set",
+        "price",
+        "desktop",
+        "650",
+        &flag("manufacturer", eq),
+        &flag("model", plus),
+    ]);
+    env.ok(&["policy", "set", "model-life", eq, plus, "6"]);
+    env.ok(&["forecast", "--from", "2026/27", &flag("save", eq)]);
+    env.ok(&["policy", "set", "life", "desktop", "4"]);
+    env.ok(&["forecast", "--from", "2026/27", &flag("save", at)]);
+    // An import batch named after a hostile file, from a sheet of hostile cells.
+    // (A file name holds no `/`, so not the HYPERLINK.)
+    let file = HOSTILE_FILE.to_string();
+    let mut sheet = csv::Writer::from_path(env.path().join(&file)).unwrap();
+    sheet
+        .write_record(["Serial Number", "Type", "Model", "Notes"])
+        .unwrap();
+    sheet.write_record(["SN-1", "Desktop", plus, at]).unwrap();
+    sheet.flush().unwrap();
+    env.ok(&["import", &file, "--org", "AVN"]);
+    env
+}
+
+/// Every listing, as CSV.
+const LISTINGS: &[&[&str]] = &[
+    &["list"],
+    &["list", "--org", "BCW"],
+    &["orgs"],
+    &["sites"],
+    &["departments"],
+    &["imports"],
+    &[
+        "show",
+        "=HYPERLINK(\"http://evil.example\",\"Click\")0",
+        "--org",
+        "BCW",
+    ],
+    &["forecast", "--from", "2026/27"],
+    &["forecast", "--from", "2026/27", "--by", "class"],
+    &["forecast", "--from", "2026/27", "--by", "org"],
+    &["forecast", "--from", "2026/27", "--by", "site"],
+    &["forecast", "--from", "2026/27", "--by", "department"],
+    &["forecast", "--from", "2026/27", "--detail"],
+    &["forecast", "--from", "2026/27", "--units", "thousands"],
+    &[
+        "forecast",
+        "compare",
+        "base",
+        "extend-desktop-life",
+        "--from",
+        "2026/27",
+    ],
+    &["runs"],
+    &["runs", "show", "1"],
+    &["runs", "show", "1", "--detail"],
+    &["runs", "diff", "1", "2"],
+    &["power", "--from", "2026/27"],
+    &["power", "--from", "2026/27", "--by", "class"],
+    &["power", "--from", "2026/27", "--by", "site"],
+    &["power", "--from", "2026/27", "--by", "org"],
+    &[
+        "power",
+        "compare",
+        "--from",
+        "2026/27",
+        "--thin-clients",
+        "50%",
+    ],
+    &["power", "profiles"],
+    &["lines", "--from", "2026/27"],
+    &["lines", "--from", "2026/27", "--by", "org"],
+    &["lines", "migrations"],
+    &["lines", "critical-care"],
+    &["lines", "contracts"],
+    &["lines", "list"],
+    &["licences", "--from", "2026/27"],
+    &["licences", "compliance"],
+    &["licences", "consolidation"],
+    &["licences", "standardise"],
+    &["licences", "list"],
+    &["policy", "show"],
+];
+
+#[test]
+fn no_csv_listing_holds_a_formula_whatever_the_register_holds() {
+    let env = hostile_register();
+    let mut seen_neutralised = 0;
+    for args in LISTINGS {
+        let mut all = vec!["--format", "csv"];
+        all.extend_from_slice(args);
+        let csv = env.ok(&all);
+        assert!(!csv.is_empty(), "estate {all:?} wrote nothing");
+        let formulas = formulas_in(&csv);
+        assert!(
+            formulas.is_empty(),
+            "estate {all:?} wrote formulas {formulas:?}:\n{csv}"
+        );
+        seen_neutralised += csv.matches("'=HYPERLINK").count()
+            + csv.matches("'+cmd").count()
+            + csv.matches("'@SUM").count();
+    }
+    assert!(seen_neutralised > 40, "{seen_neutralised}");
+    // An import's own summary, as CSV, names the hostile file.
+    let summary = env.ok(&[
+        "--format",
+        "csv",
+        "import",
+        HOSTILE_FILE,
+        "--org",
+        "AVN",
+        "--dry-run",
+    ]);
+    assert!(formulas_in(&summary).is_empty(), "{summary}");
+    assert!(summary.contains("'=cmd|"), "{summary}");
+}
+
+#[test]
+fn the_rejects_file_neutralises_a_suppliers_formulas_and_imports_back_as_they_wrote_it() {
+    let env = Env::with_org();
+    let [eq, plus, _, at, ..] = HOSTILE else {
+        unreachable!()
+    };
+    let mut supplier = csv::Writer::from_path(env.path().join("supplier.csv")).unwrap();
+    for row in [
+        ["Serial Number", "Type", "Model", "Cost", "Notes"],
+        ["SN-1", "Desktop", eq, "abc", at],
+        ["SN-2", "Desktop", plus, "-12.50", "ok"],
+    ] {
+        supplier.write_record(row).unwrap();
+    }
+    supplier.flush().unwrap();
+    env.ok(&["import", "supplier.csv", "--rejects", "rejects.csv"]);
+    let rejects = std::fs::read_to_string(env.path().join("rejects.csv")).unwrap();
+    assert!(formulas_in(&rejects).is_empty(), "{rejects}");
+    assert!(rejects.contains("'=HYPERLINK"), "{rejects}");
+    assert!(
+        rejects.contains(",-12.50,"),
+        "negative numbers stay numbers:\n{rejects}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path().join("rejects.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "rejected rows may hold people's names");
+    }
+    // The user fixes the costs and imports the file back.
+    let fixed = rejects
+        .replace(",abc,", ",612.34,")
+        .replace(",-12.50,", ",12.50,");
+    assert_ne!(fixed, rejects);
+    std::fs::write(env.path().join("rejects.csv"), fixed).unwrap();
+    env.ok(&["import", "rejects.csv"]);
+    let sn1 = env.json(&["show", "SN-1"]);
+    assert_eq!(
+        sn1["asset"]["model"], *eq,
+        "the supplier's text, without the apostrophe"
+    );
+    assert_eq!(sn1["asset"]["purchase_cost"], "612.34");
+    let sn2 = env.json(&["show", "SN-2"]);
+    assert_eq!(sn2["asset"]["model"], *plus);
+}
