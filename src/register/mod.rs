@@ -619,6 +619,42 @@ pub fn check_org_code(code: &str) -> Result<(), RegisterError> {
     }
 }
 
+/// `text` with every occurrence of `name` replaced by `with`, matching
+/// ignoring case (as people write names: `Jane Doe`, `JANE DOE`, `jane doe`),
+/// or `None` when `name` does not occur.
+pub fn redact_text(text: &str, name: &str, with: &str) -> Option<String> {
+    let needle: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut found = false;
+    let mut at = 0;
+    while at < chars.len() {
+        // How many characters of `text` from `at` spell the name, if they do.
+        let mut matched = 0;
+        let mut end = at;
+        while matched < needle.len() && end < chars.len() {
+            let lower: Vec<char> = chars[end].to_lowercase().collect();
+            if needle.get(matched..matched + lower.len()) != Some(&lower[..]) {
+                break;
+            }
+            matched += lower.len();
+            end += 1;
+        }
+        if matched == needle.len() {
+            out.push_str(with);
+            at = end;
+            found = true;
+        } else {
+            out.push(chars[at]);
+            at += 1;
+        }
+    }
+    found.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,6 +680,24 @@ mod tests {
         assert_eq!(changes[1].new.as_deref(), Some("612.34"));
         a.model = Some("OptiPlex 7010".into());
         assert_eq!(diff_fields(&a.field_values(), &b.field_values()).len(), 1);
+    }
+
+    #[test]
+    fn a_name_is_redacted_in_any_case_and_anywhere_in_text() {
+        assert_eq!(
+            redact_text(
+                "issued to JANE DOE, then Jane Doe's desk",
+                "jane doe",
+                "[r]"
+            ),
+            Some("issued to [r], then [r]'s desk".into())
+        );
+        assert_eq!(
+            redact_text("José Núñez", "JOSÉ NÚÑEZ", "[r]"),
+            Some("[r]".into())
+        );
+        assert_eq!(redact_text("Jane Dough", "Jane Doe", "[r]"), None);
+        assert_eq!(redact_text("anything", "", "[r]"), None);
     }
 
     #[test]
