@@ -8,6 +8,7 @@
 //! first year in. SQL is only in `store.rs`.
 
 pub mod assumptions;
+pub mod cabinet;
 pub mod capital;
 pub mod levers;
 pub mod licences;

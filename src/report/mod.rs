@@ -7,6 +7,7 @@
 //! neutralised (see [`neutralise`]).
 
 pub mod forecast;
+pub mod running;
 
 use std::fmt;
 use std::str::FromStr;
