@@ -64,7 +64,7 @@ pub struct HorizonArgs {
 }
 
 impl HorizonArgs {
-    fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
+    pub(super) fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
         let first = self
             .from
             .unwrap_or_else(|| FinancialYear::containing(ctx.today));
@@ -72,7 +72,7 @@ impl HorizonArgs {
     }
 
     /// The organisation's code, checked against the register.
-    fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
+    pub(super) fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
         self.org
             .as_deref()
             .map(|code| Ok(resolve_organisation(conn, Some(code))?.code))

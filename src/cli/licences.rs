@@ -159,15 +159,34 @@ fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<Licenc
     let conn = ctx.open()?;
     let estate = Estate::read(&conn)?;
     let org = h.organisation(&conn)?;
-    let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let horizon = h.horizon(ctx)?;
+    forecast_licences(
+        &conn,
+        estate,
+        org.as_ref().map(|o| o.code.as_str()),
+        horizon,
+        target,
+    )
+}
+
+/// The licence forecast of the register's entitlements (one
+/// organisation's, or all) over `horizon`.
+pub(super) fn forecast_licences(
+    conn: &rusqlite::Connection,
+    estate: Estate,
+    org: Option<&str>,
+    horizon: estate::forecast::Horizon,
+    target: Option<String>,
+) -> Result<LicencesForecast> {
+    let held = store::list_licences(conn, org)?;
     let context = LicenceContext {
         shares: estate.shares,
         staff: estate.staff.organisations,
-        devices: estate::running::store::in_use_devices(&conn)?,
+        devices: estate::running::store::in_use_devices(conn)?,
         synonyms: estate.defaults.product_synonyms,
         target,
     };
-    Ok(licences::forecast(&held, &context, h.horizon(ctx)?)?)
+    Ok(licences::forecast(&held, &context, horizon)?)
 }
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {

@@ -170,14 +170,28 @@ fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
     let conn = ctx.open()?;
     let estate = Estate::read(&conn)?;
     let org = h.organisation(&conn)?;
-    let held = store::list_lines(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let horizon = h.horizon(ctx)?;
+    Ok(forecast_lines(
+        &conn,
+        &estate,
+        org.as_ref().map(|o| o.code.as_str()),
+        horizon,
+    )?
+    .1)
+}
+
+/// The line forecast of the register's lines (one organisation's, or all)
+/// over `horizon`, with its assumptions.
+pub(super) fn forecast_lines(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    org: Option<&str>,
+    horizon: estate::forecast::Horizon,
+) -> Result<(LineAssumptions, LinesForecast)> {
+    let held = store::list_lines(conn, org)?;
     let assumptions = LineAssumptions::from_defaults(&estate.defaults)?;
-    Ok(lines::forecast(
-        &held,
-        &estate.shares,
-        &assumptions,
-        h.horizon(ctx)?,
-    )?)
+    let f = lines::forecast(&held, &estate.shares, &assumptions, horizon)?;
+    Ok((assumptions, f))
 }
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {

@@ -129,10 +129,9 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
         forecast: capital,
         ..
     } = engines::run(&conn, &request).context("failed to forecast the capital programme")?;
-    let overrides = running_store::energy_overrides(&conn, org.as_ref().map(|o| o.code.as_str()))?;
-    let pa =
-        PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(&conn)?)?;
-    let base = power::forecast(&snapshot, &capital, &pa, &overrides, &Plan::default())?;
+    let org_code = org.as_ref().map(|o| o.code.as_str());
+    let overrides = running_store::energy_overrides(&conn, org_code)?;
+    let (pa, base) = forecast_power(&conn, &estate, org_code, &snapshot, &capital)?;
     let chosen = args.scenario.levers();
     let levers = if chosen.is_empty() {
         None
@@ -146,6 +145,22 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
         base,
         levers,
     })
+}
+
+/// The power forecast (without levers) of a capital forecast of the
+/// register, with its assumptions.
+pub(super) fn forecast_power(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    org: Option<&str>,
+    snapshot: &estate::forecast::Snapshot,
+    capital: &CapitalForecast,
+) -> Result<(PowerAssumptions, PowerForecast)> {
+    let overrides = running_store::energy_overrides(conn, org)?;
+    let pa =
+        PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(conn)?)?;
+    let base = power::forecast(snapshot, capital, &pa, &overrides, &Plan::default())?;
+    Ok((pa, base))
 }
 
 fn forecast(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
