@@ -267,8 +267,8 @@ impl CabinetReport {
     pub fn basis_words(&self) -> String {
         match &self.basis {
             Basis::Forecast => format!(
-                "forecast from the register on {} ({} assets)",
-                self.prepared, self.register.assets
+                "a forecast from the register as it stood ({} assets)",
+                self.register.assets
             ),
             Basis::SavedRun { run, .. } => format!(
                 "saved run {} \"{}\", saved {}, reported as saved",

@@ -343,6 +343,30 @@ pub fn chart_series(report: &CabinetReport) -> Vec<(String, Vec<Money>)> {
         .collect()
 }
 
+/// What the PSTN/ISDN switch-off means, in words: the lines to migrate,
+/// when, what it costs, and how many carry critical care.
+pub fn switch_off_lines(f: &crate::forecast::lines::LinesForecast) -> Vec<String> {
+    if f.migrations.is_empty() {
+        return Vec::new();
+    }
+    let critical = f.migrations.iter().filter(|m| m.critical_care).count();
+    let past_due = f.migrations.iter().filter(|m| m.past_due).count();
+    let cost: crate::domain::Money = f.migrations.iter().map(|m| m.cost).sum();
+    let mut out = vec![format!(
+        "PSTN/ISDN switch-off on {}: {} lines to migrate by {} ({}), {cost}; {critical} of them critical care (telecare, alarms, lifts, warden call), listed in the workbook's Revenue sheet",
+        crate::domain::iso(f.switch_off.date),
+        f.migrations.len(),
+        crate::domain::iso(f.switch_off.last_day),
+        f.switch_off.due_year,
+    )];
+    if past_due > 0 {
+        out.push(format!(
+            "{past_due} of these migrations are already past due"
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,7 +130,7 @@ pub fn stacked_bars(
             .margin(16)
             .x_label_area_size(40)
             .y_label_area_size(100)
-            .build_cartesian_2d((0..n).into_segmented(), 0i64..top)
+            .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0i64..top)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -145,7 +145,8 @@ pub fn stacked_bars(
             .y_labels(6)
             .y_label_formatter(&|p| pounds_label(*p))
             .label_style(("sans-serif", 14))
-            .light_line_style(RGBColor(225, 225, 225))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(215, 215, 215))
             .draw()
             .map_err(err)?;
         let mut base = vec![0i64; n];

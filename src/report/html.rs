@@ -11,11 +11,11 @@ use std::fmt::Write as _;
 
 use super::cabinet::{
     MoneyTable, assumptions_view, basis_lines, capital_notes, carbon_view, chart_series,
-    programme_table,
+    programme_table, switch_off_lines,
 };
 use super::chart::{self, ChartError};
 use super::forecast::{approvals_view, summary_view};
-use super::running::{consolidation_view, migrations_view};
+use super::running::consolidation_view;
 use super::{Cell, View};
 use crate::forecast::cabinet::CabinetReport;
 use crate::forecast::programme::{Dimension, Units};
@@ -47,8 +47,11 @@ caption { text-align: left; font-weight: bold; padding: 0.3rem 0; caption-side: 
 th, td { border: 1px solid #b0b0b0; padding: 0.2rem 0.35rem; vertical-align: top; }
 thead th { background: #e8eef4; text-align: left; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tfoot th, tfoot td { font-weight: bold; border-top: 2px solid #1a1a1a; }
-tbody th { font-weight: normal; text-align: left; }
+tfoot th, tfoot td, tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #1a1a1a; }
+table.assumptions th:first-child { width: 26%; }
+table.assumptions td:nth-child(2) { width: 24%; }
+tbody th, tfoot th { text-align: left; }
+tbody th { font-weight: normal; }
 figure { margin: 0.5rem 0 1rem; }
 figure svg { width: 100%; height: auto; }
 figcaption { font-size: 9pt; color: #333; }
@@ -67,11 +70,20 @@ footer { margin-top: 2rem; font-size: 8.5pt; color: #555; }
 ";
 
 /// Writes a view as a table: the first column's cells are row headers, a
-/// last row labelled "Total" goes in `<tfoot>`.
+/// last row labelled "Total" goes in `<tfoot>` (another is marked `total`).
 fn table(out: &mut String, caption: &str, view: &View) {
+    table_with_class(out, caption, view, "");
+}
+
+fn table_with_class(out: &mut String, caption: &str, view: &View, class: &str) {
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{class}\"")
+    };
     let _ = write!(
         out,
-        "<table>\n<caption>{}</caption>\n<thead><tr>",
+        "<table{class}>\n<caption>{}</caption>\n<thead><tr>",
         escape(caption)
     );
     for (i, h) in view.headings.iter().enumerate() {
@@ -90,7 +102,12 @@ fn table(out: &mut String, caption: &str, view: &View) {
         .is_some();
     let body_len = view.rows.len() - usize::from(foot);
     let row = |out: &mut String, cells: &[Cell]| {
-        out.push_str("<tr>");
+        let total = cells.first().is_some_and(|c| c.text == "Total");
+        out.push_str(if total && !foot {
+            "<tr class=\"total\">"
+        } else {
+            "<tr>"
+        });
         for (i, c) in cells.iter().enumerate() {
             if i == 0 {
                 let _ = write!(out, "<th scope=\"row\">{}</th>", escape(&c.text));
@@ -188,7 +205,7 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
     let svg = chart::stacked_bars("capital-chart", &chart_title, years, &series)?;
     let _ = write!(
         out,
-        "<figure>\n{svg}\n<figcaption>{} The figures are in the capital programme table above.</figcaption>\n</figure>\n",
+        "<figure>\n{svg}\n<figcaption>Figure 1: {}. The figures are in the capital programme table above.</figcaption>\n</figure>\n",
         escape(&chart_title)
     );
     if let Some(change) = &by_line.change {
@@ -279,14 +296,7 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
                 "Energy and carbon: the estate as it stands and after the replacements",
                 &carbon_view(&r.power),
             );
-            let critical: Vec<_> = r.lines.migrations.iter().filter(|m| m.critical_care).collect();
-            if !critical.is_empty() {
-                table(
-                    &mut out,
-                    "Critical-care lines to migrate before the PSTN/ISDN switch-off",
-                    &migrations_view(critical.iter().copied()),
-                );
-            }
+            notes(&mut out, &switch_off_lines(&r.lines));
             if !r.licences.consolidation.is_empty() {
                 table(
                     &mut out,
@@ -304,10 +314,11 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
 
     // 5. Assumptions.
     section(&mut out, "assumptions", true, "Assumptions and sources");
-    table(
+    table_with_class(
         &mut out,
         "Every rule, price and rate used, with its source, and the register state",
         &assumptions_view(report),
+        "assumptions",
     );
     out.push_str("</section>\n</main>\n");
     let _ = write!(

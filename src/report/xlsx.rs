@@ -31,8 +31,8 @@ use super::cabinet::{
 };
 use super::forecast::{approvals_view, summary_view};
 use super::running::{
-    compliance_view, consolidation_view, lines_type_view, power_breakdown_view, power_year_view,
-    renewals_view, standardise_view,
+    compliance_view, consolidation_view, lines_type_view, migrations_view, power_breakdown_view,
+    power_year_view, renewals_view, standardise_view,
 };
 use super::{Cell, View, neutralise};
 use crate::domain::{Money, iso};
@@ -348,14 +348,23 @@ fn widths(ws: &mut Worksheet, views: &[&View]) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn notes_below(
+/// Writes each line across columns A to `last` (merged, wrapped, the row
+/// tall enough), so long text stays inside the printed page.
+fn wrapped_lines(
     ws: &mut Worksheet,
     f: &Formats,
     mut row: u32,
+    last: u16,
+    width: usize,
     lines: &[String],
 ) -> Result<u32, XlsxError> {
     for l in lines {
-        text(ws, row, 0, l, &f.text)?;
+        let lines_needed = l.chars().count() / width.max(1) + 1;
+        ws.merge_range(row, 0, row, last, &neutralise(l), &f.wrap)?;
+        ws.set_row_height(
+            row,
+            15.0 * f64::from(u32::try_from(lines_needed).unwrap_or(1)),
+        )?;
         row += 1;
     }
     Ok(row)
@@ -373,7 +382,12 @@ fn programme_sheet(
     let units = report.units;
     let table = programme_table(report, dimension);
     let ws = wb.add_worksheet().set_name(name)?;
-    heading(ws, f, &format!("{} — {name}", report.title), about)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        neutralise(&format!("{} — {name}", report.title)),
+        &f.title,
+    )?;
     let next = money_table(ws, f, HEADER_ROW, &table, units)?;
     let label = table
         .rows
@@ -388,10 +402,14 @@ fn programme_sheet(
         ws.set_column_width(col, figure_width)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    // The table's width in characters, for wrapping the text around it.
+    let width = label.clamp(16, 50) + 2 + (columns - 1) * figure_width as usize;
+    let last = u16::try_from(columns - 1).unwrap_or(1);
+    wrapped_lines(ws, f, 1, last, width, &[about.to_string()])?;
     if dimension == Dimension::Line {
         let mut lines = capital_notes(report);
         lines.extend(basis_lines(report).into_iter().skip(2));
-        notes_below(ws, f, next + 1, &lines)?;
+        wrapped_lines(ws, f, next + 1, last, width, &lines)?;
         page_setup(ws, true);
     } else {
         page_setup(ws, false);
@@ -571,10 +589,20 @@ pub fn write<W: Write + Send>(report: &CabinetReport, out: W) -> Result<(), Xlsx
             }
             let renewals = renewals_view(&r.licences);
             let lines = lines_type_view(&r.lines);
+            let migrations = migrations_view(r.lines.migrations.iter());
             let mut row = next + 1;
+            for line in super::cabinet::switch_off_lines(&r.lines) {
+                text(ws, row, 0, &line, &f.text)?;
+                row += 1;
+            }
+            row += 1;
             for (caption, view) in [
                 ("Licence renewals as payable", &renewals),
                 ("Phone lines by type and year", &lines),
+                (
+                    "Lines to migrate before the switch-off (critical care first)",
+                    &migrations,
+                ),
             ] {
                 ws.write_string_with_format(row, 0, caption, &f.bold)?;
                 row = view_rows(ws, &mut f, row + 1, view)? + 1;
