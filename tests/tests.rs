@@ -5,6 +5,7 @@ mod forecast;
 mod import;
 mod readme;
 mod register;
+mod report;
 mod running;
 mod trust;
 mod util;

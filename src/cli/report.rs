@@ -41,6 +41,14 @@ pub struct ReportArgs {
     /// extend-desktop-life) or the path of a .toml file.
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
+    /// The rows of the .md and .csv table: programme line, class,
+    /// organisation, site or department (the workbook and page show them all).
+    #[arg(
+        long,
+        default_value = "line",
+        value_name = "line|class|org|site|department"
+    )]
+    pub by: Dimension,
     /// The report's title (default: "ICT capital programme FIRST to LAST").
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
@@ -84,7 +92,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
             &report.programme,
         ));
     }
-    write(&report, document, &args.out)?;
+    write(&report, document, args.by, &args.out)?;
     ctx.out.message(&format!(
         "wrote {} ({document}): {}, {} funded",
         args.out.display(),
@@ -187,7 +195,7 @@ fn saved(ctx: &Ctx, conn: &Connection, args: &ReportArgs, id: RunId) -> Result<C
 }
 
 /// Writes `report` to `path` as `document`.
-fn write(report: &CabinetReport, document: Document, path: &Path) -> Result<()> {
+fn write(report: &CabinetReport, document: Document, by: Dimension, path: &Path) -> Result<()> {
     let failed = || format!("failed to write `{}`", path.display());
     let file = std::fs::File::create(path).with_context(failed)?;
     let mut out = BufWriter::new(file);
@@ -200,7 +208,7 @@ fn write(report: &CabinetReport, document: Document, path: &Path) -> Result<()> 
             out.write_all(html.as_bytes()).with_context(failed)?;
         }
         Document::Md | Document::Csv => {
-            let view = programme_table(report, Dimension::Line).view(report.units);
+            let view = programme_table(report, by).view(report.units);
             let text = if document == Document::Md {
                 let mut text = format!("## {}\n\n", report.title);
                 text += &report::to_markdown(&view);
@@ -230,6 +238,7 @@ pub fn sample(ctx: &Ctx, dir: &Path) -> Result<[PathBuf; 2]> {
         run: None,
         compare: None,
         scenario: None,
+        by: Dimension::Line,
         title: None,
         horizon: HorizonArgs {
             from: None,
@@ -241,7 +250,7 @@ pub fn sample(ctx: &Ctx, dir: &Path) -> Result<[PathBuf; 2]> {
     };
     let report = fresh(ctx, &conn, &args)?;
     let html = dir.join("capital-programme.html");
-    write(&report, Document::Xlsx, &args.out)?;
-    write(&report, Document::Html, &html)?;
+    write(&report, Document::Xlsx, args.by, &args.out)?;
+    write(&report, Document::Html, args.by, &html)?;
     Ok([args.out, html])
 }

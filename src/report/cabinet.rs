@@ -317,8 +317,8 @@ fn running_assumptions(r: &RunningCosts, view: &mut View) {
     );
     for c in &l.costs {
         let what = match c.migrate_to {
-            Some(to) if c.switch_off => format!("migrating a {} line to {to}", c.line_type),
-            _ => format!("{} line (not affected by the switch-off)", c.line_type),
+            Some(to) if c.switch_off => format!("migrating {} lines to {to}", c.line_type),
+            _ => format!("{} lines (not affected by the switch-off)", c.line_type),
         };
         push(what, c.migration_cost.to_string(), &c.source);
     }
