@@ -112,7 +112,7 @@ fn pounds(pence: i64) -> String {
 
 /// The row (0-based) of the Summary whose label is `label`.
 fn row_of(range: &Range<Data>, label: &str) -> u32 {
-    (4..range.end().unwrap().0 + 1)
+    (4..=range.end().unwrap().0)
         .find(|r| matches!(range.get_value((*r, 0)), Some(Data::String(s)) if s == label))
         .unwrap_or_else(|| panic!("no row `{label}`"))
 }
@@ -276,7 +276,7 @@ fn the_workbook_holds_the_forecasts_figures_to_the_penny_with_formula_totals() {
 
     // The assumptions explain the figures.
     let assumptions = sheet(&out, "Assumptions");
-    let pairs: Vec<(String, String)> = (4..assumptions.end().unwrap().0 + 1)
+    let pairs: Vec<(String, String)> = (4..=assumptions.end().unwrap().0)
         .map(|r| (text(&assumptions, r, 0), text(&assumptions, r, 1)))
         .collect();
     for (what, value) in [
@@ -588,9 +588,8 @@ fn a_saved_run_is_reported_as_saved_after_the_policy_changed_and_the_change_agai
     assert!(text(&summary, 1, 0).contains("saved run 1 \"Capital programme Feb 2027\""));
     let assumptions = sheet(&saved, "Assumptions");
     assert!(
-        (4..assumptions.end().unwrap().0 + 1)
-            .any(|r| text(&assumptions, r, 0) == "price of server"
-                && text(&assumptions, r, 1) == "£4,000.00"),
+        (4..=assumptions.end().unwrap().0).any(|r| text(&assumptions, r, 0) == "price of server"
+            && text(&assumptions, r, 1) == "£4,000.00"),
         "the run's own price"
     );
     assert_eq!(

@@ -208,16 +208,11 @@ fn write(report: &CabinetReport, document: Document, by: Dimension, path: &Path)
             out.write_all(html.as_bytes()).with_context(failed)?;
         }
         Document::Md | Document::Csv => {
-            let view = programme_table(report, by).view(report.units);
             let text = if document == Document::Md {
-                let mut text = format!("## {}\n\n", report.title);
-                text += &report::to_markdown(&view);
-                for n in report::cabinet::capital_notes(report) {
-                    text += &format!("\n- {n}");
-                }
-                text + "\n"
+                report::cabinet::markdown(report, by)
             } else {
-                report::to_csv(&view).with_context(failed)?
+                report::to_csv(&programme_table(report, by).view(report.units))
+                    .with_context(failed)?
             };
             out.write_all(text.as_bytes()).with_context(failed)?;
         }

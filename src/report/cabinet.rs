@@ -182,6 +182,21 @@ pub fn programme_table(report: &CabinetReport, dimension: Dimension) -> MoneyTab
     }
 }
 
+/// The programme table by `by` in Markdown, under the report's title, with
+/// its notes (and, by line, the change against an earlier run).
+pub fn markdown(report: &CabinetReport, by: Dimension) -> String {
+    let mut text = format!(
+        "## {}\n\n{}",
+        report.title,
+        super::to_markdown(&programme_table(report, by).view(report.units))
+    );
+    for n in capital_notes(report) {
+        text.push_str("\n- ");
+        text.push_str(&n);
+    }
+    text + "\n"
+}
+
 /// The carbon summary: energy and tCO2e per year as the estate stands and
 /// after the capital programme's replacements, with the saving.
 pub fn carbon_view(power: &PowerForecast) -> View {

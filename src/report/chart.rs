@@ -57,11 +57,12 @@ fn pounds_label(pence: i64) -> String {
 }
 
 /// The top of the value axis: the tallest bar rounded up to a round figure
-/// (1, 2, 2.5 or 5 times a power of ten pounds), at least £1,000.
+/// (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten pounds), at least
+/// £1,000.
 fn axis_top(max_pence: i64) -> i64 {
-    let mut unit: i64 = 100_000; // £1,000
+    let mut unit: i64 = 10_000; // a tenth of £1,000
     loop {
-        for step in [1, 2, 5, 10] {
+        for step in [10, 15, 20, 25, 30, 40, 50, 60, 80, 100] {
             let top = unit.saturating_mul(step);
             if top >= max_pence {
                 return top;
@@ -210,9 +211,10 @@ mod tests {
     #[test]
     fn the_axis_rounds_up_to_a_round_figure() {
         assert_eq!(axis_top(0), 100_000);
-        assert_eq!(axis_top(100_001), 200_000);
-        assert_eq!(axis_top(583_000), 1_000_000);
-        assert_eq!(axis_top(1_218_640), 2_000_000);
+        assert_eq!(axis_top(100_001), 150_000);
+        assert_eq!(axis_top(583_000), 600_000);
+        assert_eq!(axis_top(63_595_000), 80_000_000);
+        assert_eq!(axis_top(1_218_640), 1_500_000);
         assert_eq!(axis_top(45_000_000), 50_000_000);
         assert_eq!(pounds_label(123_456_789), "£1,234,567");
     }
@@ -241,6 +243,6 @@ mod tests {
         ), "{svg}");
         assert!(!svg.contains("<b>"));
         assert!(svg.contains("2027/28"));
-        assert_eq!(svg.matches("<rect").count() >= 4, true);
+        assert!(svg.matches("<rect").count() >= 4);
     }
 }

@@ -98,8 +98,7 @@ fn table_with_class(out: &mut String, caption: &str, view: &View, class: &str) {
     let foot = view
         .rows
         .last()
-        .filter(|r| r.first().is_some_and(|c| c.text == "Total"))
-        .is_some();
+        .is_some_and(|r| r.first().is_some_and(|c| c.text == "Total"));
     let body_len = view.rows.len() - usize::from(foot);
     let row = |out: &mut String, cells: &[Cell]| {
         let total = cells.first().is_some_and(|c| c.text == "Total");

@@ -396,14 +396,14 @@ fn programme_sheet(
         .max()
         .unwrap_or(10);
     ws.set_column_width(0, u32::try_from(label.clamp(16, 50) + 2).unwrap_or(40))?;
-    let figure_width = if units == Units::Thousands { 12 } else { 15 };
+    let figure_width: u16 = if units == Units::Thousands { 12 } else { 15 };
     let columns = table.headings(units).len();
     for col in 1..u16::try_from(columns).unwrap_or(1) {
         ws.set_column_width(col, figure_width)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
     // The table's width in characters, for wrapping the text around it.
-    let width = label.clamp(16, 50) + 2 + (columns - 1) * figure_width as usize;
+    let width = label.clamp(16, 50) + 2 + (columns - 1) * usize::from(figure_width);
     let last = u16::try_from(columns - 1).unwrap_or(1);
     wrapped_lines(ws, f, 1, last, width, &[about.to_string()])?;
     if dimension == Dimension::Line {
@@ -469,8 +469,7 @@ pub fn detail_sheet(
         ws.write_string_with_format(HEADER_ROW, col, h, format)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    let mut row = HEADER_ROW + 1;
-    for d in rows {
+    for (row, d) in (HEADER_ROW + 1..).zip(rows) {
         text(ws, row, 0, &d.organisation, &f.text)?;
         text(ws, row, 1, &d.asset_tag, &f.text)?;
         text(ws, row, 2, d.class.label(), &f.text)?;
@@ -487,7 +486,6 @@ pub fn detail_sheet(
         ws.write_string_with_format(row, 10, funded, &f.text)?;
         ws.write_string_with_format(row, 11, d.reason.as_str(), &f.text)?;
         ws.write_number_with_format(row, 12, number(d.cost.amount()), &f.money)?;
-        row += 1;
     }
     page_setup(ws, false);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
