@@ -67,6 +67,17 @@ fn estate() -> Env {
     estate_named("Brookfield Borough Council", "Civic Centre")
 }
 
+/// Runs `estate report --from 2026/27 EXTRA… --out NAME` in the env's
+/// folder and returns the file's path.
+fn report(env: &Env, name: &str, extra: &[&str]) -> PathBuf {
+    let out = env.path().join(name);
+    let mut args = vec!["report", "--from", "2026/27"];
+    args.extend_from_slice(extra);
+    args.extend(["--out", out.to_str().unwrap()]);
+    env.ok(&args);
+    out
+}
+
 fn workbook(path: &Path) -> Xlsx<BufReader<std::fs::File>> {
     open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -293,16 +304,7 @@ fn the_workbook_holds_the_forecasts_figures_to_the_penny_with_formula_totals() {
     }
 
     // In £000 the cells still hold pounds: only the number format changes.
-    let k = env.path().join("k.xlsx");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--units",
-        "thousands",
-        "--out",
-        k.to_str().unwrap(),
-    ]);
+    let k = report(&env, "k.xlsx", &["--units", "thousands"]);
     let summary = sheet(&k, "Summary");
     assert_eq!(text(&summary, 3, 2), "2027/28 (£000)");
     assert_eq!(money(&summary, row_of(&summary, "Total"), 6), "12186.40");
@@ -327,14 +329,7 @@ fn libreoffice_opens_the_workbook_and_prints_it_to_pdf() {
         return;
     };
     let env = estate();
-    let out = env.path().join("capital-programme.xlsx");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let out = report(&env, "capital-programme.xlsx", &[]);
     let profile = env.path().join("lo-profile");
     let status = Command::new(soffice)
         .arg(format!(
@@ -405,14 +400,7 @@ impl Proxy {
 #[test]
 fn chromium_prints_the_html_report_to_pdf_without_a_network_request() {
     let env = estate();
-    let out = env.path().join("capital-programme.html");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let out = report(&env, "capital-programme.html", &[]);
     let html = std::fs::read_to_string(&out).unwrap();
     // Self-contained: no resource outside the file.
     for reference in [
@@ -498,14 +486,7 @@ fn imported_text_that_looks_like_a_formula_arrives_as_text_and_markup_is_escaped
         "--notes",
         "<script>alert(1)</script>",
     ]);
-    let xlsx = env.path().join("p.xlsx");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--out",
-        xlsx.to_str().unwrap(),
-    ]);
+    let xlsx = report(&env, "p.xlsx", &[]);
     let detail = sheet(&xlsx, "Detail");
     let f = formulas(&xlsx, "Detail");
     let row = (4..10)
@@ -534,28 +515,12 @@ fn imported_text_that_looks_like_a_formula_arrives_as_text_and_markup_is_escaped
             "'@SUM(1) (BCW),500.00,0.00,0.00,0.00,0.00,500.00",
         ),
     ] {
-        let csv = env.path().join(format!("{by}.csv"));
-        env.ok(&[
-            "report",
-            "--from",
-            "2026/27",
-            "--by",
-            by,
-            "--out",
-            csv.to_str().unwrap(),
-        ]);
+        let csv = report(&env, &format!("{by}.csv"), &["--by", by]);
         let text = std::fs::read_to_string(&csv).unwrap();
         assert!(text.lines().any(|l| l == expected), "{expected} in\n{text}");
     }
 
-    let html = env.path().join("p.html");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--out",
-        html.to_str().unwrap(),
-    ]);
+    let html = report(&env, "p.html", &[]);
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(!page.contains("<script"), "no markup from the register");
     assert!(page.contains("Brookfield &lt;script&gt;alert(1)&lt;/script&gt; Council (BCW)"));
@@ -597,16 +562,7 @@ fn a_saved_run_is_reported_as_saved_after_the_policy_changed_and_the_change_agai
         "Not in this report: a saved run keeps the capital programme and its assumptions, not running costs."
     );
 
-    let compared = env.path().join("compared.xlsx");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--compare",
-        "1",
-        "--out",
-        compared.to_str().unwrap(),
-    ]);
+    let compared = report(&env, "compared.xlsx", &["--compare", "1"]);
     let summary = sheet(&compared, "Summary");
     assert_eq!(text(&summary, 3, 7), "Change on run 1 2026/27");
     assert_eq!(text(&summary, 3, 12), "Change on run 1 total");
@@ -635,31 +591,13 @@ fn a_saved_run_is_reported_as_saved_after_the_policy_changed_and_the_change_agai
     assert_eq!(f.get_value((total, 8)).unwrap(), "SUM(I5:I10)");
 
     // The same change as Markdown and as JSON.
-    let md = env.path().join("compared.md");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--compare",
-        "1",
-        "--out",
-        md.to_str().unwrap(),
-    ]);
+    let md = report(&env, "compared.md", &["--compare", "1"]);
     let md = std::fs::read_to_string(md).unwrap();
     assert!(
         md.contains("| Server and storage replacement | £0.00 | £5,500.00 | £0.00 | £0.00 | £7,320.50 | £12,820.50 | £0.00 | £1,100.00 | £0.00 | £0.00 | £1,464.10 | £2,564.10 |"),
         "{md}"
     );
-    let json = env.path().join("compared.json");
-    env.ok(&[
-        "report",
-        "--from",
-        "2026/27",
-        "--compare",
-        "1",
-        "--out",
-        json.to_str().unwrap(),
-    ]);
+    let json = report(&env, "compared.json", &["--compare", "1"]);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(json["change"]["total"]["change_total"], "2564.10");
