@@ -116,11 +116,15 @@ fn organisations(conn: &Connection, only: Option<&str>) -> Result<Vec<ReportOrga
 fn title(args: &ReportArgs, horizon: Horizon, org: Option<&str>) -> String {
     args.title.clone().unwrap_or_else(|| {
         let only = org.map(|o| format!(", {o}")).unwrap_or_default();
-        format!(
-            "ICT capital programme {} to {}{only}",
-            horizon.first,
-            horizon.last()
-        )
+        if horizon.years == 1 {
+            format!("ICT capital programme {}{only}", horizon.first)
+        } else {
+            format!(
+                "ICT capital programme {} to {}{only}",
+                horizon.first,
+                horizon.last()
+            )
+        }
     })
 }
 

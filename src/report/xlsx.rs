@@ -64,10 +64,6 @@ const A4: u8 = 9;
 /// numbers as `f64`. Pounds and pence (and kWh to a few places) are well
 /// inside the 15 significant digits an `f64` holds, and every total beside
 /// them is a formula whose cached result is exact decimal text.
-#[allow(
-    clippy::cast_precision_loss,
-    reason = "see above: the spreadsheet cell is a double"
-)]
 fn number(value: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     value.to_f64().unwrap_or(f64::NAN)
