@@ -132,7 +132,7 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
     let org_code = org.as_ref().map(|o| o.code.as_str());
     let overrides = running_store::energy_overrides(&conn, org_code)?;
     let (pa, base) = forecast_power(&conn, &estate, org_code, &snapshot, &capital)?;
-    let chosen = args.scenario.levers();
+    let chosen = args.scenario.levers(request.scenario.as_ref());
     let levers = if chosen.is_empty() {
         None
     } else {
@@ -144,6 +144,61 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
         capital,
         base,
         levers,
+    })
+}
+
+/// One scenario's capital per year (the forecast's funded capital plus what
+/// its levers change) and its energy, cost and carbon after replacements.
+pub(super) struct ScenarioRunning {
+    /// Capital per year, levers included.
+    pub capital: Vec<estate::domain::Money>,
+    /// Energy after replacements per year, levers included.
+    pub power: Vec<power::Energy>,
+    /// What the levers did, and what they could not do.
+    pub plan: Plan,
+    /// The levers, in words.
+    pub levers: String,
+}
+
+/// Runs `request`'s capital forecast, the scenario's levers and the power
+/// forecast after replacements.
+pub(super) fn scenario_running(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    request: &engines::Request,
+) -> Result<ScenarioRunning> {
+    let engines::Run {
+        snapshot,
+        assumptions,
+        forecast: capital,
+        ..
+    } = engines::run(conn, request).context("failed to forecast the capital programme")?;
+    let org_code = request.organisation.as_deref();
+    let (pa, _) = forecast_power(conn, estate, org_code, &snapshot, &capital)?;
+    let overrides = running_store::energy_overrides(conn, org_code)?;
+    let chosen = request
+        .scenario
+        .as_ref()
+        .map(|s| s.levers.clone())
+        .unwrap_or_default();
+    let plan = if chosen.is_empty() {
+        Plan::default()
+    } else {
+        levers::plan(&snapshot, &capital, &assumptions, &chosen, &estate.staff)?
+    };
+    let with = power::forecast(&snapshot, &capital, &pa, &overrides, &plan)?;
+    let change = plan.capital_by_year(capital.horizon);
+    let capital_by_year = capital
+        .summary
+        .iter()
+        .zip(&change)
+        .map(|(s, c)| s.funded.value + *c)
+        .collect();
+    Ok(ScenarioRunning {
+        capital: capital_by_year,
+        power: with.totals.iter().map(|t| t.figures.after).collect(),
+        plan,
+        levers: chosen.describe(),
     })
 }
 

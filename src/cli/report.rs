@@ -38,7 +38,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "ID")]
     pub compare: Option<i64>,
     /// Apply a scenario: a shipped one (base, capped-250k,
-    /// extend-desktop-life) or the path of a .toml file.
+    /// extend-desktop-life, green-refresh) or the path of a .toml file.
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
     /// The rows of the .md and .csv table: programme line, class,

@@ -58,7 +58,7 @@ pub fn organisation(conn: &Connection, code: Option<&str>) -> Result<Option<Orga
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScenarioFlags {
     /// A capital scenario: a shipped name (base, capped-250k,
-    /// extend-desktop-life) or the path of a .toml file.
+    /// extend-desktop-life, green-refresh) or the path of a .toml file.
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
     /// Capital budget cap: 250000 for every year, or 2026/27=250000,2027/28=200000.
@@ -76,12 +76,13 @@ pub struct ScenarioFlags {
 }
 
 impl ScenarioFlags {
-    /// The levers asked for.
-    pub fn levers(&self) -> Levers {
+    /// The levers asked for: each flag given, else the scenario's own lever.
+    pub fn levers(&self, scenario: Option<&estate::forecast::scenario::Scenario>) -> Levers {
+        let from = scenario.map(|s| s.levers.clone()).unwrap_or_default();
         Levers {
-            thin_clients: self.thin_clients,
-            virtualise: self.virtualise,
-            mfd_users_per_device: self.mfd_ratio,
+            thin_clients: self.thin_clients.or(from.thin_clients),
+            virtualise: self.virtualise.or(from.virtualise),
+            mfd_users_per_device: self.mfd_ratio.or(from.mfd_users_per_device),
         }
     }
 

@@ -159,6 +159,12 @@ pub fn power_breakdown_view(years: &[FinancialYear], rows: &[PowerRow], what: &s
 /// `estate power compare`: capital, energy, cost and carbon per year
 /// without and with the levers, and the change.
 pub fn lever_comparison_view(cmp: &LeverComparison) -> View {
+    comparison_view_labelled(cmp, "base", "with levers")
+}
+
+/// A comparison of capital, energy, cost and carbon with its two sides
+/// named `first` and `second` (e.g. two scenarios' names).
+pub fn comparison_view_labelled(cmp: &LeverComparison, first: &str, second: &str) -> View {
     let mut headings = vec!["measure".to_string()];
     headings.extend(cmp.years.iter().map(ToString::to_string));
     headings.push("Total".into());
@@ -179,12 +185,15 @@ pub fn lever_comparison_view(cmp: &LeverComparison) -> View {
             row.push(total);
             row
         };
-    view.push(money_row("capital, base", &cmp.capital_base));
-    view.push(money_row("capital, with levers", &cmp.capital_levers));
+    view.push(money_row(&format!("capital, {first}"), &cmp.capital_base));
+    view.push(money_row(
+        &format!("capital, {second}"),
+        &cmp.capital_levers,
+    ));
     view.push(money_row("capital, change", &cmp.capital_change));
     for (label, values) in [
-        ("base", &cmp.power_base),
-        ("with levers", &cmp.power_levers),
+        (first, &cmp.power_base),
+        (second, &cmp.power_levers),
         ("change", &cmp.power_change),
     ] {
         let kwh: Decimal = values.iter().map(|e| e.kwh).sum();
@@ -196,16 +205,16 @@ pub fn lever_comparison_view(cmp: &LeverComparison) -> View {
         ));
     }
     for (label, values) in [
-        ("base", &cmp.power_base),
-        ("with levers", &cmp.power_levers),
+        (first, &cmp.power_base),
+        (second, &cmp.power_levers),
         ("change", &cmp.power_change),
     ] {
         let costs: Vec<Money> = values.iter().map(|e| e.cost).collect();
         view.push(money_row(&format!("energy £, {label}"), &costs));
     }
     for (label, values) in [
-        ("base", &cmp.power_base),
-        ("with levers", &cmp.power_levers),
+        (first, &cmp.power_base),
+        (second, &cmp.power_levers),
         ("change", &cmp.power_change),
     ] {
         let t: Decimal = values.iter().map(Energy::tonnes_co2e).sum();
