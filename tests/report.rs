@@ -530,12 +530,34 @@ fn imported_text_that_looks_like_a_formula_arrives_as_text_and_markup_is_escaped
 #[test]
 fn a_saved_run_is_reported_as_saved_after_the_policy_changed_and_the_change_against_it_is_exact() {
     let env = estate();
+    let before = env.path().join("before.json");
+    env.ok(&[
+        "report",
+        "--from",
+        "2026/27",
+        "--out",
+        before.to_str().unwrap(),
+    ]);
     env.ok(&[
         "forecast",
         "--from",
         "2026/27",
         "--save",
         "Capital programme Feb 2027",
+    ]);
+    // A licence bought after the run changes today's revenue, not the run's.
+    env.ok(&[
+        "licences",
+        "add",
+        "Sophos Intercept X",
+        "--metric",
+        "per_device",
+        "--quantity",
+        "10",
+        "--unit-cost",
+        "24.50",
+        "--basis",
+        "annual",
     ]);
     // Servers now cost £5,000 at 2026/27: 2027/28 £5,500.00 (+£1,100.00),
     // 2030/31 £5,000 × 1.4641 = £7,320.50 (+£1,464.10).
@@ -557,9 +579,44 @@ fn a_saved_run_is_reported_as_saved_after_the_policy_changed_and_the_change_agai
             && text(&assumptions, r, 1) == "£4,000.00"),
         "the run's own price"
     );
+    // The run kept its running costs: reported as forecast then, not as now.
+    let saved_json = env.path().join("saved.json");
+    env.ok(&[
+        "report",
+        "--run",
+        "1",
+        "--out",
+        saved_json.to_str().unwrap(),
+    ]);
+    let read = |p: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let (then, saved_now) = (read(&before), read(&saved_json));
+    assert!(
+        then["running"]["revenue"].is_object(),
+        "{}",
+        then["running"]
+    );
+    assert_eq!(saved_now["running"]["revenue"], then["running"]["revenue"]);
     assert_eq!(
+        saved_now["running"]["licences"],
+        then["running"]["licences"]
+    );
+    let fresh_json = env.path().join("fresh.json");
+    env.ok(&[
+        "report",
+        "--from",
+        "2026/27",
+        "--out",
+        fresh_json.to_str().unwrap(),
+    ]);
+    assert_ne!(
+        read(&fresh_json)["running"]["licences"],
+        then["running"]["licences"]
+    );
+    assert_ne!(
         text(&sheet(&saved, "Revenue"), 1, 0),
-        "Not in this report: a saved run keeps the capital programme and its assumptions, not running costs."
+        "Not in this report: this run was saved without its running costs (saved before estate kept them)."
     );
 
     let compared = report(&env, "compared.xlsx", &["--compare", "1"]);

@@ -189,9 +189,14 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     let run = forecast::run(&conn, &request).context("failed to forecast the capital programme")?;
     let saved = match &o.save {
         Some(name) => {
-            let id = forecast::save(
+            // The run keeps its running costs too, so a report of it a year later
+            // shows them as forecast now.
+            let running =
+                super::report::running_costs(&conn, organisation.as_deref(), horizon, &run)?;
+            let id = forecast::save_with_running(
                 &mut conn,
                 &run,
+                Some(&running),
                 name,
                 &ctx.command_line,
                 organisation.as_deref(),

@@ -11,7 +11,7 @@ use clap::Args;
 use estate::domain::{RunId, iso};
 use estate::forecast::cabinet::{self, Basis, CabinetReport, ReportOrganisation, RunningCosts};
 use estate::forecast::programme::Dimension;
-use estate::forecast::store::{load_run, register_state, run_detail};
+use estate::forecast::store::{load_run, load_running, register_state, run_detail};
 use estate::forecast::{self, Horizon, Request};
 use estate::register::store;
 use estate::report::cabinet::programme_table;
@@ -140,16 +140,9 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs) -> Result<CabinetRepor
         detail: true,
     };
     let run = forecast::run(conn, &request).context("failed to forecast the capital programme")?;
-    let estate = Estate::read(conn)?;
     let code = org.as_deref();
-    let (power_assumptions, power) =
-        super::power::forecast_power(conn, &estate, code, &run.snapshot, &run.forecast)
-            .context("failed to forecast power and carbon")?;
-    let (line_assumptions, lines) = super::lines::forecast_lines(conn, &estate, code, horizon)
-        .context("failed to forecast the phone lines")?;
-    let settings = estate.defaults.settings.clone();
-    let licences = super::licences::forecast_licences(conn, estate, code, horizon, None)
-        .context("failed to forecast the licences")?;
+    let running = running_costs(conn, code, horizon, &run)?;
+    let settings = Estate::read(conn)?.defaults.settings;
     Ok(CabinetReport {
         title: title(args, horizon, code),
         prepared: iso(ctx.today),
@@ -162,18 +155,39 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs) -> Result<CabinetRepor
         register: register_state(conn)?,
         programme: run.programme,
         change: None,
-        running: Some(RunningCosts {
-            revenue: cabinet::revenue(&power, &lines, &licences),
-            power,
-            power_assumptions,
-            lines,
-            line_assumptions,
-            licences,
-        }),
+        running: Some(running),
     })
 }
 
-/// A saved run, exactly as saved (its running costs were not saved).
+/// The running costs of a capital forecast `run` of the register: power and
+/// carbon after its replacements, phone lines, licences, and the revenue
+/// position built from them.
+pub(super) fn running_costs(
+    conn: &Connection,
+    code: Option<&str>,
+    horizon: forecast::Horizon,
+    run: &forecast::Run,
+) -> Result<RunningCosts> {
+    let estate = Estate::read(conn)?;
+    let (power_assumptions, power) =
+        super::power::forecast_power(conn, &estate, code, &run.snapshot, &run.forecast)
+            .context("failed to forecast power and carbon")?;
+    let (line_assumptions, lines) = super::lines::forecast_lines(conn, &estate, code, horizon)
+        .context("failed to forecast the phone lines")?;
+    let licences = super::licences::forecast_licences(conn, estate, code, horizon, None)
+        .context("failed to forecast the licences")?;
+    Ok(RunningCosts {
+        revenue: cabinet::revenue(&power, &lines, &licences),
+        power,
+        power_assumptions,
+        lines,
+        line_assumptions,
+        licences,
+    })
+}
+
+/// A saved run, exactly as saved (with its running costs, for runs saved
+/// from schema version 5 on).
 fn saved(ctx: &Ctx, conn: &Connection, args: &ReportArgs, id: RunId) -> Result<CabinetReport> {
     let mut run = load_run(conn, id).with_context(|| format!("failed to read run {}", id.0))?;
     run.programme.detail =
@@ -194,7 +208,7 @@ fn saved(ctx: &Ctx, conn: &Connection, args: &ReportArgs, id: RunId) -> Result<C
         register: run.register,
         programme: run.programme,
         change: None,
-        running: None,
+        running: load_running(conn, id).with_context(|| format!("failed to read run {}", id.0))?,
     })
 }
 

@@ -10,7 +10,7 @@
 //! file formats: `report` writes a [`CabinetReport`] as a workbook, an HTML
 //! page, Markdown, CSV or JSON (JSON is this record through serde).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::assumptions::Assumptions;
 use super::capital::Horizon;
@@ -23,7 +23,7 @@ use crate::domain::{FinancialYear, Money};
 use crate::policy::Setting;
 
 /// An organisation the report covers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportOrganisation {
     /// Its code, as the tables show it.
     pub code: String,
@@ -32,7 +32,7 @@ pub struct ReportOrganisation {
 }
 
 /// Where the capital figures come from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Basis {
     /// A forecast made now from the register.
@@ -47,7 +47,7 @@ pub enum Basis {
 }
 
 /// The running costs over the report's horizon, with what they assume.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunningCosts {
     /// Energy, cost and carbon, as the estate stands and after replacements.
     pub power: PowerForecast,
@@ -66,7 +66,7 @@ pub struct RunningCosts {
 /// The revenue budget each year: licences, line rentals, switch-off
 /// migrations and electricity, with their total; licences paid from the
 /// capital budget are shown apart, not in the total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revenue {
     /// The years.
     pub years: Vec<FinancialYear>,
@@ -128,7 +128,7 @@ pub fn revenue(
 }
 
 /// One row of the change against an earlier run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRow {
     /// The programme line.
     pub label: String,
@@ -143,7 +143,7 @@ pub struct ChangeRow {
 
 /// The change in each programme line against an earlier saved run (last
 /// year's approved programme), over the report's years.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// The earlier run.
     pub against: RunSummary,
@@ -212,7 +212,7 @@ pub fn change(
 }
 
 /// Everything a Cabinet report says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CabinetReport {
     /// The report's title.
     pub title: String,
@@ -238,8 +238,8 @@ pub struct CabinetReport {
     pub programme: CapitalProgramme,
     /// The change against an earlier run, when asked for.
     pub change: Option<Change>,
-    /// The running costs (a fresh forecast only: saved runs keep the capital
-    /// programme, not running costs).
+    /// The running costs: a fresh forecast's, or a saved run's as forecast
+    /// when it was saved (`None` for a run saved before estate kept them).
     pub running: Option<RunningCosts>,
 }
 

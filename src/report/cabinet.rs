@@ -270,7 +270,7 @@ pub fn assumptions_view(report: &CabinetReport) -> View {
             Cell::text("running costs"),
             Cell::text("not in this report"),
             Cell::text(
-                "a saved run keeps the capital programme and its assumptions, not running costs",
+                "this run was saved without its running costs (saved before estate kept them)",
             ),
         ]),
     }

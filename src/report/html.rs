@@ -306,7 +306,7 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
         }
         None => notes(
             &mut out,
-            &["Running costs are not in this report: a saved run keeps the capital programme and its assumptions, not running costs.".to_string()],
+            &["Running costs are not in this report: this run was saved without its running costs (saved before estate kept them).".to_string()],
         ),
     }
     out.push_str("</section>\n");

@@ -507,7 +507,7 @@ fn views_sheet(
     Ok(())
 }
 
-const NO_RUNNING_COSTS: &str = "Not in this report: a saved run keeps the capital programme and its assumptions, not running costs.";
+const NO_RUNNING_COSTS: &str = "Not in this report: this run was saved without its running costs (saved before estate kept them).";
 
 /// Writes the report as a workbook to `out`.
 ///
