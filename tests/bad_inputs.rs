@@ -409,7 +409,7 @@ const FILES: &[Case] = &[
         what: "a scenario that is not there",
         args: &["forecast", "--scenario", "no-such-scenario"],
         code: 1,
-        stderr: "estate: no scenario `no-such-scenario`; the shipped ones are base, capped-250k, extend-desktop-life (or give the path of a .toml file)\n",
+        stderr: "estate: no scenario `no-such-scenario`; the shipped ones are base, capped-250k, extend-desktop-life, green-refresh (or give the path of a .toml file)\n",
     },
     Case {
         what: "a policy folder that is not there",
@@ -791,7 +791,7 @@ const COMMANDS: &[Case] = &[
         what: "an output format estate does not have",
         args: &["--format", "xml", "list"],
         code: 2,
-        stderr: "error: invalid value 'xml' for '--format <FORMAT>': `xml` is not a format; use table, csv, json or md\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value 'xml' for '--format <FORMAT>': `xml` is not a format; use table, csv, json or md (`estate report` also writes xlsx and html)\n\nFor more information, try '--help'.\n",
     },
     Case {
         what: "init over a register",

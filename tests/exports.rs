@@ -313,3 +313,142 @@ fn the_rejects_file_neutralises_a_suppliers_formulas_and_imports_back_as_they_wr
     let sn2 = env.json(&["show", "SN-2"]);
     assert_eq!(sn2["asset"]["model"], *plus);
 }
+
+/// Markup that would run, load or restructure a page if it reached the HTML
+/// unescaped.
+const MARKUP: &[&str] = &[
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(2)>",
+    "<svg onload=alert(3)>",
+    "</td></tr></table><iframe src=//evil.example>",
+    "R&D &amp; <b onmouseover=alert(4)>",
+];
+
+/// What must never be live markup in a report page built from the register:
+/// the payloads' elements and event handlers.
+const LIVE: &[&str] = &[
+    "<script",
+    "<img",
+    "<iframe",
+    "<b ",
+    " onerror",
+    " onload",
+    " onmouseover",
+];
+
+/// The page's markup: every `<…>` (escaped text holds no `<`), lowercased.
+fn tags(page: &str) -> Vec<String> {
+    page.split('<')
+        .skip(1)
+        .map(|rest| format!("<{}", rest.split('>').next().unwrap_or_default()).to_lowercase())
+        .collect()
+}
+
+/// Copies `from` to `to`, folders and all.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn report_pages_show_markup_from_the_register_as_text() {
+    let env = Env::init();
+    let [script, img, svg, iframe, amp] = MARKUP else {
+        unreachable!()
+    };
+    env.ok(&["orgs", "add", "BCW", script]);
+    env.ok(&["orgs", "add", "AVN", img]);
+    env.ok(&["orgs", "add", "ABS", "--shared", "--", amp]);
+    env.ok(&["orgs", "shares", "ABS", "AVN=40%", "BCW=60%"]);
+    env.ok(&["sites", "add", svg, "--org", "BCW"]);
+    env.ok(&["departments", "add", iframe, "--org", "BCW"]);
+    // Programme lines come from an edited copy of data/: the chart's labels.
+    let data = env.path().join("data");
+    copy_dir(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data")),
+        &data,
+    );
+    let lines = std::fs::read_to_string(data.join("programme-lines.csv")).unwrap();
+    std::fs::write(
+        data.join("programme-lines.csv"),
+        lines.replace("Desktop and laptop refresh", &format!("Desktop {script}")),
+    )
+    .unwrap();
+    env.ok(&["policy", "load", "--data", data.to_str().unwrap()]);
+    for (i, (org, text)) in [("BCW", script), ("BCW", svg), ("AVN", img), ("ABS", amp)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut args = vec![
+            "add".to_string(),
+            "desktop".into(),
+            flag("tag", &format!("{text}{i}")),
+            flag("model", text),
+            flag("manufacturer", iframe),
+            flag("notes", text),
+            "--purchase-date".into(),
+            "2020-04-01".into(),
+            "--cost".into(),
+            "612.34".into(),
+            "--org".into(),
+            org.into(),
+        ];
+        if org == "BCW" {
+            args.push(flag("site", svg));
+            args.push(flag("department", iframe));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.ok(&args);
+    }
+    env.ok(&["forecast", "--from", "2026/27", &flag("save", script)]);
+    let mut pages = 0;
+    for extra in [
+        &["--from", "2026/27"][..],
+        &["--from", "2026/27", "--by", "org"],
+        &["--from", "2026/27", "--by", "site"],
+        &["--from", "2026/27", "--by", "department"],
+        &["--from", "2026/27", "--by", "class"],
+        &["--run", "1"],
+        &["--from", "2026/27", "--compare", "1"],
+        &["--from", "2026/27", "--title", img],
+    ] {
+        let out = env.path().join(format!("report-{pages}.html"));
+        let mut args = vec!["report", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        env.ok(&args);
+        let page = std::fs::read_to_string(&out).unwrap();
+        for tag in tags(&page) {
+            assert!(
+                !LIVE.iter().any(|live| tag.contains(live)),
+                "estate {args:?} wrote the markup {tag}"
+            );
+        }
+        for text in MARKUP {
+            assert!(
+                !page.contains(text),
+                "estate {args:?} wrote {text} as it is"
+            );
+        }
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "estate {args:?}"
+        );
+        // Report CSV next to it: no formulas either.
+        let csv = env.path().join(format!("report-{pages}.csv"));
+        let mut args = vec!["report", "--out", csv.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        env.ok(&args);
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(formulas_in(&text).is_empty(), "estate {args:?}:\n{text}");
+        pages += 1;
+    }
+    assert_eq!(pages, 8);
+}

@@ -11,6 +11,7 @@ mod hostile;
 mod import;
 mod readme;
 mod register;
+mod report;
 mod running;
 mod trust;
 mod util;

@@ -95,6 +95,13 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     super::orgs::orgs(&sub, &super::orgs::OrgsArgs { command: None })?;
     ctx.out.data("\n")?;
     super::forecast::print_programme(&sub)?;
+    let [xlsx, html] = super::report::sample(&sub, &args.out)
+        .context("failed to write the sample estate's Cabinet report")?;
+    ctx.out.data(&format!(
+        "\nCabinet report: the workbook {} and the page {} (open them in a spreadsheet and a browser)\n",
+        xlsx.display(),
+        html.display()
+    ))?;
     ctx.out.message(&format!(
         "\nexplore it: estate --db {} list",
         sub.db_path.display()

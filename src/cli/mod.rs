@@ -15,6 +15,7 @@ mod output;
 mod policy;
 mod power;
 mod register;
+mod report;
 mod running;
 mod runs;
 
@@ -26,7 +27,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use estate::db::{self, DbError, OpenMode};
 use estate::register::{Actor, RegisterError};
-use estate::report::Format;
+use estate::report::{Document, Format};
 use rusqlite::Connection;
 use time::Date;
 
@@ -50,9 +51,10 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
-    /// Output format for listings: table, csv, json or md.
-    #[arg(long, global = true, default_value = "table", value_name = "FORMAT")]
-    pub format: Format,
+    /// Output format for listings: table, csv, json or md (`estate report`
+    /// also writes xlsx and html; by default it goes by the file's extension).
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<FormatFlag>,
 
     /// Say less: only data goes to stdout, no messages on stderr.
     #[arg(long, short, global = true)]
@@ -60,6 +62,28 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What `--format` names: a listing's format, or one only a report file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatFlag {
+    /// table, csv, json or md.
+    Listing(Format),
+    /// xlsx or html (only `estate report` writes these).
+    Document(Document),
+}
+
+impl std::str::FromStr for FormatFlag {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.parse::<Format>() {
+            Ok(f) => Ok(FormatFlag::Listing(f)),
+            Err(e) => match s.parse::<Document>() {
+                Ok(d @ (Document::Xlsx | Document::Html)) => Ok(FormatFlag::Document(d)),
+                _ => Err(format!("{e} (`estate report` also writes xlsx and html)")),
+            },
+        }
+    }
 }
 
 /// The subcommands.
@@ -196,6 +220,20 @@ category that could be standardised.",
         after_help = "Examples:\n  estate licences\n  estate licences compliance\n  estate licences consolidation\n  estate licences standardise"
     )]
     Licences(licences::LicencesArgs),
+    /// Write the Cabinet report: the capital programme workbook, an HTML report
+    /// with its chart, or the programme table in Markdown or CSV, or all of it in JSON.
+    #[command(
+        long_about = "Writes the capital programme for people who will not run a command: an Excel \
+workbook (.xlsx) for finance, with the programme by line, organisation, class, site and department \
+(totals as =SUM formulas), every replacement, the risk being accepted, revenue, power and carbon, licence \
+consolidation and every assumption with its source; a self-contained HTML page (.html) for a committee \
+report, printable on A4, with a stacked bar chart; the programme table as Markdown (.md) or CSV (.csv); or \
+the whole report as JSON (.json). The format comes from the file's extension unless --format names it. \
+The figures are a fresh forecast (with the flags of `estate forecast`), or a saved run exactly as it was \
+saved (--run); --compare adds the change against an earlier saved run.",
+        after_help = "Examples:\n  estate report --out capital-programme.xlsx\n  estate report --out capital-programme.html --compare 1\n  estate report --run 2 --out approved-programme.xlsx --units thousands\n  estate report --out programme.md --scenario extend-desktop-life"
+    )]
+    Report(report::ReportArgs),
     /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
     #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
     ForgetUser(maintenance::ForgetArgs),
@@ -246,9 +284,22 @@ pub fn quiet_caught_panics() {
     }));
 }
 
-/// Parses the command line.
+/// Parses the command line: a report-only format is refused for anything
+/// but `estate report`.
 pub fn parse() -> Result<Cli, clap::Error> {
-    Cli::try_parse()
+    use clap::CommandFactory;
+    let cli = Cli::try_parse()?;
+    if let Some(FormatFlag::Document(d)) = cli.format {
+        if !matches!(cli.command, Command::Report(_)) {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::InvalidValue,
+                format!(
+                    "--format {d} is for `estate report`; listings take table, csv, json or md"
+                ),
+            ));
+        }
+    }
+    Ok(cli)
 }
 
 /// Prints a clap error or help and returns its exit code (2 for usage errors).
@@ -272,7 +323,10 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         db_path: cli.db,
         out: Printer {
-            format: cli.format,
+            format: match cli.format {
+                Some(FormatFlag::Listing(f)) => f,
+                _ => Format::Table,
+            },
             quiet: cli.quiet,
         },
         today,
@@ -302,6 +356,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check => maintenance::check(&ctx),
         Command::Generate(args) => generate::run(&ctx, &args),
         Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
+        Command::Report(args) => report::run(&ctx, &args, cli.format),
         Command::Power(args) => power::run(&ctx, &args),
         Command::Lines(args) => lines::run(&ctx, &args),
         Command::Licences(args) => licences::run(&ctx, &args),
