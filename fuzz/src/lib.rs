@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use estate::domain::{AssetClass, ClassSynonyms, FinancialYear, Money, Rate, iso, parse_date};
 use estate::import::mapping::{
@@ -67,8 +68,7 @@ const HEADINGS: &[&str] = &[
 pub fn cells(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let cells: Vec<&str> = text.split('\n').collect();
-    let synonyms = ClassSynonyms::builtin();
-    let models = ModelRules::builtin();
+    let (synonyms, models, dictionary) = vocabulary();
     for &t in &cells {
         if let Ok(m) = Money::parse_gbp(t) {
             assert_eq!(Money::parse_gbp(&m.to_string()), Ok(m), "money {t:?}");
@@ -104,11 +104,28 @@ pub fn cells(data: &[u8]) {
             let _ = date_from_serial(n, true);
         }
     }
-    row(&cells, &synonyms, &models);
+    row(&cells, synonyms, models, dictionary);
+}
+
+/// The shipped class words, model rules and heading dictionary, read once.
+fn vocabulary() -> (
+    &'static ClassSynonyms,
+    &'static ModelRules,
+    &'static Dictionary,
+) {
+    static VOCABULARY: OnceLock<(ClassSynonyms, ModelRules, Dictionary)> = OnceLock::new();
+    let (s, m, d) = VOCABULARY.get_or_init(|| {
+        (
+            ClassSynonyms::builtin(),
+            ModelRules::builtin(),
+            Dictionary::builtin(),
+        )
+    });
+    (s, m, d)
 }
 
 /// The cells as one row under [`HEADINGS`], for each kind of table.
-fn row(cells: &[&str], synonyms: &ClassSynonyms, models: &ModelRules) {
+fn row(cells: &[&str], synonyms: &ClassSynonyms, models: &ModelRules, dictionary: &Dictionary) {
     let headings: Vec<String> = HEADINGS.iter().map(|h| (*h).to_string()).collect();
     let rules = ValueRules {
         us_dates: false,
@@ -130,7 +147,7 @@ fn row(cells: &[&str], synonyms: &ClassSynonyms, models: &ModelRules) {
         cells: values,
     };
     for kind in Kind::ALL {
-        let (columns, _) = map_columns(&headings, &Dictionary::builtin(), None, &[], Some(kind));
+        let (columns, _) = map_columns(&headings, dictionary, None, &[], Some(kind));
         let mut reader = RowReader::new(&columns, kind, &rules, synonyms, models);
         let outcome = reader.read(&row);
         if let mapping::Parsed::Rejected(problems) = &outcome.parsed {
