@@ -186,7 +186,7 @@ fn run(
     let mut all = seeds(target);
     all.extend(extra);
     let mut m = Mutator {
-        rng: Rng::new(0x0E57_A7E),
+        rng: Rng::new(0x00E5_7A7E),
     };
     // The input being run, kept where a crash that no unwinding reports (an
     // abort, the kernel's out-of-memory killer) leaves it to be found.

@@ -8,6 +8,7 @@
 //! can hold what no zip library writes: a part compressed 160 times over, a
 //! part whose declared size lies.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
@@ -205,43 +206,44 @@ const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const DOC: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
+const CONTENT_TYPES: &str = "<Types \
+    xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+    <Default Extension=\"rels\" \
+    ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+    <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+    <Override PartName=\"/xl/workbook.xml\" \
+    ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+    <Override PartName=\"/xl/worksheets/sheet1.xml\" \
+    ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>\
+    </Types>";
+
 /// The parts of a one-sheet workbook other than the sheet.
 fn workbook_parts(zip: &mut Zip) -> &mut Zip {
-    zip.stored(
-        "[Content_Types].xml",
-        format!(
-            "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-             <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-             <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
-             <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>"
-        )
-        .as_bytes(),
-    )
-    .stored(
-        "_rels/.rels",
-        format!(
-            "<Relationships xmlns=\"{RELS}\"><Relationship Id=\"rId1\" \
+    zip.stored("[Content_Types].xml", CONTENT_TYPES.as_bytes())
+        .stored(
+            "_rels/.rels",
+            format!(
+                "<Relationships xmlns=\"{RELS}\"><Relationship Id=\"rId1\" \
              Type=\"{DOC}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
-    .stored(
-        "xl/workbook.xml",
-        format!(
-            "<workbook xmlns=\"{MAIN}\" xmlns:r=\"{DOC}\"><sheets>\
+        .stored(
+            "xl/workbook.xml",
+            format!(
+                "<workbook xmlns=\"{MAIN}\" xmlns:r=\"{DOC}\"><sheets>\
              <sheet name=\"Assets\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
-    .stored(
-        "xl/_rels/workbook.xml.rels",
-        format!(
-            "<Relationships xmlns=\"{RELS}\"><Relationship Id=\"rId1\" \
+        .stored(
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<Relationships xmlns=\"{RELS}\"><Relationship Id=\"rId1\" \
              Type=\"{DOC}/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
 }
 
 /// The start of a sheet, its header row and one asset.
@@ -434,7 +436,7 @@ fn a_million_empty_formatted_rows_are_read_past_in_bounded_memory() {
     // Excel's last row is 1,048,576: every row below the table formatted.
     let mut sheet = sheet_start();
     for r in 3..=1_048_576 {
-        sheet.push_str(&format!("<row r=\"{r}\" s=\"1\" customFormat=\"1\"/>"));
+        write!(sheet, "<row r=\"{r}\" s=\"1\" customFormat=\"1\"/>").unwrap();
     }
     sheet.push_str(SHEET_END);
     let bytes = workbook_parts(&mut Zip::default())
@@ -494,11 +496,11 @@ fn a_sheet_16384_columns_wide_is_read_to_column_sr_and_says_so() {
     // The same in a text file.
     let mut text = String::from("Serial Number,Model");
     for col in 2..16_384 {
-        text.push_str(&format!(",Extra {col}"));
+        write!(text, ",Extra {col}").unwrap();
     }
     text.push('\n');
     for row in 1..=3 {
-        text.push_str(&format!("SN-C{row},OptiPlex 7010"));
+        write!(text, "SN-C{row},OptiPlex 7010").unwrap();
         text.push_str(&",x".repeat(16_382));
         text.push('\n');
     }

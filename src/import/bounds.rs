@@ -88,9 +88,10 @@ fn zip_parts(path: &Path, file: &str) -> Result<(), ImportError> {
         let Ok(part) = archive.by_index_raw(i) else {
             return Ok(());
         };
-        let name = part
-            .name()
-            .map_or_else(|_| format!("number {}", i + 1), |n| n.into_owned());
+        let name = part.name().map_or_else(
+            |_| format!("number {}", i + 1),
+            std::borrow::Cow::into_owned,
+        );
         let (size, packed) = (part.size(), part.compressed_size());
         total = total.saturating_add(size);
         let expands = |why: &str| {
