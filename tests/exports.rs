@@ -111,41 +111,30 @@ fn hostile_register() -> Env {
         "--contract-end",
         "2027-06-30",
     ]);
-    env.ok(&[
-        "licences",
-        "add",
-        eq,
-        "--metric",
-        "per_user",
-        "--quantity",
-        "700",
-        "--unit-cost",
-        "20.40",
-        "--basis",
-        "monthly",
-        &flag("agreement", plus),
-        &flag("vendor", at),
-        &flag("category", minus),
-        "--org",
-        "BCW",
-    ]);
-    env.ok(&[
-        "licences",
-        "add",
-        plus,
-        "--metric",
-        "per_user",
-        "--quantity",
-        "600",
-        "--unit-cost",
-        "23.10",
-        "--basis",
-        "monthly",
-        &flag("agreement", minus),
-        &flag("category", minus),
-        "--org",
-        "AVN",
-    ]);
+    // The same product held twice, so consolidation and standardisation list both.
+    for (product, quantity, cost, agreement, org) in [
+        (eq, "700", "20.40", plus, "BCW"),
+        (plus, "600", "23.10", minus, "AVN"),
+    ] {
+        env.ok(&[
+            "licences",
+            "add",
+            product,
+            "--metric",
+            "per_user",
+            "--quantity",
+            quantity,
+            "--unit-cost",
+            cost,
+            "--basis",
+            "monthly",
+            &flag("agreement", agreement),
+            &flag("vendor", at),
+            &flag("category", minus),
+            "--org",
+            org,
+        ]);
+    }
     env.ok(&[
         "policy",
         "set",

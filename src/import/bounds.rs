@@ -175,18 +175,9 @@ fn ods_sheets(path: &Path, file: &str) -> Result<(), ImportError> {
     let mut buf = Vec::new();
     let mut sheet = OdsSheet::default();
     loop {
-        let event = match xml.read_event_into(&mut buf) {
+        match xml.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => return Ok(()),
-            Ok(event) => event,
-        };
-        match event {
-            Event::Start(e) => sheet.start(&e, true),
-            Event::Empty(e) => {
-                sheet.start(&e, false);
-                sheet.end(e.local_name().into_inner());
-            }
-            Event::End(e) => sheet.end(e.local_name().into_inner()),
-            _ => {}
+            Ok(event) => sheet.read(&event),
         }
         if sheet.cells() > MAX_WHOLE_SHEET_CELLS {
             return Err(sheet_too_large(
@@ -223,6 +214,19 @@ struct OdsSheet {
 impl OdsSheet {
     fn cells(&self) -> u64 {
         self.last_row.saturating_mul(self.width)
+    }
+
+    /// Takes in one event of the sheet XML.
+    fn read(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(e) => self.start(e, true),
+            Event::Empty(e) => {
+                self.start(e, false);
+                self.end(e.local_name().into_inner());
+            }
+            Event::End(e) => self.end(e.local_name().into_inner()),
+            _ => {}
+        }
     }
 
     fn start(&mut self, e: &BytesStart<'_>, has_children: bool) {
@@ -712,13 +716,7 @@ mod tests {
         loop {
             match reader.read_event().unwrap() {
                 Event::Eof => break,
-                Event::Start(e) => sheet.start(&e, true),
-                Event::Empty(e) => {
-                    sheet.start(&e, false);
-                    sheet.end(e.local_name().into_inner());
-                }
-                Event::End(e) => sheet.end(e.local_name().into_inner()),
-                _ => {}
+                event => sheet.read(&event),
             }
         }
         assert_eq!((sheet.last_row, sheet.width), (1_000_000, 3));
