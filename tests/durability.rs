@@ -4,15 +4,16 @@
 //! check`, and holds exactly what it held before the command or exactly what
 //! the command leaves when it runs to the end: never anything in between.
 //!
-//! The kill moments are a fixed schedule spread over the time one whole run
-//! of the command takes on this machine (measured first), running a little
-//! past it so that some kills land in the commit or just after it.
+//! The kill moments are a fixed schedule of fractions of the time one whole
+//! run of the command takes on this machine (measured first, and again each
+//! time a run ends before its kill), from the start to a little past the end
+//! so that some kills land in the commit or just after it.
 
 #![cfg(unix)]
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::util::Env;
 
@@ -170,13 +171,27 @@ fn kill_loop(env: &Env, base: &Path, args: &[&str], kills: u32) -> Tally {
     );
 
     let mut tally = Tally::default();
+    // How long a run takes now: the measured run, then each run that ends by
+    // itself (a loaded machine makes runs slower or faster as the loop goes).
+    let mut run_takes = whole_run;
     for k in 0..kills {
         env.replace_register(base);
-        // From the very start to 10% past the measured run, evenly.
-        let at = whole_run.mul_f64(1.1 * (f64::from(k) + 0.5) / f64::from(kills));
+        // From the very start to 10% past the end of a run, evenly.
+        let at = run_takes.mul_f64(1.1 * (f64::from(k) + 0.5) / f64::from(kills));
+        let start = Instant::now();
         let mut child = env.spawn(args);
-        std::thread::sleep(at);
-        let running = child.try_wait().expect("poll estate").is_none();
+        let running = loop {
+            if child.try_wait().expect("poll estate").is_some() {
+                run_takes = start.elapsed();
+                break false;
+            }
+            let waited = start.elapsed();
+            if waited >= at {
+                run_takes = run_takes.max(waited);
+                break true;
+            }
+            std::thread::sleep(at.saturating_sub(waited).min(Duration::from_millis(1)));
+        };
         child.kill().expect("SIGKILL");
         let status = child.wait().expect("reap estate");
         let wal = std::fs::metadata(env.sidecar("-wal")).map_or(0, |m| m.len());
