@@ -1023,6 +1023,51 @@ mod tests {
     }
 
     #[test]
+    fn sizes_and_columns_read_as_people_write_them() {
+        assert_eq!(bytes(512), "512 bytes");
+        assert_eq!(bytes(1_048_576), "1.0 MB");
+        assert_eq!(bytes(2_500_000_000), "2.5 GB");
+        for (index, letters) in [
+            (0, "A"),
+            (25, "Z"),
+            (26, "AA"),
+            (511, "SR"),
+            (16_383, "XFD"),
+        ] {
+            assert_eq!(column_letters(index), letters);
+        }
+    }
+
+    #[test]
+    fn a_sheet_past_the_row_limit_is_refused_and_empty_cells_do_not_count() {
+        let limit = u32::try_from(MAX_ROWS).unwrap();
+        let mut r = 0u32;
+        let mut rows = 0u64;
+        let err = stream_cells(
+            "big.xlsx",
+            &mut |_| {
+                rows += 1;
+                ControlFlow::Continue(())
+            },
+            || {
+                r += 1;
+                // Every other cell empty: they cost no rows.
+                Ok((r <= 2 * (limit + 1)).then(|| {
+                    let value = if r % 2 == 0 {
+                        Value::Empty
+                    } else {
+                        Value::Int(1)
+                    };
+                    ((r / 2, 0), value)
+                }))
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("more than 2000000 rows"), "{err}");
+        assert_eq!(rows, MAX_ROWS);
+    }
+
+    #[test]
     fn numbers_read_as_typed() {
         assert_eq!(number_text(1_234_567.0), "1234567");
         assert_eq!(number_text(612.34), "612.34");
