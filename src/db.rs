@@ -360,11 +360,26 @@ pub fn restore(conn: &mut Connection, target: &Path, source: &Path) -> Result<i6
 }
 
 /// The current time as an ISO 8601 UTC timestamp, for `created_at` columns.
+///
+/// An import stamps a million rows, so the text is formatted once a second
+/// and copied in between (the clock is still read every call).
 pub fn now_timestamp() -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> =
+            const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
     let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+    let second = now.unix_timestamp();
+    LAST.with_borrow_mut(|(at, text)| {
+        if *at != second {
+            let whole = now.replace_nanosecond(0).unwrap_or(now);
+            *text = whole
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_else(|_| second.to_string());
+            *at = second;
+        }
+        text.clone()
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! SQL for the register's records. Every write takes the caller's
 //! transaction and records itself in `audit_log`.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use rust_decimal::Decimal;
 use time::Date;
@@ -84,18 +86,31 @@ pub fn audit(
     Ok(())
 }
 
+/// A record's field values as the JSON object an insert's audit row holds:
+/// keys in sorted order, `null` for an empty field (the same text as a
+/// `serde_json::Map` gives, written straight into one buffer, since an
+/// import writes one per row).
 fn record_json(values: &[(&'static str, Option<String>)]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = values
-        .iter()
-        .map(|(k, v)| {
-            (
-                (*k).to_string(),
-                v.clone()
-                    .map_or(serde_json::Value::Null, serde_json::Value::String),
-            )
-        })
-        .collect();
-    serde_json::Value::Object(map).to_string()
+    let mut sorted: Vec<&(&'static str, Option<String>)> = values.iter().collect();
+    sorted.sort_by_key(|(k, _)| *k);
+    let mut out = Vec::with_capacity(64 + values.len() * 24);
+    out.push(b'{');
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, k);
+        out.push(b':');
+        match v {
+            Some(v) => {
+                let _ = serde_json::to_writer(&mut out, v);
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn audit_changes(
@@ -371,7 +386,7 @@ pub fn list_shares(conn: &Connection) -> Result<Vec<Share>> {
 // ---------------------------------------------------------------- sites, departments
 
 /// Sites or departments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlaceKind {
     /// A site (building).
     Site,
@@ -380,6 +395,18 @@ pub enum PlaceKind {
 }
 
 impl PlaceKind {
+    fn by_name_sql(self) -> &'static str {
+        match self {
+            PlaceKind::Site => {
+                "SELECT site_id FROM sites WHERE organisation_id = ?1 AND name = ?2 COLLATE NOCASE"
+            }
+            PlaceKind::Department => {
+                "SELECT department_id FROM departments WHERE organisation_id = ?1 \
+                 AND name = ?2 COLLATE NOCASE"
+            }
+        }
+    }
+
     fn table(self) -> (&'static str, &'static str, Entity, &'static str) {
         match self {
             PlaceKind::Site => ("sites", "site_id", Entity::Site, "site"),
@@ -450,13 +477,9 @@ pub fn add_place(
 /// # Errors
 /// A database error.
 pub fn place_id(conn: &Connection, kind: PlaceKind, org: OrgId, name: &str) -> Result<Option<i64>> {
-    let (table, id_col, _, _) = kind.table();
     Ok(conn
-        .query_row(
-            &format!("SELECT {id_col} FROM {table} WHERE organisation_id = ?1 AND name = ?2 COLLATE NOCASE"),
-            params![org.0, name.trim()],
-            |r| r.get(0),
-        )
+        .prepare_cached(kind.by_name_sql())?
+        .query_row(params![org.0, name.trim()], |r| r.get(0))
         .optional()?)
 }
 
@@ -520,6 +543,147 @@ fn resolve_place(
     })
 }
 
+/// A record's site and department, resolved to their ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlaceIds {
+    /// The site, if any.
+    pub site: Option<i64>,
+    /// The department, if any.
+    pub department: Option<i64>,
+}
+
+/// Sites and departments by name for a long run of writes in one
+/// transaction (an import): each organisation's places are read once, and
+/// a name is then resolved by a lookup instead of a query. Names match as
+/// [`place_id`] matches them, trimmed and ignoring ASCII case.
+#[derive(Debug, Default)]
+pub struct Places {
+    by_name: HashMap<(i64, PlaceKind), HashMap<String, i64>>,
+    added: Vec<(i64, PlaceKind, String)>,
+    key: String,
+}
+
+impl Places {
+    fn known(
+        &mut self,
+        conn: &Connection,
+        kind: PlaceKind,
+        org: OrgId,
+    ) -> Result<&HashMap<String, i64>> {
+        if !self.by_name.contains_key(&(org.0, kind)) {
+            let (table, id_col, _, _) = kind.table();
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {id_col}, name FROM {table} WHERE organisation_id = ?1 ORDER BY {id_col} DESC"
+            ))?;
+            let mut names = HashMap::new();
+            let mut rows = stmt.query([org.0])?;
+            while let Some(r) = rows.next()? {
+                // Lowest id last, so it wins where names differ only in case.
+                let name: String = r.get(1)?;
+                names.insert(name.trim().to_ascii_lowercase(), r.get(0)?);
+            }
+            self.by_name.insert((org.0, kind), names);
+        }
+        Ok(self.by_name.entry((org.0, kind)).or_default())
+    }
+
+    fn lookup(
+        &mut self,
+        conn: &Connection,
+        kind: PlaceKind,
+        org: OrgId,
+        name: &str,
+    ) -> Result<Option<i64>> {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.extend(name.trim().chars().map(|c| c.to_ascii_lowercase()));
+        let found = self.known(conn, kind, org)?.get(key.as_str()).copied();
+        self.key = key;
+        Ok(found)
+    }
+
+    /// True when resolving these names would add a site or department (so a
+    /// caller that may yet refuse the record opens a savepoint first).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn would_add(
+        &mut self,
+        conn: &Connection,
+        org: &Organisation,
+        site: Option<&str>,
+        department: Option<&str>,
+    ) -> Result<bool> {
+        for (kind, name) in [(PlaceKind::Site, site), (PlaceKind::Department, department)] {
+            if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+                if self.lookup(conn, kind, org.id, name)?.is_none() {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// The ids of a record's site and department, adding (with audit rows)
+    /// any not yet in the register.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn resolve(
+        &mut self,
+        tx: &Transaction<'_>,
+        org: &Organisation,
+        site: Option<&str>,
+        department: Option<&str>,
+        actor: &Actor,
+    ) -> Result<PlaceIds> {
+        Ok(PlaceIds {
+            site: self.resolve_one(tx, PlaceKind::Site, org, site, actor)?,
+            department: self.resolve_one(tx, PlaceKind::Department, org, department, actor)?,
+        })
+    }
+
+    fn resolve_one(
+        &mut self,
+        tx: &Transaction<'_>,
+        kind: PlaceKind,
+        org: &Organisation,
+        name: Option<&str>,
+        actor: &Actor,
+    ) -> Result<Option<i64>> {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+            return Ok(None);
+        };
+        if let Some(id) = self.lookup(tx, kind, org.id, name)? {
+            return Ok(Some(id));
+        }
+        let id = add_place(tx, kind, org, name, None, actor)?;
+        let key = name.to_ascii_lowercase();
+        self.by_name
+            .entry((org.id.0, kind))
+            .or_default()
+            .insert(key.clone(), id);
+        self.added.push((org.id.0, kind, key));
+        Ok(Some(id))
+    }
+
+    /// Keeps the places added since the last call (their savepoint was
+    /// released).
+    pub fn keep_added(&mut self) {
+        self.added.clear();
+    }
+
+    /// Forgets the places added since [`Places::keep_added`] was last
+    /// called: their savepoint was rolled back, so they are gone.
+    pub fn forget_added(&mut self) {
+        for (org, kind, key) in self.added.drain(..) {
+            if let Some(names) = self.by_name.get_mut(&(org, kind)) {
+                names.remove(&key);
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- assets
 
 const ASSET_SELECT: &str = "SELECT a.asset_id, o.code, a.asset_tag, a.serial, a.class, a.manufacturer, \
@@ -535,9 +699,16 @@ fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) ->
 }
 
 fn get_date(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
-    let text: Option<String> = r.get(col)?;
-    text.map(|t| crate::domain::parse_date(&t).map_err(|e| conversion(col, e)))
-        .transpose()
+    let Some(text) = r.get_ref(col)?.as_str_or_null()? else {
+        return Ok(None);
+    };
+    // Stored dates are ISO; the general parser is the fallback.
+    match crate::domain::parse_iso_date(text) {
+        Some(d) => Ok(Some(d)),
+        None => crate::domain::parse_date(text)
+            .map(Some)
+            .map_err(|e| conversion(col, e)),
+    }
 }
 
 fn get_decimal(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Decimal>> {
@@ -592,11 +763,9 @@ fn asset_from_row(r: &Row<'_>) -> rusqlite::Result<Asset> {
 /// # Errors
 /// A database error (including no such row).
 pub fn asset_by_id(conn: &Connection, id: AssetId) -> Result<Asset> {
-    Ok(conn.query_row(
-        &format!("{ASSET_SELECT} WHERE a.asset_id = ?1"),
-        [id.0],
-        asset_from_row,
-    )?)
+    Ok(conn
+        .prepare_cached(&format!("{ASSET_SELECT} WHERE a.asset_id = ?1"))?
+        .query_row([id.0], asset_from_row)?)
 }
 
 /// The asset of `org` whose tag, or failing that serial, is `key`.
@@ -669,25 +838,23 @@ fn check_asset_unique(
     fields: &AssetFields,
     except: Option<AssetId>,
 ) -> Result<()> {
-    let other = |col: &str, value: &str| -> rusqlite::Result<Option<String>> {
-        tx.query_row(
-            &format!(
-                "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND {col} = ?2 \
-                 AND (?3 IS NULL OR asset_id <> ?3)"
-            ),
-            params![org.id.0, value, except.map(|a| a.0)],
-            |r| r.get(0),
-        )
-        .optional()
+    let other = |sql: &str, value: &str| -> rusqlite::Result<Option<String>> {
+        tx.prepare_cached(sql)?
+            .query_row(params![org.id.0, value, except.map(|a| a.0)], |r| r.get(0))
+            .optional()
     };
-    if other("asset_tag", &fields.asset_tag)?.is_some() {
+    let by_tag = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND asset_tag = ?2 \
+                  AND (?3 IS NULL OR asset_id <> ?3)";
+    let by_serial = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND serial = ?2 \
+                     AND (?3 IS NULL OR asset_id <> ?3)";
+    if other(by_tag, &fields.asset_tag)?.is_some() {
         return Err(RegisterError::DuplicateTag {
             org: org.code.clone(),
             tag: fields.asset_tag.clone(),
         });
     }
     if let Some(serial) = &fields.serial {
-        if let Some(tag) = other("serial", serial)? {
+        if let Some(tag) = other(by_serial, serial)? {
             return Err(RegisterError::DuplicateSerial {
                 org: org.code.clone(),
                 serial: serial.clone(),
@@ -720,22 +887,43 @@ pub fn insert_asset(
 ) -> Result<AssetId> {
     fields.validate()?;
     check_asset_unique(tx, org, fields, None)?;
-    let site = resolve_place(
-        tx,
-        PlaceKind::Site,
-        org,
-        fields.site.as_deref(),
-        create_places,
-        actor,
-    )?;
-    let dept = resolve_place(
-        tx,
-        PlaceKind::Department,
-        org,
-        fields.department.as_deref(),
-        create_places,
-        actor,
-    )?;
+    let places = PlaceIds {
+        site: resolve_place(
+            tx,
+            PlaceKind::Site,
+            org,
+            fields.site.as_deref(),
+            create_places,
+            actor,
+        )?,
+        department: resolve_place(
+            tx,
+            PlaceKind::Department,
+            org,
+            fields.department.as_deref(),
+            create_places,
+            actor,
+        )?,
+    };
+    insert_new_asset(tx, org, fields, places, actor)
+}
+
+/// Adds a hardware asset whose fields the caller has validated
+/// ([`AssetFields::validate`]), whose tag and serial it knows to be new in
+/// `org`, and whose site and department it has resolved: what an import
+/// does, holding every identity of the organisation and every place in
+/// memory instead of asking the database for each row. The register's
+/// UNIQUE constraints still refuse a duplicate the caller missed.
+///
+/// # Errors
+/// A cost that is not whole pence, a constraint, or a database error.
+pub fn insert_new_asset(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &AssetFields,
+    places: PlaceIds,
+    actor: &Actor,
+) -> Result<AssetId> {
     let now = now_timestamp();
     let mut stmt = tx.prepare_cached(
         "INSERT INTO assets (organisation_id, asset_tag, serial, class, manufacturer, model, site_id, \
@@ -751,8 +939,8 @@ pub fn insert_asset(
         fields.class.as_str(),
         fields.manufacturer,
         fields.model,
-        site,
-        dept,
+        places.site,
+        places.department,
         fields.assigned_user,
         fields.in_service_date.map(iso),
         pence(fields.purchase_cost, "a cost")?,
@@ -805,22 +993,60 @@ pub fn update_asset(
     }
     fields.validate()?;
     check_asset_unique(tx, org, fields, Some(current.id))?;
-    let site = resolve_place(
-        tx,
-        PlaceKind::Site,
-        org,
-        fields.site.as_deref(),
-        create_places,
-        actor,
-    )?;
-    let dept = resolve_place(
-        tx,
-        PlaceKind::Department,
-        org,
-        fields.department.as_deref(),
-        create_places,
-        actor,
-    )?;
+    let places = PlaceIds {
+        site: resolve_place(
+            tx,
+            PlaceKind::Site,
+            org,
+            fields.site.as_deref(),
+            create_places,
+            actor,
+        )?,
+        department: resolve_place(
+            tx,
+            PlaceKind::Department,
+            org,
+            fields.department.as_deref(),
+            create_places,
+            actor,
+        )?,
+    };
+    write_asset_update(tx, org, current, fields, places, &changes, actor)?;
+    Ok(changes)
+}
+
+/// Like [`update_asset`], for a caller that has resolved the asset's site
+/// and department itself (an import, through [`Places`]).
+///
+/// # Errors
+/// As [`update_asset`].
+pub fn update_asset_in_places(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Asset,
+    fields: &AssetFields,
+    places: PlaceIds,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    fields.validate()?;
+    check_asset_unique(tx, org, fields, Some(current.id))?;
+    write_asset_update(tx, org, current, fields, places, &changes, actor)?;
+    Ok(changes)
+}
+
+fn write_asset_update(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Asset,
+    fields: &AssetFields,
+    places: PlaceIds,
+    changes: &[FieldChange],
+    actor: &Actor,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE assets SET asset_tag = ?2, serial = ?3, class = ?4, manufacturer = ?5, model = ?6, \
          site_id = ?7, department_id = ?8, assigned_user = ?9, in_service_date = ?10, \
@@ -835,8 +1061,8 @@ pub fn update_asset(
         fields.class.as_str(),
         fields.manufacturer,
         fields.model,
-        site,
-        dept,
+        places.site,
+        places.department,
         fields.assigned_user,
         fields.in_service_date.map(iso),
         pence(fields.purchase_cost, "a cost")?,
@@ -853,8 +1079,8 @@ pub fn update_asset(
         fields.notes,
         now_timestamp()
     ])?;
-    audit_changes(tx, Entity::Asset, current.id.0, org.id, &changes, actor)?;
-    Ok(changes)
+    audit_changes(tx, Entity::Asset, current.id.0, org.id, changes, actor)?;
+    Ok(())
 }
 
 /// Records an asset's disposal and sets its status to disposed.
@@ -1010,11 +1236,10 @@ fn line_from_row(r: &Row<'_>) -> rusqlite::Result<Line> {
 /// A database error.
 pub fn find_line(conn: &Connection, org: &Organisation, number: &str) -> Result<Option<Line>> {
     Ok(conn
-        .query_row(
-            &format!("{LINE_SELECT} WHERE l.organisation_id = ?1 AND l.number = ?2"),
-            params![org.id.0, number.trim()],
-            line_from_row,
-        )
+        .prepare_cached(&format!(
+            "{LINE_SELECT} WHERE l.organisation_id = ?1 AND l.number = ?2"
+        ))?
+        .query_row(params![org.id.0, number.trim()], line_from_row)
         .optional()?)
 }
 
@@ -1058,6 +1283,22 @@ pub fn insert_line(
         create_places,
         actor,
     )?;
+    insert_new_line(tx, org, fields, site, actor)
+}
+
+/// Adds a phone line whose number the caller knows to be new in `org` and
+/// whose site it has resolved (an import); the UNIQUE constraint still
+/// refuses a duplicate.
+///
+/// # Errors
+/// A rental that is negative or not whole pence, a constraint, or a database error.
+pub fn insert_new_line(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &LineFields,
+    site: Option<i64>,
+    actor: &Actor,
+) -> Result<LineId> {
     let rental = line_rental(fields)?;
     let now = now_timestamp();
     tx.prepare_cached(
@@ -1122,9 +1363,8 @@ pub fn update_line(
     create_places: bool,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
-    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
-    if changes.is_empty() {
-        return Ok(changes);
+    if diff_fields(&current.fields.field_values(), &fields.field_values()).is_empty() {
+        return Ok(Vec::new());
     }
     let site = resolve_place(
         tx,
@@ -1134,6 +1374,25 @@ pub fn update_line(
         create_places,
         actor,
     )?;
+    update_line_in_site(tx, org, current, fields, site, actor)
+}
+
+/// Like [`update_line`], for a caller that has resolved the site itself.
+///
+/// # Errors
+/// As [`update_line`].
+pub fn update_line_in_site(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Line,
+    fields: &LineFields,
+    site: Option<i64>,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
     tx.prepare_cached(
         "UPDATE phone_lines SET number = ?2, line_type = ?3, supplier = ?4, site_id = ?5, \
          monthly_rental_pence = ?6, contract_end = ?7, critical_care = ?8, line_use = ?9, status = ?10, \
