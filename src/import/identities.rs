@@ -76,13 +76,14 @@ impl Identities {
         self.keys.get(start..end).unwrap_or("")
     }
 
-    fn find(&self, key: &str) -> Option<u32> {
+    /// The entry of `key`, if it has one.
+    pub fn position(&self, key: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(key);
         self.table.find(hash, |&i| self.key_of(i) == key).copied()
     }
 
     fn find_or_add(&mut self, key: &str) -> Result<u32, TooManyKeys> {
-        if let Some(i) = self.find(key) {
+        if let Some(i) = self.position(key) {
             return Ok(i);
         }
         let index = u32::try_from(self.entries.len()).map_err(|_| TooManyKeys)?;
@@ -106,15 +107,45 @@ impl Identities {
         Ok(index)
     }
 
-    /// What is known of `key` (nothing, when it has never been added).
-    pub fn get(&self, key: &str) -> Slot {
-        self.find(key)
-            .and_then(|i| self.entries.get(i as usize))
+    /// The entry of `key`, added (knowing nothing) when new: a handle for
+    /// [`Identities::slot`], [`Identities::mark_seen`] and
+    /// [`Identities::set_id_at`], so a row hashes each of its keys once.
+    ///
+    /// # Errors
+    /// [`TooManyKeys`].
+    pub fn entry(&mut self, key: &str) -> Result<u32, TooManyKeys> {
+        self.find_or_add(key)
+    }
+
+    /// What is known of the entry `index`.
+    pub fn slot(&self, index: u32) -> Slot {
+        self.entries
+            .get(index as usize)
             .map(|e| Slot {
                 id: (e.id != NO_ID).then_some(e.id),
                 seen: (e.sheet > 0).then(|| (e.sheet - 1, e.row)),
             })
             .unwrap_or_default()
+    }
+
+    /// Records that the file gave the entry `index` on `sheet`, `row`.
+    pub fn mark_seen(&mut self, index: u32, sheet: u32, row: u32) {
+        if let Some(e) = self.entries.get_mut(index as usize) {
+            e.sheet = sheet.saturating_add(1);
+            e.row = row;
+        }
+    }
+
+    /// Records that the register record `id` holds the entry `index`.
+    pub fn set_id_at(&mut self, index: u32, id: Option<i64>) {
+        if let Some(e) = self.entries.get_mut(index as usize) {
+            e.id = id.unwrap_or(NO_ID);
+        }
+    }
+
+    /// What is known of `key` (nothing, when it has never been added).
+    pub fn get(&self, key: &str) -> Slot {
+        self.position(key).map(|i| self.slot(i)).unwrap_or_default()
     }
 
     /// Records that the register record `id` holds `key` (`None`: no longer
@@ -123,13 +154,11 @@ impl Identities {
     /// # Errors
     /// [`TooManyKeys`].
     pub fn set_id(&mut self, key: &str, id: Option<i64>) -> Result<(), TooManyKeys> {
-        if id.is_none() && self.find(key).is_none() {
+        if id.is_none() && self.position(key).is_none() {
             return Ok(());
         }
         let i = self.find_or_add(key)?;
-        if let Some(e) = self.entries.get_mut(i as usize) {
-            e.id = id.unwrap_or(NO_ID);
-        }
+        self.set_id_at(i, id);
         Ok(())
     }
 
@@ -139,10 +168,7 @@ impl Identities {
     /// [`TooManyKeys`].
     pub fn set_seen(&mut self, key: &str, sheet: u32, row: u32) -> Result<(), TooManyKeys> {
         let i = self.find_or_add(key)?;
-        if let Some(e) = self.entries.get_mut(i as usize) {
-            e.sheet = sheet.saturating_add(1);
-            e.row = row;
-        }
+        self.mark_seen(i, sheet, row);
         Ok(())
     }
 }

@@ -114,6 +114,15 @@ struct OrgIndex {
 }
 
 impl OrgIndex {
+    fn set(&mut self, which: Identity) -> &mut Identities {
+        match which {
+            Identity::Serial => &mut self.serials,
+            Identity::Tag => &mut self.tags,
+            Identity::Line => &mut self.lines,
+            Identity::Licence => &mut self.licences,
+        }
+    }
+
     /// Reads the organisation's identities of one kind, once. Borrowed
     /// strings from each row go straight into the compact sets.
     fn load(
@@ -348,6 +357,17 @@ enum Identity {
     Licence,
 }
 
+impl Identity {
+    /// The kind of record whose register identities fill the set.
+    fn kind(self) -> Kind {
+        match self {
+            Identity::Serial | Identity::Tag => Kind::Hardware,
+            Identity::Line => Kind::Lines,
+            Identity::Licence => Kind::Licences,
+        }
+    }
+}
+
 impl Batch<'_, '_> {
     fn organisation(
         &mut self,
@@ -400,35 +420,46 @@ impl Batch<'_, '_> {
         }
     }
 
-    /// The organisation's identities, with the register's of `kind` loaded.
-    fn index(&mut self, org: &Organisation, kind: Kind) -> Result<&mut OrgIndex, RowError> {
-        let index = self.indexes.entry(org.id.0).or_default();
-        index.load(self.tx, org, kind, &self.file)?;
-        Ok(index)
-    }
-
-    fn identities(
+    /// The entry of `text` (normalised as its set keys it) among the
+    /// organisation's identities; with `add`, added when new. Each key of a
+    /// row is normalised and hashed once, and its entry is the handle for
+    /// the duplicate check, the match and the new record.
+    fn entry(
         &mut self,
         org: &Organisation,
         which: Identity,
-    ) -> Result<&mut Identities, RowError> {
-        let (kind, pick): (Kind, fn(&mut OrgIndex) -> &mut Identities) = match which {
-            Identity::Serial => (Kind::Hardware, |i| &mut i.serials),
-            Identity::Tag => (Kind::Hardware, |i| &mut i.tags),
-            Identity::Line => (Kind::Lines, |i| &mut i.lines),
-            Identity::Licence => (Kind::Licences, |i| &mut i.licences),
-        };
-        Ok(pick(self.index(org, kind)?))
-    }
-
-    /// What the organisation's identities say of `text` (normalised as
-    /// serials and tags are, for those).
-    fn slot(&mut self, org: &Organisation, which: Identity, text: &str) -> Result<Slot, RowError> {
+        text: &str,
+        add: bool,
+    ) -> Result<Option<u32>, RowError> {
         let mut key = std::mem::take(&mut self.key);
         normalise(&mut key, which, text);
-        let slot = self.identities(org, which).map(|ids| ids.get(&key));
+        let file = &self.file;
+        let index = self.indexes.entry(org.id.0).or_default();
+        let found = index.load(self.tx, org, which.kind(), file).and_then(|()| {
+            let ids = index.set(which);
+            if add {
+                ids.entry(&key).map(Some).map_err(|e| too_many(file, e))
+            } else {
+                Ok(ids.position(&key))
+            }
+        });
         self.key = key;
-        slot
+        found
+    }
+
+    /// What is known of an entry.
+    fn slot(&mut self, org: &Organisation, which: Identity, entry: u32) -> Slot {
+        self.indexes
+            .get_mut(&org.id.0)
+            .map(|i| i.set(which).slot(entry))
+            .unwrap_or_default()
+    }
+
+    /// Records that the register record `id` holds an entry.
+    fn hold(&mut self, org: &Organisation, which: Identity, entry: u32, id: i64) {
+        if let Some(i) = self.indexes.get_mut(&org.id.0) {
+            i.set(which).set_id_at(entry, Some(id));
+        }
     }
 
     /// Records that the register record `id` now holds `text` (or, with
@@ -440,51 +471,45 @@ impl Batch<'_, '_> {
         text: &str,
         id: Option<i64>,
     ) -> Result<(), RowError> {
-        let mut key = std::mem::take(&mut self.key);
-        normalise(&mut key, which, text);
-        let file = self.file.clone();
-        let done = self
-            .identities(org, which)
-            .and_then(|ids| ids.set_id(&key, id).map_err(|e| too_many(&file, e)));
-        self.key = key;
-        done
+        match (self.entry(org, which, text, id.is_some())?, id) {
+            (Some(entry), Some(id)) => self.hold(org, which, entry, id),
+            (Some(entry), None) => {
+                if let Some(i) = self.indexes.get_mut(&org.id.0) {
+                    i.set(which).set_id_at(entry, None);
+                }
+            }
+            (None, _) => {}
+        }
+        Ok(())
     }
 
-    /// Reports a key seen earlier in this file; records it otherwise.
+    /// Reports an entry this file gave earlier; records this row otherwise.
     fn first_time(
         &mut self,
         org: &Organisation,
-        which: Identity,
+        (which, entry): (Identity, u32),
         value: &str,
         what: &str,
         (table, field): (&Table, Field),
         row: u32,
     ) -> Result<(), RowError> {
-        let mut key = std::mem::take(&mut self.key);
-        normalise(&mut key, which, value);
         let sheet = self.sheet;
-        let file = self.file.clone();
-        let seen = self.identities(org, which).and_then(|ids| {
-            let seen = ids.get(&key).seen;
-            if seen.is_none() {
-                ids.set_seen(&key, sheet, row)
-                    .map_err(|e| too_many(&file, e))?;
-            }
-            Ok(seen)
-        });
-        self.key = key;
-        if let Some((s, r)) = seen? {
-            let s = self.sheet_names.get(s as usize).map_or("", String::as_str);
-            return Err(problem(
-                &heading_of(table, field),
-                value,
-                format!(
-                    "{what} also appears on sheet `{s}`, row {r} of this file; the first was kept \
-                     and this row rejected (remove the duplicate or correct it)"
-                ),
-            ));
-        }
-        Ok(())
+        let Some(ids) = self.indexes.get_mut(&org.id.0).map(|i| i.set(which)) else {
+            return Err(bug("an identity entry without its organisation"));
+        };
+        let Some((s, r)) = ids.slot(entry).seen else {
+            ids.mark_seen(entry, sheet, row);
+            return Ok(());
+        };
+        let s = self.sheet_names.get(s as usize).map_or("", String::as_str);
+        Err(problem(
+            &heading_of(table, field),
+            value,
+            format!(
+                "{what} also appears on sheet `{s}`, row {r} of this file; the first was kept \
+                 and this row rejected (remove the duplicate or correct it)"
+            ),
+        ))
     }
 
     /// Opens the row's savepoint, once: before a row writes a statement
@@ -507,9 +532,10 @@ impl Batch<'_, '_> {
         site: Option<&str>,
         department: Option<&str>,
     ) -> Result<PlaceIds, RowError> {
-        if self.places.would_add(self.tx, org, site, department)? {
-            self.savepoint()?;
+        if let Some(known) = self.places.known(self.tx, org, site, department)? {
+            return Ok(known);
         }
+        self.savepoint()?;
         Ok(self
             .places
             .resolve(self.tx, org, site, department, &self.actor)?)
@@ -544,31 +570,36 @@ impl Batch<'_, '_> {
     fn asset(&mut self, table: &Table, row: u32, rec: &AssetRecord) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let f = &rec.fields;
-        if let Some(serial) = &f.serial {
+        let serial = match &f.serial {
+            Some(s) => {
+                let entry = self.entry(&org, Identity::Serial, s, true)?;
+                let entry = entry.ok_or_else(|| bug("an added serial has no entry"))?;
+                self.first_time(
+                    &org,
+                    (Identity::Serial, entry),
+                    s,
+                    "the same serial",
+                    (table, Field::Serial),
+                    row,
+                )?;
+                Some(entry)
+            }
+            None => None,
+        };
+        // A tag the row made up is only looked up, never recorded as given.
+        let tag = self.entry(&org, Identity::Tag, &f.asset_tag, rec.tag_given)?;
+        if let (true, Some(entry)) = (rec.tag_given, tag) {
             self.first_time(
                 &org,
-                Identity::Serial,
-                serial,
-                "the same serial",
-                (table, Field::Serial),
-                row,
-            )?;
-        }
-        if rec.tag_given {
-            self.first_time(
-                &org,
-                Identity::Tag,
+                (Identity::Tag, entry),
                 &f.asset_tag,
                 "the same asset tag",
                 (table, Field::AssetTag),
                 row,
             )?;
         }
-        let by_serial = match &f.serial {
-            Some(s) => self.slot(&org, Identity::Serial, s)?.id,
-            None => None,
-        };
-        let by_tag = self.slot(&org, Identity::Tag, &f.asset_tag)?.id;
+        let by_serial = serial.and_then(|e| self.slot(&org, Identity::Serial, e).id);
+        let by_tag = tag.and_then(|e| self.slot(&org, Identity::Tag, e).id);
         let existing = match (by_serial, by_tag) {
             (Some(id), _) => Some(id),
             (None, Some(id)) => {
@@ -595,9 +626,12 @@ impl Batch<'_, '_> {
             f.validate()?;
             let places = self.places(&org, f.site.as_deref(), f.department.as_deref())?;
             let id = insert_new_asset(self.tx, &org, f, places, &self.actor)?;
-            self.set_id(&org, Identity::Tag, &f.asset_tag, Some(id.0))?;
-            if let Some(s) = &f.serial {
-                self.set_id(&org, Identity::Serial, s, Some(id.0))?;
+            match tag {
+                Some(entry) => self.hold(&org, Identity::Tag, entry, id.0),
+                None => self.set_id(&org, Identity::Tag, &f.asset_tag, Some(id.0))?,
+            }
+            if let Some(entry) = serial {
+                self.hold(&org, Identity::Serial, entry, id.0);
             }
             return Ok(Outcome::New);
         };
@@ -631,19 +665,22 @@ impl Batch<'_, '_> {
     fn line(&mut self, table: &Table, row: u32, rec: &LineRecord) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let number = rec.fields.number.as_str();
+        let entry = self
+            .entry(&org, Identity::Line, number, true)?
+            .ok_or_else(|| bug("an added line has no entry"))?;
         self.first_time(
             &org,
-            Identity::Line,
+            (Identity::Line, entry),
             number,
             "the same line",
             (table, Field::Number),
             row,
         )?;
-        let Some(id) = self.slot(&org, Identity::Line, number)?.id else {
+        let Some(id) = self.slot(&org, Identity::Line, entry).id else {
             // The index holds every line of the organisation, so the number is new.
             let site = self.places(&org, rec.fields.site.as_deref(), None)?.site;
             let id = insert_new_line(self.tx, &org, &rec.fields, site, &self.actor)?;
-            self.set_id(&org, Identity::Line, number, Some(id.0))?;
+            self.hold(&org, Identity::Line, entry, id.0);
             return Ok(Outcome::New);
         };
         let current = reg::find_line(self.tx, &org, number)?
@@ -672,25 +709,20 @@ impl Batch<'_, '_> {
             "the same product under agreement `{}` ({})",
             f.agreement, f.metric
         );
+        let entry = self
+            .entry(&org, Identity::Licence, &key, true)?
+            .ok_or_else(|| bug("an added licence has no entry"))?;
         self.first_time(
             &org,
-            Identity::Licence,
-            &key,
+            (Identity::Licence, entry),
+            &f.product,
             &label,
             (table, Field::Product),
             row,
-        )
-        .map_err(|e| match e {
-            // The message names the product, not the joined key.
-            RowError::Reject(p) => RowError::Reject(Problem {
-                value: f.product.clone(),
-                ..p
-            }),
-            fatal @ RowError::Fatal(_) => fatal,
-        })?;
-        let Some(id) = self.slot(&org, Identity::Licence, &key)?.id else {
+        )?;
+        let Some(id) = self.slot(&org, Identity::Licence, entry).id else {
             let id = insert_licence(self.tx, &org, f, &self.actor)?;
-            self.set_id(&org, Identity::Licence, &key, Some(id.0))?;
+            self.hold(&org, Identity::Licence, entry, id.0);
             return Ok(Outcome::New);
         };
         let current = reg::find_licence(self.tx, &org, f)?
@@ -966,6 +998,28 @@ pub fn commit(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportSummary, ImportError> {
+    // A large import touches index pages all over the file (serial numbers
+    // arrive in no order); SQLite's default 2 MB page cache then spills and
+    // re-reads pages for every few rows. A bigger cache for the length of
+    // the import, put back after, costs memory that does not grow with the
+    // file.
+    let previous: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    let result = commit_batch(conn, plan, opts, progress);
+    conn.pragma_update(None, "cache_size", previous)?;
+    result
+}
+
+/// The page cache an import uses, in KiB (as `PRAGMA cache_size` takes a
+/// negative number).
+const IMPORT_CACHE_KIB: i64 = -32 * 1024;
+
+fn commit_batch(
+    conn: &mut Connection,
+    plan: &ImportPlan,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary, ImportError> {
     if sha256_file(&plan.path)? != plan.sha256 {
         return Err(ImportError::Changed {
             file: plan.file.clone(),
@@ -1042,6 +1096,11 @@ pub fn commit(
     // Two threads: one reads and parses rows (XML tokenising is the slow part),
     // this one writes them, with a bounded queue of row batches between.
     let (to_writer, from_reader) = mpsc::sync_channel::<Vec<Item>>(QUEUE_BATCHES);
+    // Written batches go back to the reader, which drops their rows and
+    // refills the vector: memory is freed by the thread that allocated it
+    // (freeing across threads makes the allocator take locks) and the
+    // vectors are reused.
+    let (to_reader, written) = mpsc::channel::<Vec<Item>>();
     let all_headings: Vec<Vec<String>> = plan
         .sheets
         .iter()
@@ -1051,12 +1110,15 @@ pub fn commit(
     let mut fatal: Option<ImportError> = None;
     let mut ends: BTreeMap<usize, Item> = BTreeMap::new();
     let read_result = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| {
+        let reader = scope.spawn(move || {
             let mut queue = Vec::with_capacity(ROWS_PER_BATCH);
             let sent = read_tables(plan, opts, &mut |item| {
                 queue.push(item);
                 if queue.len() >= ROWS_PER_BATCH {
-                    let full = std::mem::replace(&mut queue, Vec::with_capacity(ROWS_PER_BATCH));
+                    let mut next = written.try_recv().unwrap_or_default();
+                    next.clear();
+                    next.reserve(ROWS_PER_BATCH);
+                    let full = std::mem::replace(&mut queue, next);
                     if to_writer.send(full).is_err() {
                         // The writer stopped (an error): stop reading.
                         return ControlFlow::Break(());
@@ -1070,14 +1132,15 @@ pub fn commit(
             drop(to_writer);
             sent
         });
-        'batches: for items in &from_reader {
-            for item in items {
+        'batches: for mut items in &from_reader {
+            for item in &mut items {
                 match item {
                     Item::Row {
                         sheet,
                         row,
                         outcome,
                     } => {
+                        let sheet = *sheet;
                         let Some((name, table)) = table_at(plan, sheet) else {
                             fatal = Some(ImportError::Internal(format!("no table {sheet}")));
                             break 'batches;
@@ -1088,17 +1151,29 @@ pub fn commit(
                         }
                         let headings = all_headings.get(sheet).map_or(&[][..], Vec::as_slice);
                         if let Err(e) =
-                            write_row(&mut batch, (sheet, name, table, headings), &row, &outcome)
+                            write_row(&mut batch, (sheet, name, table, headings), row, outcome)
                         {
                             fatal = Some(e);
                             break 'batches;
                         }
                     }
-                    end @ Item::SheetEnd { sheet, .. } => {
+                    Item::SheetEnd { sheet, .. } => {
+                        let sheet = *sheet;
+                        let end = std::mem::replace(
+                            item,
+                            Item::SheetEnd {
+                                sheet,
+                                rows: 0,
+                                totals_row: None,
+                                skipped_rows: Vec::new(),
+                            },
+                        );
                         ends.insert(sheet, end);
                     }
                 }
             }
+            // The reader may have finished: then the rows are dropped here.
+            let _ = to_reader.send(items);
         }
         // Dropping the receiver tells a reader still running to stop.
         drop(from_reader);

@@ -564,7 +564,7 @@ pub struct Places {
 }
 
 impl Places {
-    fn known(
+    fn names(
         &mut self,
         conn: &Connection,
         kind: PlaceKind,
@@ -597,31 +597,38 @@ impl Places {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         key.extend(name.trim().chars().map(|c| c.to_ascii_lowercase()));
-        let found = self.known(conn, kind, org)?.get(key.as_str()).copied();
+        let found = self.names(conn, kind, org)?.get(key.as_str()).copied();
         self.key = key;
         Ok(found)
     }
 
-    /// True when resolving these names would add a site or department (so a
-    /// caller that may yet refuse the record opens a savepoint first).
+    /// The ids of a record's site and department when both (where given)
+    /// are in the register already; `None` when resolving them would add
+    /// one (so a caller that may yet refuse the record opens a savepoint
+    /// before [`Places::resolve`]).
     ///
     /// # Errors
     /// A database error.
-    pub fn would_add(
+    pub fn known(
         &mut self,
         conn: &Connection,
         org: &Organisation,
         site: Option<&str>,
         department: Option<&str>,
-    ) -> Result<bool> {
-        for (kind, name) in [(PlaceKind::Site, site), (PlaceKind::Department, department)] {
+    ) -> Result<Option<PlaceIds>> {
+        let mut ids = PlaceIds::default();
+        for (kind, name, slot) in [
+            (PlaceKind::Site, site, &mut ids.site),
+            (PlaceKind::Department, department, &mut ids.department),
+        ] {
             if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
-                if self.lookup(conn, kind, org.id, name)?.is_none() {
-                    return Ok(true);
+                match self.lookup(conn, kind, org.id, name)? {
+                    Some(id) => *slot = Some(id),
+                    None => return Ok(None),
                 }
             }
         }
-        Ok(false)
+        Ok(Some(ids))
     }
 
     /// The ids of a record's site and department, adding (with audit rows)
