@@ -66,12 +66,22 @@ pub fn add_years(date: Date, years: i32) -> Date {
 
 /// The ISO form `2024-03-31`, as stored in the database.
 pub fn iso(date: Date) -> String {
-    format!(
+    let mut out = String::with_capacity(10);
+    write_iso(&mut out, date);
+    out
+}
+
+/// [`iso`], appended to `out` (no allocation of its own).
+pub fn write_iso(out: &mut String, date: Date) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
         "{:04}-{:02}-{:02}",
         date.year(),
         u8::from(date.month()),
         date.day()
-    )
+    );
 }
 
 #[cfg(test)]

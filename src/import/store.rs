@@ -69,8 +69,14 @@ fn table_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>
 /// `out` (cleared first), so matching a million rows allocates nothing.
 fn key_into(out: &mut String, text: &str) {
     out.clear();
-    for c in text.trim().chars() {
-        out.extend(c.to_uppercase());
+    let text = text.trim();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_uppercase();
+    } else {
+        for c in text.chars() {
+            out.extend(c.to_uppercase());
+        }
     }
 }
 
