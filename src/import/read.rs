@@ -492,6 +492,16 @@ impl Workbook {
 
     /// The merged blocks of a sheet, where the format records them.
     pub fn merges(&mut self, sheet: &str) -> Vec<Merge> {
+        if matches!(self.inner, Inner::Xlsx(_)) {
+            if let Some(merges) = catch_unwind(AssertUnwindSafe(|| {
+                super::xlsx_merges::sheet_merges(&self.path, sheet)
+            }))
+            .ok()
+            .flatten()
+            {
+                return merges;
+            }
+        }
         let dims = match &mut self.inner {
             Inner::Xlsx(x) => catch_unwind(AssertUnwindSafe(|| x.merge_cells_by_sheet_name(sheet)))
                 .ok()
@@ -582,6 +592,9 @@ fn stream_cells(
     let mut stats = ReadStats::default();
     let mut current: Option<Row> = None;
     let mut rows = 0u64;
+    // Rows of a table are as wide as the last one: sized once, not grown
+    // cell by cell.
+    let mut width = 0;
     while let Some(((r, c), value)) = next()? {
         if value == Value::Empty {
             continue;
@@ -589,6 +602,7 @@ fn stream_cells(
         let number = r.saturating_add(1);
         if current.as_ref().is_some_and(|row| row.number != number) {
             if let Some(done) = current.take() {
+                width = done.cells.len();
                 rows += 1;
                 if rows > MAX_ROWS {
                     return Err(too_many_rows(file));
@@ -600,7 +614,7 @@ fn stream_cells(
         }
         let row = current.get_or_insert_with(|| Row {
             number,
-            cells: Vec::new(),
+            cells: Vec::with_capacity(width),
         });
         let col = c as usize;
         if col >= MAX_COLUMNS {
