@@ -642,10 +642,14 @@ pub struct ValueRules {
 
 /// Texts that mean "nothing here" in a cell.
 fn is_placeholder(t: &str) -> bool {
-    matches!(
-        t.trim().to_ascii_lowercase().as_str(),
-        "" | "-" | "--" | "–" | "n/a" | "na" | "none" | "null" | "nil" | "tbc" | "unknown"
-    )
+    let t = t.trim();
+    // Asked of every text cell: compared in place, not lower-cased into a copy.
+    t.len() <= "unknown".len()
+        && [
+            "", "-", "--", "–", "n/a", "na", "none", "null", "nil", "tbc", "unknown",
+        ]
+        .iter()
+        .any(|p| t.eq_ignore_ascii_case(p))
 }
 
 /// The earliest date estate accepts (no kit in service is older).

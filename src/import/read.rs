@@ -133,7 +133,9 @@ fn from_data(d: Data) -> Value {
     }
 }
 
-fn from_data_ref(d: DataRef<'_>) -> Value {
+/// A streamed cell's value. `is_1904` is the workbook's date system:
+/// xlsx and xlsb cells all use it, so it need not be recovered per cell.
+fn from_data_ref(d: DataRef<'_>, is_1904: bool) -> Value {
     match d {
         DataRef::Empty => Value::Empty,
         DataRef::String(s) | DataRef::DurationIso(s) => Value::Text(s),
@@ -141,7 +143,11 @@ fn from_data_ref(d: DataRef<'_>) -> Value {
         DataRef::Float(f) => Value::Number(f),
         DataRef::Int(i) => Value::Int(i),
         DataRef::Bool(b) => Value::Bool(b),
-        DataRef::DateTime(dt) => date_or_number(dt),
+        DataRef::DateTime(dt) if dt.is_datetime() => Value::DateSerial {
+            serial: dt.as_f64(),
+            is_1904,
+        },
+        DataRef::DateTime(dt) => Value::Number(dt.as_f64()),
         DataRef::DateTimeIso(s) => Value::DateIso(s),
         DataRef::Error(e) => Value::Error(e.to_string()),
     }
@@ -535,8 +541,9 @@ impl Workbook {
         if let Inner::Text(settings) = self.inner {
             return read_text(&self.path, &file, settings, f);
         }
-        let inner = &mut self.inner;
         // xlsx and xlsb readers have the same streaming calls on different types.
+        let is_1904 = self.is_1904();
+        let inner = &mut self.inner;
         macro_rules! stream {
             ($book:expr) => {{
                 let mut cells = $book
@@ -546,7 +553,12 @@ impl Workbook {
                     cells
                         .next_cell()
                         .map(|c| {
-                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
+                            c.map(|c| {
+                                (
+                                    c.get_position(),
+                                    from_data_ref(c.get_value().clone(), is_1904),
+                                )
+                            })
                         })
                         .map_err(|e| calamine_error(&file, &e))
                 })
