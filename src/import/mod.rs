@@ -25,6 +25,7 @@ pub mod mapping;
 pub mod profiles;
 pub mod read;
 pub mod store;
+pub mod xlsx_merges;
 
 use std::io::Read as _;
 use std::ops::ControlFlow;
