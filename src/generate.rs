@@ -265,11 +265,18 @@ pub fn asset(seed: u64, i: u64) -> AssetRow {
             }
         })
         .unwrap_or(&MODELS[0]);
+    // Serials are unique within an estate (4 billion rows at most): the row
+    // number through a bijection of 32 bits (xor with a seed-derived mask,
+    // then multiplication by an odd constant), so they look random but two
+    // rows never share one, as 32 random bits would from about 100,000 rows.
+    // The random draw is kept so every other field stays as it was.
+    let _ = rng.next_u64();
     #[allow(
         clippy::cast_possible_truncation,
-        reason = "32 random bits are enough for a serial"
+        reason = "row numbers wrap at 2^32; a serial has 32 bits"
     )]
-    let serial_bits = rng.next_u64() as u32;
+    let serial_bits = ((i as u32) ^ (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32)
+        .wrapping_mul(0x2C1B_3C6D);
     // In service between 1 April 2016 and 31 March 2026.
     let start = Date::from_calendar_date(2016, Month::April, 1).expect("valid date");
     let days = i64::try_from(rng.below(3652)).unwrap_or(0);
@@ -573,6 +580,15 @@ mod tests {
         assert!(a.purchase_date >= Date::from_calendar_date(2016, Month::April, 1).unwrap());
         assert!(a.purchase_date <= Date::from_calendar_date(2026, Month::March, 31).unwrap());
         assert!(a.cost.to_pence().is_some());
+    }
+
+    #[test]
+    fn serials_are_unique_within_an_estate() {
+        let mut serials: Vec<String> = (0..50_000).map(|i| asset(7, i).serial).collect();
+        serials.sort_unstable();
+        serials.dedup();
+        assert_eq!(serials.len(), 50_000);
+        assert_ne!(asset(7, 5).serial, asset(8, 5).serial);
     }
 
     #[test]

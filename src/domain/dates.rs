@@ -37,6 +37,24 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     Date::from_calendar_date(year, month, day).map_err(|_| err())
 }
 
+/// Reads exactly `YYYY-MM-DD` (the form the register stores) without
+/// allocating: reading a million stored dates is then cheap.
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    let month = Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
+    let day = u8::try_from(num(8..10)?).ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
 /// `date` plus `years` whole years; 29 February becomes 28 February in a
 /// year that has none.
 pub fn add_years(date: Date, years: i32) -> Date {
@@ -48,12 +66,22 @@ pub fn add_years(date: Date, years: i32) -> Date {
 
 /// The ISO form `2024-03-31`, as stored in the database.
 pub fn iso(date: Date) -> String {
-    format!(
+    let mut out = String::with_capacity(10);
+    write_iso(&mut out, date);
+    out
+}
+
+/// [`iso`], appended to `out` (no allocation of its own).
+pub fn write_iso(out: &mut String, date: Date) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
         "{:04}-{:02}-{:02}",
         date.year(),
         u8::from(date.month()),
         date.day()
-    )
+    );
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod money;
 pub mod rate;
 
 pub use asset_class::{AssetClass, ClassSynonyms};
-pub use dates::{add_years, iso, parse_date};
+pub use dates::{add_years, iso, parse_date, parse_iso_date, write_iso};
 pub use enums::{
     AgreementType, AssetStatus, BudgetType, CostBasis, DisposalMethod, Funding, LicenceMetric,
     LineType, UnknownValue,

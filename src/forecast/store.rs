@@ -7,7 +7,7 @@
 //! column.
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use time::{Date, Month};
+use time::Date;
 
 use super::assumptions::{Assumptions, AssumptionsError};
 use super::capital::{CapitalForecast, Horizon, Reason, resolved_rules};
@@ -68,19 +68,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 /// `YYYY-MM-DD` without allocating.
 fn iso_date(text: &str) -> Option<Date> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let year = i32::try_from(num(0..4)?).ok()?;
-    let month = Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
-    let day = u8::try_from(num(8..10)?).ok()?;
-    Date::from_calendar_date(year, month, day).ok()
+    crate::domain::parse_iso_date(text)
 }
 
 /// A count stored as INTEGER (never negative by the schema's checks).

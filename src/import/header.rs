@@ -142,6 +142,50 @@ impl RowKind {
     }
 }
 
+/// `clean_heading(value).eq_ignore_ascii_case(heading)`, without building
+/// the cleaned text (it is asked of every cell of every row).
+fn reads_as_heading(value: &Value, heading: &str) -> bool {
+    let text = match value {
+        // A number reads as digits, a sign, `inf` or `NaN`: only such a
+        // heading can match, and only then is the number written out.
+        Value::Number(_) | Value::Int(_) | Value::DateSerial { .. }
+            if !heading.bytes().next().is_some_and(|b| {
+                b.is_ascii_digit() || matches!(b, b'-' | b'i' | b'I' | b'n' | b'N')
+            }) =>
+        {
+            return false;
+        }
+        other => other.display(),
+    };
+    let mut cell = text.split_whitespace();
+    if heading.is_empty() {
+        return cell.next().is_none();
+    }
+    let mut want = heading.split(' ');
+    loop {
+        match (cell.next(), want.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// True when the text's first word could start a subtotal or totals row
+/// (the only use of its words), so other rows' words are never built.
+fn may_total(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    // Lower-casing some non-ASCII letters gives ASCII ones: let the full
+    // check decide those.
+    !first.is_ascii()
+        || ["sub", "subtotal", "subtotals", "total", "totals", "grand"]
+            .iter()
+            .any(|w| first.eq_ignore_ascii_case(w))
+}
+
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -168,14 +212,18 @@ pub fn classify(row: &Row, headings: &[String], identity: &[usize]) -> RowKind {
         .filter(|(i, c)| {
             headings
                 .get(*i)
-                .is_some_and(|h| !h.is_empty() && clean_heading(c).eq_ignore_ascii_case(h))
+                .is_some_and(|h| !h.is_empty() && reads_as_heading(c, h))
         })
         .count();
     if same_as_heading >= 2 && same_as_heading * 2 >= filled.len() {
         return RowKind::RepeatedHeader;
     }
     if let Value::Text(text) = first {
-        let w = words(text);
+        let w = if may_total(text) {
+            words(text)
+        } else {
+            Vec::new()
+        };
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
         match w.as_slice() {
             ["subtotal" | "subtotals", ..] | ["sub", "total" | "totals", ..] => {
@@ -232,6 +280,69 @@ mod tests {
             h.to_lowercase().as_str(),
             "serial number" | "model" | "asset tag" | "cost" | "notes"
         )
+    }
+
+    #[test]
+    fn a_cell_reads_as_a_heading_exactly_when_its_cleaned_text_matches() {
+        let values = [
+            Value::Text("  Serial   Number ".into()),
+            Value::Text("serial\nnumber".into()),
+            Value::Text("Serial".into()),
+            Value::Text(String::new()),
+            Value::Number(12.0),
+            Value::Number(-1.5),
+            Value::Number(f64::NAN),
+            Value::Int(7),
+            Value::DateSerial {
+                serial: 45_000.0,
+                is_1904: false,
+            },
+            Value::Bool(true),
+        ];
+        let headings = [
+            "Serial Number",
+            "serial number",
+            "Serial  Number",
+            " Serial Number",
+            "Serial",
+            "12",
+            "-1.5",
+            "NaN",
+            "7",
+            "45000",
+            "TRUE",
+            "x",
+        ];
+        for v in &values {
+            for h in headings {
+                assert_eq!(
+                    reads_as_heading(v, h),
+                    clean_heading(v).eq_ignore_ascii_case(h),
+                    "{v:?} against {h:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reading_as_a_heading_agrees_with_cleaning(text in "[ a-zA-Z\\n\\t]{0,12}", heading in "[ a-zA-Z]{0,12}") {
+            let v = Value::Text(text);
+            proptest::prop_assert_eq!(
+                reads_as_heading(&v, &heading),
+                clean_heading(&v).eq_ignore_ascii_case(&heading)
+            );
+        }
+
+        #[test]
+        fn only_rows_that_may_total_have_their_words_read(text in "[ a-zA-Z0-9-]{0,16}") {
+            let w = words(&text);
+            let totals = matches!(
+                w.first().map(String::as_str),
+                Some("sub" | "subtotal" | "subtotals" | "total" | "totals" | "grand")
+            );
+            proptest::prop_assert!(!totals || may_total(&text));
+        }
     }
 
     #[test]

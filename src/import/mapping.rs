@@ -642,10 +642,14 @@ pub struct ValueRules {
 
 /// Texts that mean "nothing here" in a cell.
 fn is_placeholder(t: &str) -> bool {
-    matches!(
-        t.trim().to_ascii_lowercase().as_str(),
-        "" | "-" | "--" | "–" | "n/a" | "na" | "none" | "null" | "nil" | "tbc" | "unknown"
-    )
+    let t = t.trim();
+    // Asked of every text cell: compared in place, not lower-cased into a copy.
+    t.len() <= "unknown".len()
+        && [
+            "", "-", "--", "–", "n/a", "na", "none", "null", "nil", "tbc", "unknown",
+        ]
+        .iter()
+        .any(|p| t.eq_ignore_ascii_case(p))
 }
 
 /// The earliest date estate accepts (no kit in service is older).
@@ -799,19 +803,19 @@ pub struct Problem {
 struct Cells<'a> {
     row: &'a Row,
     columns: &'a [Column],
-    by_field: BTreeMap<Field, usize>,
+    by_field: &'a BTreeMap<Field, usize>,
     rules: &'a ValueRules,
     problems: Vec<Problem>,
     given: FieldSet,
 }
 
 impl<'a> Cells<'a> {
-    fn new(row: &'a Row, columns: &'a [Column], rules: &'a ValueRules) -> Self {
-        let by_field = columns
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.field.map(|f| (f, i)))
-            .collect();
+    fn new(
+        row: &'a Row,
+        columns: &'a [Column],
+        by_field: &'a BTreeMap<Field, usize>,
+        rules: &'a ValueRules,
+    ) -> Self {
         Cells {
             row,
             columns,
@@ -878,7 +882,7 @@ impl<'a> Cells<'a> {
 
     fn text(&mut self, f: Field) -> Option<String> {
         let v = self.cell(f)?;
-        let t = v.display().split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = collapse_whitespace(&v.display());
         (!t.is_empty()).then_some(t)
     }
 
@@ -1069,7 +1073,7 @@ impl<'a> Cells<'a> {
     }
 
     /// A word parsed by `parse`; an unknown word is a problem naming it.
-    fn word<T>(&mut self, f: Field, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    fn word<T>(&mut self, f: Field, mut parse: impl FnMut(&str) -> Result<T, String>) -> Option<T> {
         let v = self.cell(f)?;
         match parse(&v.display()) {
             Ok(t) => Some(t),
@@ -1099,7 +1103,7 @@ impl<'a> Cells<'a> {
             );
             return None;
         }
-        let t = v.display().split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = collapse_whitespace(&v.display());
         (!t.is_empty()).then(|| t.to_uppercase())
     }
 
@@ -1125,7 +1129,7 @@ impl<'a> Cells<'a> {
                 .get(c.index)
                 .filter(|v| !v.is_blank() && !matches!(v, Value::Error(_)))
             {
-                let text = v.display().split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = collapse_whitespace(&v.display());
                 parts.push(format!("{}: {text}", c.heading));
             }
         }
@@ -1135,6 +1139,22 @@ impl<'a> Cells<'a> {
             self.given.insert(Field::Notes);
             Some(parts.join("; "))
         }
+    }
+}
+
+/// The text with leading and trailing whitespace removed and every inner
+/// run of it (line breaks included) made one space. Most cells are clean
+/// already and are copied as they are.
+fn collapse_whitespace(text: &str) -> String {
+    let clean = text.bytes().enumerate().all(|(i, b)| match b {
+        b' ' => i > 0 && i + 1 < text.len() && text.as_bytes().get(i + 1) != Some(&b' '),
+        // Any control character or non-ASCII byte may be whitespace.
+        _ => (0x21..0x80).contains(&b),
+    });
+    if clean {
+        text.to_string()
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -1229,6 +1249,44 @@ pub struct RowReader<'a> {
     pub models: &'a ModelRules,
     critical: CriticalUses,
     generated: BTreeMap<String, u32>,
+    by_field: BTreeMap<Field, usize>,
+    class_words: Memo<Option<AssetClass>>,
+    model_classes: Memo<Option<AssetClass>>,
+    makers: Memo<Option<String>>,
+    statuses: Memo<Result<AssetStatus, String>>,
+}
+
+/// How many distinct texts one [`Memo`] remembers.
+const MEMO_LIMIT: usize = 4_096;
+
+/// What a pure function of a cell's text gave, remembered for the few
+/// distinct words a column holds (classes, models, statuses): worked out
+/// once per word, not once per row. Bounded, so a column of texts that are
+/// all different costs what it did before. Only looked up, never iterated.
+#[derive(Debug)]
+struct Memo<V> {
+    known: std::collections::HashMap<String, V>,
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo {
+            known: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    fn get(&mut self, text: &str, work_out: impl FnOnce(&str) -> V) -> V {
+        if let Some(v) = self.known.get(text) {
+            return v.clone();
+        }
+        let v = work_out(text);
+        if self.known.len() < MEMO_LIMIT {
+            self.known.insert(text.to_string(), v.clone());
+        }
+        v
+    }
 }
 
 impl<'a> RowReader<'a> {
@@ -1248,12 +1306,23 @@ impl<'a> RowReader<'a> {
             models,
             critical: CriticalUses::builtin(),
             generated: BTreeMap::new(),
+            by_field: columns
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.field.map(|f| (f, i)))
+                .collect(),
+            class_words: Memo::default(),
+            model_classes: Memo::default(),
+            makers: Memo::default(),
+            statuses: Memo::default(),
         }
     }
 
     /// Reads one row. Never fails: a bad row comes back as `Rejected`.
     pub fn read(&mut self, row: &Row) -> RowOutcome {
-        let mut cells = Cells::new(row, self.columns, self.rules);
+        // Lent to the row's cells while the memos in `self` are written.
+        let by_field = std::mem::take(&mut self.by_field);
+        let mut cells = Cells::new(row, self.columns, &by_field, self.rules);
         let parsed = match self.kind {
             Kind::Hardware => self.asset(&mut cells),
             Kind::Lines => line(&mut cells, &self.critical),
@@ -1264,23 +1333,30 @@ impl<'a> RowReader<'a> {
         } else {
             Parsed::Rejected(std::mem::take(&mut cells.problems))
         };
+        self.by_field = by_field;
         RowOutcome {
             row: row.number,
             parsed,
         }
     }
 
-    fn class(&self, cells: &mut Cells<'_>, model_text: &str) -> Option<AssetClass> {
+    /// The class a model's text names, remembered per text.
+    fn model_class(&mut self, model_text: &str) -> Option<AssetClass> {
+        let models = self.models;
+        self.model_classes.get(model_text, |t| models.class_of(t))
+    }
+
+    fn class(&mut self, cells: &mut Cells<'_>, model_text: &str) -> Option<AssetClass> {
         if let Some(v) = cells.cell(Field::Class) {
             let word = v.display();
-            if let Some(c) = self
-                .synonyms
-                .lookup(&word)
-                .or_else(|| self.models.class_of(&word))
-            {
+            let (synonyms, models) = (self.synonyms, self.models);
+            let named = self
+                .class_words
+                .get(&word, |w| synonyms.lookup(w).or_else(|| models.class_of(w)));
+            if let Some(c) = named {
                 return Some(c);
             }
-            if let Some(c) = self.models.class_of(model_text) {
+            if let Some(c) = self.model_class(model_text) {
                 return Some(c);
             }
             cells.reject(
@@ -1290,7 +1366,7 @@ impl<'a> RowReader<'a> {
             );
             return None;
         }
-        if let Some(c) = self.models.class_of(model_text) {
+        if let Some(c) = self.model_class(model_text) {
             return Some(c);
         }
         if model_text.trim().is_empty() {
@@ -1336,7 +1412,8 @@ impl<'a> RowReader<'a> {
             Funding::from_str(w).map_err(|e| e.to_string())
         });
         let lease_end = cells.date(Field::LeaseEnd, false);
-        let status = cells.word(Field::Status, parse_asset_status);
+        let statuses = &mut self.statuses;
+        let status = cells.word(Field::Status, |w| statuses.get(w, parse_asset_status));
         let life_years = cells.whole(Field::LifeYears, 50);
         let watts = cells.decimal(Field::PowerWatts);
         let kwh = cells.decimal(Field::PowerKwh);
@@ -1347,8 +1424,12 @@ impl<'a> RowReader<'a> {
         fields.serial.clone_from(&serial);
         // A maker not given is taken from the model ("OptiPlex" → Dell), but
         // not `given`, so it never overrides the register's.
-        fields.manufacturer =
-            manufacturer.or_else(|| model.as_deref().and_then(|m| self.models.maker_of(m)));
+        fields.manufacturer = manufacturer.or_else(|| {
+            let models = self.models;
+            model
+                .as_deref()
+                .and_then(|m| self.makers.get(m, |m| models.maker_of(m)))
+        });
         fields.model = model;
         fields.site = cells.site();
         fields.department = cells.text(Field::Department);
@@ -1865,6 +1946,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn whitespace_collapses_as_splitting_and_joining_does(text in "[ a-b\\t\\n\\x0b\\u{a0}\\u{85}é]{0,10}") {
+            proptest::prop_assert_eq!(
+                collapse_whitespace(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+
         /// Whatever a cell holds, reading a row returns records or problems;
         /// it never panics.
         #[test]

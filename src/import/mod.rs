@@ -9,6 +9,8 @@
 //! - [`mapping`] turns cells into register records plus row problems
 //!   (parsing never fails; nothing there touches the database);
 //! - [`profiles`] holds the mapping profiles from `data/profiles/`;
+//! - [`identities`] holds the serials, tags and other keys records are
+//!   matched by, compactly;
 //! - [`store`] writes one file as one batch in one transaction, and undoes it.
 //!
 //! Use: [`plan`] a file (cheap: finds each sheet's table and what it holds),
@@ -18,10 +20,12 @@
 
 pub mod bounds;
 pub mod header;
+pub mod identities;
 pub mod mapping;
 pub mod profiles;
 pub mod read;
 pub mod store;
+pub mod xlsx_merges;
 
 use std::io::Read as _;
 use std::ops::ControlFlow;

@@ -151,7 +151,9 @@ fn from_data(d: Data) -> Value {
     }
 }
 
-fn from_data_ref(d: DataRef<'_>) -> Value {
+/// A streamed cell's value. `is_1904` is the workbook's date system:
+/// xlsx and xlsb cells all use it, so it need not be recovered per cell.
+fn from_data_ref(d: DataRef<'_>, is_1904: bool) -> Value {
     match d {
         DataRef::Empty => Value::Empty,
         DataRef::String(s) | DataRef::DurationIso(s) => Value::Text(s),
@@ -159,7 +161,11 @@ fn from_data_ref(d: DataRef<'_>) -> Value {
         DataRef::Float(f) => Value::Number(f),
         DataRef::Int(i) => Value::Int(i),
         DataRef::Bool(b) => Value::Bool(b),
-        DataRef::DateTime(dt) => date_or_number(dt),
+        DataRef::DateTime(dt) if dt.is_datetime() => Value::DateSerial {
+            serial: dt.as_f64(),
+            is_1904,
+        },
+        DataRef::DateTime(dt) => Value::Number(dt.as_f64()),
         DataRef::DateTimeIso(s) => Value::DateIso(s),
         DataRef::Error(e) => Value::Error(e.to_string()),
     }
@@ -578,6 +584,16 @@ impl Workbook {
 
     /// The merged blocks of a sheet, where the format records them.
     pub fn merges(&mut self, sheet: &str) -> Vec<Merge> {
+        if matches!(self.inner, Inner::Xlsx(_)) {
+            if let Some(merges) = catch_unwind(AssertUnwindSafe(|| {
+                super::xlsx_merges::sheet_merges(&self.path, sheet)
+            }))
+            .ok()
+            .flatten()
+            {
+                return merges;
+            }
+        }
         let dims = match &mut self.inner {
             Inner::Xlsx(x) => guarded(|| x.merge_cells_by_sheet_name(sheet))
                 .ok()
@@ -611,8 +627,9 @@ impl Workbook {
         if let Inner::Text(settings) = self.inner {
             return read_text(&self.path, &file, settings, f);
         }
-        let inner = &mut self.inner;
         // xlsx and xlsb readers have the same streaming calls on different types.
+        let is_1904 = self.is_1904();
+        let inner = &mut self.inner;
         macro_rules! stream {
             ($book:expr) => {{
                 let mut cells = $book
@@ -622,7 +639,12 @@ impl Workbook {
                     cells
                         .next_cell()
                         .map(|c| {
-                            c.map(|c| (c.get_position(), from_data_ref(c.get_value().clone())))
+                            c.map(|c| {
+                                (
+                                    c.get_position(),
+                                    from_data_ref(c.get_value().clone(), is_1904),
+                                )
+                            })
                         })
                         .map_err(|e| calamine_error(&file, &e))
                 })
@@ -668,6 +690,9 @@ fn stream_cells(
     let mut stats = ReadStats::default();
     let mut current: Option<Row> = None;
     let mut rows = 0u64;
+    // Rows of a table are as wide as the last one: sized once, not grown
+    // cell by cell.
+    let mut width = 0;
     while let Some(((r, c), value)) = next()? {
         if value == Value::Empty {
             continue;
@@ -675,6 +700,7 @@ fn stream_cells(
         let number = r.saturating_add(1);
         if current.as_ref().is_some_and(|row| row.number != number) {
             if let Some(done) = current.take() {
+                width = done.cells.len();
                 rows += 1;
                 if rows > MAX_ROWS {
                     return Err(too_many_rows(file));
@@ -686,7 +712,7 @@ fn stream_cells(
         }
         let row = current.get_or_insert_with(|| Row {
             number,
-            cells: Vec::new(),
+            cells: Vec::with_capacity(width),
         });
         let col = c as usize;
         if col >= MAX_COLUMNS {

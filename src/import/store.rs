@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::mpsc;
 
@@ -19,6 +20,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::header::RowKind;
+use super::identities::{Identities, Slot, TooManyKeys};
 use super::mapping::{
     AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
     RowOutcome, RowReader, Source, ValueRules,
@@ -31,8 +33,8 @@ use super::{
 use crate::db::{DbError, now_timestamp};
 use crate::domain::{BatchId, ClassSynonyms};
 use crate::register::store::{
-    self as reg, asset_by_id, insert_asset, insert_licence, insert_line, list_organisations,
-    update_asset, update_licence, update_line,
+    self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
+    list_organisations, update_asset_in_places, update_licence, update_line_in_site,
 };
 use crate::register::{
     Actor, AssetFields, LicenceFields, LineFields, Organisation, RegisterError, diff_fields,
@@ -65,32 +67,87 @@ fn table_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>
     Ok(cols)
 }
 
-/// How serials and tags are compared: trimmed, ignoring case.
-fn key(text: &str) -> String {
-    text.trim().to_uppercase()
+/// How serials and tags are compared: trimmed, ignoring case. Written into
+/// `out` (cleared first), so matching a million rows allocates nothing.
+fn key_into(out: &mut String, text: &str) {
+    out.clear();
+    let text = text.trim();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_uppercase();
+    } else {
+        for c in text.chars() {
+            out.extend(c.to_uppercase());
+        }
+    }
 }
 
-/// One organisation's existing records, keyed as an import matches them.
+/// [`key_into`] for one-off comparisons.
+fn key(text: &str) -> String {
+    let mut out = String::new();
+    key_into(&mut out, text);
+    out
+}
+
+/// `text` as the identity set `which` keys it, written into `out`.
+fn normalise(out: &mut String, which: Identity, text: &str) {
+    match which {
+        Identity::Serial | Identity::Tag => key_into(out, text),
+        Identity::Line | Identity::Licence => {
+            out.clear();
+            out.push_str(text);
+        }
+    }
+}
+
+/// A licence's identity: product, agreement and metric.
+fn licence_key(f: &LicenceFields) -> String {
+    format!(
+        "{}\u{1f}{}\u{1f}{}",
+        f.product,
+        f.agreement,
+        f.metric.as_str()
+    )
+}
+
+/// One organisation's identities: what the register holds (loaded once per
+/// kind of record) and what this file has given so far.
 #[derive(Default)]
 struct OrgIndex {
-    serials: HashMap<String, i64>,
-    tags: HashMap<String, i64>,
-    lines: HashMap<String, i64>,
-    licences: HashMap<(String, String, String), i64>,
+    serials: Identities,
+    tags: Identities,
+    lines: Identities,
+    licences: Identities,
     loaded: [bool; 3],
 }
 
 impl OrgIndex {
+    fn set(&mut self, which: Identity) -> &mut Identities {
+        match which {
+            Identity::Serial => &mut self.serials,
+            Identity::Tag => &mut self.tags,
+            Identity::Line => &mut self.lines,
+            Identity::Licence => &mut self.licences,
+        }
+    }
+
+    /// Reads the organisation's identities of one kind, once. Borrowed
+    /// strings from each row go straight into the compact sets.
     fn load(
         &mut self,
         tx: &Transaction<'_>,
         org: &Organisation,
         kind: Kind,
-    ) -> rusqlite::Result<()> {
+        file: &str,
+    ) -> Result<(), RowError> {
         let slot = kind as usize;
         if self.loaded.get(slot).copied().unwrap_or(true) {
             return Ok(());
         }
+        let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<Option<String>> {
+            r.get::<_, Option<String>>(i)
+        };
+        let mut buffer = String::new();
         match kind {
             Kind::Hardware => {
                 let mut stmt = tx.prepare(
@@ -99,9 +156,15 @@ impl OrgIndex {
                 let mut rows = stmt.query([org.id.0])?;
                 while let Some(r) = rows.next()? {
                     let id: i64 = r.get(0)?;
-                    self.tags.insert(key(&r.get::<_, String>(1)?), id);
-                    if let Some(serial) = r.get::<_, Option<String>>(2)? {
-                        self.serials.insert(key(&serial), id);
+                    key_into(&mut buffer, r.get_ref(1)?.as_str()?);
+                    self.tags
+                        .set_id(&buffer, Some(id))
+                        .map_err(|e| too_many(file, e))?;
+                    if let Some(serial) = r.get_ref(2)?.as_str_or_null()? {
+                        key_into(&mut buffer, serial);
+                        self.serials
+                            .set_id(&buffer, Some(id))
+                            .map_err(|e| too_many(file, e))?;
                     }
                 }
             }
@@ -111,7 +174,10 @@ impl OrgIndex {
                 )?;
                 let mut rows = stmt.query([org.id.0])?;
                 while let Some(r) = rows.next()? {
-                    self.lines.insert(r.get(1)?, r.get(0)?);
+                    let number = r.get_ref(1)?.as_str()?;
+                    self.lines
+                        .set_id(number, Some(r.get(0)?))
+                        .map_err(|e| too_many(file, e))?;
                 }
             }
             Kind::Licences => {
@@ -120,8 +186,15 @@ impl OrgIndex {
                 )?;
                 let mut rows = stmt.query([org.id.0])?;
                 while let Some(r) = rows.next()? {
+                    let joined = format!(
+                        "{}\u{1f}{}\u{1f}{}",
+                        text(r, 1)?.unwrap_or_default(),
+                        text(r, 2)?.unwrap_or_default(),
+                        text(r, 3)?.unwrap_or_default()
+                    );
                     self.licences
-                        .insert((r.get(1)?, r.get(2)?, r.get(3)?), r.get(0)?);
+                        .set_id(&joined, Some(r.get(0)?))
+                        .map_err(|e| too_many(file, e))?;
                 }
             }
         }
@@ -130,6 +203,13 @@ impl OrgIndex {
         }
         Ok(())
     }
+}
+
+fn too_many(file: &str, e: TooManyKeys) -> RowError {
+    RowError::Fatal(ImportError::TooLarge {
+        file: file.to_string(),
+        detail: e.to_string(),
+    })
 }
 
 /// Finds the organisation a row's text names: its code, its name (ignoring
@@ -189,19 +269,24 @@ pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, St
     }
 }
 
-/// Where a key was first seen in this file, to report duplicates.
-type Seen = HashMap<(i64, String), (String, u32)>;
-
 /// The state of one batch being written.
 struct Batch<'t, 'c> {
     tx: &'t Transaction<'c>,
+    file: String,
     actor: Actor,
     id: BatchId,
-    default_org: Option<Organisation>,
-    org_names: BTreeMap<String, Result<Organisation, String>>,
+    default_org: Option<Rc<Organisation>>,
+    org_names: BTreeMap<String, Result<Rc<Organisation>, String>>,
     all_orgs: Option<Vec<Organisation>>,
     indexes: HashMap<i64, OrgIndex>,
-    seen: [Seen; 3],
+    places: Places,
+    /// The plan's sheet names, by index (duplicates name the sheet).
+    sheet_names: Vec<String>,
+    /// The row being written: its sheet's index, and whether it opened a
+    /// savepoint (only rows that write more than one refusable statement do).
+    sheet: u32,
+    savepoint: bool,
+    key: String,
     snapshot_sql: BTreeMap<&'static str, String>,
     counts: BTreeMap<Kind, KindCounts>,
     rejects: Vec<Reject>,
@@ -217,6 +302,12 @@ enum RowError {
 impl From<rusqlite::Error> for RowError {
     fn from(e: rusqlite::Error) -> Self {
         RowError::Fatal(e.into())
+    }
+}
+
+impl From<rusqlite::types::FromSqlError> for RowError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        RowError::Fatal(rusqlite::Error::from(e).into())
     }
 }
 
@@ -265,12 +356,32 @@ fn problem(column: &str, value: &str, reason: impl Into<String>) -> RowError {
     })
 }
 
+/// Which identity set of an organisation a key belongs to.
+#[derive(Clone, Copy)]
+enum Identity {
+    Serial,
+    Tag,
+    Line,
+    Licence,
+}
+
+impl Identity {
+    /// The kind of record whose register identities fill the set.
+    fn kind(self) -> Kind {
+        match self {
+            Identity::Serial | Identity::Tag => Kind::Hardware,
+            Identity::Line => Kind::Lines,
+            Identity::Licence => Kind::Licences,
+        }
+    }
+}
+
 impl Batch<'_, '_> {
     fn organisation(
         &mut self,
         named: Option<&str>,
         table: &Table,
-    ) -> Result<Organisation, RowError> {
+    ) -> Result<Rc<Organisation>, RowError> {
         let Some(name) = named else {
             return self.default_org.clone().ok_or_else(|| {
                 problem(
@@ -290,6 +401,7 @@ impl Batch<'_, '_> {
                 Ok(i) => all
                     .get(i)
                     .cloned()
+                    .map(Rc::new)
                     .ok_or_else(|| problem("", name, "no such organisation")),
                 Err(reason) => Err(problem(
                     &heading_of(table, Field::Organisation),
@@ -306,7 +418,7 @@ impl Batch<'_, '_> {
             );
         }
         match self.org_names.get(&key) {
-            Some(Ok(o)) => Ok(o.clone()),
+            Some(Ok(o)) => Ok(Rc::clone(o)),
             Some(Err(reason)) => Err(problem(
                 &heading_of(table, Field::Organisation),
                 name,
@@ -316,44 +428,125 @@ impl Batch<'_, '_> {
         }
     }
 
-    fn index(&mut self, org: &Organisation, kind: Kind) -> Result<&mut OrgIndex, RowError> {
+    /// The entry of `text` (normalised as its set keys it) among the
+    /// organisation's identities; with `add`, added when new. Each key of a
+    /// row is normalised and hashed once, and its entry is the handle for
+    /// the duplicate check, the match and the new record.
+    fn entry(
+        &mut self,
+        org: &Organisation,
+        which: Identity,
+        text: &str,
+        add: bool,
+    ) -> Result<Option<u32>, RowError> {
+        let mut key = std::mem::take(&mut self.key);
+        normalise(&mut key, which, text);
+        let file = &self.file;
         let index = self.indexes.entry(org.id.0).or_default();
-        index.load(self.tx, org, kind)?;
-        Ok(index)
+        let found = index.load(self.tx, org, which.kind(), file).and_then(|()| {
+            let ids = index.set(which);
+            if add {
+                ids.entry(&key).map(Some).map_err(|e| too_many(file, e))
+            } else {
+                Ok(ids.position(&key))
+            }
+        });
+        self.key = key;
+        found
     }
 
-    /// Reports a key seen earlier in this file; records it otherwise.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "each names the duplicate in the message"
-    )]
+    /// What is known of an entry.
+    fn slot(&mut self, org: &Organisation, which: Identity, entry: u32) -> Slot {
+        self.indexes
+            .get_mut(&org.id.0)
+            .map(|i| i.set(which).slot(entry))
+            .unwrap_or_default()
+    }
+
+    /// Records that the register record `id` holds an entry.
+    fn hold(&mut self, org: &Organisation, which: Identity, entry: u32, id: i64) {
+        if let Some(i) = self.indexes.get_mut(&org.id.0) {
+            i.set(which).set_id_at(entry, Some(id));
+        }
+    }
+
+    /// Records that the register record `id` now holds `text` (or, with
+    /// `None`, no longer does).
+    fn set_id(
+        &mut self,
+        org: &Organisation,
+        which: Identity,
+        text: &str,
+        id: Option<i64>,
+    ) -> Result<(), RowError> {
+        match (self.entry(org, which, text, id.is_some())?, id) {
+            (Some(entry), Some(id)) => self.hold(org, which, entry, id),
+            (Some(entry), None) => {
+                if let Some(i) = self.indexes.get_mut(&org.id.0) {
+                    i.set(which).set_id_at(entry, None);
+                }
+            }
+            (None, _) => {}
+        }
+        Ok(())
+    }
+
+    /// Reports an entry this file gave earlier; records this row otherwise.
     fn first_time(
         &mut self,
-        kind: Kind,
         org: &Organisation,
-        key: &str,
+        (which, entry): (Identity, u32),
         value: &str,
         what: &str,
-        column: &str,
-        sheet: &str,
+        (table, field): (&Table, Field),
         row: u32,
     ) -> Result<(), RowError> {
-        let seen = self
-            .seen
-            .get_mut(kind as usize)
-            .ok_or_else(|| bug("a kind without a duplicate list"))?;
-        if let Some((s, r)) = seen.get(&(org.id.0, key.to_string())) {
-            return Err(problem(
-                column,
-                value,
-                format!(
-                    "{what} also appears on sheet `{s}`, row {r} of this file; the first was kept \
-                     and this row rejected (remove the duplicate or correct it)"
-                ),
-            ));
+        let sheet = self.sheet;
+        let Some(ids) = self.indexes.get_mut(&org.id.0).map(|i| i.set(which)) else {
+            return Err(bug("an identity entry without its organisation"));
+        };
+        let Some((s, r)) = ids.slot(entry).seen else {
+            ids.mark_seen(entry, sheet, row);
+            return Ok(());
+        };
+        let s = self.sheet_names.get(s as usize).map_or("", String::as_str);
+        Err(problem(
+            &heading_of(table, field),
+            value,
+            format!(
+                "{what} also appears on sheet `{s}`, row {r} of this file; the first was kept \
+                 and this row rejected (remove the duplicate or correct it)"
+            ),
+        ))
+    }
+
+    /// Opens the row's savepoint, once: before a row writes a statement
+    /// that a later one of its statements could still refuse.
+    fn savepoint(&mut self) -> Result<(), RowError> {
+        if !self.savepoint {
+            self.tx
+                .prepare_cached("SAVEPOINT import_row")?
+                .execute([])?;
+            self.savepoint = true;
         }
-        seen.insert((org.id.0, key.to_string()), (sheet.to_string(), row));
         Ok(())
+    }
+
+    /// The ids of a record's site and department, adding any the register
+    /// lacks (inside the row's savepoint, so a refusal takes them back).
+    fn places(
+        &mut self,
+        org: &Organisation,
+        site: Option<&str>,
+        department: Option<&str>,
+    ) -> Result<PlaceIds, RowError> {
+        if let Some(known) = self.places.known(self.tx, org, site, department)? {
+            return Ok(known);
+        }
+        self.savepoint()?;
+        Ok(self
+            .places
+            .resolve(self.tx, org, site, department, &self.actor)?)
     }
 
     fn snapshot(&mut self, entity: &'static str, id: i64) -> Result<(), RowError> {
@@ -382,48 +575,39 @@ impl Batch<'_, '_> {
         Ok(())
     }
 
-    fn asset(
-        &mut self,
-        table: &Table,
-        sheet: &str,
-        row: u32,
-        rec: &AssetRecord,
-    ) -> Result<Outcome, RowError> {
+    fn asset(&mut self, table: &Table, row: u32, rec: &AssetRecord) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let f = &rec.fields;
-        let serial_col = heading_of(table, Field::Serial);
-        let tag_col = heading_of(table, Field::AssetTag);
-        if let Some(serial) = &f.serial {
+        let serial = match &f.serial {
+            Some(s) => {
+                let entry = self.entry(&org, Identity::Serial, s, true)?;
+                let entry = entry.ok_or_else(|| bug("an added serial has no entry"))?;
+                self.first_time(
+                    &org,
+                    (Identity::Serial, entry),
+                    s,
+                    "the same serial",
+                    (table, Field::Serial),
+                    row,
+                )?;
+                Some(entry)
+            }
+            None => None,
+        };
+        // A tag the row made up is only looked up, never recorded as given.
+        let tag = self.entry(&org, Identity::Tag, &f.asset_tag, rec.tag_given)?;
+        if let (true, Some(entry)) = (rec.tag_given, tag) {
             self.first_time(
-                Kind::Hardware,
                 &org,
-                &format!("s:{}", key(serial)),
-                serial,
-                "the same serial",
-                &serial_col,
-                sheet,
-                row,
-            )?;
-        }
-        if rec.tag_given {
-            self.first_time(
-                Kind::Hardware,
-                &org,
-                &format!("t:{}", key(&f.asset_tag)),
+                (Identity::Tag, entry),
                 &f.asset_tag,
                 "the same asset tag",
-                &tag_col,
-                sheet,
+                (table, Field::AssetTag),
                 row,
             )?;
         }
-        let index = self.index(&org, Kind::Hardware)?;
-        let by_serial = f
-            .serial
-            .as_ref()
-            .and_then(|s| index.serials.get(&key(s)))
-            .copied();
-        let by_tag = index.tags.get(&key(&f.asset_tag)).copied();
+        let by_serial = serial.and_then(|e| self.slot(&org, Identity::Serial, e).id);
+        let by_tag = tag.and_then(|e| self.slot(&org, Identity::Tag, e).id);
         let existing = match (by_serial, by_tag) {
             (Some(id), _) => Some(id),
             (None, Some(id)) => {
@@ -431,7 +615,7 @@ impl Batch<'_, '_> {
                 match (&current.fields.serial, &f.serial) {
                     (Some(theirs), Some(ours)) if key(theirs) != key(ours) => {
                         return Err(problem(
-                            &tag_col,
+                            &heading_of(table, Field::AssetTag),
                             &f.asset_tag,
                             format!(
                                 "asset tag `{}` belongs to the asset with serial `{theirs}` in the register, not `{ours}`",
@@ -445,109 +629,108 @@ impl Batch<'_, '_> {
             (None, None) => None,
         };
         let Some(id) = existing else {
-            let id = insert_asset(self.tx, &org, f, true, &self.actor)?;
-            let index = self.index(&org, Kind::Hardware)?;
-            index.tags.insert(key(&f.asset_tag), id.0);
-            if let Some(s) = &f.serial {
-                index.serials.insert(key(s), id.0);
+            // Neither the serial nor the tag is held in the organisation (the
+            // index holds all of them), so only the rules are left to check.
+            f.validate()?;
+            let places = self.places(&org, f.site.as_deref(), f.department.as_deref())?;
+            let id = insert_new_asset(self.tx, &org, f, places, &self.actor)?;
+            match tag {
+                Some(entry) => self.hold(&org, Identity::Tag, entry, id.0),
+                None => self.set_id(&org, Identity::Tag, &f.asset_tag, Some(id.0))?,
+            }
+            if let Some(entry) = serial {
+                self.hold(&org, Identity::Serial, entry, id.0);
             }
             return Ok(Outcome::New);
         };
+        if unchanged_asset(self.tx, id, rec)? {
+            return Ok(Outcome::Unchanged);
+        }
         let current = asset_by_id(self.tx, crate::domain::AssetId(id))?;
         let merged = merge_asset(&current.fields, rec);
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
         }
+        self.savepoint()?;
         self.snapshot("asset", id)?;
-        update_asset(self.tx, &org, &current, &merged, true, &self.actor)?;
-        let index = self.index(&org, Kind::Hardware)?;
+        let places = self.places(&org, merged.site.as_deref(), merged.department.as_deref())?;
+        update_asset_in_places(self.tx, &org, &current, &merged, places, &self.actor)?;
         if current.fields.asset_tag != merged.asset_tag {
-            index.tags.remove(&key(&current.fields.asset_tag));
-            index.tags.insert(key(&merged.asset_tag), id);
+            self.set_id(&org, Identity::Tag, &current.fields.asset_tag, None)?;
+            self.set_id(&org, Identity::Tag, &merged.asset_tag, Some(id))?;
         }
         if current.fields.serial != merged.serial {
             if let Some(s) = &current.fields.serial {
-                index.serials.remove(&key(s));
+                self.set_id(&org, Identity::Serial, s, None)?;
             }
             if let Some(s) = &merged.serial {
-                index.serials.insert(key(s), id);
+                self.set_id(&org, Identity::Serial, s, Some(id))?;
             }
         }
         Ok(Outcome::Changed)
     }
 
-    fn line(
-        &mut self,
-        table: &Table,
-        sheet: &str,
-        row: u32,
-        rec: &LineRecord,
-    ) -> Result<Outcome, RowError> {
+    fn line(&mut self, table: &Table, row: u32, rec: &LineRecord) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
-        let number = rec.fields.number.clone();
+        let number = rec.fields.number.as_str();
+        let entry = self
+            .entry(&org, Identity::Line, number, true)?
+            .ok_or_else(|| bug("an added line has no entry"))?;
         self.first_time(
-            Kind::Lines,
             &org,
-            &number,
-            &number,
+            (Identity::Line, entry),
+            number,
             "the same line",
-            &heading_of(table, Field::Number),
-            sheet,
+            (table, Field::Number),
             row,
         )?;
-        let existing = self.index(&org, Kind::Lines)?.lines.get(&number).copied();
-        let Some(id) = existing else {
-            let id = insert_line(self.tx, &org, &rec.fields, true, &self.actor)?;
-            self.index(&org, Kind::Lines)?.lines.insert(number, id.0);
+        let Some(id) = self.slot(&org, Identity::Line, entry).id else {
+            // The index holds every line of the organisation, so the number is new.
+            let site = self.places(&org, rec.fields.site.as_deref(), None)?.site;
+            let id = insert_new_line(self.tx, &org, &rec.fields, site, &self.actor)?;
+            self.hold(&org, Identity::Line, entry, id.0);
             return Ok(Outcome::New);
         };
-        let current = reg::find_line(self.tx, &org, &number)?
+        let current = reg::find_line(self.tx, &org, number)?
             .ok_or_else(|| bug(&format!("line {number} is indexed but not found")))?;
         let merged = merge_line(&current.fields, rec);
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
         }
+        self.savepoint()?;
         self.snapshot("phone_line", id)?;
-        update_line(self.tx, &org, &current, &merged, true, &self.actor)?;
+        let site = self.places(&org, merged.site.as_deref(), None)?.site;
+        update_line_in_site(self.tx, &org, &current, &merged, site, &self.actor)?;
         Ok(Outcome::Changed)
     }
 
     fn licence(
         &mut self,
         table: &Table,
-        sheet: &str,
         row: u32,
         rec: &LicenceRecord,
     ) -> Result<Outcome, RowError> {
         let org = self.organisation(rec.organisation.as_deref(), table)?;
         let f = &rec.fields;
-        let key = (
-            f.product.clone(),
-            f.agreement.clone(),
-            f.metric.as_str().to_string(),
-        );
+        let key = licence_key(f);
         let label = format!(
             "the same product under agreement `{}` ({})",
             f.agreement, f.metric
         );
+        let entry = self
+            .entry(&org, Identity::Licence, &key, true)?
+            .ok_or_else(|| bug("an added licence has no entry"))?;
         self.first_time(
-            Kind::Licences,
             &org,
-            &format!("{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2),
+            (Identity::Licence, entry),
             &f.product,
             &label,
-            &heading_of(table, Field::Product),
-            sheet,
+            (table, Field::Product),
             row,
         )?;
-        let existing = self
-            .index(&org, Kind::Licences)?
-            .licences
-            .get(&key)
-            .copied();
-        let Some(id) = existing else {
+        let Some(id) = self.slot(&org, Identity::Licence, entry).id else {
             let id = insert_licence(self.tx, &org, f, &self.actor)?;
-            self.index(&org, Kind::Licences)?.licences.insert(key, id.0);
+            self.hold(&org, Identity::Licence, entry, id.0);
             return Ok(Outcome::New);
         };
         let current = reg::find_licence(self.tx, &org, f)?
@@ -556,44 +739,58 @@ impl Batch<'_, '_> {
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
         }
+        self.savepoint()?;
         self.snapshot("licence", id)?;
         update_licence(self.tx, &org, &current, &merged, &self.actor)?;
         Ok(Outcome::Changed)
     }
 
-    /// Writes one record inside its own savepoint: a refusal rolls back
-    /// whatever the record had written (a new site, say) and rejects it.
+    /// Writes one record. A record that is refused leaves nothing behind:
+    /// its first write is either the one statement that can be refused (a
+    /// new record's INSERT, atomic on its own), or it opened a savepoint
+    /// first (a new site, an update with its prior-row snapshot) that is
+    /// rolled back. Per-row savepoints are not free — SQLite copies every
+    /// page a savepoint touches into its sub-journal — so most rows have none.
     fn write(
         &mut self,
         table: &Table,
-        sheet: &str,
         row: u32,
         record: Record<'_>,
     ) -> Result<Result<Outcome, Problem>, ImportError> {
-        self.tx
-            .prepare_cached("SAVEPOINT import_row")?
-            .execute([])?;
+        self.savepoint = false;
+        let changes_before = self.tx.total_changes();
         let result = match record {
-            Record::Asset(a) => self.asset(table, sheet, row, a),
-            Record::Line(l) => self.line(table, sheet, row, l),
-            Record::Licence(l) => self.licence(table, sheet, row, l),
+            Record::Asset(a) => self.asset(table, row, a),
+            Record::Line(l) => self.line(table, row, l),
+            Record::Licence(l) => self.licence(table, row, l),
         };
+        let savepoint = std::mem::take(&mut self.savepoint);
         match result {
             Ok(o) => {
-                self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
+                if savepoint {
+                    self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
+                }
+                self.places.keep_added();
                 Ok(Ok(o))
             }
             Err(RowError::Reject(p)) => {
-                self.tx
-                    .prepare_cached("ROLLBACK TO import_row")?
-                    .execute([])?;
-                self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
+                if savepoint {
+                    self.tx
+                        .prepare_cached("ROLLBACK TO import_row")?
+                        .execute([])?;
+                    self.tx.prepare_cached("RELEASE import_row")?.execute([])?;
+                    self.places.forget_added();
+                } else if self.tx.total_changes() != changes_before {
+                    return Err(ImportError::Internal(format!(
+                        "row {row} was refused after part of it was written ({})",
+                        p.reason
+                    )));
+                }
                 Ok(Err(p))
             }
             Err(RowError::Fatal(e)) => Err(e),
         }
     }
-
     fn reject(
         &mut self,
         kind: Kind,
@@ -668,6 +865,91 @@ fn merge_asset(current: &AssetFields, rec: &AssetRecord) -> AssetFields {
     f
 }
 
+/// True when the register's asset `id` already holds every value the row
+/// gives, so [`merge_asset`] would change nothing: the common case of a
+/// monthly re-import, checked from borrowed column values without building
+/// the asset. `false` means "not shown unchanged here", and the caller
+/// then compares the full records; so this is only ever a shortcut, never
+/// a different answer.
+#[allow(
+    clippy::many_single_char_names,
+    reason = "r, n, g, p, m: the row, new fields, given flags and a pair compared, in a tight loop"
+)]
+fn unchanged_asset(tx: &Transaction<'_>, id: i64, rec: &AssetRecord) -> rusqlite::Result<bool> {
+    use rusqlite::types::ValueRef;
+    let mut stmt = tx.prepare_cached(
+        "SELECT a.asset_tag, a.serial, a.class, a.manufacturer, a.model, s.name, d.name, \
+         a.assigned_user, a.in_service_date, a.purchase_cost_pence, a.supplier, a.order_ref, \
+         a.warranty_end, a.funding, a.lease_end, a.status, a.life_years, a.power_watts, \
+         a.power_kwh_per_year, a.notes FROM assets a \
+         LEFT JOIN sites s ON s.site_id = a.site_id \
+         LEFT JOIN departments d ON d.department_id = a.department_id WHERE a.asset_id = ?1",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let Some(r) = rows.next()? else {
+        return Ok(false);
+    };
+    let n = &rec.fields;
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+    let date = |i: usize, want: Option<time::Date>| -> rusqlite::Result<bool> {
+        Ok(match (text(i)?, want) {
+            (None, None) => true,
+            (Some(t), Some(d)) => crate::domain::parse_iso_date(t) == Some(d),
+            _ => false,
+        })
+    };
+    let decimal = |i: usize, want: Option<rust_decimal::Decimal>| -> rusqlite::Result<bool> {
+        Ok(match (text(i)?, want) {
+            (None, None) => true,
+            // Both sides are written normalised, so equal values are equal text.
+            (Some(t), Some(d)) => t.parse::<rust_decimal::Decimal>().ok() == Some(d),
+            _ => false,
+        })
+    };
+    let g = rec.given;
+    let same = |field: Field, equal: rusqlite::Result<bool>| -> rusqlite::Result<bool> {
+        if g.has(field) { equal } else { Ok(true) }
+    };
+    let cost_equal = match (r.get_ref(9)?, n.purchase_cost) {
+        (ValueRef::Null, None) => true,
+        // The audit text of a cost is its pounds to two places; a cost
+        // written with more places differs as text, so it is not a shortcut.
+        (ValueRef::Integer(p), Some(m)) => m.amount().scale() <= 2 && m.to_pence() == Some(p),
+        _ => false,
+    };
+    let life_equal = match (r.get_ref(16)?, n.life_years) {
+        (ValueRef::Null, None) => true,
+        (ValueRef::Integer(y), Some(want)) => y == i64::from(want),
+        _ => false,
+    };
+    Ok((!rec.tag_given || text(0)? == Some(n.asset_tag.as_str()))
+        && same(Field::Serial, Ok(text(1)? == n.serial.as_deref()))?
+        && same(Field::Class, Ok(text(2)? == Some(n.class.as_str())))?
+        && same(
+            Field::Manufacturer,
+            Ok(text(3)? == n.manufacturer.as_deref()),
+        )?
+        && same(Field::Model, Ok(text(4)? == n.model.as_deref()))?
+        && same(Field::Site, Ok(text(5)? == n.site.as_deref()))?
+        && same(Field::Department, Ok(text(6)? == n.department.as_deref()))?
+        && same(
+            Field::AssignedUser,
+            Ok(text(7)? == n.assigned_user.as_deref()),
+        )?
+        && same(Field::InServiceDate, date(8, n.in_service_date))?
+        && same(Field::Cost, Ok(cost_equal))?
+        && same(Field::Supplier, Ok(text(10)? == n.supplier.as_deref()))?
+        && same(Field::OrderRef, Ok(text(11)? == n.order_ref.as_deref()))?
+        && same(Field::WarrantyEnd, date(12, n.warranty_end))?
+        && same(Field::Funding, Ok(text(13)? == Some(n.funding.as_str())))?
+        && same(Field::LeaseEnd, date(14, n.lease_end))?
+        && same(Field::Status, Ok(text(15)? == Some(n.status.as_str())))?
+        && same(Field::LifeYears, Ok(life_equal))?
+        && same(Field::PowerWatts, decimal(17, n.power_watts))?
+        && same(Field::PowerKwh, decimal(18, n.power_kwh_per_year))?
+        && same(Field::Notes, Ok(text(19)? == n.notes.as_deref()))?)
+}
+
 fn merge_line(current: &LineFields, rec: &LineRecord) -> LineFields {
     let g = rec.given;
     let n = &rec.fields;
@@ -728,6 +1010,28 @@ pub fn commit(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportSummary, ImportError> {
+    // A large import touches index pages all over the file (serial numbers
+    // arrive in no order); SQLite's default 2 MB page cache then spills and
+    // re-reads pages for every few rows. A bigger cache for the length of
+    // the import, put back after, costs memory that does not grow with the
+    // file.
+    let previous: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    let result = commit_batch(conn, plan, opts, progress);
+    conn.pragma_update(None, "cache_size", previous)?;
+    result
+}
+
+/// The page cache an import uses, in `KiB` (as `PRAGMA cache_size` takes a
+/// negative number).
+const IMPORT_CACHE_KIB: i64 = -32 * 1024;
+
+fn commit_batch(
+    conn: &mut Connection,
+    plan: &ImportPlan,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary, ImportError> {
     if sha256_file(&plan.path)? != plan.sha256 {
         return Err(ImportError::Changed {
             file: plan.file.clone(),
@@ -771,16 +1075,21 @@ pub fn commit(
     let batch_id = BatchId(tx.last_insert_rowid());
     let mut batch = Batch {
         tx: &tx,
+        file: plan.file.clone(),
         actor: Actor {
             command: opts.command.clone(),
             batch: Some(batch_id),
         },
         id: batch_id,
-        default_org: default_org.clone(),
+        default_org: default_org.clone().map(Rc::new),
         org_names: BTreeMap::new(),
         all_orgs: None,
         indexes: HashMap::new(),
-        seen: Default::default(),
+        places: Places::default(),
+        sheet_names: plan.sheets.iter().map(|s| s.name.clone()).collect(),
+        sheet: 0,
+        savepoint: false,
+        key: String::new(),
         snapshot_sql: BTreeMap::new(),
         counts: BTreeMap::new(),
         rejects: Vec::new(),
@@ -799,6 +1108,11 @@ pub fn commit(
     // Two threads: one reads and parses rows (XML tokenising is the slow part),
     // this one writes them, with a bounded queue of row batches between.
     let (to_writer, from_reader) = mpsc::sync_channel::<Vec<Item>>(QUEUE_BATCHES);
+    // Written batches go back to the reader, which drops their rows and
+    // refills the vector: memory is freed by the thread that allocated it
+    // (freeing across threads makes the allocator take locks) and the
+    // vectors are reused.
+    let (to_reader, written) = mpsc::channel::<Vec<Item>>();
     let all_headings: Vec<Vec<String>> = plan
         .sheets
         .iter()
@@ -808,12 +1122,15 @@ pub fn commit(
     let mut fatal: Option<ImportError> = None;
     let mut ends: BTreeMap<usize, Item> = BTreeMap::new();
     let read_result = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| {
+        let reader = scope.spawn(move || {
             let mut queue = Vec::with_capacity(ROWS_PER_BATCH);
             let sent = read_tables(plan, opts, &mut |item| {
                 queue.push(item);
                 if queue.len() >= ROWS_PER_BATCH {
-                    let full = std::mem::replace(&mut queue, Vec::with_capacity(ROWS_PER_BATCH));
+                    let mut next = written.try_recv().unwrap_or_default();
+                    next.clear();
+                    next.reserve(ROWS_PER_BATCH);
+                    let full = std::mem::replace(&mut queue, next);
                     if to_writer.send(full).is_err() {
                         // The writer stopped (an error): stop reading.
                         return ControlFlow::Break(());
@@ -827,14 +1144,15 @@ pub fn commit(
             drop(to_writer);
             sent
         });
-        'batches: for items in &from_reader {
-            for item in items {
+        'batches: for mut items in &from_reader {
+            for item in &mut items {
                 match item {
                     Item::Row {
                         sheet,
                         row,
                         outcome,
                     } => {
+                        let sheet = *sheet;
                         let Some((name, table)) = table_at(plan, sheet) else {
                             fatal = Some(ImportError::Internal(format!("no table {sheet}")));
                             break 'batches;
@@ -845,17 +1163,30 @@ pub fn commit(
                         }
                         let headings = all_headings.get(sheet).map_or(&[][..], Vec::as_slice);
                         if let Err(e) =
-                            write_row(&mut batch, (name, table, headings), &row, &outcome)
+                            write_row(&mut batch, (sheet, name, table, headings), row, outcome)
                         {
                             fatal = Some(e);
                             break 'batches;
                         }
                     }
-                    end @ Item::SheetEnd { sheet, .. } => {
+                    Item::SheetEnd { sheet, .. } => {
+                        let sheet = *sheet;
+                        let end = std::mem::replace(
+                            item,
+                            Item::SheetEnd {
+                                sheet,
+                                rows: 0,
+                                totals_row: None,
+                                skipped_rows: Vec::new(),
+                                cells_ignored: 0,
+                            },
+                        );
                         ends.insert(sheet, end);
                     }
                 }
             }
+            // The reader may have finished: then the rows are dropped here.
+            let _ = to_reader.send(items);
         }
         // Dropping the receiver tells a reader still running to stop.
         drop(from_reader);
@@ -1129,10 +1460,11 @@ pub fn read_tables(
 /// Writes one parsed row: its records, or its rejection.
 fn write_row(
     batch: &mut Batch<'_, '_>,
-    (sheet, table, headings): (&str, &Table, &[String]),
+    (index, sheet, table, headings): (usize, &str, &Table, &[String]),
     row: &Row,
     outcome: &RowOutcome,
 ) -> Result<(), ImportError> {
+    batch.sheet = u32::try_from(index).unwrap_or(u32::MAX);
     match &outcome.parsed {
         Parsed::Rejected(problems) => {
             batch.reject(table.kind, sheet, row, headings, problems.clone());
@@ -1160,7 +1492,7 @@ fn apply(
     headings: &[String],
     record: Record<'_>,
 ) -> Result<(), ImportError> {
-    let result = batch.write(table, sheet, row.number, record)?;
+    let result = batch.write(table, row.number, record)?;
     match result {
         Ok(outcome) => {
             let c = batch.counts.entry(table.kind).or_default();

@@ -2,6 +2,7 @@
 //! transaction and records itself in `audit_log`.
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use rust_decimal::Decimal;
@@ -86,18 +87,128 @@ pub fn audit(
     Ok(())
 }
 
+/// A record's field values as the JSON object an insert's audit row holds:
+/// keys in sorted order, `null` for an empty field (the same text as a
+/// `serde_json::Map` gives, written straight into one buffer, since an
+/// import writes one per row).
 fn record_json(values: &[(&'static str, Option<String>)]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = values
-        .iter()
-        .map(|(k, v)| {
-            (
-                (*k).to_string(),
-                v.clone()
-                    .map_or(serde_json::Value::Null, serde_json::Value::String),
-            )
-        })
-        .collect();
-    serde_json::Value::Object(map).to_string()
+    let mut sorted: Vec<&(&'static str, Option<String>)> = values.iter().collect();
+    sorted.sort_by_key(|(k, _)| *k);
+    let mut out = Vec::with_capacity(64 + values.len() * 24);
+    out.push(b'{');
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, k);
+        out.push(b':');
+        match v {
+            Some(v) => {
+                let _ = serde_json::to_writer(&mut out, v);
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes a JSON object one member at a time, in the order given, with
+/// strings escaped as `serde_json` escapes them.
+struct JsonObject {
+    out: Vec<u8>,
+    scratch: String,
+}
+
+impl JsonObject {
+    fn new() -> Self {
+        JsonObject {
+            out: Vec::with_capacity(512),
+            scratch: String::new(),
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        self.out.push(if self.out.is_empty() { b'{' } else { b',' });
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.out, key);
+        self.out.push(b':');
+    }
+
+    fn text(&mut self, key: &str, value: Option<&str>) {
+        self.key(key);
+        match value {
+            Some(v) => {
+                let _ = serde_json::to_writer(&mut self.out, v);
+            }
+            None => self.out.extend_from_slice(b"null"),
+        }
+    }
+
+    fn shown(&mut self, key: &str, value: Option<impl std::fmt::Display>) {
+        use std::fmt::Write as _;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let value = value.map(|v| {
+            let _ = write!(scratch, "{v}");
+            scratch.as_str()
+        });
+        self.text(key, value);
+        self.scratch = scratch;
+    }
+
+    fn date(&mut self, key: &str, value: Option<Date>) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let value = value.map(|d| {
+            crate::domain::write_iso(&mut scratch, d);
+            scratch.as_str()
+        });
+        self.text(key, value);
+        self.scratch = scratch;
+    }
+
+    fn finish(mut self) -> String {
+        if self.out.is_empty() {
+            self.out.push(b'{');
+        }
+        self.out.push(b'}');
+        String::from_utf8(self.out).unwrap_or_default()
+    }
+}
+
+/// `record_json(&fields.field_values())`, written straight from the
+/// fields: an import writes one a row, and building the 21 values as
+/// strings first cost more than the rest of the JSON. Keys in sorted order;
+/// a test holds the two to the same text.
+fn asset_json(f: &AssetFields) -> String {
+    let mut j = JsonObject::new();
+    j.text("asset_tag", Some(&f.asset_tag));
+    j.text("assigned_user", f.assigned_user.as_deref());
+    j.text("class", Some(f.class.as_str()));
+    j.text("department", f.department.as_deref());
+    j.text("funding", Some(f.funding.as_str()));
+    j.date("in_service_date", f.in_service_date);
+    j.date("lease_end", f.lease_end);
+    j.shown("life_years", f.life_years);
+    j.text("manufacturer", f.manufacturer.as_deref());
+    j.text("model", f.model.as_deref());
+    j.text("notes", f.notes.as_deref());
+    j.text("order_ref", f.order_ref.as_deref());
+    j.shown("power_hours_per_year", f.power_hours_per_year);
+    j.shown(
+        "power_kwh_per_year",
+        f.power_kwh_per_year.map(|d| d.normalize()),
+    );
+    j.shown("power_watts", f.power_watts.map(|d| d.normalize()));
+    j.text("purchase_cost", f.purchase_cost.map(money_text).as_deref());
+    j.text("serial", f.serial.as_deref());
+    j.text("site", f.site.as_deref());
+    j.text("status", Some(f.status.as_str()));
+    j.text("supplier", f.supplier.as_deref());
+    j.date("warranty_end", f.warranty_end);
+    j.finish()
 }
 
 fn audit_changes(
@@ -373,7 +484,7 @@ pub fn list_shares(conn: &Connection) -> Result<Vec<Share>> {
 // ---------------------------------------------------------------- sites, departments
 
 /// Sites or departments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlaceKind {
     /// A site (building).
     Site,
@@ -382,6 +493,18 @@ pub enum PlaceKind {
 }
 
 impl PlaceKind {
+    fn by_name_sql(self) -> &'static str {
+        match self {
+            PlaceKind::Site => {
+                "SELECT site_id FROM sites WHERE organisation_id = ?1 AND name = ?2 COLLATE NOCASE"
+            }
+            PlaceKind::Department => {
+                "SELECT department_id FROM departments WHERE organisation_id = ?1 \
+                 AND name = ?2 COLLATE NOCASE"
+            }
+        }
+    }
+
     fn table(self) -> (&'static str, &'static str, Entity, &'static str) {
         match self {
             PlaceKind::Site => ("sites", "site_id", Entity::Site, "site"),
@@ -452,13 +575,9 @@ pub fn add_place(
 /// # Errors
 /// A database error.
 pub fn place_id(conn: &Connection, kind: PlaceKind, org: OrgId, name: &str) -> Result<Option<i64>> {
-    let (table, id_col, _, _) = kind.table();
     Ok(conn
-        .query_row(
-            &format!("SELECT {id_col} FROM {table} WHERE organisation_id = ?1 AND name = ?2 COLLATE NOCASE"),
-            params![org.0, name.trim()],
-            |r| r.get(0),
-        )
+        .prepare_cached(kind.by_name_sql())?
+        .query_row(params![org.0, name.trim()], |r| r.get(0))
         .optional()?)
 }
 
@@ -522,6 +641,154 @@ fn resolve_place(
     })
 }
 
+/// A record's site and department, resolved to their ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlaceIds {
+    /// The site, if any.
+    pub site: Option<i64>,
+    /// The department, if any.
+    pub department: Option<i64>,
+}
+
+/// Sites and departments by name for a long run of writes in one
+/// transaction (an import): each organisation's places are read once, and
+/// a name is then resolved by a lookup instead of a query. Names match as
+/// [`place_id`] matches them, trimmed and ignoring ASCII case.
+#[derive(Debug, Default)]
+pub struct Places {
+    by_name: HashMap<(i64, PlaceKind), HashMap<String, i64>>,
+    added: Vec<(i64, PlaceKind, String)>,
+    key: String,
+}
+
+impl Places {
+    fn names(
+        &mut self,
+        conn: &Connection,
+        kind: PlaceKind,
+        org: OrgId,
+    ) -> Result<&HashMap<String, i64>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.by_name.entry((org.0, kind)) {
+            let (table, id_col, _, _) = kind.table();
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {id_col}, name FROM {table} WHERE organisation_id = ?1 ORDER BY {id_col} DESC"
+            ))?;
+            let mut names = HashMap::new();
+            let mut rows = stmt.query([org.0])?;
+            while let Some(r) = rows.next()? {
+                // Lowest id last, so it wins where names differ only in case.
+                let name: String = r.get(1)?;
+                names.insert(name.trim().to_ascii_lowercase(), r.get(0)?);
+            }
+            slot.insert(names);
+        }
+        Ok(self.by_name.entry((org.0, kind)).or_default())
+    }
+
+    fn lookup(
+        &mut self,
+        conn: &Connection,
+        kind: PlaceKind,
+        org: OrgId,
+        name: &str,
+    ) -> Result<Option<i64>> {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.extend(name.trim().chars().map(|c| c.to_ascii_lowercase()));
+        let found = self.names(conn, kind, org)?.get(key.as_str()).copied();
+        self.key = key;
+        Ok(found)
+    }
+
+    /// The ids of a record's site and department when both (where given)
+    /// are in the register already; `None` when resolving them would add
+    /// one (so a caller that may yet refuse the record opens a savepoint
+    /// before [`Places::resolve`]).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn known(
+        &mut self,
+        conn: &Connection,
+        org: &Organisation,
+        site: Option<&str>,
+        department: Option<&str>,
+    ) -> Result<Option<PlaceIds>> {
+        let mut ids = PlaceIds::default();
+        for (kind, name, slot) in [
+            (PlaceKind::Site, site, &mut ids.site),
+            (PlaceKind::Department, department, &mut ids.department),
+        ] {
+            if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+                match self.lookup(conn, kind, org.id, name)? {
+                    Some(id) => *slot = Some(id),
+                    None => return Ok(None),
+                }
+            }
+        }
+        Ok(Some(ids))
+    }
+
+    /// The ids of a record's site and department, adding (with audit rows)
+    /// any not yet in the register.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn resolve(
+        &mut self,
+        tx: &Transaction<'_>,
+        org: &Organisation,
+        site: Option<&str>,
+        department: Option<&str>,
+        actor: &Actor,
+    ) -> Result<PlaceIds> {
+        Ok(PlaceIds {
+            site: self.resolve_one(tx, PlaceKind::Site, org, site, actor)?,
+            department: self.resolve_one(tx, PlaceKind::Department, org, department, actor)?,
+        })
+    }
+
+    fn resolve_one(
+        &mut self,
+        tx: &Transaction<'_>,
+        kind: PlaceKind,
+        org: &Organisation,
+        name: Option<&str>,
+        actor: &Actor,
+    ) -> Result<Option<i64>> {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+            return Ok(None);
+        };
+        if let Some(id) = self.lookup(tx, kind, org.id, name)? {
+            return Ok(Some(id));
+        }
+        let id = add_place(tx, kind, org, name, None, actor)?;
+        let key = name.to_ascii_lowercase();
+        self.by_name
+            .entry((org.id.0, kind))
+            .or_default()
+            .insert(key.clone(), id);
+        self.added.push((org.id.0, kind, key));
+        Ok(Some(id))
+    }
+
+    /// Keeps the places added since the last call (their savepoint was
+    /// released).
+    pub fn keep_added(&mut self) {
+        self.added.clear();
+    }
+
+    /// Forgets the places added since [`Places::keep_added`] was last
+    /// called: their savepoint was rolled back, so they are gone.
+    pub fn forget_added(&mut self) {
+        for (org, kind, key) in self.added.drain(..) {
+            if let Some(names) = self.by_name.get_mut(&(org, kind)) {
+                names.remove(&key);
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- assets
 
 const ASSET_SELECT: &str = "SELECT a.asset_id, o.code, a.asset_tag, a.serial, a.class, a.manufacturer, \
@@ -537,9 +804,16 @@ fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) ->
 }
 
 fn get_date(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
-    let text: Option<String> = r.get(col)?;
-    text.map(|t| crate::domain::parse_date(&t).map_err(|e| conversion(col, e)))
-        .transpose()
+    let Some(text) = r.get_ref(col)?.as_str_or_null()? else {
+        return Ok(None);
+    };
+    // Stored dates are ISO; the general parser is the fallback.
+    match crate::domain::parse_iso_date(text) {
+        Some(d) => Ok(Some(d)),
+        None => crate::domain::parse_date(text)
+            .map(Some)
+            .map_err(|e| conversion(col, e)),
+    }
 }
 
 fn get_decimal(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<Decimal>> {
@@ -594,11 +868,9 @@ fn asset_from_row(r: &Row<'_>) -> rusqlite::Result<Asset> {
 /// # Errors
 /// A database error (including no such row).
 pub fn asset_by_id(conn: &Connection, id: AssetId) -> Result<Asset> {
-    Ok(conn.query_row(
-        &format!("{ASSET_SELECT} WHERE a.asset_id = ?1"),
-        [id.0],
-        asset_from_row,
-    )?)
+    Ok(conn
+        .prepare_cached(&format!("{ASSET_SELECT} WHERE a.asset_id = ?1"))?
+        .query_row([id.0], asset_from_row)?)
 }
 
 /// The asset of `org` whose tag, or failing that serial, is `key`.
@@ -671,25 +943,23 @@ fn check_asset_unique(
     fields: &AssetFields,
     except: Option<AssetId>,
 ) -> Result<()> {
-    let other = |col: &str, value: &str| -> rusqlite::Result<Option<String>> {
-        tx.query_row(
-            &format!(
-                "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND {col} = ?2 \
-                 AND (?3 IS NULL OR asset_id <> ?3)"
-            ),
-            params![org.id.0, value, except.map(|a| a.0)],
-            |r| r.get(0),
-        )
-        .optional()
+    let other = |sql: &str, value: &str| -> rusqlite::Result<Option<String>> {
+        tx.prepare_cached(sql)?
+            .query_row(params![org.id.0, value, except.map(|a| a.0)], |r| r.get(0))
+            .optional()
     };
-    if other("asset_tag", &fields.asset_tag)?.is_some() {
+    let by_tag = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND asset_tag = ?2 \
+                  AND (?3 IS NULL OR asset_id <> ?3)";
+    let by_serial = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND serial = ?2 \
+                     AND (?3 IS NULL OR asset_id <> ?3)";
+    if other(by_tag, &fields.asset_tag)?.is_some() {
         return Err(RegisterError::DuplicateTag {
             org: org.code.clone(),
             tag: fields.asset_tag.clone(),
         });
     }
     if let Some(serial) = &fields.serial {
-        if let Some(tag) = other("serial", serial)? {
+        if let Some(tag) = other(by_serial, serial)? {
             return Err(RegisterError::DuplicateSerial {
                 org: org.code.clone(),
                 serial: serial.clone(),
@@ -722,22 +992,43 @@ pub fn insert_asset(
 ) -> Result<AssetId> {
     fields.validate()?;
     check_asset_unique(tx, org, fields, None)?;
-    let site = resolve_place(
-        tx,
-        PlaceKind::Site,
-        org,
-        fields.site.as_deref(),
-        create_places,
-        actor,
-    )?;
-    let dept = resolve_place(
-        tx,
-        PlaceKind::Department,
-        org,
-        fields.department.as_deref(),
-        create_places,
-        actor,
-    )?;
+    let places = PlaceIds {
+        site: resolve_place(
+            tx,
+            PlaceKind::Site,
+            org,
+            fields.site.as_deref(),
+            create_places,
+            actor,
+        )?,
+        department: resolve_place(
+            tx,
+            PlaceKind::Department,
+            org,
+            fields.department.as_deref(),
+            create_places,
+            actor,
+        )?,
+    };
+    insert_new_asset(tx, org, fields, places, actor)
+}
+
+/// Adds a hardware asset whose fields the caller has validated
+/// ([`AssetFields::validate`]), whose tag and serial it knows to be new in
+/// `org`, and whose site and department it has resolved: what an import
+/// does, holding every identity of the organisation and every place in
+/// memory instead of asking the database for each row. The register's
+/// UNIQUE constraints still refuse a duplicate the caller missed.
+///
+/// # Errors
+/// A cost that is not whole pence, a constraint, or a database error.
+pub fn insert_new_asset(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &AssetFields,
+    places: PlaceIds,
+    actor: &Actor,
+) -> Result<AssetId> {
     let now = now_timestamp();
     let mut stmt = tx.prepare_cached(
         "INSERT INTO assets (organisation_id, asset_tag, serial, class, manufacturer, model, site_id, \
@@ -753,8 +1044,8 @@ pub fn insert_asset(
         fields.class.as_str(),
         fields.manufacturer,
         fields.model,
-        site,
-        dept,
+        places.site,
+        places.department,
         fields.assigned_user,
         fields.in_service_date.map(iso),
         pence(fields.purchase_cost, "a cost")?,
@@ -781,7 +1072,7 @@ pub fn insert_asset(
         "insert",
         None,
         None,
-        Some(&record_json(&fields.field_values())),
+        Some(&asset_json(fields)),
         actor,
     )?;
     Ok(id)
@@ -807,22 +1098,60 @@ pub fn update_asset(
     }
     fields.validate()?;
     check_asset_unique(tx, org, fields, Some(current.id))?;
-    let site = resolve_place(
-        tx,
-        PlaceKind::Site,
-        org,
-        fields.site.as_deref(),
-        create_places,
-        actor,
-    )?;
-    let dept = resolve_place(
-        tx,
-        PlaceKind::Department,
-        org,
-        fields.department.as_deref(),
-        create_places,
-        actor,
-    )?;
+    let places = PlaceIds {
+        site: resolve_place(
+            tx,
+            PlaceKind::Site,
+            org,
+            fields.site.as_deref(),
+            create_places,
+            actor,
+        )?,
+        department: resolve_place(
+            tx,
+            PlaceKind::Department,
+            org,
+            fields.department.as_deref(),
+            create_places,
+            actor,
+        )?,
+    };
+    write_asset_update(tx, org, current, fields, places, &changes, actor)?;
+    Ok(changes)
+}
+
+/// Like [`update_asset`], for a caller that has resolved the asset's site
+/// and department itself (an import, through [`Places`]).
+///
+/// # Errors
+/// As [`update_asset`].
+pub fn update_asset_in_places(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Asset,
+    fields: &AssetFields,
+    places: PlaceIds,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    fields.validate()?;
+    check_asset_unique(tx, org, fields, Some(current.id))?;
+    write_asset_update(tx, org, current, fields, places, &changes, actor)?;
+    Ok(changes)
+}
+
+fn write_asset_update(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Asset,
+    fields: &AssetFields,
+    places: PlaceIds,
+    changes: &[FieldChange],
+    actor: &Actor,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE assets SET asset_tag = ?2, serial = ?3, class = ?4, manufacturer = ?5, model = ?6, \
          site_id = ?7, department_id = ?8, assigned_user = ?9, in_service_date = ?10, \
@@ -837,8 +1166,8 @@ pub fn update_asset(
         fields.class.as_str(),
         fields.manufacturer,
         fields.model,
-        site,
-        dept,
+        places.site,
+        places.department,
         fields.assigned_user,
         fields.in_service_date.map(iso),
         pence(fields.purchase_cost, "a cost")?,
@@ -855,8 +1184,8 @@ pub fn update_asset(
         fields.notes,
         now_timestamp()
     ])?;
-    audit_changes(tx, Entity::Asset, current.id.0, org.id, &changes, actor)?;
-    Ok(changes)
+    audit_changes(tx, Entity::Asset, current.id.0, org.id, changes, actor)?;
+    Ok(())
 }
 
 /// Records an asset's disposal and sets its status to disposed.
@@ -1012,11 +1341,10 @@ fn line_from_row(r: &Row<'_>) -> rusqlite::Result<Line> {
 /// A database error.
 pub fn find_line(conn: &Connection, org: &Organisation, number: &str) -> Result<Option<Line>> {
     Ok(conn
-        .query_row(
-            &format!("{LINE_SELECT} WHERE l.organisation_id = ?1 AND l.number = ?2"),
-            params![org.id.0, number.trim()],
-            line_from_row,
-        )
+        .prepare_cached(&format!(
+            "{LINE_SELECT} WHERE l.organisation_id = ?1 AND l.number = ?2"
+        ))?
+        .query_row(params![org.id.0, number.trim()], line_from_row)
         .optional()?)
 }
 
@@ -1060,6 +1388,22 @@ pub fn insert_line(
         create_places,
         actor,
     )?;
+    insert_new_line(tx, org, fields, site, actor)
+}
+
+/// Adds a phone line whose number the caller knows to be new in `org` and
+/// whose site it has resolved (an import); the UNIQUE constraint still
+/// refuses a duplicate.
+///
+/// # Errors
+/// A rental that is negative or not whole pence, a constraint, or a database error.
+pub fn insert_new_line(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &LineFields,
+    site: Option<i64>,
+    actor: &Actor,
+) -> Result<LineId> {
     let rental = line_rental(fields)?;
     let now = now_timestamp();
     tx.prepare_cached(
@@ -1124,9 +1468,8 @@ pub fn update_line(
     create_places: bool,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
-    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
-    if changes.is_empty() {
-        return Ok(changes);
+    if diff_fields(&current.fields.field_values(), &fields.field_values()).is_empty() {
+        return Ok(Vec::new());
     }
     let site = resolve_place(
         tx,
@@ -1136,6 +1479,25 @@ pub fn update_line(
         create_places,
         actor,
     )?;
+    update_line_in_site(tx, org, current, fields, site, actor)
+}
+
+/// Like [`update_line`], for a caller that has resolved the site itself.
+///
+/// # Errors
+/// As [`update_line`].
+pub fn update_line_in_site(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Line,
+    fields: &LineFields,
+    site: Option<i64>,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
+    let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
     tx.prepare_cached(
         "UPDATE phone_lines SET number = ?2, line_type = ?3, supplier = ?4, site_id = ?5, \
          monthly_rental_pence = ?6, contract_end = ?7, critical_care = ?8, line_use = ?9, status = ?10, \
@@ -1625,6 +1987,47 @@ mod tests {
         f.purchase_cost = Some(Money::from_pence(61_234));
         f.site = Some("Civic Centre".into());
         f
+    }
+
+    /// The audit JSON as `serde_json` writes a map of the field values.
+    fn serde_record_json(values: &[(&'static str, Option<String>)]) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .map(|(k, v)| {
+                let v = v
+                    .clone()
+                    .map_or(serde_json::Value::Null, serde_json::Value::String);
+                ((*k).to_string(), v)
+            })
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
+    #[test]
+    fn an_inserts_audit_json_is_the_same_text_however_it_is_written() {
+        let plain = AssetFields::new("T-1", AssetClass::Other);
+        let mut full = desktop("PC \"7\" \\ x", "SN\u{1}\n\t\u{7f}é😀");
+        full.department = Some("R&B <Ops>".into());
+        full.assigned_user = Some("Zoë O'Neill".into());
+        full.warranty_end = Some(date!(2024 - 02 - 29));
+        full.funding = crate::domain::Funding::Leased;
+        full.lease_end = Some(date!(2027 - 03 - 31));
+        full.status = AssetStatus::InStore;
+        full.life_years = Some(7);
+        full.power_watts = Some(Decimal::new(1250, 2));
+        full.power_hours_per_year = Some(8760);
+        full.notes = Some("a\u{0}b\r\u{8}\u{c}".into());
+        full.supplier = Some(String::new());
+        full.order_ref = Some("PO/1".into());
+        full.purchase_cost = Some(Money::from_decimal(Decimal::new(6123, 1)));
+        let mut kwh = plain.clone();
+        kwh.power_kwh_per_year = Some(Decimal::new(1_000, 1));
+        kwh.purchase_cost = Some(Money::from_pence(0));
+        for f in [plain, full, kwh] {
+            let expected = serde_record_json(&f.field_values());
+            assert_eq!(record_json(&f.field_values()), expected);
+            assert_eq!(asset_json(&f), expected);
+        }
     }
 
     #[test]
