@@ -2,8 +2,7 @@
 //! (see `estate_fuzz::file`).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| estate_fuzz::file(
-    &estate_fuzz::scratch(),
-    "input.csv",
-    data
-));
+libfuzzer_sys::fuzz_target!(
+    init: estate_fuzz::caught_reader_panics_are_not_crashes(),
+    |data: &[u8]| estate_fuzz::file(&estate_fuzz::scratch(), "input.csv", data)
+);

@@ -156,6 +156,20 @@ fn row(cells: &[&str], synonyms: &ClassSynonyms, models: &ModelRules, dictionary
     }
 }
 
+/// Lets a panic inside the spreadsheet reader be what it is in `estate`: a
+/// panic estate catches and reports as a damaged file, not a crash.
+/// libFuzzer aborts on every panic, caught or not; the file targets call this
+/// from their `init` so that only estate's own panics abort. (calamine's are
+/// counted in `docs/reliability.md`, for reporting upstream.)
+pub fn caught_reader_panics_are_not_crashes() {
+    let fuzzer_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !estate::import::read::in_spreadsheet_reader() {
+            fuzzer_hook(info);
+        }
+    }));
+}
+
 /// A folder for a fuzz target's input files, one per process.
 pub fn scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("estate-fuzz-{}", std::process::id()));
