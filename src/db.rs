@@ -26,14 +26,34 @@ pub enum DbError {
         /// Where we looked.
         path: PathBuf,
     },
+    /// A file to read (a backup to restore) is not there.
+    #[error("there is no file `{}`", path.display())]
+    NoSuchFile {
+        /// Where we looked.
+        path: PathBuf,
+    },
     /// A register already exists where `init` would create one.
     #[error("a register already exists at `{}`", path.display())]
     AlreadyExists {
         /// Where it is.
         path: PathBuf,
     },
+    /// A backup would overwrite a file.
+    #[error("`{}` already exists, and a backup never overwrites a file; give a new file name", path.display())]
+    BackupExists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A new file (a register, a backup) could not be created.
+    #[error("cannot create `{}`", path.display())]
+    Create {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The file could not be opened as a `SQLite` database.
-    #[error("cannot open register `{}`: {source}", path.display())]
+    #[error("cannot open register `{}`", path.display())]
     Open {
         /// The file.
         path: PathBuf,
@@ -63,7 +83,7 @@ pub enum DbError {
         known: i64,
     },
     /// A migration failed; the register was left as it was.
-    #[error("cannot upgrade register `{}`: {source}", path.display())]
+    #[error("cannot upgrade register `{}`", path.display())]
     Migrate {
         /// The file.
         path: PathBuf,
@@ -123,6 +143,20 @@ pub fn latest_schema_version() -> i64 {
 /// [`DbError`] naming the file: missing, not a register, newer than this
 /// binary, or a failed migration (which leaves the file as it was).
 pub fn open(path: &Path, mode: OpenMode) -> Result<Connection, DbError> {
+    open_waiting(path, mode, BUSY_TIMEOUT)
+}
+
+/// Opens the register like [`open`], waiting up to `busy_timeout` (instead
+/// of [`BUSY_TIMEOUT`]) for another process's write before a write of this
+/// connection gives up with [`DbError::Busy`].
+///
+/// # Errors
+/// As [`open`].
+pub fn open_waiting(
+    path: &Path,
+    mode: OpenMode,
+    busy_timeout: Duration,
+) -> Result<Connection, DbError> {
     let exists = path.exists();
     match (mode, exists) {
         (OpenMode::Existing, false) => return Err(DbError::NotFound { path: path.into() }),
@@ -135,7 +169,7 @@ pub fn open(path: &Path, mode: OpenMode) -> Result<Connection, DbError> {
         path: path.into(),
         source,
     })?;
-    configure(&conn).map_err(|e| not_a_register_or(path, e))?;
+    configure(&conn, busy_timeout).map_err(|e| not_a_register_or(path, e))?;
     migrate(&mut conn, path)?;
     Ok(conn)
 }
@@ -162,14 +196,17 @@ fn create_private_file(path: &Path) -> Result<(), DbError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path).map(|_| ()).map_err(|e| DbError::Open {
-        path: path.into(),
-        source: rusqlite::Error::InvalidPath(PathBuf::from(format!("{}: {e}", path.display()))),
-    })
+    options
+        .open(path)
+        .map(|_| ())
+        .map_err(|source| DbError::Create {
+            path: path.into(),
+            source,
+        })
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(conn: &Connection, busy_timeout: Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(busy_timeout)?;
     // WAL lets readers carry on while an import writes; synchronous=FULL makes a
     // commit durable before estate reports success (NORMAL could lose the last
     // commit on power loss).
@@ -281,7 +318,7 @@ where
 /// `dest` exists or cannot be created, or SQLite fails.
 pub fn backup(conn: &Connection, dest: &Path) -> Result<(), DbError> {
     if dest.exists() {
-        return Err(DbError::AlreadyExists { path: dest.into() });
+        return Err(DbError::BackupExists { path: dest.into() });
     }
     create_private_file(dest)?;
     let target = dest.to_string_lossy().into_owned();
@@ -302,7 +339,7 @@ pub fn backup(conn: &Connection, dest: &Path) -> Result<(), DbError> {
 /// [`DbError::NotARegister`] or [`DbError::NewerSchema`] saying why.
 pub fn verify_register_file(path: &Path) -> Result<i64, DbError> {
     if !path.exists() {
-        return Err(DbError::NotFound { path: path.into() });
+        return Err(DbError::NoSuchFile { path: path.into() });
     }
     let not = |reason: &str| DbError::NotARegister {
         path: path.into(),

@@ -10,6 +10,7 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    cli::quiet_caught_panics();
     let args = match cli::parse() {
         Ok(args) => args,
         Err(e) => return cli::clap_exit(&e),

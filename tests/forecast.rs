@@ -836,10 +836,14 @@ mod cli {
         let env = estate();
         // PC1 moves from 2026/27 (£600) to 2027/28 (£612).
         let json = env.json(&["forecast", "compare", "base", "extend-desktop-life"]);
-        assert_eq!(json["total"]["difference"][0], "-600.00");
-        assert_eq!(json["total"]["difference"][1], "612.00");
-        assert_eq!(json["total"]["difference_total"], "12.00");
-        assert_eq!(json["past_life"]["kept_past_base_life"][0], 1);
+        let capital = &json["capital"];
+        assert_eq!(capital["total"]["difference"][0], "-600.00");
+        assert_eq!(capital["total"]["difference"][1], "612.00");
+        assert_eq!(capital["total"]["difference_total"], "12.00");
+        assert_eq!(capital["past_life"]["kept_past_base_life"][0], 1);
+        // With no levers, capital in the running-cost block is the same programme.
+        assert_eq!(json["running"]["capital_change"][0], "-600.00");
+        assert_eq!(json["running"]["capital_change"][1], "612.00");
         let table = env.ok(&["forecast", "compare", "base", "extend-desktop-life"]);
         assert!(
             table.contains("extend-desktop-life costs £12.00 more than base over the horizon"),

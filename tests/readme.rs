@@ -92,6 +92,18 @@ fn the_quick_start_demo_runs_and_builds_the_sample_register() {
     assert_eq!(count("SELECT COUNT(*) FROM phone_lines"), 300);
     assert_eq!(count("SELECT COUNT(*) FROM licences"), 18);
     drop(conn);
+    // It ends by writing the Cabinet report and saying where it is.
+    assert!(
+        stdout.contains(
+            "Cabinet report: the workbook sample-out/capital-programme.xlsx and the page sample-out/capital-programme.html"
+        ),
+        "{stdout}"
+    );
+    for file in ["capital-programme.xlsx", "capital-programme.html"] {
+        let len =
+            std::fs::metadata(env.path().join("sample-out").join(file)).map_or(0, |m| m.len());
+        assert!(len > 10_000, "{file}: {len} bytes");
+    }
     // Running it again rebuilds rather than failing on the existing register.
     env.ok(&["demo"]);
 }

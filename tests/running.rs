@@ -117,6 +117,63 @@ fn a_scenarios_saving_changes_capital_power_and_carbon_together() {
     assert!(err.contains("nothing to compare"), "{err}");
 }
 
+#[test]
+fn forecast_compare_shows_a_scenarios_levers_in_capital_power_and_carbon() {
+    let env = power_estate();
+    let file = env.path().join("thin.toml");
+    std::fs::write(
+        &file,
+        "name = \"thin\"\ndescription = \"half the desktops as thin clients\"\nthin_clients = \"50%\"\n",
+    )
+    .unwrap();
+    let cmp = env.json(&[
+        "forecast",
+        "compare",
+        "base",
+        file.to_str().unwrap(),
+        "--from",
+        "2026/27",
+        "--years",
+        "2",
+    ]);
+    // The same hand-worked figures as `power compare --thin-clients 50%`: the
+    // lever comes from the scenario file this time.
+    let running = &cmp["running"];
+    assert_eq!(running["capital_base"][0], "6000.00");
+    assert_eq!(running["capital_levers"][0], "4500.00");
+    assert_eq!(running["capital_change"][0], "-1500.00");
+    assert_eq!(d(&running["power_change"][0]["kwh"]), dec("-345"));
+    assert_eq!(running["power_change"][0]["cost"], "-82.80");
+    assert_eq!(d(&running["power_change"][0]["kg_co2e"]), dec("-67.45785"));
+    let table = env.ok(&[
+        "forecast",
+        "compare",
+        "base",
+        file.to_str().unwrap(),
+        "--from",
+        "2026/27",
+    ]);
+    assert!(table.contains("(before levers)"), "{table}");
+    assert!(table.contains("tCO2e, thin"), "{table}");
+    assert!(
+        table.contains("the programme lines above are before levers; with them thin saves"),
+        "{table}"
+    );
+    // The shipped green-refresh scenario asks for more servers than this estate has.
+    let err = env.fails(&["forecast", "compare", "base", "green-refresh"], 1);
+    assert_eq!(
+        err,
+        "estate: cannot virtualise 20 servers: the estate has 2 live servers\n"
+    );
+    // A scenario's bad lever is named.
+    std::fs::write(&file, "name = \"bad\"\nvirtualise = \"4:20\"\n").unwrap();
+    let err = env.fails(&["forecast", "compare", "base", file.to_str().unwrap()], 1);
+    assert!(
+        err.contains("virtualise: `4:20` is not a virtualisation"),
+        "{err}"
+    );
+}
+
 /// `estate licences add PRODUCT --metric M --quantity Q --unit-cost U
 /// --basis B` and any more flags.
 fn add_licence(env: &Env, [product, metric, quantity, unit, basis]: [&str; 5], more: &[&str]) {

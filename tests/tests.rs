@@ -1,10 +1,17 @@
 //! The one integration-test binary: every area's end-to-end tests run the
 //! real `estate` in its own temporary folder with its own register.
 
+mod bad_inputs;
+mod concurrency;
+mod durability;
+mod exports;
 mod forecast;
+mod fuzz;
+mod hostile;
 mod import;
 mod readme;
 mod register;
+mod report;
 mod running;
 mod trust;
 mod util;

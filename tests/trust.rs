@@ -240,3 +240,112 @@ fn forgetting_a_user_removes_the_name_everywhere_and_records_that_it_happened() 
     assert_eq!(h[2]["new_value"], "Someone Else");
     env.ok(&["check"]);
 }
+
+#[test]
+fn forgetting_a_user_reaches_imports_lines_licences_disposals_and_any_spelling() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add", "laptop", "--tag", "LT-1", "--serial", "SN-1", "--user", "Jane Doe",
+    ]);
+    env.ok(&["add", "laptop", "--tag", "LT-2", "--serial", "SN-2"]);
+    env.ok(&[
+        "dispose",
+        "LT-2",
+        "--method",
+        "recycling",
+        "--date",
+        "2026-05-01",
+        "--notes",
+        "collected from JANE DOE's desk",
+    ]);
+    // A newer report reassigns LT-1: the import keeps the row as it was (to undo itself).
+    std::fs::write(
+        env.path().join("report.csv"),
+        "Serial Number,Type,Assigned To\nSN-1,Laptop,Someone Else\n",
+    )
+    .unwrap();
+    env.ok(&["import", "report.csv"]);
+    // Lines and licences keep unknown columns in their notes.
+    std::fs::write(
+        env.path().join("lines.csv"),
+        "CLI,Line Type,Monthly Rental,Contact\n01632 960058,PSTN,18.99,Jane Doe\n",
+    )
+    .unwrap();
+    env.ok(&["import", "lines.csv"]);
+    std::fs::write(
+        env.path().join("licences.csv"),
+        "Product,Licences,Unit Cost,Basis,Owner\nAdobe Acrobat Pro,1,15.00,Monthly,jane doe\n",
+    )
+    .unwrap();
+    env.ok(&["import", "licences.csv"]);
+    assert!(env.dump().join("\n").to_lowercase().contains("jane doe"));
+
+    let out = env.ok(&["forget-user", "Jane DOE"]);
+    assert_eq!(
+        out,
+        "removed the name from 0 asset(s) and from the audit trail; a redaction is recorded\n"
+    );
+    let dump = env.dump().join("\n");
+    assert!(
+        !dump.to_lowercase().contains("jane doe"),
+        "the name survives somewhere:\n{dump}"
+    );
+    // Each record that held the name records the redaction.
+    for key in ["LT-1", "LT-2"] {
+        let history = env.json(&["show", key]);
+        let last = history["history"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["action"], "redact", "{key}");
+    }
+    // The import cannot be undone past the redaction (and the row it kept to
+    // undo itself no longer holds the name either).
+    let err = env.fails(&["imports", "undo", "1"], 1);
+    assert!(
+        err.contains("was changed after it by `estate forget-user [redacted]`"),
+        "{err}"
+    );
+    env.ok(&["check"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_register_its_write_ahead_log_and_its_backups_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let env = Env::with_org();
+    env.ok(&["add", "laptop", "--tag", "LT-1", "--user", "Jane Doe"]);
+    // While a connection is open, the write-ahead log and its index exist.
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    conn.execute_batch("BEGIN; UPDATE assets SET notes = 'x'; COMMIT;")
+        .unwrap();
+    for file in [env.db(), env.sidecar("-wal"), env.sidecar("-shm")] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+    drop(conn);
+    let backup = env.path().join("backup.db");
+    env.ok(&["backup", backup.to_str().unwrap()]);
+    assert_eq!(mode(&backup), 0o600);
+    // A register restored where there was none is private too.
+    std::fs::remove_file(env.db()).unwrap();
+    let _ = std::fs::remove_file(env.sidecar("-wal"));
+    let _ = std::fs::remove_file(env.sidecar("-shm"));
+    env.ok(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(mode(&env.db()), 0o600);
+    // Even where the user's umask would let others read new files.
+    let other = Env::new();
+    let out = other
+        .command_for(Path::new("/bin/sh"))
+        .arg("-c")
+        .arg(format!(
+            "umask 000 && exec \"{}\" init",
+            env!("CARGO_BIN_EXE_estate")
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(mode(&other.db()), 0o600);
+}

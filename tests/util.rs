@@ -2,6 +2,7 @@
 //! `estate` binary, and a pinned "today".
 
 use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
@@ -49,13 +50,51 @@ impl Env {
 
     /// `estate` with this folder as its working directory and register.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("estate").expect("the estate binary");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same command as [`Env::cmd`], as a `std` command that can be
+    /// started in the background.
+    pub fn std_cmd(&self) -> std::process::Command {
+        self.command_for(Path::new(env!("CARGO_BIN_EXE_estate")))
+    }
+
+    /// `program` with the environment `estate` gets in [`Env::cmd`] (for a
+    /// shell that sets limits and then runs `estate`).
+    pub fn command_for(&self, program: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.current_dir(self.path())
             .env("ESTATE_DB", self.db())
             .env("ESTATE_TODAY", TODAY)
             .env("NO_COLOR", "1")
             .env_remove("ESTATE_DATA");
         cmd
+    }
+
+    /// Starts `estate args…` in the background (stdout discarded, stderr
+    /// kept), for tests that kill it or race it against another.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.std_cmd()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start estate")
+    }
+
+    /// Replaces the register with a copy of `from` (a register no process
+    /// has open), dropping any write-ahead log left by a killed process.
+    pub fn replace_register(&self, from: &Path) {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(self.sidecar(suffix));
+        }
+        std::fs::copy(from, self.db()).expect("copy the register");
+    }
+
+    /// The register's `-wal` or `-shm` file.
+    pub fn sidecar(&self, suffix: &str) -> PathBuf {
+        self.dir.path().join(format!("estate.db{suffix}"))
     }
 
     /// Runs `estate args…`, asserts success, returns stdout.

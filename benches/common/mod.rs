@@ -3,7 +3,7 @@
 //! registers, the library calls they time, and the baselines those calls
 //! are measured against — each baseline doing only the part of the work a
 //! library underneath estate does alone (calamine reading cells, csv
-//! deserialising rows, SQLite inserting rows, rust_xlsxwriter writing
+//! deserialising rows, SQLite inserting rows, `rust_xlsxwriter` writing
 //! cells).
 //!
 //! `ESTATE_BENCH_ROWS` sets the number of assets (default 1,000,000; e.g.
@@ -292,13 +292,13 @@ pub fn sqlite_insert_with(
     let mut places = std::collections::HashMap::new();
     for v in values.iter().take(10_000) {
         for (table, name) in [("sites", v.site), ("departments", v.department)] {
-            if !places.contains_key(&(table, name)) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = places.entry((table, name)) {
                 tx.execute(
                     &format!("INSERT INTO {table} (organisation_id, name) VALUES (?1, ?2)"),
                     params![org, name],
                 )
                 .expect("a place is added");
-                places.insert((table, name), tx.last_insert_rowid());
+                slot.insert(tx.last_insert_rowid());
             }
         }
     }

@@ -85,6 +85,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         },
         today: ctx.today,
         command_line: ctx.command_line.clone(),
+        busy_timeout: ctx.busy_timeout,
     };
     // The main job: every supplier spreadsheet of the sample set, imported as it comes.
     let files = sample_files()?;
@@ -94,6 +95,13 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     super::orgs::orgs(&sub, &super::orgs::OrgsArgs { command: None })?;
     ctx.out.data("\n")?;
     super::forecast::print_programme(&sub)?;
+    let [xlsx, html] = super::report::sample(&sub, &args.out)
+        .context("failed to write the sample estate's Cabinet report")?;
+    ctx.out.data(&format!(
+        "\nCabinet report: the workbook {} and the page {} (open them in a spreadsheet and a browser)\n",
+        xlsx.display(),
+        html.display()
+    ))?;
     ctx.out.message(&format!(
         "\nexplore it: estate --db {} list",
         sub.db_path.display()

@@ -8,6 +8,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use estate::domain::FinancialYear;
+use estate::domain::Money;
+use estate::forecast::levers::LeverComparison;
+use estate::forecast::power::Energy;
 use estate::forecast::programme::{Dimension, Units, compare};
 use estate::forecast::scenario::Scenario;
 use estate::forecast::{self, Caps, Horizon, Request};
@@ -16,6 +19,7 @@ use estate::report::forecast::{
     Section, comparison_notes, comparison_view, detail_view, notes, programme_sections,
     programme_view,
 };
+use estate::report::running::comparison_view_labelled;
 use serde::Serialize;
 
 use super::Ctx;
@@ -64,7 +68,7 @@ pub struct HorizonArgs {
 }
 
 impl HorizonArgs {
-    fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
+    pub(super) fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
         let first = self
             .from
             .unwrap_or_else(|| FinancialYear::containing(ctx.today));
@@ -72,7 +76,7 @@ impl HorizonArgs {
     }
 
     /// The organisation's code, checked against the register.
-    fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
+    pub(super) fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
         self.org
             .as_deref()
             .map(|code| Ok(resolve_organisation(conn, Some(code))?.code))
@@ -97,7 +101,7 @@ pub struct ForecastOptions {
     #[arg(long)]
     pub detail: bool,
     /// Apply a scenario: a shipped one (base, capped-250k,
-    /// extend-desktop-life) or the path of a .toml file.
+    /// extend-desktop-life, green-refresh) or the path of a .toml file.
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
     /// Save the run under this name, with every assumption and result line.
@@ -185,9 +189,14 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     let run = forecast::run(&conn, &request).context("failed to forecast the capital programme")?;
     let saved = match &o.save {
         Some(name) => {
-            let id = forecast::save(
+            // The run keeps its running costs too, so a report of it a year later
+            // shows them as forecast now.
+            let running =
+                super::report::running_costs(&conn, organisation.as_deref(), horizon, &run)?;
+            let id = forecast::save_with_running(
                 &mut conn,
                 &run,
+                Some(&running),
                 name,
                 &ctx.command_line,
                 organisation.as_deref(),
@@ -267,39 +276,125 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
     let conn = ctx.open()?;
     let horizon = c.horizon.horizon(ctx)?;
     let organisation = c.horizon.organisation(&conn)?;
-    let programme = |name: &str| -> Result<forecast::programme::CapitalProgramme> {
-        let request = Request {
-            horizon,
-            scenario: Some(scenario(name)?),
-            caps: c.horizon.cap.clone(),
-            organisation: organisation.clone(),
-            detail: true,
-        };
-        Ok(forecast::run(&conn, &request)
-            .with_context(|| format!("failed to forecast scenario `{name}`"))?
-            .programme)
+    // Scenarios are named by their own `name` (a file path is only where one came from).
+    let (base_scenario, other_scenario) = (scenario(&c.base)?, scenario(&c.other)?);
+    let (base_name, other_name) = (base_scenario.name.clone(), other_scenario.name.clone());
+    let request = |s: &forecast::scenario::Scenario| Request {
+        horizon,
+        scenario: Some(s.clone()),
+        caps: c.horizon.cap.clone(),
+        organisation: organisation.clone(),
+        detail: true,
     };
+    let programme =
+        |s: &forecast::scenario::Scenario| -> Result<forecast::programme::CapitalProgramme> {
+            Ok(forecast::run(&conn, &request(s))
+                .with_context(|| format!("failed to forecast scenario `{}`", s.name))?
+                .programme)
+        };
     let comparison = compare(
-        &c.base,
-        &programme(&c.base)?,
-        &c.other,
-        &programme(&c.other)?,
+        &base_name,
+        &programme(&base_scenario)?,
+        &other_name,
+        &programme(&other_scenario)?,
     );
     let view = comparison_view(&comparison, c.horizon.units);
-    let heading = title(
-        &format!("{} against {}:", c.other, c.base),
-        horizon,
-        "programme line",
-        organisation.as_deref(),
-        None,
-    );
+    let heading_text = |with_levers: bool| {
+        let suffix = if with_levers { " (before levers)" } else { "" };
+        title(
+            &format!("{other_name} against {base_name}{suffix}:"),
+            horizon,
+            "programme line",
+            organisation.as_deref(),
+            None,
+        )
+    };
+    // Capital, power and carbon together: each scenario's levers (thin clients,
+    // virtualisation, MFD consolidation) change all three.
+    let estate = super::running::Estate::read(&conn)?;
+    let base = super::power::scenario_running(&conn, &estate, &request(&base_scenario))?;
+    let other = super::power::scenario_running(&conn, &estate, &request(&other_scenario))?;
+    let running = running_comparison(horizon, &base, &other);
+    let running_view = comparison_view_labelled(&running, &base_name, &other_name);
+    let with_levers = !base.plan.summary.is_empty() || !other.plan.summary.is_empty();
+    let mut notes = if with_levers {
+        // The programme-line table is before levers; the totals that count are below.
+        let total: Money = running.capital_change.iter().copied().sum();
+        vec![format!(
+            "the programme lines above are before levers; with them {} {} {} over the horizon",
+            other_name,
+            if total.is_negative() {
+                "saves"
+            } else {
+                "costs"
+            },
+            if total.is_negative() { -total } else { total }
+        )]
+    } else {
+        comparison_notes(&comparison)
+    };
+    for (name, s) in [(&base_name, &base), (&other_name, &other)] {
+        notes.push(format!("levers in {name}: {}", s.levers));
+        notes.extend(
+            s.plan
+                .summary
+                .iter()
+                .map(|l| format!("{name}: {}", l.description)),
+        );
+        notes.extend(s.plan.notes.iter().map(|n| format!("{name}: note: {n}")));
+    }
     ctx.out.sections(
-        &[Section {
-            title: heading,
-            view: view.clone(),
-        }],
-        &comparison_notes(&comparison),
+        &[
+            Section {
+                title: heading_text(with_levers),
+                view: view.clone(),
+            },
+            Section {
+                title: format!(
+                    "Capital with levers, energy, cost and carbon after replacements: {other_name} against {base_name}"
+                ),
+                view: running_view,
+            },
+        ],
+        &notes,
         &view,
-        &comparison,
+        &serde_json::json!({ "capital": comparison, "running": running }),
     )
+}
+
+/// Two scenarios' capital (levers included) and energy after replacements,
+/// side by side with the change (`other − base`; negative is a saving).
+fn running_comparison(
+    horizon: forecast::Horizon,
+    base: &super::power::ScenarioRunning,
+    other: &super::power::ScenarioRunning,
+) -> LeverComparison {
+    let capital_change = base
+        .capital
+        .iter()
+        .zip(&other.capital)
+        .map(|(b, o)| *o - *b)
+        .collect();
+    let power_change = base
+        .power
+        .iter()
+        .zip(&other.power)
+        .map(|(b, o)| Energy {
+            kwh: o.kwh - b.kwh,
+            cost: o.cost - b.cost,
+            kg_co2e: o.kg_co2e - b.kg_co2e,
+        })
+        .collect();
+    LeverComparison {
+        years: horizon.years(),
+        levers: other.levers.clone(),
+        capital_base: base.capital.clone(),
+        capital_levers: other.capital.clone(),
+        capital_change,
+        power_base: base.power.clone(),
+        power_levers: other.power.clone(),
+        power_change,
+        summary: other.plan.summary.clone(),
+        notes: other.plan.notes.clone(),
+    }
 }

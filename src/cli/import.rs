@@ -129,6 +129,11 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.dry_run = args.dry_run;
     opts.command.clone_from(&ctx.command_line);
     let mut conn = ctx.open()?;
+    if let Some(path) = &args.rejects {
+        // Before anything is imported: a path that cannot be written changes nothing.
+        import::create_rejects_file(path)
+            .with_context(|| format!("failed to write rejects to `{}`", path.display()))?;
+    }
     let mut summaries = Vec::new();
     for file in &args.files {
         let plan = import::plan(file, &opts)

@@ -21,7 +21,7 @@ pub struct InitArgs {
 /// Creates the register.
 pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
     let (defaults, origin) = load_defaults(args.data.as_deref())?;
-    let mut conn = db::open(&ctx.db_path, OpenMode::CreateNew)?;
+    let mut conn = ctx.open_as(OpenMode::CreateNew)?;
     let actor = ctx.actor();
     db::write(&mut conn, |tx| {
         policy::store::load(tx, &defaults, &actor.command, &origin)

@@ -6,13 +6,17 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use estate::db;
 use estate::domain::{AgreementType, BudgetType, CostBasis, LicenceMetric, Money, iso};
-use estate::forecast::licences::{self, LicenceContext, LicencesForecast, Term};
+use estate::forecast::licences::{self, LicenceContext, LicencesForecast};
 use estate::register::LicenceFields;
 use estate::register::store;
 use estate::report::{Cell, View};
 use time::Date;
 
-use super::running::{Estate, HorizonFlags, count, organisation};
+use estate::report::running::{
+    basis_word, compliance_view, consolidation_view, count, renewals_view, standardise_view,
+};
+
+use super::running::{Estate, HorizonFlags, organisation};
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate licences`.
@@ -155,180 +159,34 @@ fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<Licenc
     let conn = ctx.open()?;
     let estate = Estate::read(&conn)?;
     let org = h.organisation(&conn)?;
-    let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let horizon = h.horizon(ctx)?;
+    forecast_licences(
+        &conn,
+        estate,
+        org.as_ref().map(|o| o.code.as_str()),
+        horizon,
+        target,
+    )
+}
+
+/// The licence forecast of the register's entitlements (one
+/// organisation's, or all) over `horizon`.
+pub(super) fn forecast_licences(
+    conn: &rusqlite::Connection,
+    estate: Estate,
+    org: Option<&str>,
+    horizon: estate::forecast::Horizon,
+    target: Option<String>,
+) -> Result<LicencesForecast> {
+    let held = store::list_licences(conn, org)?;
     let context = LicenceContext {
         shares: estate.shares,
         staff: estate.staff.organisations,
-        devices: estate::running::store::in_use_devices(&conn)?,
+        devices: estate::running::store::in_use_devices(conn)?,
         synonyms: estate.defaults.product_synonyms,
         target,
     };
-    Ok(licences::forecast(&held, &context, h.horizon(ctx)?)?)
-}
-
-fn basis_word(b: CostBasis) -> &'static str {
-    match b {
-        CostBasis::Monthly => "a month",
-        CostBasis::Annual => "a year",
-        CostBasis::OneOff => "once",
-    }
-}
-
-fn term_word(t: Term) -> String {
-    match t {
-        Term::Monthly => "monthly".into(),
-        Term::Annual => "annual".into(),
-        Term::Term(years) => format!("{years}-year term"),
-        Term::Perpetual => "perpetual".into(),
-    }
-}
-
-fn renewals_view(f: &LicencesForecast) -> View {
-    let mut headings: Vec<String> = [
-        "org",
-        "product",
-        "agreement",
-        "seats",
-        "unit cost",
-        "basis",
-        "budget",
-        "term ends",
-    ]
-    .iter()
-    .map(|h| (*h).to_string())
-    .collect();
-    headings.extend(f.years.iter().map(|y| format!("{y} payable")));
-    headings.push("annualised".into());
-    let mut view = View {
-        headings,
-        rows: Vec::new(),
-    };
-    for r in &f.renewals {
-        let mut row = vec![
-            Cell::text(&r.organisation),
-            Cell::text(&r.product),
-            Cell::text(&r.agreement),
-            count(u64::from(r.quantity)),
-            Cell::money(r.unit_cost),
-            Cell::text(term_word(r.term)),
-            Cell::text(r.budget.as_str()),
-            Cell::opt(r.term_ends),
-        ];
-        row.extend(r.payable.iter().map(|m| Cell::money(*m)));
-        row.push(Cell::money(r.annualised));
-        view.push(row);
-    }
-    for (label, pick) in [
-        ("Total revenue", 0usize),
-        ("Total capital", 1),
-        ("Total annualised", 2),
-    ] {
-        let mut row = vec![Cell::text(label)];
-        row.extend((0..7).map(|_| Cell::text("")));
-        row.extend(f.totals.iter().map(|t| {
-            Cell::money(match pick {
-                0 => t.revenue,
-                1 => t.capital,
-                _ => t.annualised,
-            })
-        }));
-        row.push(Cell::text(""));
-        view.push(row);
-    }
-    view
-}
-
-fn compliance_view(f: &LicencesForecast) -> View {
-    let mut view = View::new(&[
-        "org",
-        "product",
-        "metric",
-        "entitled",
-        "deployed",
-        "against",
-        "shelfware",
-        "shelfware a year",
-        "shortfall",
-        "true-up cost",
-    ]);
-    for c in &f.compliance {
-        view.push(vec![
-            Cell::text(&c.organisation),
-            Cell::text(&c.product),
-            Cell::text(c.metric.as_str()),
-            count(c.entitled),
-            c.deployed.map_or_else(|| Cell::number(""), count),
-            Cell::text(&c.measure),
-            count(c.shelfware),
-            Cell::money(c.shelfware_cost),
-            count(c.shortfall),
-            if c.shortfall > 0 {
-                Cell::text(format!("{} {}", c.true_up_cost, c.true_up_basis))
-            } else {
-                Cell::money(Money::ZERO)
-            },
-        ]);
-    }
-    view
-}
-
-fn consolidation_view(f: &LicencesForecast) -> View {
-    let mut view = View::new(&[
-        "product",
-        "org",
-        "held as",
-        "agreement",
-        "seats",
-        "unit cost",
-        "basis",
-        "per seat a year",
-        "saving a year",
-    ]);
-    for c in &f.consolidation {
-        for l in &c.lines {
-            view.push(vec![
-                Cell::text(&c.product),
-                Cell::text(&l.organisation),
-                Cell::text(&l.held_as),
-                Cell::text(&l.agreement),
-                count(u64::from(l.quantity)),
-                Cell::money(l.unit_cost),
-                Cell::text(basis_word(l.cost_basis)),
-                Cell::money(l.annual_unit_cost),
-                Cell::money(l.saving_per_year),
-            ]);
-        }
-    }
-    view
-}
-
-fn standardise_view(f: &LicencesForecast) -> View {
-    let mut view = View::new(&[
-        "category",
-        "product",
-        "held by",
-        "licences",
-        "annualised cost",
-    ]);
-    for s in &f.standardisation {
-        for p in &s.products {
-            view.push(vec![
-                Cell::text(&s.category),
-                Cell::text(&p.product),
-                Cell::text(&p.organisations),
-                count(p.quantity),
-                Cell::money(p.annual_cost),
-            ]);
-        }
-        view.push(vec![
-            Cell::text(&s.category),
-            Cell::text("combined"),
-            Cell::text(""),
-            Cell::text(""),
-            Cell::money(s.combined_annual_cost),
-        ]);
-    }
-    view
+    Ok(licences::forecast(&held, &context, horizon)?)
 }
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {

@@ -12,7 +12,9 @@ use estate::register::{Line, LineFields};
 use estate::report::{Cell, View};
 use time::Date;
 
-use super::running::{Estate, HorizonFlags, count, organisation};
+use estate::report::running::{lines_org_view, lines_type_view, migrations_view};
+
+use super::running::{Estate, HorizonFlags, organisation};
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate lines`.
@@ -97,8 +99,8 @@ pub fn run(ctx: &Ctx, args: &LinesArgs) -> Result<()> {
         None => {
             let f = compute(ctx, &args.horizon)?;
             let view = match args.by {
-                By::Type => type_view(&f),
-                By::Org => org_view(&f),
+                By::Type => lines_type_view(&f),
+                By::Org => lines_org_view(&f),
             };
             ctx.out.listing(&view, &f)?;
             let critical = f.migrations.iter().filter(|m| m.critical_care).count();
@@ -168,93 +170,28 @@ fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
     let conn = ctx.open()?;
     let estate = Estate::read(&conn)?;
     let org = h.organisation(&conn)?;
-    let held = store::list_lines(&conn, org.as_ref().map(|o| o.code.as_str()))?;
+    let horizon = h.horizon(ctx)?;
+    Ok(forecast_lines(
+        &conn,
+        &estate,
+        org.as_ref().map(|o| o.code.as_str()),
+        horizon,
+    )?
+    .1)
+}
+
+/// The line forecast of the register's lines (one organisation's, or all)
+/// over `horizon`, with its assumptions.
+pub(super) fn forecast_lines(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    org: Option<&str>,
+    horizon: estate::forecast::Horizon,
+) -> Result<(LineAssumptions, LinesForecast)> {
+    let held = store::list_lines(conn, org)?;
     let assumptions = LineAssumptions::from_defaults(&estate.defaults)?;
-    Ok(lines::forecast(
-        &held,
-        &estate.shares,
-        &assumptions,
-        h.horizon(ctx)?,
-    )?)
-}
-
-fn type_view(f: &LinesForecast) -> View {
-    let mut view = View::new(&[
-        "type",
-        "year",
-        "lines",
-        "rental",
-        "migrations due",
-        "migration cost",
-        "critical care on analogue/ISDN",
-        "contracts ending",
-    ]);
-    let all = (f.lines > 0).then_some(("all", &f.totals));
-    let rows = f
-        .by_type
-        .iter()
-        .map(|r| (r.line_type.as_str(), &r.years))
-        .chain(all);
-    for (label, years) in rows {
-        for (year, y) in f.years.iter().zip(years) {
-            view.push(vec![
-                Cell::text(label),
-                Cell::text(year.to_string()),
-                count(y.count),
-                Cell::money(y.rental),
-                count(y.migrations),
-                Cell::money(y.migration_cost),
-                count(y.critical_care_on_legacy),
-                count(y.contracts_ending),
-            ]);
-        }
-    }
-    view
-}
-
-fn org_view(f: &LinesForecast) -> View {
-    let mut view = View::new(&["organisation", "year", "rental", "migration cost"]);
-    for o in &f.by_org {
-        for (i, year) in f.years.iter().enumerate() {
-            view.push(vec![
-                Cell::text(&o.organisation),
-                Cell::text(year.to_string()),
-                Cell::money(o.rental[i]),
-                Cell::money(o.migration_cost[i]),
-            ]);
-        }
-    }
-    view
-}
-
-fn migrations_view<'a>(migrations: impl Iterator<Item = &'a lines::Migration>) -> View {
-    let mut view = View::new(&[
-        "critical care",
-        "org",
-        "number",
-        "type",
-        "to",
-        "use",
-        "site",
-        "year",
-        "past due",
-        "cost",
-    ]);
-    for m in migrations {
-        view.push(vec![
-            Cell::text(if m.critical_care { "yes" } else { "no" }),
-            Cell::text(&m.organisation),
-            Cell::text(&m.number),
-            Cell::text(m.line_type.as_str()),
-            Cell::text(m.migrate_to.as_str()),
-            Cell::opt(m.line_use.as_ref()),
-            Cell::opt(m.site.as_ref()),
-            Cell::text(m.year.to_string()),
-            Cell::text(if m.past_due { "yes" } else { "no" }),
-            Cell::money(m.cost),
-        ]);
-    }
-    view
+    let f = lines::forecast(&held, &estate.shares, &assumptions, horizon)?;
+    Ok((assumptions, f))
 }
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {

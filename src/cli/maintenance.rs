@@ -62,7 +62,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
     } else {
         db::OpenMode::CreateNew
     };
-    let mut conn = db::open(&ctx.db_path, mode)?;
+    let mut conn = ctx.open_as(mode)?;
     db::restore(&mut conn, &ctx.db_path, &args.file)
         .with_context(|| format!("failed to restore from `{}`", args.file.display()))?;
     ctx.out.done(

@@ -15,17 +15,19 @@ mod output;
 mod policy;
 mod power;
 mod register;
+mod report;
 mod running;
 mod runs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use estate::db::{self, DbError, OpenMode};
 use estate::register::{Actor, RegisterError};
-use estate::report::Format;
+use estate::report::{Document, Format};
 use rusqlite::Connection;
 use time::Date;
 
@@ -49,9 +51,10 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
-    /// Output format for listings: table, csv, json or md.
-    #[arg(long, global = true, default_value = "table", value_name = "FORMAT")]
-    pub format: Format,
+    /// Output format for listings: table, csv, json or md (`estate report`
+    /// also writes xlsx and html; by default it goes by the file's extension).
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<FormatFlag>,
 
     /// Say less: only data goes to stdout, no messages on stderr.
     #[arg(long, short, global = true)]
@@ -59,6 +62,28 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What `--format` names: a listing's format, or one only a report file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatFlag {
+    /// table, csv, json or md.
+    Listing(Format),
+    /// xlsx or html (only `estate report` writes these).
+    Document(Document),
+}
+
+impl std::str::FromStr for FormatFlag {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.parse::<Format>() {
+            Ok(f) => Ok(FormatFlag::Listing(f)),
+            Err(e) => match s.parse::<Document>() {
+                Ok(d @ (Document::Xlsx | Document::Html)) => Ok(FormatFlag::Document(d)),
+                _ => Err(format!("{e} (`estate report` also writes xlsx and html)")),
+            },
+        }
+    }
 }
 
 /// The subcommands.
@@ -195,6 +220,20 @@ category that could be standardised.",
         after_help = "Examples:\n  estate licences\n  estate licences compliance\n  estate licences consolidation\n  estate licences standardise"
     )]
     Licences(licences::LicencesArgs),
+    /// Write the Cabinet report: the capital programme workbook, an HTML report
+    /// with its chart, or the programme table in Markdown or CSV, or all of it in JSON.
+    #[command(
+        long_about = "Writes the capital programme for people who will not run a command: an Excel \
+workbook (.xlsx) for finance, with the programme by line, organisation, class, site and department \
+(totals as =SUM formulas), every replacement, the risk being accepted, revenue, power and carbon, licence \
+consolidation and every assumption with its source; a self-contained HTML page (.html) for a committee \
+report, printable on A4, with a stacked bar chart; the programme table as Markdown (.md) or CSV (.csv); or \
+the whole report as JSON (.json). The format comes from the file's extension unless --format names it. \
+The figures are a fresh forecast (with the flags of `estate forecast`), or a saved run exactly as it was \
+saved (--run); --compare adds the change against an earlier saved run.",
+        after_help = "Examples:\n  estate report --out capital-programme.xlsx\n  estate report --out capital-programme.html --compare 1\n  estate report --run 2 --out approved-programme.xlsx --units thousands\n  estate report --out programme.md --scenario extend-desktop-life"
+    )]
+    Report(report::ReportArgs),
     /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
     #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
     ForgetUser(maintenance::ForgetArgs),
@@ -211,12 +250,20 @@ pub struct Ctx {
     pub today: Date,
     /// The command line, for the audit trail.
     pub command_line: String,
+    /// How long a write waits for another process's write ($ESTATE_BUSY_TIMEOUT
+    /// seconds, else 30).
+    pub busy_timeout: Duration,
 }
 
 impl Ctx {
     /// Opens the existing register (running pending migrations).
     pub fn open(&self) -> Result<Connection> {
-        Ok(db::open(&self.db_path, OpenMode::Existing)?)
+        self.open_as(OpenMode::Existing)
+    }
+
+    /// Opens the register, which must exist or must not (`init`, `restore`).
+    pub fn open_as(&self, mode: OpenMode) -> Result<Connection> {
+        Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
     }
 
     /// The actor for changes this command makes.
@@ -225,9 +272,34 @@ impl Ctx {
     }
 }
 
-/// Parses the command line.
+/// Keeps the default panic message for estate's own bugs, but not for a
+/// panic inside the spreadsheet reader, which is caught and reported as a
+/// damaged file (one clear error, not a stack trace before it).
+pub fn quiet_caught_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !estate::import::read::in_spreadsheet_reader() {
+            default(info);
+        }
+    }));
+}
+
+/// Parses the command line: a report-only format is refused for anything
+/// but `estate report`.
 pub fn parse() -> Result<Cli, clap::Error> {
-    Cli::try_parse()
+    use clap::CommandFactory;
+    let cli = Cli::try_parse()?;
+    if let Some(FormatFlag::Document(d)) = cli.format {
+        if !matches!(cli.command, Command::Report(_)) {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::InvalidValue,
+                format!(
+                    "--format {d} is for `estate report`; listings take table, csv, json or md"
+                ),
+            ));
+        }
+    }
+    Ok(cli)
 }
 
 /// Prints a clap error or help and returns its exit code (2 for usage errors).
@@ -243,6 +315,7 @@ pub fn clap_exit(e: &clap::Error) -> ExitCode {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let today = today()?;
+    let busy_timeout = busy_timeout()?;
     let command_line = std::iter::once("estate".to_string())
         .chain(std::env::args().skip(1))
         .collect::<Vec<_>>()
@@ -250,11 +323,15 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         db_path: cli.db,
         out: Printer {
-            format: cli.format,
+            format: match cli.format {
+                Some(FormatFlag::Listing(f)) => f,
+                _ => Format::Table,
+            },
             quiet: cli.quiet,
         },
         today,
         command_line,
+        busy_timeout,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
@@ -279,6 +356,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check => maintenance::check(&ctx),
         Command::Generate(args) => generate::run(&ctx, &args),
         Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
+        Command::Report(args) => report::run(&ctx, &args, cli.format),
         Command::Power(args) => power::run(&ctx, &args),
         Command::Lines(args) => lines::run(&ctx, &args),
         Command::Licences(args) => licences::run(&ctx, &args),
@@ -292,6 +370,24 @@ fn today() -> Result<Date> {
     }
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     Ok(now.date())
+}
+
+/// How long to wait for another command's write: $ESTATE_BUSY_TIMEOUT
+/// (seconds, fractions allowed) when set, else [`db::BUSY_TIMEOUT`].
+fn busy_timeout() -> Result<Duration> {
+    let Ok(text) = std::env::var("ESTATE_BUSY_TIMEOUT") else {
+        return Ok(db::BUSY_TIMEOUT);
+    };
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| *d <= Duration::from_secs(24 * 60 * 60))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "ESTATE_BUSY_TIMEOUT: `{text}` is not a number of seconds (from 0 to 86400)"
+            )
+        })
 }
 
 /// True when the error is stdout closing early (e.g. `estate list | head`).

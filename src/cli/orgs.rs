@@ -30,7 +30,7 @@ pub enum OrgsCommand {
         #[arg(long)]
         shared: bool,
         /// Number of staff (for per-user licences and printer ratios).
-        #[arg(long)]
+        #[arg(long, value_parser = staff_count)]
         staff: Option<u32>,
     },
     /// Set how a shared service's costs split between its members, e.g. AVN=40% BRK=60%.
@@ -46,6 +46,7 @@ pub enum OrgsCommand {
         /// The organisation's code.
         code: String,
         /// Number of staff.
+        #[arg(value_parser = staff_count)]
         count: u32,
     },
 }
@@ -197,4 +198,11 @@ pub fn places(ctx: &Ctx, args: &PlacesArgs, kind: PlaceKind) -> Result<()> {
             )
         }
     }
+}
+
+/// Reads a staff count: a whole number.
+fn staff_count(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of staff (write a whole number, like 640)"))
 }

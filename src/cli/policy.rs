@@ -204,6 +204,6 @@ fn show(ctx: &Ctx) -> Result<()> {
             Cell::text(&s.source),
         ]);
     }
-    super::running::policy_rows(&d, &mut view);
+    estate::report::running::policy_rows(&d, &mut view);
     ctx.out.listing(&view, &d)
 }

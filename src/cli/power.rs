@@ -7,15 +7,18 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use estate::db;
-use estate::domain::FinancialYear;
-use estate::forecast::levers::{self, LeverComparison, Plan};
-use estate::forecast::power::{self, Energy, PowerAssumptions, PowerForecast, PowerRow};
+use estate::forecast::levers::{self, Plan};
+use estate::forecast::power::{self, PowerAssumptions, PowerForecast};
 use estate::forecast::{self as engines, CapitalForecast};
 use estate::report::{Cell, View};
 use estate::running::{energystar, store as running_store};
 
 use super::Ctx;
-use super::running::{Estate, HorizonFlags, ScenarioFlags, count, quantity};
+use estate::report::running::{
+    count, lever_comparison_view, power_breakdown_view, power_year_view, quantity,
+};
+
+use super::running::{Estate, HorizonFlags, ScenarioFlags};
 
 /// Flags of `estate power`.
 #[derive(Debug, Args)]
@@ -126,11 +129,10 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
         forecast: capital,
         ..
     } = engines::run(&conn, &request).context("failed to forecast the capital programme")?;
-    let overrides = running_store::energy_overrides(&conn, org.as_ref().map(|o| o.code.as_str()))?;
-    let pa =
-        PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(&conn)?)?;
-    let base = power::forecast(&snapshot, &capital, &pa, &overrides, &Plan::default())?;
-    let chosen = args.scenario.levers();
+    let org_code = org.as_ref().map(|o| o.code.as_str());
+    let overrides = running_store::energy_overrides(&conn, org_code)?;
+    let (pa, base) = forecast_power(&conn, &estate, org_code, &snapshot, &capital)?;
+    let chosen = args.scenario.levers(request.scenario.as_ref());
     let levers = if chosen.is_empty() {
         None
     } else {
@@ -145,31 +147,75 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
     })
 }
 
-fn energy_cells(e: &Energy) -> [Cell; 3] {
-    [
-        quantity(e.kwh, 0),
-        Cell::money(e.cost),
-        quantity(e.tonnes_co2e(), 3),
-    ]
+/// One scenario's capital per year (the forecast's funded capital plus what
+/// its levers change) and its energy, cost and carbon after replacements.
+pub(super) struct ScenarioRunning {
+    /// Capital per year, levers included.
+    pub capital: Vec<estate::domain::Money>,
+    /// Energy after replacements per year, levers included.
+    pub power: Vec<power::Energy>,
+    /// What the levers did, and what they could not do.
+    pub plan: Plan,
+    /// The levers, in words.
+    pub levers: String,
 }
 
-const FIGURE_HEADINGS: [&str; 9] = [
-    "kWh as it stands",
-    "kWh after replacements",
-    "kWh saved",
-    "£ as it stands",
-    "£ after replacements",
-    "£ saved",
-    "tCO2e as it stands",
-    "tCO2e after replacements",
-    "tCO2e saved",
-];
+/// Runs `request`'s capital forecast, the scenario's levers and the power
+/// forecast after replacements.
+pub(super) fn scenario_running(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    request: &engines::Request,
+) -> Result<ScenarioRunning> {
+    let engines::Run {
+        snapshot,
+        assumptions,
+        forecast: capital,
+        ..
+    } = engines::run(conn, request).context("failed to forecast the capital programme")?;
+    let org_code = request.organisation.as_deref();
+    let (pa, _) = forecast_power(conn, estate, org_code, &snapshot, &capital)?;
+    let overrides = running_store::energy_overrides(conn, org_code)?;
+    let chosen = request
+        .scenario
+        .as_ref()
+        .map(|s| s.levers.clone())
+        .unwrap_or_default();
+    let plan = if chosen.is_empty() {
+        Plan::default()
+    } else {
+        levers::plan(&snapshot, &capital, &assumptions, &chosen, &estate.staff)?
+    };
+    let with = power::forecast(&snapshot, &capital, &pa, &overrides, &plan)?;
+    let change = plan.capital_by_year(capital.horizon);
+    let capital_by_year = capital
+        .summary
+        .iter()
+        .zip(&change)
+        .map(|(s, c)| s.funded.value + *c)
+        .collect();
+    Ok(ScenarioRunning {
+        capital: capital_by_year,
+        power: with.totals.iter().map(|t| t.figures.after).collect(),
+        plan,
+        levers: chosen.describe(),
+    })
+}
 
-fn figure_cells(f: &power::PowerFigures) -> Vec<Cell> {
-    let [sk, sc, st] = energy_cells(&f.stands);
-    let [ak, ac, at] = energy_cells(&f.after);
-    let [vk, vc, vt] = energy_cells(&f.saving);
-    vec![sk, ak, vk, sc, ac, vc, st, at, vt]
+/// The power forecast (without levers) of a capital forecast of the
+/// register, with its assumptions.
+pub(super) fn forecast_power(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    org: Option<&str>,
+    snapshot: &estate::forecast::Snapshot,
+    capital: &CapitalForecast,
+) -> Result<(PowerAssumptions, PowerForecast)> {
+    let overrides = running_store::energy_overrides(conn, org)?;
+    let pa =
+        PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(conn)?)?;
+    let base = power::forecast(snapshot, capital, &pa, &overrides, &Plan::default())?;
+    Ok((pa, base))
 }
 
 fn forecast(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
@@ -179,27 +225,10 @@ fn forecast(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
         None => &run.base,
     };
     let view = match args.by {
-        By::Year => {
-            let mut headings = vec!["year", "£/kWh", "kgCO2e/kWh"];
-            headings.extend(FIGURE_HEADINGS);
-            let mut view = View::new(&headings);
-            for t in &f.totals {
-                let mut row = vec![
-                    Cell::text(t.year.to_string()),
-                    Cell::money(t.tariff),
-                    quantity(t.carbon_factor, 5),
-                ];
-                row.extend(figure_cells(&t.figures));
-                view.push(row);
-            }
-            let mut total = vec![Cell::text("Total"), Cell::text(""), Cell::text("")];
-            total.extend(figure_cells(&f.horizon_total()));
-            view.push(total);
-            view
-        }
-        By::Class => breakdown(&f.years, &f.by_class, "class"),
-        By::Site => breakdown(&f.years, &f.by_site, "site"),
-        By::Org => breakdown(&f.years, &f.by_org, "organisation"),
+        By::Year => power_year_view(f),
+        By::Class => power_breakdown_view(&f.years, &f.by_class, "class"),
+        By::Site => power_breakdown_view(&f.years, &f.by_site, "site"),
+        By::Org => power_breakdown_view(&f.years, &f.by_org, "organisation"),
     };
     ctx.out.listing(&view, f)?;
     let s = f.sources;
@@ -219,20 +248,6 @@ fn forecast(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
     Ok(())
 }
 
-fn breakdown(years: &[FinancialYear], rows: &[PowerRow], what: &str) -> View {
-    let mut headings = vec![what, "year"];
-    headings.extend(FIGURE_HEADINGS);
-    let mut view = View::new(&headings);
-    for r in rows {
-        for (year, figures) in years.iter().zip(&r.years) {
-            let mut row = vec![Cell::text(&r.label), Cell::text(year.to_string())];
-            row.extend(figure_cells(figures));
-            view.push(row);
-        }
-    }
-    view
-}
-
 fn compare(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
     let run = compute(ctx, args)?;
     let Some((chosen, plan, with)) = &run.levers else {
@@ -241,7 +256,7 @@ fn compare(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
         );
     };
     let cmp = levers::compare(&run.capital, chosen, plan, &run.base, with);
-    ctx.out.listing(&comparison_view(&cmp), &cmp)?;
+    ctx.out.listing(&lever_comparison_view(&cmp), &cmp)?;
     for s in &cmp.summary {
         ctx.out.message(&s.description);
     }
@@ -249,67 +264,6 @@ fn compare(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
         ctx.out.message(&format!("note: {n}"));
     }
     Ok(())
-}
-
-fn comparison_view(cmp: &LeverComparison) -> View {
-    let mut headings = vec!["measure".to_string()];
-    headings.extend(cmp.years.iter().map(ToString::to_string));
-    headings.push("Total".into());
-    let mut view = View {
-        headings,
-        rows: Vec::new(),
-    };
-    let money_row = |label: &str, values: &[estate::domain::Money]| {
-        let mut row = vec![Cell::text(label)];
-        row.extend(values.iter().map(|m| Cell::money(*m)));
-        row.push(Cell::money(values.iter().sum()));
-        row
-    };
-    let energy_row =
-        |label: &str, values: &[Energy], pick: &dyn Fn(&Energy) -> Cell, total: Cell| {
-            let mut row = vec![Cell::text(label)];
-            row.extend(values.iter().map(pick));
-            row.push(total);
-            row
-        };
-    view.push(money_row("capital, base", &cmp.capital_base));
-    view.push(money_row("capital, with levers", &cmp.capital_levers));
-    view.push(money_row("capital, change", &cmp.capital_change));
-    for (label, values) in [
-        ("base", &cmp.power_base),
-        ("with levers", &cmp.power_levers),
-        ("change", &cmp.power_change),
-    ] {
-        let kwh: rust_decimal::Decimal = values.iter().map(|e| e.kwh).sum();
-        view.push(energy_row(
-            &format!("kWh, {label}"),
-            values,
-            &|e| quantity(e.kwh, 0),
-            quantity(kwh, 0),
-        ));
-    }
-    for (label, values) in [
-        ("base", &cmp.power_base),
-        ("with levers", &cmp.power_levers),
-        ("change", &cmp.power_change),
-    ] {
-        let costs: Vec<estate::domain::Money> = values.iter().map(|e| e.cost).collect();
-        view.push(money_row(&format!("energy £, {label}"), &costs));
-    }
-    for (label, values) in [
-        ("base", &cmp.power_base),
-        ("with levers", &cmp.power_levers),
-        ("change", &cmp.power_change),
-    ] {
-        let t: rust_decimal::Decimal = values.iter().map(Energy::tonnes_co2e).sum();
-        view.push(energy_row(
-            &format!("tCO2e, {label}"),
-            values,
-            &|e| quantity(e.tonnes_co2e(), 3),
-            quantity(t, 3),
-        ));
-    }
-    view
 }
 
 fn list_profiles(ctx: &Ctx) -> Result<()> {

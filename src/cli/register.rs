@@ -132,7 +132,7 @@ pub struct AddArgs {
     /// Notebook or MFP work too).
     pub class: String,
     /// Asset tag, unique within the organisation.
-    #[arg(long)]
+    #[arg(long, value_parser = asset_tag)]
     pub tag: String,
     /// The organisation (may be left out when the register holds only one).
     #[arg(long)]
@@ -180,7 +180,7 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub class: Option<String>,
     /// A new asset tag.
-    #[arg(long)]
+    #[arg(long, value_parser = asset_tag)]
     pub tag: Option<String>,
     /// Empty a field (repeatable), e.g. --clear user --clear notes.
     #[arg(long, value_name = "FIELD")]
@@ -514,4 +514,13 @@ pub fn dispose(ctx: &Ctx, args: &DisposeArgs) -> Result<()> {
         ),
         &disposal,
     )
+}
+
+/// Reads an asset tag: anything but blank.
+fn asset_tag(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("an asset tag cannot be blank".into())
+    } else {
+        Ok(text.to_string())
+    }
 }

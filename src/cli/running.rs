@@ -1,6 +1,6 @@
 //! What `estate power`, `estate lines` and `estate licences` share: the
 //! horizon and organisation flags, the capital scenario flags, loading the
-//! register into the engines' inputs, and cells for quantities.
+//! register into the engines' inputs.
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -11,9 +11,8 @@ use estate::forecast::{Caps, Horizon, Request};
 use estate::policy::{self, Defaults};
 use estate::register::Organisation;
 use estate::register::store::{self, PlaceKind};
-use estate::report::{Cell, View};
 use rusqlite::Connection;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::Ctx;
 
@@ -59,7 +58,7 @@ pub fn organisation(conn: &Connection, code: Option<&str>) -> Result<Option<Orga
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScenarioFlags {
     /// A capital scenario: a shipped name (base, capped-250k,
-    /// extend-desktop-life) or the path of a .toml file.
+    /// extend-desktop-life, green-refresh) or the path of a .toml file.
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
     /// Capital budget cap: 250000 for every year, or 2026/27=250000,2027/28=200000.
@@ -77,12 +76,13 @@ pub struct ScenarioFlags {
 }
 
 impl ScenarioFlags {
-    /// The levers asked for.
-    pub fn levers(&self) -> Levers {
+    /// The levers asked for: each flag given, else the scenario's own lever.
+    pub fn levers(&self, scenario: Option<&estate::forecast::scenario::Scenario>) -> Levers {
+        let from = scenario.map(|s| s.levers.clone()).unwrap_or_default();
         Levers {
-            thin_clients: self.thin_clients,
-            virtualise: self.virtualise,
-            mfd_users_per_device: self.mfd_ratio,
+            thin_clients: self.thin_clients.or(from.thin_clients),
+            virtualise: self.virtualise.or(from.virtualise),
+            mfd_users_per_device: self.mfd_ratio.or(from.mfd_users_per_device),
         }
     }
 
@@ -122,102 +122,5 @@ impl Estate {
             shares: estate::running::shares(&store::list_shares(conn)?),
             staff: estate::running::staff_counts(&organisations, &sites),
         })
-    }
-}
-
-/// The running-cost reference data as rows of `estate policy show` (item,
-/// class, value, source): tariffs, carbon factors, line costs, synonyms.
-pub fn policy_rows(d: &Defaults, view: &mut View) {
-    for t in &d.tariffs {
-        view.push(vec![
-            Cell::text("electricity (£/kWh)"),
-            Cell::text(t.year.to_string()),
-            Cell::money(t.gbp_per_kwh),
-            Cell::text(&t.source),
-        ]);
-    }
-    for f in &d.carbon_factors {
-        view.push(vec![
-            Cell::text("carbon (kgCO2e/kWh)"),
-            Cell::text(format!("edition {}", f.edition)),
-            quantity(f.total(), 5),
-            Cell::text(&f.source),
-        ]);
-    }
-    for c in &d.line_costs {
-        view.push(vec![
-            Cell::text("line migration"),
-            Cell::text(match c.migrate_to {
-                Some(to) if c.switch_off => format!("{} → {to}", c.line_type),
-                _ => format!("{} (not affected)", c.line_type),
-            }),
-            Cell::money(c.migration_cost),
-            Cell::text(&c.source),
-        ]);
-    }
-    for s in &d.product_synonyms {
-        view.push(vec![
-            Cell::text("licence product"),
-            Cell::text(&s.alias),
-            Cell::text(&s.product),
-            Cell::text(&s.source),
-        ]);
-    }
-}
-
-/// Groups the digits of a whole number in threes.
-fn grouped(digits: &str) -> String {
-    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    out.push_str(sign);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A quantity shown to `dp` decimal places with thousands separators
-/// (rounded half away from zero, for display only); CSV gets it exact.
-pub fn quantity(value: Decimal, dp: u32) -> Cell {
-    let shown = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    let mut text = format!("{shown:.prec$}", prec = dp as usize);
-    let (whole, frac) = match text.split_once('.') {
-        Some((w, f)) => (w.to_string(), format!(".{f}")),
-        None => (text.clone(), String::new()),
-    };
-    text = grouped(&whole) + &frac;
-    Cell {
-        text,
-        numeric: true,
-        plain: Some(value.normalize().to_string()),
-    }
-}
-
-/// A count.
-pub fn count(n: u64) -> Cell {
-    Cell {
-        text: grouped(&n.to_string()),
-        numeric: true,
-        plain: Some(n.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_are_grouped_and_rounded_for_display_only() {
-        let c = quantity("12549.5".parse().unwrap(), 0);
-        assert_eq!(
-            (c.text.as_str(), c.plain.as_deref()),
-            ("12,550", Some("12549.5"))
-        );
-        let c = quantity("-2.45370597".parse().unwrap(), 3);
-        assert_eq!(c.text, "-2.454");
-        assert_eq!(count(1_234_567).text, "1,234,567");
     }
 }

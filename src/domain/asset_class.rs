@@ -236,6 +236,28 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Case, spaces and hyphens never change what a class word names, and
+        /// an unknown word is refused naming it.
+        #[test]
+        fn class_words_ignore_case_and_separators(
+            i in 0usize..12,
+            upper in proptest::bool::ANY,
+            pad in " {0,3}",
+            text in "\\PC{0,16}",
+        ) {
+            let syn = ClassSynonyms::builtin();
+            let class = AssetClass::ALL[i];
+            let word = class.as_str().replace('_', if upper { "-" } else { " " });
+            let word = if upper { word.to_uppercase() } else { word };
+            proptest::prop_assert_eq!(syn.lookup(&format!("{pad}{word}{pad}")), Some(class));
+            match syn.parse_class(&text) {
+                Ok(c) => proptest::prop_assert_eq!(syn.lookup(&text.to_uppercase()), Some(c)),
+                Err(e) => proptest::prop_assert!(e.to_string().contains(text.trim())),
+            }
+        }
+    }
+
     #[test]
     fn a_bad_synonyms_file_names_its_line() {
         let err = ClassSynonyms::parse("word,class\nnotebook,laptop\nwidget,gizmo\n").unwrap_err();

@@ -121,6 +121,28 @@ mod tests {
     fn iso_is_zero_padded() {
         assert_eq!(iso(date!(2024 - 03 - 01)), "2024-03-01");
     }
+
+    proptest::proptest! {
+        /// Every day reads back from its ISO and its UK form.
+        #[test]
+        fn iso_and_uk_forms_round_trip(days in 0i64..100_000) {
+            let d = date!(1900 - 01 - 01) + time::Duration::days(days);
+            proptest::prop_assert_eq!(parse_date(&iso(d)), Ok(d));
+            let uk = format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year());
+            proptest::prop_assert_eq!(parse_date(&uk), Ok(d));
+        }
+
+        /// Any text is a date or an error naming the text.
+        #[test]
+        fn any_text_parses_or_is_refused_by_name(
+            text in "\\PC{0,16}|[0-9]{1,5}[-/][0-9]{1,3}[-/][0-9]{1,5}",
+        ) {
+            match parse_date(&text) {
+                Ok(d) => proptest::prop_assert_eq!(parse_date(&iso(d)), Ok(d)),
+                Err(e) => proptest::prop_assert_eq!(e, DateError(text.clone())),
+            }
+        }
+    }
 }
 
 /// Serde for `Date` as ISO `YYYY-MM-DD` (use with `#[serde(with = "...")]`).

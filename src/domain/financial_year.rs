@@ -242,6 +242,29 @@ mod tests {
         fn display_then_parse_round_trips(start in 1900i32..=2199) {
             let y = FinancialYear::new(start).unwrap();
             prop_assert_eq!(y.to_string().parse::<FinancialYear>(), Ok(y));
+            // The other ways a year is written: with a hyphen, with both years whole.
+            prop_assert_eq!(format!("{start}-{:02}", (start + 1) % 100).parse(), Ok(y));
+            prop_assert_eq!(format!(" {start}/{} ", start + 1).parse(), Ok(y));
+        }
+
+        /// Any text is a year or an error; a year it reads prints as it reads.
+        #[test]
+        fn any_text_parses_or_is_refused(text in "\\PC{0,12}|[0-9]{4}[/-][0-9]{1,4}") {
+            if let Ok(y) = text.parse::<FinancialYear>() {
+                prop_assert_eq!(y.to_string().parse::<FinancialYear>(), Ok(y));
+                prop_assert!(y.contains(y.first_day()) && y.contains(y.last_day()));
+                prop_assert_eq!(y.next().prev(), y);
+            }
+        }
+
+        /// Years that are not consecutive are refused as such.
+        #[test]
+        fn years_that_do_not_follow_are_refused(start in 1900i32..=2199, gap in 2i32..50) {
+            let text = format!("{start}/{}", start + gap);
+            prop_assert_eq!(
+                text.parse::<FinancialYear>(),
+                Err(FinancialYearError::NotConsecutive(text.clone()))
+            );
         }
     }
 }

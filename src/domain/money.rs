@@ -31,6 +31,22 @@ pub enum MoneyError {
     Overflow(String),
 }
 
+impl MoneyError {
+    /// What is wrong, without the text (for messages that show the text
+    /// already, such as an import's rejected rows).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            MoneyError::Invalid(_) => {
+                "is not an amount of money (write it like 1234.56 or £1,234.56)"
+            }
+            MoneyError::Separators(_) => {
+                "has misplaced thousands separators (write it like 1,234,567.89)"
+            }
+            MoneyError::Overflow(_) => "is too large an amount",
+        }
+    }
+}
+
 impl Money {
     /// Zero pounds.
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -469,6 +485,53 @@ mod tests {
         fn display_then_parse_round_trips(pence in -1_000_000_000_000i64..1_000_000_000_000) {
             let money = Money::from_pence(pence);
             prop_assert_eq!(Money::parse_gbp(&money.to_string()), Ok(money));
+        }
+
+        /// Any text is an amount or an error naming the text; never a panic.
+        #[test]
+        fn any_text_parses_or_is_refused_by_name(text in "\\PC{0,24}") {
+            match Money::parse_gbp(&text) {
+                Ok(m) => prop_assert_eq!(Money::parse_gbp(&m.to_string()), Ok(m)),
+                Err(e) => prop_assert!(e.to_string().contains(&text)),
+            }
+        }
+
+        /// The forms people write the same amount in all read as that amount.
+        #[test]
+        fn every_written_form_of_an_amount_reads_the_same(
+            pounds in 0u64..1_000_000_000_000,
+            pence in 0u64..100,
+        ) {
+            let whole = pounds.to_string();
+            let grouped = group_thousands(&whole);
+            let want = Money::from_pence(
+                i64::try_from(pounds * 100 + pence).expect("fits"),
+            );
+            for text in [
+                format!("{whole}.{pence:02}"),
+                format!("£{grouped}.{pence:02}"),
+                format!("  £ {grouped}.{pence:02} "),
+                format!("GBP {grouped}.{pence:02}"),
+                format!("gbp{whole}.{pence:02}"),
+            ] {
+                prop_assert_eq!(Money::parse_gbp(&text), Ok(want), "{}", text);
+            }
+            let negative = Money::parse_gbp(&format!("-£{grouped}.{pence:02}")).unwrap();
+            prop_assert_eq!(negative.checked_add(want), Some(Money::from_pence(0)));
+        }
+
+        /// Separators anywhere but every three digits are refused.
+        #[test]
+        fn misplaced_thousands_separators_are_refused(
+            digits in "[1-9][0-9]{3,9}",
+            at in 1usize..3,
+        ) {
+            let (head, tail) = digits.split_at(at);
+            let text = format!("{head},{tail}");
+            // A comma is right only when every group after it has three digits.
+            if tail.len() % 3 != 0 || head.len() > 3 {
+                prop_assert!(Money::parse_gbp(&text).is_err(), "{}", text);
+            }
         }
     }
 }

@@ -134,6 +134,25 @@ mod tests {
         assert!("abc%".parse::<Rate>().is_err());
     }
 
+    proptest::proptest! {
+        /// A rate prints as a percentage that reads back as the same rate.
+        #[test]
+        fn display_then_parse_round_trips(units in -1_000_000i64..1_000_000, scale in 0u32..5) {
+            let rate = Rate::from_percent(Decimal::new(units, scale));
+            proptest::prop_assert_eq!(rate.to_string().parse::<Rate>(), Ok(rate));
+        }
+
+        /// Any text is a rate or an error; a bare number is a fraction only up to 1.
+        #[test]
+        fn any_text_parses_or_is_refused(text in "\\PC{0,12}|-?[0-9]{1,3}(\\.[0-9]{1,4})?%?") {
+            if let Ok(rate) = text.parse::<Rate>() {
+                proptest::prop_assert!(
+                    text.trim().ends_with('%') || rate.fraction().abs() <= Decimal::ONE
+                );
+            }
+        }
+    }
+
     #[test]
     fn compounds_exactly() {
         let r = Rate::from_percent(d("2"));

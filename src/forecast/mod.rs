@@ -8,6 +8,7 @@
 //! first year in. SQL is only in `store.rs`.
 
 pub mod assumptions;
+pub mod cabinet;
 pub mod capital;
 pub mod levers;
 pub mod licences;
@@ -105,9 +106,25 @@ pub fn save(
     command: &str,
     organisation: Option<&str>,
 ) -> Result<RunId, RunError> {
+    save_with_running(conn, run, None, name, command, organisation)
+}
+
+/// Like [`save`], also keeping the run's running costs (power, lines,
+/// licences, revenue) so a report of the run shows them as forecast then.
+///
+/// # Errors
+/// A database error.
+pub fn save_with_running(
+    conn: &mut Connection,
+    run: &Run,
+    running: Option<&cabinet::RunningCosts>,
+    name: &str,
+    command: &str,
+    organisation: Option<&str>,
+) -> Result<RunId, RunError> {
     let register = store::register_state(conn)?;
     Ok(crate::db::write(conn, |tx| {
-        store::save_run(
+        let id = store::save_run(
             tx,
             &store::NewRun {
                 name,
@@ -119,7 +136,11 @@ pub fn save(
                 forecast: &run.forecast,
                 programme: &run.programme,
             },
-        )
+        )?;
+        if let Some(running) = running {
+            store::save_running(tx, id, running)?;
+        }
+        Ok::<_, store::StoreError>(id)
     })?)
 }
 

@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::assumptions::{AppliedScenario, Assumptions, Caps};
+use super::levers::{Levers, Virtualise};
 use crate::domain::{AssetClass, FinancialYear, Money, Rate};
 use crate::policy::ModelLife;
+use rust_decimal::Decimal;
 
 /// The scenarios shipped in `data/scenarios/`, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -25,6 +27,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "extend-desktop-life",
         include_str!("../../data/scenarios/extend-desktop-life.toml"),
+    ),
+    (
+        "green-refresh",
+        include_str!("../../data/scenarios/green-refresh.toml"),
     ),
 ];
 
@@ -85,6 +91,9 @@ pub struct Scenario {
     pub price_base: Option<FinancialYear>,
     /// Caps.
     pub caps: Option<Caps>,
+    /// The levers that change capital, power and carbon together (thin
+    /// clients at refresh, server virtualisation, MFD consolidation).
+    pub levers: Levers,
     /// The text it was read from.
     pub text: String,
 }
@@ -108,6 +117,9 @@ struct RawScenario {
     model_lives: Vec<RawModelLife>,
     #[serde(default)]
     model_prices: Vec<RawModelPrice>,
+    thin_clients: Option<String>,
+    virtualise: Option<String>,
+    mfd_users_per_device: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +137,26 @@ struct RawModelPrice {
     manufacturer: String,
     model: String,
     unit_cost: toml::Value,
+}
+
+/// Staff per device from a TOML integer or decimal string (not a float, so
+/// nothing passes through `f64`); above zero.
+fn staff_ratio(value: &toml::Value) -> Result<Decimal, String> {
+    let ratio = match value {
+        toml::Value::Integer(i) => Decimal::from(*i),
+        toml::Value::String(s) => s
+            .trim()
+            .parse::<Decimal>()
+            .map_err(|_| format!("mfd_users_per_device: `{s}` is not a number"))?,
+        _ => return Err(
+            "mfd_users_per_device: write a whole number such as 14, or a string such as \"12.5\""
+                .into(),
+        ),
+    };
+    if ratio <= Decimal::ZERO {
+        return Err(format!("mfd_users_per_device: {ratio} must be above 0"));
+    }
+    Ok(ratio)
 }
 
 /// Money from a TOML string or integer; floats are refused so nothing
@@ -236,6 +268,29 @@ impl Scenario {
             .as_ref()
             .map(|v| caps(v).map_err(invalid))
             .transpose()?;
+        let levers = Levers {
+            thin_clients: raw
+                .thin_clients
+                .as_deref()
+                .map(|r| {
+                    r.parse::<Rate>()
+                        .map_err(|e| invalid(format!("thin_clients: {e}")))
+                })
+                .transpose()?,
+            virtualise: raw
+                .virtualise
+                .as_deref()
+                .map(|v| {
+                    v.parse::<Virtualise>()
+                        .map_err(|e| invalid(format!("virtualise: {e}")))
+                })
+                .transpose()?,
+            mfd_users_per_device: raw
+                .mfd_users_per_device
+                .as_ref()
+                .map(|v| staff_ratio(v).map_err(invalid))
+                .transpose()?,
+        };
         Ok(Scenario {
             name: raw.name.trim().to_string(),
             description: raw.description,
@@ -246,6 +301,7 @@ impl Scenario {
             inflation,
             price_base,
             caps,
+            levers,
             text: text.to_string(),
         })
     }
@@ -419,8 +475,40 @@ mod tests {
         let err = Scenario::builtin("nope").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "no scenario `nope`; the shipped ones are base, capped-250k, extend-desktop-life (or \
+            "no scenario `nope`; the shipped ones are base, capped-250k, extend-desktop-life, green-refresh (or \
              give the path of a .toml file)"
+        );
+    }
+
+    #[test]
+    fn a_scenario_can_carry_the_levers() {
+        let s = Scenario::builtin("green-refresh").unwrap();
+        assert_eq!(
+            s.levers.thin_clients,
+            Some(Rate::from_percent(Decimal::from(50)))
+        );
+        assert_eq!(
+            s.levers.virtualise,
+            Some(Virtualise {
+                physical: 20,
+                hosts: 4,
+                year: None
+            })
+        );
+        assert_eq!(s.levers.mfd_users_per_device, Some(Decimal::from(14)));
+        assert!(Scenario::builtin("base").unwrap().levers.is_empty());
+        let err =
+            Scenario::parse("name = \"x\"\nmfd_users_per_device = 0\n", "x.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("mfd_users_per_device: 0 must be above 0"),
+            "{err}"
+        );
+        let err =
+            Scenario::parse("name = \"x\"\nmfd_users_per_device = 1.5\n", "x.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("write a whole number such as 14"),
+            "{err}"
         );
     }
 }

@@ -453,6 +453,51 @@ pub fn load_run(conn: &Connection, id: RunId) -> Result<SavedRun> {
     })
 }
 
+/// Keeps a saved run's running costs beside it.
+///
+/// # Errors
+/// A database error.
+pub fn save_running(
+    tx: &Transaction<'_>,
+    id: RunId,
+    running: &super::cabinet::RunningCosts,
+) -> Result<()> {
+    let json = serde_json::to_string(running).map_err(|e| StoreError::CorruptRun {
+        id,
+        reason: e.to_string(),
+    })?;
+    tx.execute(
+        "UPDATE forecast_runs SET running_json = ?2 WHERE run_id = ?1",
+        rusqlite::params![id.0, json],
+    )
+    .map_err(DbError::from)?;
+    Ok(())
+}
+
+/// A saved run's running costs, or `None` for a run saved without them
+/// (before schema version 5, or by the library's plain `save`).
+///
+/// # Errors
+/// No such run, a database error, or stored JSON that no longer reads.
+pub fn load_running(conn: &Connection, id: RunId) -> Result<Option<super::cabinet::RunningCosts>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT running_json FROM forecast_runs WHERE run_id = ?1",
+            [id.0],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(DbError::from)?
+        .ok_or(StoreError::NoSuchRun(id))?;
+    json.map(|j| {
+        serde_json::from_str(&j).map_err(|e| StoreError::CorruptRun {
+            id,
+            reason: e.to_string(),
+        })
+    })
+    .transpose()
+}
+
 /// The assets a run saw, by organisation and tag.
 ///
 /// # Errors

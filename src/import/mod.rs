@@ -3,7 +3,8 @@
 //! exports, as they come.
 //!
 //! The work is split so each part can be tested alone:
-//! - [`read`] turns a file (xlsx, xlsm, xlsb, xls, ods, csv) into rows of cells;
+//! - [`read`] turns a file (xlsx, xlsm, xlsb, xls, ods, csv) into rows of cells,
+//!   after [`bounds`] has refused a file that would make it do unbounded work;
 //! - [`header`] finds the table in a sheet (the header row, the totals row);
 //! - [`mapping`] turns cells into register records plus row problems
 //!   (parsing never fails; nothing there touches the database);
@@ -17,6 +18,7 @@
 //! reports what would change with `dry_run`). This module never prints:
 //! progress goes to a callback, results come back as an [`ImportSummary`].
 
+pub mod bounds;
 pub mod header;
 pub mod identities;
 pub mod mapping;
@@ -41,14 +43,16 @@ use crate::register::RegisterError;
 pub use mapping::{Column, Field, Kind, Problem};
 pub use profiles::{Profile, builtin_profiles, load_profile};
 pub use read::Format;
-pub use store::{BatchRecord, UndoSummary, commit, list_batches, undo, write_rejects};
+pub use store::{
+    BatchRecord, UndoSummary, commit, create_rejects_file, list_batches, undo, write_rejects,
+};
 
 /// What went wrong with an import as a whole (a bad row is not an error:
 /// it is a reject in the summary). Every message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file could not be read from disk.
-    #[error("cannot read `{file}`: {source}")]
+    #[error("cannot read `{file}`")]
     Io {
         /// The file.
         file: String,
@@ -64,6 +68,14 @@ pub enum ImportError {
     Encrypted {
         /// The file.
         file: String,
+    },
+    /// A file estate writes (the rejects) could not be written.
+    #[error("cannot write `{file}`")]
+    Write {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
     },
     /// The file is damaged or not what it claims to be.
     #[error(

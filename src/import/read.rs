@@ -8,8 +8,17 @@
 //! numbered as Excel shows them, and it never panics on a hostile file (a
 //! panic inside the spreadsheet reader is caught and reported as a damaged
 //! file).
+//!
+//! What one file can make estate do is bounded, each bound with its own
+//! message: a workbook that would expand too far is refused before the
+//! spreadsheet reader starts ([`super::bounds`]); a cell longer than Excel
+//! allows, a text row longer than [`MAX_TEXT_ROW_BYTES`] and a sheet of more
+//! than [`MAX_ROWS`] rows are refused as they are met; cells right of
+//! [`MAX_COLUMNS`] are counted and ignored; rows with nothing in them cost no
+//! memory.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
@@ -27,6 +36,15 @@ pub const MAX_COLUMNS: usize = 512;
 /// A sheet may hold at most this many rows with something in them; beyond
 /// it the file is refused rather than read without end.
 pub const MAX_ROWS: u64 = 2_000_000;
+
+/// A cell may hold at most this many characters: Excel's own limit, so a
+/// longer cell cannot have come from a spreadsheet application, and would
+/// otherwise travel whole into the register's notes.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// One row (record) of a delimited text file may be at most this long, so a
+/// file that is one enormous field cannot make the reader buffer without end.
+pub const MAX_TEXT_ROW_BYTES: u64 = 1024 * 1024;
 
 /// The formats estate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,7 +303,7 @@ pub fn display_name(path: &Path) -> String {
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
-const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Tells the format from the file's first bytes (and, only to tell xlsb
 /// from xlsx inside a zip, its name).
@@ -392,6 +410,73 @@ fn calamine_error(file: &str, e: &dyn std::fmt::Display) -> ImportError {
     }
 }
 
+/// A size as people read it: `512 bytes`, `2.4 MB`, `4.0 GB` (powers of 1000).
+pub fn bytes(n: u64) -> String {
+    #[allow(clippy::cast_precision_loss, reason = "one decimal place is shown")]
+    let x = n as f64;
+    match n {
+        0..1_000 => format!("{n} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", x / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", x / 1e6),
+        _ => format!("{:.1} GB", x / 1e9),
+    }
+}
+
+/// A column's letters as Excel shows them: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = u8::try_from((n - 1) % 26).unwrap_or(0);
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// Refuses a cell longer than Excel allows ([`MAX_CELL_CHARS`]), naming
+/// where it is.
+fn check_cell(file: &str, row: u32, col: usize, value: &Value) -> Result<(), ImportError> {
+    let (Value::Text(t) | Value::DateIso(t) | Value::Error(t)) = value else {
+        return Ok(());
+    };
+    // Bytes first: a text of no more bytes than the limit has no more characters.
+    if t.len() <= MAX_CELL_CHARS {
+        return Ok(());
+    }
+    let chars = t.chars().count();
+    if chars <= MAX_CELL_CHARS {
+        return Ok(());
+    }
+    Err(ImportError::TooLarge {
+        file: file.into(),
+        detail: format!(
+            "row {row}, column {} holds {} characters, and a spreadsheet cell holds at most {}",
+            column_letters(col),
+            crate::domain::money::group_thousands(&chars.to_string()),
+            crate::domain::money::group_thousands(&MAX_CELL_CHARS.to_string())
+        ),
+    })
+}
+
+thread_local! {
+    static IN_READER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while this thread is inside the spreadsheet reader, where a panic
+/// is caught and reported as a damaged file: a panic hook need not print it.
+pub fn in_spreadsheet_reader() -> bool {
+    IN_READER.get()
+}
+
+/// Runs `f` (a call into the spreadsheet reader), catching a panic.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let outer = IN_READER.replace(true);
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_READER.set(outer);
+    result
+}
+
 /// A panic inside the spreadsheet reader, reported as a damaged file.
 pub(crate) fn panicked(file: &str) -> ImportError {
     ImportError::Damaged {
@@ -419,12 +504,13 @@ impl Workbook {
             file: file.clone(),
             source,
         };
+        super::bounds::check(path, &file, format)?;
         let inner = if format == Format::Text {
             Inner::Text(sniff_text(path, &head))
         } else {
             {
                 let reader = BufReader::new(File::open(path).map_err(io)?);
-                let opened = catch_unwind(AssertUnwindSafe(|| -> Result<Inner, ImportError> {
+                let opened = guarded(|| -> Result<Inner, ImportError> {
                     Ok(match format {
                         Format::Xlsx => {
                             Inner::Xlsx(Xlsx::new(reader).map_err(|e| calamine_error(&file, &e))?)
@@ -439,7 +525,7 @@ impl Workbook {
                             Inner::Ods(Ods::new(reader).map_err(|e| calamine_error(&file, &e))?)
                         }
                     })
-                }));
+                });
                 opened.map_err(|_| panicked(&file))??
             }
         };
@@ -509,7 +595,7 @@ impl Workbook {
             }
         }
         let dims = match &mut self.inner {
-            Inner::Xlsx(x) => catch_unwind(AssertUnwindSafe(|| x.merge_cells_by_sheet_name(sheet)))
+            Inner::Xlsx(x) => guarded(|| x.merge_cells_by_sheet_name(sheet))
                 .ok()
                 .and_then(Result::ok)
                 .unwrap_or_default(),
@@ -564,7 +650,7 @@ impl Workbook {
                 })
             }};
         }
-        let result = catch_unwind(AssertUnwindSafe(|| match inner {
+        let result = guarded(|| match inner {
             Inner::Xlsx(x) => stream!(x),
             Inner::Xlsb(x) => stream!(x),
             Inner::Xls(x) => {
@@ -580,7 +666,7 @@ impl Workbook {
                 walk_range(&file, &range, f)
             }
             Inner::Text(_) => Ok(ReadStats::default()),
-        }));
+        });
         result.map_err(|_| panicked(&file))?
     }
 }
@@ -633,6 +719,7 @@ fn stream_cells(
             stats.cells_beyond_last_column += 1;
             continue;
         }
+        check_cell(file, number, col, &value)?;
         if row.cells.len() <= col {
             row.cells.resize(col + 1, Value::Empty);
         }
@@ -662,6 +749,11 @@ fn walk_range(
     let offset = start_col as usize;
     let mut rows = 0u64;
     for (i, cells) in range.rows().enumerate() {
+        let number = u32::try_from(i)
+            .ok()
+            .and_then(|i| start_row.checked_add(i))
+            .and_then(|r| r.checked_add(1))
+            .unwrap_or(u32::MAX);
         let mut out = Vec::new();
         for (j, cell) in cells.iter().enumerate() {
             let col = offset + j;
@@ -672,11 +764,13 @@ fn walk_range(
                 stats.cells_beyond_last_column += 1;
                 continue;
             }
+            let value = from_data(cell.clone());
+            check_cell(file, number, col, &value)?;
             if out.len() <= col {
                 out.resize(col + 1, Value::Empty);
             }
             if let Some(slot) = out.get_mut(col) {
-                *slot = from_data(cell.clone());
+                *slot = value;
             }
         }
         if out.is_empty() {
@@ -686,11 +780,6 @@ fn walk_range(
         if rows > MAX_ROWS {
             return Err(too_many_rows(file));
         }
-        let number = u32::try_from(i)
-            .ok()
-            .and_then(|i| start_row.checked_add(i))
-            .and_then(|r| r.checked_add(1))
-            .unwrap_or(u32::MAX);
         if f(Row { number, cells: out }).is_break() {
             break;
         }
@@ -768,6 +857,16 @@ fn count_outside_quotes(line: &[u8], d: u8) -> usize {
     n
 }
 
+/// Takes off the `'` that estate's CSV exports (the rejects file) put before
+/// text a spreadsheet would run as a formula, so a fixed rejects file
+/// imports as the supplier's values.
+fn unneutralise(text: String) -> String {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => text,
+    }
+}
+
 /// A field's text: UTF-8 where it is valid, otherwise Windows-1252 (what
 /// Excel on Windows writes when it saves "CSV").
 fn decode(bytes: &[u8]) -> String {
@@ -779,6 +878,40 @@ fn decode(bytes: &[u8]) -> String {
             .into_owned(),
     }
 }
+
+/// A reader that gives out at most `limit` bytes between two calls of
+/// `start_row`, so the CSV reader above it cannot be made to buffer one
+/// record without end. (The CSV reader reads ahead by at most its buffer,
+/// which the limit allows for.)
+struct RowBounded<R> {
+    inner: R,
+    since_row_start: u64,
+    limit: u64,
+}
+
+impl<R> RowBounded<R> {
+    fn start_row(&mut self) {
+        self.since_row_start = 0;
+    }
+
+    fn is_exhausted(&self) -> bool {
+        self.since_row_start >= self.limit
+    }
+}
+
+impl<R: Read> Read for RowBounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.is_exhausted() {
+            return Err(std::io::Error::other("row too long"));
+        }
+        let n = self.inner.read(buf)?;
+        self.since_row_start = self.since_row_start.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+/// The CSV reader's own buffer: how far it may read ahead of a record.
+const CSV_BUFFER: usize = 64 * 1024;
 
 fn read_text(
     path: &Path,
@@ -795,19 +928,37 @@ fn read_text(
         let mut bom = [0u8; 3];
         reader.read_exact(&mut bom).map_err(io)?;
     }
+    let bounded = RowBounded {
+        inner: reader,
+        since_row_start: 0,
+        limit: MAX_TEXT_ROW_BYTES + CSV_BUFFER as u64,
+    };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(settings.delimiter)
-        .from_reader(reader);
+        .buffer_capacity(CSV_BUFFER)
+        .from_reader(bounded);
     let mut stats = ReadStats::default();
     let mut record = csv::ByteRecord::new();
     let mut number: u32 = 0;
     let mut rows = 0u64;
     loop {
+        csv.get_mut().start_row();
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
+            Err(_) if csv.get_ref().is_exhausted() => {
+                return Err(ImportError::TooLarge {
+                    file: file.into(),
+                    detail: format!(
+                        "row {} is longer than {} (a spreadsheet row is far shorter); is it a \
+                         text file of records?",
+                        number.saturating_add(1),
+                        bytes(MAX_TEXT_ROW_BYTES)
+                    ),
+                });
+            }
             Err(e) => {
                 return Err(ImportError::Damaged {
                     file: file.into(),
@@ -826,11 +977,13 @@ fn read_text(
                 }
                 continue;
             }
-            cells.push(if field.is_empty() {
+            let value = if field.is_empty() {
                 Value::Empty
             } else {
-                Value::Text(decode(field))
-            });
+                Value::Text(unneutralise(decode(field)))
+            };
+            check_cell(file, number, i, &value)?;
+            cells.push(value);
         }
         let row = Row { number, cells };
         if row.is_blank() {
@@ -893,6 +1046,51 @@ mod tests {
     fn windows_1252_text_is_decoded() {
         assert_eq!(decode(b"\xA3612.34"), "£612.34");
         assert_eq!(decode("£612.34".as_bytes()), "£612.34");
+    }
+
+    #[test]
+    fn sizes_and_columns_read_as_people_write_them() {
+        assert_eq!(bytes(512), "512 bytes");
+        assert_eq!(bytes(1_048_576), "1.0 MB");
+        assert_eq!(bytes(2_500_000_000), "2.5 GB");
+        for (index, letters) in [
+            (0, "A"),
+            (25, "Z"),
+            (26, "AA"),
+            (511, "SR"),
+            (16_383, "XFD"),
+        ] {
+            assert_eq!(column_letters(index), letters);
+        }
+    }
+
+    #[test]
+    fn a_sheet_past_the_row_limit_is_refused_and_empty_cells_do_not_count() {
+        let limit = u32::try_from(MAX_ROWS).unwrap();
+        let mut r = 0u32;
+        let mut rows = 0u64;
+        let err = stream_cells(
+            "big.xlsx",
+            &mut |_| {
+                rows += 1;
+                ControlFlow::Continue(())
+            },
+            || {
+                r += 1;
+                // Every other cell empty: they cost no rows.
+                Ok((r <= 2 * (limit + 1)).then(|| {
+                    let value = if r % 2 == 0 {
+                        Value::Empty
+                    } else {
+                        Value::Int(1)
+                    };
+                    ((r / 2, 0), value)
+                }))
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("more than 2000000 rows"), "{err}");
+        assert_eq!(rows, MAX_ROWS);
     }
 
     #[test]

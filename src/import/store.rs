@@ -12,9 +12,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::rc::Rc;
+use std::str::FromStr;
 use std::sync::mpsc;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::header::RowKind;
@@ -869,6 +871,10 @@ fn merge_asset(current: &AssetFields, rec: &AssetRecord) -> AssetFields {
 /// the asset. `false` means "not shown unchanged here", and the caller
 /// then compares the full records; so this is only ever a shortcut, never
 /// a different answer.
+#[allow(
+    clippy::many_single_char_names,
+    reason = "r, n, g, p, m: the row, new fields, given flags and a pair compared, in a tight loop"
+)]
 fn unchanged_asset(tx: &Transaction<'_>, id: i64, rec: &AssetRecord) -> rusqlite::Result<bool> {
     use rusqlite::types::ValueRef;
     let mut stmt = tx.prepare_cached(
@@ -1016,7 +1022,7 @@ pub fn commit(
     result
 }
 
-/// The page cache an import uses, in KiB (as `PRAGMA cache_size` takes a
+/// The page cache an import uses, in `KiB` (as `PRAGMA cache_size` takes a
 /// negative number).
 const IMPORT_CACHE_KIB: i64 = -32 * 1024;
 
@@ -1172,6 +1178,7 @@ fn commit_batch(
                                 rows: 0,
                                 totals_row: None,
                                 skipped_rows: Vec::new(),
+                                cells_ignored: 0,
                             },
                         );
                         ends.insert(sheet, end);
@@ -1212,8 +1219,20 @@ fn commit_batch(
                 rows,
                 totals_row,
                 skipped_rows,
+                cells_ignored,
                 ..
-            }) => (rows, totals_row, skipped_rows),
+            }) => {
+                if cells_ignored > 0 {
+                    summary.notes.push(format!(
+                        "sheet `{}`: {cells_ignored} cell(s) right of column {} were ignored \
+                         (estate reads the first {} columns)",
+                        sheet.name,
+                        super::read::column_letters(super::read::MAX_COLUMNS - 1),
+                        super::read::MAX_COLUMNS
+                    ));
+                }
+                (rows, totals_row, skipped_rows)
+            }
             _ => (0, None, Vec::new()),
         };
         for c in &table.columns {
@@ -1331,6 +1350,8 @@ pub enum Item {
         totals_row: Option<u32>,
         /// Rows that were not records, as `row N: why`.
         skipped_rows: Vec<String>,
+        /// Cells right of the last column read ([`super::read::MAX_COLUMNS`]), ignored.
+        cells_ignored: u64,
     },
 }
 
@@ -1394,7 +1415,7 @@ pub fn read_tables(
         let mut totals_row = None;
         let mut skipped_rows = Vec::new();
         let mut stopped = false;
-        book.for_each_row(&sheet.name, &mut |row| {
+        let stats = book.for_each_row(&sheet.name, &mut |row| {
             if row.number <= table.header_row || row.is_blank() {
                 return ControlFlow::Continue(());
             }
@@ -1427,6 +1448,7 @@ pub fn read_tables(
             rows,
             totals_row,
             skipped_rows,
+            cells_ignored: stats.cells_beyond_last_column,
         };
         if emit(end).is_break() {
             return Ok(());
@@ -1486,17 +1508,52 @@ fn apply(
     Ok(())
 }
 
+/// Creates (or empties) the file `--rejects` names, before anything is
+/// imported, so a path that cannot be written is refused while the register
+/// is untouched. The file is readable by its owner only: rejected rows may
+/// hold people's names.
+///
+/// # Errors
+/// [`ImportError::Write`] naming the file.
+pub fn create_rejects_file(path: &Path) -> Result<std::fs::File, ImportError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|source| ImportError::Write {
+        file: super::read::display_name(path),
+        source,
+    })
+}
+
+/// A cell for the rejects file: a number as it is, any other text that a
+/// spreadsheet would run as a formula neutralised (the rows came from
+/// someone else's file, and the user will open this one in Excel).
+fn reject_cell(text: &str) -> String {
+    if Decimal::from_str(text.trim()).is_ok() {
+        text.to_string()
+    } else {
+        crate::report::neutralise(text).into_owned()
+    }
+}
+
 /// Writes every reject to a CSV file the user can fix and re-import: the
 /// rows' own columns under their headings, after `Reject sheet`,
-/// `Reject row` and `Reject reason` (which a re-import ignores).
+/// `Reject row` and `Reject reason` (which a re-import ignores). Text that
+/// would start a formula is neutralised with a leading `'`, which a
+/// re-import takes off again.
 ///
 /// # Errors
 /// The file cannot be written.
 pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportError> {
-    let io = |e: csv::Error| ImportError::Io {
+    let write = |e: std::io::Error| ImportError::Write {
         file: super::read::display_name(path),
-        source: std::io::Error::other(e.to_string()),
+        source: e,
     };
+    let io = |e: csv::Error| write(std::io::Error::other(e.to_string()));
     let mut headings: Vec<&str> = Vec::new();
     for r in &summary.rejects {
         for (h, _) in &r.cells {
@@ -1505,10 +1562,11 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
             }
         }
     }
-    let mut w = csv::Writer::from_path(path).map_err(io)?;
+    let mut w = csv::Writer::from_writer(create_rejects_file(path)?);
     let mut head = vec!["Reject sheet", "Reject row", "Reject reason"];
     head.extend(headings.iter().copied());
-    w.write_record(&head).map_err(io)?;
+    w.write_record(head.iter().map(|h| reject_cell(h)))
+        .map_err(io)?;
     for r in &summary.rejects {
         let reason = r
             .problems
@@ -1532,12 +1590,10 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
                     .unwrap_or_default(),
             );
         }
-        w.write_record(&line).map_err(io)?;
+        w.write_record(line.iter().map(|c| reject_cell(c)))
+            .map_err(io)?;
     }
-    w.flush().map_err(|source| ImportError::Io {
-        file: super::read::display_name(path),
-        source,
-    })
+    w.flush().map_err(write)
 }
 
 // ---------------------------------------------------------------- batches and undo

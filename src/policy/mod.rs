@@ -35,7 +35,7 @@ pub const BUILTIN_PROGRAMME_LINES: &str = include_str!("../../data/programme-lin
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// The file could not be read from disk.
-    #[error("cannot read `{file}`: {source}")]
+    #[error("cannot read `{file}`")]
     Io {
         /// The file.
         file: String,

@@ -334,36 +334,21 @@ impl AssetFields {
         }
         if let Some(cost) = self.purchase_cost {
             if cost.is_negative() {
-                return invalid(format!(
-                    "asset {}: a cost cannot be negative ({cost})",
-                    self.asset_tag
-                ));
+                return invalid(format!("a cost cannot be negative ({cost})"));
             }
             if cost.to_pence().is_none() {
-                return invalid(format!(
-                    "asset {}: a cost must be whole pence ({cost})",
-                    self.asset_tag
-                ));
+                return invalid(format!("a cost must be whole pence ({cost})"));
             }
         }
         if self.lease_end.is_some() && self.funding != Funding::Leased {
-            return invalid(format!(
-                "asset {}: a lease end date needs --funding leased",
-                self.asset_tag
-            ));
+            return invalid("a lease end date needs --funding leased".into());
         }
         if self.power_kwh_per_year.is_some() && self.power_watts.is_some() {
-            return invalid(format!(
-                "asset {}: give power as kWh a year or as watts, not both",
-                self.asset_tag
-            ));
+            return invalid("give power as kWh a year or as watts, not both".into());
         }
         if let Some(y) = self.life_years {
             if !(1..=50).contains(&y) {
-                return invalid(format!(
-                    "asset {}: a life must be 1 to 50 years, not {y}",
-                    self.asset_tag
-                ));
+                return invalid(format!("a life must be 1 to 50 years, not {y}"));
             }
         }
         if self.power_watts.is_some_and(|w| w.is_sign_negative())
@@ -371,10 +356,7 @@ impl AssetFields {
                 .power_kwh_per_year
                 .is_some_and(|w| w.is_sign_negative())
         {
-            return invalid(format!(
-                "asset {}: power cannot be negative",
-                self.asset_tag
-            ));
+            return invalid("power cannot be negative".into());
         }
         Ok(())
     }
@@ -637,6 +619,42 @@ pub fn check_org_code(code: &str) -> Result<(), RegisterError> {
     }
 }
 
+/// `text` with every occurrence of `name` replaced by `with`, matching
+/// ignoring case (as people write names: `Jane Doe`, `JANE DOE`, `jane doe`),
+/// or `None` when `name` does not occur.
+pub fn redact_text(text: &str, name: &str, with: &str) -> Option<String> {
+    let needle: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut found = false;
+    let mut at = 0;
+    while at < chars.len() {
+        // How many characters of `text` from `at` spell the name, if they do.
+        let mut matched = 0;
+        let mut end = at;
+        while matched < needle.len() && end < chars.len() {
+            let lower: Vec<char> = chars[end].to_lowercase().collect();
+            if needle.get(matched..matched + lower.len()) != Some(&lower[..]) {
+                break;
+            }
+            matched += lower.len();
+            end += 1;
+        }
+        if matched == needle.len() {
+            out.push_str(with);
+            at = end;
+            found = true;
+        } else {
+            out.push(chars[at]);
+            at += 1;
+        }
+    }
+    found.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,12 +683,30 @@ mod tests {
     }
 
     #[test]
+    fn a_name_is_redacted_in_any_case_and_anywhere_in_text() {
+        assert_eq!(
+            redact_text(
+                "issued to JANE DOE, then Jane Doe's desk",
+                "jane doe",
+                "[r]"
+            ),
+            Some("issued to [r], then [r]'s desk".into())
+        );
+        assert_eq!(
+            redact_text("José Núñez", "JOSÉ NÚÑEZ", "[r]"),
+            Some("[r]".into())
+        );
+        assert_eq!(redact_text("Jane Dough", "Jane Doe", "[r]"), None);
+        assert_eq!(redact_text("anything", "", "[r]"), None);
+    }
+
+    #[test]
     fn validation_names_the_rule() {
         let mut a = AssetFields::new("PC-1", AssetClass::Desktop);
         a.purchase_cost = Some(Money::from_pence(-1));
         assert_eq!(
             a.validate().unwrap_err().to_string(),
-            "asset PC-1: a cost cannot be negative (-£0.01)"
+            "a cost cannot be negative (-£0.01)"
         );
         let mut a = AssetFields::new("PC-1", AssetClass::Desktop);
         a.lease_end = Some(time::macros::date!(2027 - 01 - 01));

@@ -1,6 +1,7 @@
 //! SQL for the register's records. Every write takes the caller's
 //! transaction and records itself in `audit_log`.
 
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -18,7 +19,7 @@ use crate::domain::{AssetId, BatchId, LicenceId, LineId, Money, OrgId, iso};
 type Result<T> = std::result::Result<T, RegisterError>;
 
 /// The kinds of record the audit trail knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Entity {
     /// An organisation.
     Organisation,
@@ -667,7 +668,7 @@ impl Places {
         kind: PlaceKind,
         org: OrgId,
     ) -> Result<&HashMap<String, i64>> {
-        if !self.by_name.contains_key(&(org.0, kind)) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.by_name.entry((org.0, kind)) {
             let (table, id_col, _, _) = kind.table();
             let mut stmt = conn.prepare(&format!(
                 "SELECT {id_col}, name FROM {table} WHERE organisation_id = ?1 ORDER BY {id_col} DESC"
@@ -679,7 +680,7 @@ impl Places {
                 let name: String = r.get(1)?;
                 names.insert(name.trim().to_ascii_lowercase(), r.get(0)?);
             }
-            self.by_name.insert((org.0, kind), names);
+            slot.insert(names);
         }
         Ok(self.by_name.entry((org.0, kind)).or_default())
     }
@@ -1797,10 +1798,14 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
 pub const REDACTED: &str = "[redacted]";
 
 /// Removes a person's name from the register (UK GDPR erasure): clears it
-/// as an assigned user, and replaces it in notes and everywhere in the
-/// audit trail (old and new values, inserted records, command lines). One
-/// `redact` audit row per affected asset records that a redaction happened
-/// without repeating the name. Returns the number of assets it was assigned to.
+/// as an assigned user, and replaces it wherever else it is kept: the notes
+/// of assets, phone lines, licences and disposals; everywhere in the audit
+/// trail (old and new values, inserted records, command lines); the rows an
+/// import kept to undo itself (so an undo cannot bring the name back); and
+/// the summaries of import batches. The name is matched ignoring case, in
+/// whole values and inside text. One `redact` audit row per asset, line or
+/// licence that held the name records that a redaction happened, without
+/// repeating the name. Returns the number of assets it was assigned to.
 ///
 /// # Errors
 /// An empty name or a database error.
@@ -1811,55 +1816,145 @@ pub fn forget_user(tx: &Transaction<'_>, name: &str, actor: &Actor) -> Result<us
             "give the person's name as it is recorded (at least 2 characters)".into(),
         ));
     }
-    let ids: Vec<(i64, i64)> = tx
-        .prepare(
-            "SELECT asset_id, organisation_id FROM assets WHERE assigned_user = ?1 COLLATE NOCASE",
-        )?
-        .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    // The name as given and as stored (which may differ in case).
-    let mut spellings: Vec<String> = tx
-        .prepare(
-            "SELECT DISTINCT assigned_user FROM assets WHERE assigned_user = ?1 COLLATE NOCASE",
-        )?
+    // In JSON columns the name appears escaped (a quote or a backslash in it).
+    let quoted = serde_json::to_string(name)
+        .map_err(|e| RegisterError::Invalid(format!("the name cannot be written as JSON: {e}")))?;
+    let forms = [name, &quoted[1..quoted.len() - 1]];
+    let assigned: Vec<i64> = tx
+        .prepare("SELECT asset_id FROM assets WHERE assigned_user = ?1 COLLATE NOCASE")?
         .query_map([name], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    spellings.push(name.to_string());
-    spellings.sort();
-    spellings.dedup();
+    let mut holders: BTreeMap<(Entity, i64), Option<i64>> = BTreeMap::new();
+    for id in &assigned {
+        holders.insert((Entity::Asset, *id), None);
+    }
     tx.execute(
         "UPDATE assets SET assigned_user = NULL WHERE assigned_user = ?1 COLLATE NOCASE",
         [name],
     )?;
-    for spelling in &spellings {
-        let p = params![spelling, REDACTED];
-        tx.execute(
-            "UPDATE assets SET notes = replace(notes, ?1, ?2) WHERE instr(notes, ?1) > 0",
-            p,
-        )?;
-        for col in ["old_value", "new_value", "command"] {
+    tx.execute(
+        "UPDATE import_prior_rows SET row_json = json_set(row_json, '$.assigned_user', NULL) \
+         WHERE json_extract(row_json, '$.assigned_user') = ?1 COLLATE NOCASE",
+        [name],
+    )?;
+    for (table, column, holder) in REDACTABLE {
+        let rows = tx
+            .prepare(&format!(
+                "SELECT t.rowid, t.{column}, {holder} FROM {table} t WHERE t.{column} IS NOT NULL"
+            ))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (rowid, text, entity, id, org) in rows {
+            let Some(redacted) = forms
+                .iter()
+                .try_fold(None::<String>, |done, form| {
+                    let current = done.as_deref().unwrap_or(&text);
+                    Some(super::redact_text(current, form, REDACTED).or(done))
+                })
+                .flatten()
+            else {
+                continue;
+            };
             tx.execute(
-                &format!(
-                    "UPDATE audit_log SET {col} = replace({col}, ?1, ?2) WHERE instr({col}, ?1) > 0"
-                ),
-                p,
+                &format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"),
+                params![redacted, rowid],
             )?;
+            let entity = match entity.as_deref() {
+                Some("asset") => Entity::Asset,
+                Some("phone_line") => Entity::PhoneLine,
+                Some("licence") => Entity::Licence,
+                _ => continue,
+            };
+            if let Some(id) = id {
+                let slot = holders.entry((entity, id)).or_insert(org);
+                if slot.is_none() {
+                    *slot = org;
+                }
+            }
         }
     }
-    for (id, org) in &ids {
+    for ((entity, id), org) in holders {
+        let org = match org {
+            Some(org) => Some(org),
+            None => record_organisation(tx, entity, id)?,
+        };
+        let field = (entity == Entity::Asset && assigned.contains(&id)).then_some("assigned_user");
         audit(
             tx,
-            Entity::Asset,
-            *id,
-            Some(OrgId(*org)),
+            entity,
+            id,
+            org.map(OrgId),
             "redact",
-            Some("assigned_user"),
+            field,
             None,
             Some(REDACTED),
             actor,
         )?;
     }
-    Ok(ids.len())
+    Ok(assigned.len())
+}
+
+/// The text columns a name can be kept in besides an asset's assigned user,
+/// each with the SQL giving the record it belongs to: entity, id and
+/// organisation (NULLs where it belongs to no one record).
+const REDACTABLE: [(&str, &str, &str); 9] = [
+    ("assets", "notes", "'asset', t.asset_id, t.organisation_id"),
+    (
+        "phone_lines",
+        "notes",
+        "'phone_line', t.line_id, t.organisation_id",
+    ),
+    (
+        "licences",
+        "notes",
+        "'licence', t.licence_id, t.organisation_id",
+    ),
+    ("disposals", "notes", "'asset', t.asset_id, NULL"),
+    (
+        "audit_log",
+        "old_value",
+        "t.entity, t.entity_id, t.organisation_id",
+    ),
+    (
+        "audit_log",
+        "new_value",
+        "t.entity, t.entity_id, t.organisation_id",
+    ),
+    (
+        "audit_log",
+        "command",
+        "t.entity, t.entity_id, t.organisation_id",
+    ),
+    (
+        "import_prior_rows",
+        "row_json",
+        "t.entity, t.entity_id, json_extract(t.row_json, '$.organisation_id')",
+    ),
+    ("import_batches", "summary_json", "NULL, NULL, NULL"),
+];
+
+/// The organisation of an asset, line or licence, if it still exists.
+fn record_organisation(tx: &Transaction<'_>, entity: Entity, id: i64) -> Result<Option<i64>> {
+    let (table, key) = match entity {
+        Entity::PhoneLine => ("phone_lines", "line_id"),
+        Entity::Licence => ("licences", "licence_id"),
+        _ => ("assets", "asset_id"),
+    };
+    Ok(tx
+        .query_row(
+            &format!("SELECT organisation_id FROM {table} WHERE {key} = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 #[cfg(test)]

@@ -411,7 +411,25 @@ pub fn runs_view(runs: &[RunSummary]) -> View {
 /// A saved run's assumptions: settings, lives, prices, model rules, the
 /// scenario, and the register state it was run on.
 pub fn assumptions_view(run: &SavedRun) -> View {
-    let a = &run.assumptions;
+    capital_assumptions_view(run.horizon, &run.assumptions, &run.register, &[])
+}
+
+/// A capital forecast's assumptions (settings, lives, prices, model rules,
+/// programme lines, the scenario) and the register state it was made from,
+/// as rows of assumption, value and source. `settings` gives the sources
+/// of the price base, inflation and thresholds where they are known.
+pub fn capital_assumptions_view(
+    horizon: crate::forecast::Horizon,
+    a: &crate::forecast::Assumptions,
+    r: &crate::forecast::runs::RegisterState,
+    settings: &[crate::policy::Setting],
+) -> View {
+    let source_of = |key: &str| {
+        settings
+            .iter()
+            .find(|s| s.key == key)
+            .map_or("", |s| s.source.as_str())
+    };
     let mut view = View::new(&["assumption", "value", "source"]);
     let mut push = |what: String, value: String, source: &str| {
         view.push(vec![
@@ -422,24 +440,32 @@ pub fn assumptions_view(run: &SavedRun) -> View {
     };
     push(
         "horizon".into(),
-        format!("{} for {} years", run.horizon.first, run.horizon.years),
+        format!("{} for {} years", horizon.first, horizon.years),
         "",
     );
     if let Some(s) = &a.scenario {
         push("scenario".into(), s.name.clone(), &s.description);
     }
-    push("price base".into(), a.price_base.to_string(), "");
-    push("inflation".into(), a.inflation.to_string(), "");
+    push(
+        "price base".into(),
+        a.price_base.to_string(),
+        source_of("price_base"),
+    );
+    push(
+        "inflation".into(),
+        a.inflation.to_string(),
+        source_of("inflation"),
+    );
     push("caps".into(), a.caps.to_string(), "");
     push(
         "approval threshold: joint board".into(),
         a.thresholds.joint_board.to_string(),
-        "",
+        source_of("approval_threshold_joint_board"),
     );
     push(
         "approval threshold: strategy group".into(),
         a.thresholds.strategy_group.to_string(),
-        "",
+        source_of("approval_threshold_strategy_group"),
     );
     for l in &a.lives {
         push(
@@ -468,7 +494,13 @@ pub fn assumptions_view(run: &SavedRun) -> View {
         };
         push(what, p.unit_cost.to_string(), &p.source);
     }
-    let r = &run.register;
+    for l in &a.programme_lines {
+        push(
+            format!("programme line of {}", l.class.label()),
+            l.line.clone(),
+            &l.source,
+        );
+    }
     push(
         "register".into(),
         format!(

@@ -2,11 +2,21 @@
 //! cells, numbers marked as numbers) and rendered as a terminal table, CSV
 //! or Markdown here; JSON is the records themselves, serialised by serde.
 //!
-//! Only this module knows `tabled` and the file formats. CSV output is
-//! safe to open in a spreadsheet: text that would start a formula is
-//! neutralised (see [`neutralise`]).
+//! The Cabinet report (`estate report`) is written from a
+//! [`crate::forecast::cabinet::CabinetReport`] as a workbook ([`xlsx`]), an
+//! HTML page with an SVG chart ([`html`], [`chart`]), or its programme
+//! table in Markdown or CSV ([`cabinet`] builds the views all of them share).
+//!
+//! Only this module knows `tabled` and the file formats. CSV and workbook
+//! output is safe to open in a spreadsheet: text that would start a formula
+//! is neutralised (see [`neutralise`]); HTML escapes every string.
 
+pub mod cabinet;
+pub mod chart;
 pub mod forecast;
+pub mod html;
+pub mod running;
+pub mod xlsx;
 
 use std::fmt;
 use std::str::FromStr;
@@ -123,6 +133,61 @@ impl FromStr for Format {
     }
 }
 
+/// The files `estate report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    /// An Excel workbook.
+    Xlsx,
+    /// A self-contained HTML page.
+    Html,
+    /// The programme table in Markdown.
+    Md,
+    /// The programme table in CSV.
+    Csv,
+    /// The whole report in JSON.
+    Json,
+}
+
+impl Document {
+    /// The format a file name's extension names, if any.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        path.extension()?.to_str()?.parse().ok()
+    }
+
+    /// The extension it is written with.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Document::Xlsx => "xlsx",
+            Document::Html => "html",
+            Document::Md => "md",
+            Document::Csv => "csv",
+            Document::Json => "json",
+        }
+    }
+}
+
+impl FromStr for Document {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "xlsx" => Ok(Document::Xlsx),
+            "html" | "htm" => Ok(Document::Html),
+            "md" | "markdown" => Ok(Document::Md),
+            "csv" => Ok(Document::Csv),
+            "json" => Ok(Document::Json),
+            other => Err(format!(
+                "`{other}` is not a report format; use xlsx, html, md, csv or json"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Makes imported text safe to open in a spreadsheet: text starting with
 /// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so no
 /// spreadsheet runs it as a formula (CSV/formula injection). Numbers are
@@ -235,5 +300,10 @@ mod tests {
     fn formats_parse() {
         assert_eq!("JSON".parse::<Format>(), Ok(Format::Json));
         assert!("xml".parse::<Format>().is_err());
+        assert_eq!(
+            Document::from_path(std::path::Path::new("out/Capital.XLSX")),
+            Some(Document::Xlsx)
+        );
+        assert_eq!(Document::from_path(std::path::Path::new("report")), None);
     }
 }

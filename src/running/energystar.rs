@@ -39,7 +39,7 @@ const HOURS: u32 = 8_760;
 #[derive(Debug, thiserror::Error)]
 pub enum EnergyStarError {
     /// The CSV itself is broken.
-    #[error("`{file}` is not a readable CSV file: {source}")]
+    #[error("`{file}` is not a readable CSV file")]
     Csv {
         /// The file.
         file: String,
