@@ -179,7 +179,7 @@ pub fn calamine_stream(path: &Path) -> u64 {
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code, reason = "deserialised, not read")]
 pub struct CsvAsset {
-    tag: String,
+    pub tag: String,
     serial: String,
     class: String,
     manufacturer: String,
@@ -215,20 +215,20 @@ pub fn csv_deserialise(path: &Path) -> u64 {
 /// One asset as the SQLite baseline inserts it: the values `estate import`
 /// writes for the row, made ready outside the timed loop.
 pub struct AssetValues {
-    tag: String,
-    serial: String,
-    class: &'static str,
-    manufacturer: &'static str,
-    model: &'static str,
-    site: &'static str,
-    department: &'static str,
-    user: String,
-    in_service: String,
-    pence: i64,
-    supplier: &'static str,
-    warranty_end: String,
-    watts: String,
-    notes: Option<&'static str>,
+    pub tag: String,
+    pub serial: String,
+    pub class: &'static str,
+    pub manufacturer: &'static str,
+    pub model: &'static str,
+    pub site: &'static str,
+    pub department: &'static str,
+    pub user: String,
+    pub in_service: String,
+    pub pence: i64,
+    pub supplier: &'static str,
+    pub warranty_end: String,
+    pub watts: String,
+    pub notes: Option<&'static str>,
 }
 
 /// The generated estate's assets as the SQLite baseline inserts them.
