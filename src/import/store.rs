@@ -1024,7 +1024,7 @@ pub fn commit(
 
 /// The page cache an import uses, in `KiB` (as `PRAGMA cache_size` takes a
 /// negative number).
-const IMPORT_CACHE_KIB: i64 = -32 * 1024;
+pub const IMPORT_CACHE_KIB: i64 = -32 * 1024;
 
 fn commit_batch(
     conn: &mut Connection,
