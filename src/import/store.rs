@@ -1384,7 +1384,10 @@ pub fn read_tables(
     opts: &ImportOptions,
     emit: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> Result<(), ImportError> {
-    let mut book = Workbook::open(&plan.path)?;
+    let mut book = match plan.take_book() {
+        Some(book) => book,
+        None => Workbook::open(&plan.path)?,
+    };
     let value_rules = ValueRules {
         us_dates: opts.us_dates,
         vat_rate: opts.vat_rate,
