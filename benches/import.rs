@@ -3,7 +3,9 @@
 //! 1. `xlsx`: `estate import` of the generated workbook into an empty
 //!    register, against calamine alone streaming the same file's cells;
 //! 2. `csv`: `estate import` of the same assets as CSV, against the csv
-//!    crate alone deserialising them and SQLite alone inserting them;
+//!    crate alone deserialising them and SQLite alone inserting them (and,
+//!    a second floor, inserting them with the audit row estate keeps for
+//!    each);
 //! 3. `reimport`: importing the CSV again into the register that already
 //!    holds it (every row unchanged), beside the first import.
 //!
@@ -57,7 +59,14 @@ fn benches(c: &mut criterion::Criterion) {
     csv.bench_function("sqlite_insert", |b| {
         b.iter_batched(
             || estate.fresh_register("sqlite.db"),
-            |register| sqlite_insert(&register, &values),
+            |register| sqlite_insert(&register, &values, false),
+            BatchSize::PerIteration,
+        );
+    });
+    csv.bench_function("sqlite_insert_with_audit", |b| {
+        b.iter_batched(
+            || estate.fresh_register("sqlite-audit.db"),
+            |register| sqlite_insert(&register, &values, true),
             BatchSize::PerIteration,
         );
     });

@@ -973,3 +973,59 @@ mod cli {
         );
     }
 }
+
+#[test]
+fn a_generated_estate_imports_whole_again_unchanged_and_its_forecast_adds_up() {
+    // At scale, cheaply: the benchmarks check the same at a million assets.
+    const ASSETS: u64 = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("estate.xlsx");
+    let g = estate::generate::write_xlsx(&path, ASSETS, 7).unwrap();
+    let mut conn = register(&["GEN", "AVN", "BRK"]);
+    conn.execute(
+        "UPDATE organisations SET is_shared_service = 1 WHERE code = 'GEN'",
+        [],
+    )
+    .unwrap();
+    db::write(&mut conn, |tx| {
+        let get = |c: &str| organisation_by_code(tx, c).unwrap().unwrap();
+        set_shares(
+            tx,
+            &get("GEN"),
+            &[(get("AVN"), Decimal::new(4, 1)), (get("BRK"), Decimal::new(6, 1))],
+            &Actor::command("test"),
+        )
+    })
+    .unwrap();
+    let mut opts = estate::import::ImportOptions::new(time::macros::date!(2026 - 11 - 28));
+    opts.organisation = Some("GEN".into());
+    let mut import = |conn: &mut Connection| {
+        let plan = estate::import::plan(&path, &opts).unwrap();
+        estate::import::commit(conn, &plan, &opts, &mut |_| {}).unwrap()
+    };
+    let rows = g.assets + g.lines + g.licences;
+    let first = import(&mut conn);
+    assert_eq!((first.total.new, first.total.rejected), (rows, 0));
+    let again = import(&mut conn);
+    assert_eq!(
+        (again.total.new, again.total.changed, again.total.unchanged),
+        (0, 0, rows)
+    );
+
+    let run = forecast::run(&conn, &Request::new(horizon())).unwrap();
+    let p = &run.programme;
+    let total = p.table(Dimension::Line).total;
+    assert!(total > Money::ZERO);
+    for d in Dimension::ALL {
+        let t = p.table(*d);
+        assert_eq!(t.total, total, "{d:?}");
+        assert_eq!(t.rows.iter().map(|r| r.total).sum::<Money>(), total, "{d:?}");
+    }
+    let members: Vec<&str> = p
+        .table(Dimension::Org)
+        .rows
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
+    assert_eq!(members, ["AVN", "BRK"]);
+}

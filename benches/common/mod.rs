@@ -261,26 +261,18 @@ pub fn asset_values(assets: u64) -> Vec<AssetValues> {
 }
 
 /// Baseline: SQLite alone inserting the assets into a fresh register (its
-/// schema, indexes, constraints and pragmas as estate opens it), one
-/// prepared INSERT per row in one transaction; sites and departments are
-/// looked up in a map, as any bulk loader would.
-pub fn sqlite_insert(register: &Path, values: &[AssetValues]) -> u64 {
-    sqlite_insert_with(register, values, &[])
-}
-
-/// [`sqlite_insert`] with extra pragmas set first, for experiments.
-pub fn sqlite_insert_with(
-    register: &Path,
-    values: &[AssetValues],
-    pragmas: &[(&str, &str)],
-) -> u64 {
+/// schema, indexes, constraints and pragmas as estate opens it, and the page
+/// cache an import uses), one prepared INSERT per row in one transaction;
+/// sites and departments are looked up in a map, as any bulk loader would.
+///
+/// With `audit`, each asset's audit row goes in too, as estate's import
+/// writes it (the insert with the whole record as JSON, here one record's
+/// JSON for every row: the same bytes, built once): the floor for anything
+/// that keeps estate's audit trail.
+pub fn sqlite_insert(register: &Path, values: &[AssetValues], audit: bool) -> u64 {
     let mut conn = db::open(register, OpenMode::Existing).expect("the register opens");
-    for (name, value) in pragmas {
-        if *name != "audit" {
-            conn.pragma_update(None, name, value)
-                .expect("the pragma is set");
-        }
-    }
+    conn.pragma_update(None, "cache_size", estate::import::store::IMPORT_CACHE_KIB)
+        .expect("the cache is sized");
     let tx = conn.transaction().expect("a transaction");
     let org: i64 = tx
         .query_row(
@@ -315,19 +307,13 @@ pub fn sqlite_insert_with(
             .expect("the insert prepares");
         let mut audit_stmt = tx
             .prepare(
-                "INSERT INTO audit_log (at, entity, entity_id, organisation_id, action, field, \
-                 old_value, new_value, command, batch_id) VALUES (?1, 'asset', ?2, ?3, 'insert', \
-                 NULL, NULL, ?4, 'estate import estate.csv --org GEN', NULL)",
+                "INSERT INTO audit_log (at, entity, entity_id, organisation_id, action, \
+                 new_value, command) VALUES (?1, 'asset', ?2, ?3, 'insert', ?4, \
+                 'estate import estate.csv --org GEN')",
             )
             .expect("the audit insert prepares");
-        let with_audit = pragmas.iter().any(|(n, _)| *n == "audit");
-        let json = "{\"asset_tag\":\"AST-0000001\",\"assigned_user\":\"Jo Khan\",\"class\":\"desktop\",\"department\":\"EN05 Environment\",\"funding\":\"purchased\",\"in_service_date\":\"2016-06-16\",\"lease_end\":null,\"life_years\":null,\"manufacturer\":\"Dell\",\"model\":\"OptiPlex 7010 SFF\",\"notes\":null,\"order_ref\":null,\"power_hours_per_year\":null,\"power_kwh_per_year\":null,\"power_watts\":\"45\",\"purchase_cost\":\"597.47\",\"serial\":\"D00A92FC5\",\"site\":\"Shared Data Centre\",\"status\":\"in_use\",\"supplier\":\"CDW UK\",\"warranty_end\":\"2019-06-16\"}";
+        let json = r#"{"asset_tag":"AST-0000001","assigned_user":"Jo Khan","class":"desktop","department":"EN05 Environment","funding":"purchased","in_service_date":"2016-06-16","lease_end":null,"life_years":null,"manufacturer":"Dell","model":"OptiPlex 7010 SFF","notes":null,"order_ref":null,"power_hours_per_year":null,"power_kwh_per_year":null,"power_watts":"45","purchase_cost":"597.47","serial":"D00A92FC5","site":"Shared Data Centre","status":"in_use","supplier":"CDW UK","warranty_end":"2019-06-16"}"#;
         for v in values {
-            if with_audit {
-                audit_stmt
-                    .execute(params![now, tx.last_insert_rowid(), org, json])
-                    .expect("audit");
-            }
             stmt.execute(params![
                 org,
                 v.tag,
@@ -347,6 +333,11 @@ pub fn sqlite_insert_with(
                 now
             ])
             .expect("a row inserts");
+            if audit {
+                audit_stmt
+                    .execute(params![now, tx.last_insert_rowid(), org, json])
+                    .expect("an audit row inserts");
+            }
         }
     }
     tx.commit().expect("the transaction commits");

@@ -297,9 +297,29 @@ pub struct ImportPlan {
     pub sheets: Vec<SheetPlan>,
     /// Things worth telling the user (e.g. "read as CSV despite its name").
     pub notes: Vec<String>,
+    /// The workbook as `plan` opened it, for the import to read on.
+    book: OpenBook,
+}
+
+/// The workbook [`plan`] opened, handed on to [`commit`] so that a file is
+/// opened once, not twice: opening an xlsx reads all its shared strings,
+/// seconds for a large workbook that Excel saved. The first import of a
+/// plan takes it; another (of a clone of the plan) opens the file again.
+#[derive(Clone, Default)]
+struct OpenBook(std::sync::Arc<std::sync::Mutex<Option<read::Workbook>>>);
+
+impl std::fmt::Debug for OpenBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenBook")
+    }
 }
 
 impl ImportPlan {
+    /// The workbook `plan` opened, if no import has taken it yet.
+    pub(crate) fn take_book(&self) -> Option<read::Workbook> {
+        self.book.0.lock().ok()?.take()
+    }
+
     /// The sheets that will be read.
     pub fn tables(&self) -> impl Iterator<Item = (&str, &Table)> {
         self.sheets
@@ -517,6 +537,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         profile: vocab.profile.map(|p| p.name),
         sheets,
         notes,
+        book: OpenBook(std::sync::Arc::new(std::sync::Mutex::new(Some(book)))),
     })
 }
 

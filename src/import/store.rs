@@ -1024,7 +1024,7 @@ pub fn commit(
 
 /// The page cache an import uses, in `KiB` (as `PRAGMA cache_size` takes a
 /// negative number).
-const IMPORT_CACHE_KIB: i64 = -32 * 1024;
+pub const IMPORT_CACHE_KIB: i64 = -32 * 1024;
 
 fn commit_batch(
     conn: &mut Connection,
@@ -1384,7 +1384,10 @@ pub fn read_tables(
     opts: &ImportOptions,
     emit: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> Result<(), ImportError> {
-    let mut book = Workbook::open(&plan.path)?;
+    let mut book = match plan.take_book() {
+        Some(book) => book,
+        None => Workbook::open(&plan.path)?,
+    };
     let value_rules = ValueRules {
         us_dates: opts.us_dates,
         vat_rate: opts.vat_rate,
