@@ -992,14 +992,17 @@ fn a_generated_estate_imports_whole_again_unchanged_and_its_forecast_adds_up() {
         set_shares(
             tx,
             &get("GEN"),
-            &[(get("AVN"), Decimal::new(4, 1)), (get("BRK"), Decimal::new(6, 1))],
+            &[
+                (get("AVN"), Decimal::new(4, 1)),
+                (get("BRK"), Decimal::new(6, 1)),
+            ],
             &Actor::command("test"),
         )
     })
     .unwrap();
     let mut opts = estate::import::ImportOptions::new(time::macros::date!(2026 - 11 - 28));
     opts.organisation = Some("GEN".into());
-    let mut import = |conn: &mut Connection| {
+    let import = |conn: &mut Connection| {
         let plan = estate::import::plan(&path, &opts).unwrap();
         estate::import::commit(conn, &plan, &opts, &mut |_| {}).unwrap()
     };
@@ -1019,7 +1022,11 @@ fn a_generated_estate_imports_whole_again_unchanged_and_its_forecast_adds_up() {
     for d in Dimension::ALL {
         let t = p.table(*d);
         assert_eq!(t.total, total, "{d:?}");
-        assert_eq!(t.rows.iter().map(|r| r.total).sum::<Money>(), total, "{d:?}");
+        assert_eq!(
+            t.rows.iter().map(|r| r.total).sum::<Money>(),
+            total,
+            "{d:?}"
+        );
     }
     let members: Vec<&str> = p
         .table(Dimension::Org)
