@@ -1,11 +1,13 @@
 //! Import benchmarks (issue 7, benches 1–3), each beside its baseline in the
 //! same run:
 //! 1. `xlsx`: `estate import` of the generated workbook into an empty
-//!    register, against calamine alone streaming the same file's cells;
+//!    register, against calamine alone streaming the same file's cells (and
+//!    estate's reading half alone, parsing without a register, to show
+//!    where the time goes); the unchanged re-import of the same workbook;
 //! 2. `csv`: `estate import` of the same assets as CSV, against the csv
 //!    crate alone deserialising them and SQLite alone inserting them (and,
 //!    a second floor, inserting them with the audit row estate keeps for
-//!    each);
+//!    each; and estate's reading half alone);
 //! 3. `reimport`: importing the CSV again into the register that already
 //!    holds it (every row unchanged), beside the first import.
 //!
@@ -17,7 +19,9 @@ mod common;
 
 use criterion::{BatchSize, Throughput, criterion_group, criterion_main};
 
-use common::{Estate, asset_values, calamine_stream, csv_deserialise, import, sqlite_insert};
+use common::{
+    Estate, asset_values, calamine_stream, csv_deserialise, estate_parse, import, sqlite_insert,
+};
 
 fn benches(c: &mut criterion::Criterion) {
     let estate = common::timed("generate the estate", || Estate::generate(true));
@@ -31,15 +35,26 @@ fn benches(c: &mut criterion::Criterion) {
         import(&register, &estate.csv)
     });
     assert_eq!((again.total.unchanged, again.total.new), (n, 0));
-    let book = common::timed("check: xlsx import", || {
-        import(&estate.fresh_register("check-xlsx.db"), &estate.xlsx)
-    });
+    let held = estate.fresh_register("check-xlsx.db");
+    let book = common::timed("check: xlsx import", || import(&held, &estate.xlsx));
     assert_eq!(book.total.new, estate.xlsx_rows);
+    let book_again = common::timed("check: unchanged xlsx re-import", || {
+        import(&held, &estate.xlsx)
+    });
+    assert_eq!(
+        (book_again.total.unchanged, book_again.total.new),
+        (estate.xlsx_rows, 0)
+    );
+    assert_eq!(estate_parse(&estate.xlsx), estate.xlsx_rows);
+    assert_eq!(estate_parse(&estate.csv), n);
 
     let mut xlsx = c.benchmark_group(format!("xlsx/{n}"));
     xlsx.throughput(Throughput::Elements(estate.xlsx_rows));
     xlsx.bench_function("calamine_stream", |b| {
         b.iter(|| calamine_stream(&estate.xlsx));
+    });
+    xlsx.bench_function("estate_parse_only", |b| {
+        b.iter(|| estate_parse(&estate.xlsx));
     });
     xlsx.bench_function("estate_import", |b| {
         b.iter_batched(
@@ -48,6 +63,9 @@ fn benches(c: &mut criterion::Criterion) {
             BatchSize::PerIteration,
         );
     });
+    xlsx.bench_function("unchanged_reimport", |b| {
+        b.iter(|| import(&held, &estate.xlsx));
+    });
     xlsx.finish();
 
     let values = asset_values(n);
@@ -55,6 +73,9 @@ fn benches(c: &mut criterion::Criterion) {
     csv.throughput(Throughput::Elements(n));
     csv.bench_function("csv_deserialise", |b| {
         b.iter(|| csv_deserialise(&estate.csv));
+    });
+    csv.bench_function("estate_parse_only", |b| {
+        b.iter(|| estate_parse(&estate.csv));
     });
     csv.bench_function("sqlite_insert", |b| {
         b.iter_batched(
