@@ -42,7 +42,8 @@ use crate::forecast::programme::{DetailRow, Dimension, Units};
 /// The 0-based row of each sheet's first table header (Excel row 4).
 pub const HEADER_ROW: u32 = 3;
 
-/// The sheets, in order.
+/// The sheets, in order (a Detail too long for one sheet goes on to
+/// `Detail 2`, `Detail 3`, … after it).
 pub const SHEETS: [&str; 11] = [
     "Summary",
     "By organisation",
@@ -414,9 +415,16 @@ fn programme_sheet(
     Ok(())
 }
 
+/// Rows of replacements one Detail sheet holds: Excel's 1,048,576 rows less
+/// the heading rows and the header above them.
+pub const DETAIL_ROWS_PER_SHEET: usize = 1_048_576 - (HEADER_ROW as usize + 1);
+
 /// The Detail sheet: every replacement, one row each, written in order to a
-/// constant-memory worksheet. Public so the benchmarks can time it against
-/// `rust_xlsxwriter` alone.
+/// constant-memory worksheet. More replacements than one sheet can hold
+/// ([`DETAIL_ROWS_PER_SHEET`], a programme of a million assets with some on
+/// short lives) go on to `Detail 2`, `Detail 3`, … each with the same
+/// header. Public so the benchmarks can time it against `rust_xlsxwriter`
+/// alone.
 ///
 /// # Errors
 /// A `rust_xlsxwriter` error (e.g. no temporary folder to write to).
@@ -426,9 +434,67 @@ pub fn detail_sheet(
     rows: &[DetailRow],
     units: Units,
 ) -> Result<(), XlsxError> {
+    detail_sheets(wb, title, rows, units, DETAIL_ROWS_PER_SHEET)
+}
+
+/// [`detail_sheet`] with `per_sheet` rows to a sheet (at most Excel's).
+fn detail_sheets(
+    wb: &mut Workbook,
+    title: &str,
+    rows: &[DetailRow],
+    units: Units,
+    per_sheet: usize,
+) -> Result<(), XlsxError> {
+    let per_sheet = per_sheet.clamp(1, DETAIL_ROWS_PER_SHEET);
+    let sheets = rows.len().div_ceil(per_sheet).max(1);
+    for part in 0..sheets {
+        let from = part * per_sheet;
+        let to = rows.len().min(from + per_sheet);
+        let name = if part == 0 {
+            "Detail".to_string()
+        } else {
+            format!("Detail {}", part + 1)
+        };
+        let about = if sheets == 1 {
+            format!(
+                "Every replacement in the programme ({}): when it fell due, why, the year funded and its cost at that year's prices",
+                rows.len()
+            )
+        } else {
+            format!(
+                "Every replacement in the programme ({}), rows {} to {} on this sheet ({} of {}; an Excel sheet holds {} rows): when it fell due, why, the year funded and its cost at that year's prices",
+                rows.len(),
+                from + 1,
+                to,
+                part + 1,
+                sheets,
+                DETAIL_ROWS_PER_SHEET
+            )
+        };
+        detail_part(
+            wb,
+            title,
+            &name,
+            &about,
+            rows.get(from..to).unwrap_or(&[]),
+            units,
+        )?;
+    }
+    Ok(())
+}
+
+/// One Detail sheet of `rows`.
+fn detail_part(
+    wb: &mut Workbook,
+    title: &str,
+    name: &str,
+    about: &str,
+    rows: &[DetailRow],
+    units: Units,
+) -> Result<(), XlsxError> {
     let f = Formats::new(units);
     let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("Detail")?;
+    ws.set_name(name)?;
     let headings = [
         ("Organisation", 12),
         ("Asset tag", 16),
@@ -447,15 +513,7 @@ pub fn detail_sheet(
     for (col, (_, width)) in (0u16..).zip(headings) {
         ws.set_column_width(col, width)?;
     }
-    heading(
-        ws,
-        &f,
-        &format!("{title} — Detail"),
-        &format!(
-            "Every replacement in the programme ({}): when it fell due, why, the year funded and its cost at that year's prices",
-            rows.len()
-        ),
-    )?;
+    heading(ws, &f, &format!("{title} — Detail"), about)?;
     for (col, (h, _)) in (0u16..).zip(headings) {
         let format = if col == 12 {
             &f.header_number
@@ -661,4 +719,98 @@ pub fn write<W: Write + Send>(report: &CabinetReport, out: W) -> Result<(), Xlsx
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     page_setup(ws, false);
     wb.save_to_writer(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    use time::macros::date;
+
+    use super::*;
+    use crate::domain::{AssetClass, FinancialYear, Money};
+    use crate::forecast::capital::Reason;
+
+    fn replacement(i: u32) -> DetailRow {
+        DetailRow {
+            organisation: "AVN".into(),
+            asset_tag: format!("PC-{i}"),
+            class: AssetClass::Desktop,
+            line: "Desktops".into(),
+            site: None,
+            department: None,
+            manufacturer: None,
+            model: None,
+            due_date: date!(2027 - 05 - 01),
+            due_year: FinancialYear::from_str("2027/28").unwrap(),
+            year: Some(FinancialYear::from_str("2027/28").unwrap()),
+            reason: Reason::Age,
+            cost: Money::from_pence(61_234 + i64::from(i)),
+        }
+    }
+
+    #[test]
+    fn a_detail_longer_than_a_sheet_goes_on_to_further_sheets_with_every_row_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("detail.xlsx");
+        let rows: Vec<DetailRow> = (1..=7).map(replacement).collect();
+        let mut wb = Workbook::new();
+        detail_sheets(&mut wb, "Test", &rows, Units::Pounds, 3).unwrap();
+        wb.save(&path).unwrap();
+
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        assert_eq!(book.sheet_names(), ["Detail", "Detail 2", "Detail 3"]);
+        let mut tags = Vec::new();
+        let mut pence = 0;
+        for (name, expect) in [("Detail", 3), ("Detail 2", 3), ("Detail 3", 1)] {
+            let range = book.worksheet_range(name).unwrap();
+            let header_row = HEADER_ROW as usize;
+            let cell = |r: usize, c: usize| range.get((r, c)).cloned().unwrap_or(Data::Empty);
+            assert_eq!(
+                cell(header_row, 1),
+                Data::String("Asset tag".into()),
+                "{name}"
+            );
+            let body: Vec<usize> = (header_row + 1..range.height())
+                .filter(|&r| cell(r, 1) != Data::Empty)
+                .collect();
+            assert_eq!(body.len(), expect, "{name}");
+            for r in body {
+                if let Data::String(tag) = cell(r, 1) {
+                    tags.push(tag);
+                }
+                if let Data::Float(cost) = cell(r, 12) {
+                    #[allow(clippy::cast_possible_truncation, reason = "pounds to pence")]
+                    let p = (cost * 100.0).round() as i64;
+                    pence += p;
+                }
+            }
+        }
+        assert_eq!(
+            tags,
+            ["PC-1", "PC-2", "PC-3", "PC-4", "PC-5", "PC-6", "PC-7"]
+        );
+        // 7 × £612.34 plus 1p + 2p + … + 7p = £4,286.38 + £0.28.
+        assert_eq!(pence, 428_666);
+    }
+
+    #[test]
+    fn a_detail_that_fits_stays_on_one_sheet_and_an_empty_one_still_has_its_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        for (n, file) in [(3u32, "three.xlsx"), (0, "none.xlsx")] {
+            let path = dir.path().join(file);
+            let rows: Vec<DetailRow> = (1..=n).map(replacement).collect();
+            let mut wb = Workbook::new();
+            detail_sheets(&mut wb, "Test", &rows, Units::Pounds, 3).unwrap();
+            wb.save(&path).unwrap();
+            let book: Xlsx<_> = open_workbook(&path).unwrap();
+            assert_eq!(book.sheet_names(), ["Detail"], "{file}");
+        }
+    }
+
+    #[test]
+    fn a_sheet_holds_excels_rows_less_the_heading() {
+        assert_eq!(DETAIL_ROWS_PER_SHEET, 1_048_572);
+    }
 }
