@@ -94,10 +94,10 @@ fn xlsxwriter_alone(path: &Path, rows: &[DetailRow]) -> Result<(), XlsxError> {
     }
     let mut buffer = String::new();
     for (row, d) in (4u32..).zip(rows) {
-        ws.write_string_with_format(row, 0, &d.organisation, &text)?;
+        ws.write_string_with_format(row, 0, &*d.organisation, &text)?;
         ws.write_string_with_format(row, 1, &d.asset_tag, &text)?;
         ws.write_string_with_format(row, 2, d.class.label(), &text)?;
-        ws.write_string_with_format(row, 3, &d.line, &text)?;
+        ws.write_string_with_format(row, 3, &*d.line, &text)?;
         ws.write_string_with_format(row, 4, d.site.as_deref().unwrap_or(""), &text)?;
         ws.write_string_with_format(row, 5, d.department.as_deref().unwrap_or(""), &text)?;
         ws.write_string_with_format(row, 6, d.manufacturer.as_deref().unwrap_or(""), &text)?;

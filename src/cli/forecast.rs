@@ -16,10 +16,11 @@ use estate::forecast::scenario::Scenario;
 use estate::forecast::{self, Caps, Horizon, Request};
 use estate::register::store::resolve_organisation;
 use estate::report::forecast::{
-    Section, comparison_notes, comparison_view, detail_view, notes, programme_sections,
-    programme_view,
+    Section, comparison_notes, comparison_view, notes, programme_sections, programme_view,
+    write_detail_csv,
 };
 use estate::report::running::comparison_view_labelled;
+use estate::report::write_csv;
 use serde::Serialize;
 
 use super::Ctx;
@@ -226,16 +227,16 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
         organisation.as_deref(),
         scenario_name,
     );
-    let sections = programme_sections(&heading, p, o.by, units);
-    let csv = if o.detail {
-        detail_view(&p.detail, units)
-    } else {
-        programme_view(p.table(o.by), units)
-    };
     ctx.out.sections(
-        &sections,
+        || programme_sections(&heading, p, o.by, units),
         &notes(p, units),
-        &csv,
+        |out| {
+            if o.detail {
+                write_detail_csv(&p.detail, units, out)
+            } else {
+                write_csv(&programme_view(p.table(o.by), units), out)
+            }
+        },
         &ForecastJson {
             first_year: horizon.first,
             years: horizon.years,
@@ -344,20 +345,22 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
         notes.extend(s.plan.notes.iter().map(|n| format!("{name}: note: {n}")));
     }
     ctx.out.sections(
-        &[
-            Section {
-                title: heading_text(with_levers),
-                view: view.clone(),
-            },
-            Section {
-                title: format!(
-                    "Capital with levers, energy, cost and carbon after replacements: {other_name} against {base_name}"
-                ),
-                view: running_view,
-            },
-        ],
+        || {
+            vec![
+                Section {
+                    title: heading_text(with_levers),
+                    view: view.clone(),
+                },
+                Section {
+                    title: format!(
+                        "Capital with levers, energy, cost and carbon after replacements: {other_name} against {base_name}"
+                    ),
+                    view: running_view,
+                },
+            ]
+        },
         &notes,
-        &view,
+        |out| write_csv(&view, out),
         &serde_json::json!({ "capital": comparison, "running": running }),
     )
 }

@@ -38,17 +38,22 @@ impl Printer {
     /// Prints a report of several titled tables and notes: each table under
     /// its title (table and Markdown), `csv` alone for CSV (one table, to
     /// paste into a spreadsheet), `records` for JSON.
+    ///
+    /// Only what the format needs is built: `sections` for table and
+    /// Markdown, `csv` (which writes straight to stdout, so a long table is
+    /// never held whole) for CSV, `records` (written straight to stdout)
+    /// for JSON.
     pub fn sections<T: Serialize + ?Sized>(
         &self,
-        sections: &[Section],
+        sections: impl FnOnce() -> Vec<Section>,
         notes: &[String],
-        csv: &View,
+        csv: impl FnOnce(&mut dyn Write) -> Result<(), csv::Error>,
         records: &T,
     ) -> Result<()> {
         let mut text = String::new();
         match self.format {
             Format::Table => {
-                for s in sections {
+                for s in sections() {
                     writeln!(text, "{}\n{}\n", s.title, report::to_table(&s.view))?;
                 }
                 for n in notes {
@@ -56,17 +61,25 @@ impl Printer {
                 }
             }
             Format::Md => {
-                for s in sections {
+                for s in sections() {
                     writeln!(text, "### {}\n\n{}", s.title, report::to_markdown(&s.view))?;
                 }
                 for n in notes {
                     writeln!(text, "- {n}")?;
                 }
             }
-            Format::Csv => text = report::to_csv(csv).context("failed to write CSV")?,
+            Format::Csv => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                csv(&mut out).context("failed to write CSV")?;
+                out.flush()?;
+                return Ok(());
+            }
             Format::Json => {
-                text =
-                    serde_json::to_string_pretty(records).context("failed to write JSON")? + "\n";
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                serde_json::to_writer_pretty(&mut out, records).context("failed to write JSON")?;
+                out.write_all(b"\n")?;
+                out.flush()?;
+                return Ok(());
             }
         }
         self.data(&text)

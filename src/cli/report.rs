@@ -79,9 +79,12 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
 pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<()> {
     let document = document(&args.out, format)?;
     let conn = ctx.open()?;
+    // Only the workbook (its Detail sheet) and the JSON carry every
+    // replacement; the page and the tables do not need them in memory.
+    let detail = matches!(document, Document::Xlsx | Document::Json);
     let mut report = match args.run {
-        Some(id) => saved(ctx, &conn, args, RunId(id))?,
-        None => fresh(ctx, &conn, args)?,
+        Some(id) => saved(ctx, &conn, args, RunId(id), detail)?,
+        None => fresh(ctx, &conn, args, detail)?,
     };
     if let Some(id) = args.compare {
         let earlier = load_run(&conn, RunId(id))
@@ -128,8 +131,9 @@ fn title(args: &ReportArgs, horizon: Horizon, org: Option<&str>) -> String {
     })
 }
 
-/// A fresh forecast of the register, with its running costs.
-fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs) -> Result<CabinetReport> {
+/// A fresh forecast of the register, with its running costs (and every
+/// replacement when `detail`).
+fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Result<CabinetReport> {
     let horizon = args.horizon.horizon(ctx)?;
     let org = args.horizon.organisation(conn)?;
     let request = Request {
@@ -137,7 +141,7 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs) -> Result<CabinetRepor
         scenario: args.scenario.as_deref().map(scenario).transpose()?,
         caps: args.horizon.cap.clone(),
         organisation: org.clone(),
-        detail: true,
+        detail,
     };
     let run = forecast::run(conn, &request).context("failed to forecast the capital programme")?;
     let code = org.as_deref();
@@ -187,11 +191,19 @@ pub(super) fn running_costs(
 }
 
 /// A saved run, exactly as saved (with its running costs, for runs saved
-/// from schema version 5 on).
-fn saved(ctx: &Ctx, conn: &Connection, args: &ReportArgs, id: RunId) -> Result<CabinetReport> {
+/// from schema version 5 on; and every replacement when `detail`).
+fn saved(
+    ctx: &Ctx,
+    conn: &Connection,
+    args: &ReportArgs,
+    id: RunId,
+    detail: bool,
+) -> Result<CabinetReport> {
     let mut run = load_run(conn, id).with_context(|| format!("failed to read run {}", id.0))?;
-    run.programme.detail =
-        run_detail(conn, &run).with_context(|| format!("failed to read run {}", id.0))?;
+    if detail {
+        run.programme.detail =
+            run_detail(conn, &run).with_context(|| format!("failed to read run {}", id.0))?;
+    }
     let org = run.summary.organisation.clone();
     Ok(CabinetReport {
         title: title(args, run.horizon, org.as_deref()),
@@ -261,7 +273,7 @@ pub fn sample(ctx: &Ctx, dir: &Path) -> Result<[PathBuf; 2]> {
             cap: None,
         },
     };
-    let report = fresh(ctx, &conn, &args)?;
+    let report = fresh(ctx, &conn, &args, true)?;
     let html = dir.join("capital-programme.html");
     write(&report, Document::Xlsx, args.by, &args.out)?;
     write(&report, Document::Html, args.by, &html)?;

@@ -7,9 +7,10 @@ use estate::domain::RunId;
 use estate::forecast::programme::{Dimension, Units};
 use estate::forecast::store::{diff_runs, list_runs, load_run, run_detail};
 use estate::report::forecast::{
-    Section, assumptions_view, detail_view, diff_sections, notes, programme_sections,
-    programme_view, runs_view,
+    Section, assumptions_view, diff_sections, notes, programme_sections, programme_view, runs_view,
+    write_detail_csv,
 };
+use estate::report::write_csv;
 
 use super::Ctx;
 
@@ -88,28 +89,37 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
                     .offset(i32::try_from(run.horizon.years).unwrap_or(1) - 1),
                 by
             );
-            let mut sections = programme_sections(&heading, &run.programme, *by, *units);
-            sections.push(Section {
-                title: format!(
-                    "Assumptions and register state (saved by `{}`)",
-                    run.command
-                ),
-                view: assumptions_view(&run),
-            });
-            let csv = if *detail {
-                detail_view(&run.programme.detail, *units)
-            } else {
-                programme_view(run.programme.table(*by), *units)
+            let sections = || {
+                let mut sections = programme_sections(&heading, &run.programme, *by, *units);
+                sections.push(Section {
+                    title: format!(
+                        "Assumptions and register state (saved by `{}`)",
+                        run.command
+                    ),
+                    view: assumptions_view(&run),
+                });
+                sections
+            };
+            let csv = |out: &mut dyn std::io::Write| {
+                if *detail {
+                    write_detail_csv(&run.programme.detail, *units, out)
+                } else {
+                    write_csv(&programme_view(run.programme.table(*by), *units), out)
+                }
             };
             ctx.out
-                .sections(&sections, &notes(&run.programme, *units), &csv, &run)
+                .sections(sections, &notes(&run.programme, *units), csv, &run)
         }
         Some(RunsCommand::Diff { old, new, units }) => {
             let d = diff_runs(&conn, RunId(*old), RunId(*new))
                 .with_context(|| format!("failed to compare runs {old} and {new}"))?;
             let sections = diff_sections(&d, *units);
-            let csv = sections[0].view.clone();
-            ctx.out.sections(&sections, &[], &csv, &d)
+            ctx.out.sections(
+                || sections.clone(),
+                &[],
+                |out| write_csv(&sections[0].view, out),
+                &d,
+            )
         }
     }
 }

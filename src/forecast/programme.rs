@@ -238,25 +238,30 @@ pub struct Approval {
     pub bodies: Vec<ApprovalBody>,
 }
 
+/// A name many rows share (an organisation, programme line, site,
+/// department, maker or model), held once however many rows name it: a
+/// million-asset programme has over a million replacements.
+pub type Name = std::sync::Arc<str>;
+
 /// One replacement, for `--detail`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DetailRow {
     /// The owning organisation's code.
-    pub organisation: String,
+    pub organisation: Name,
     /// Asset tag.
     pub asset_tag: String,
     /// Class.
     pub class: AssetClass,
     /// Programme line.
-    pub line: String,
+    pub line: Name,
     /// Site name.
-    pub site: Option<String>,
+    pub site: Option<Name>,
     /// Department name.
-    pub department: Option<String>,
+    pub department: Option<Name>,
     /// Manufacturer.
-    pub manufacturer: Option<String>,
+    pub manufacturer: Option<Name>,
     /// Model.
-    pub model: Option<String>,
+    pub model: Option<Name>,
     /// The date it fell due (ISO).
     #[serde(with = "iso_date")]
     pub due_date: Date,
@@ -600,32 +605,51 @@ fn detail_rows(
     snapshot: &Snapshot,
     assumptions: &Assumptions,
 ) -> Vec<DetailRow> {
-    let mut rows: Vec<DetailRow> = forecast
-        .replacements
+    // Every name once, shared by the rows that carry it.
+    let names = |places: &[super::snapshot::SnapshotPlace]| -> Vec<Name> {
+        places.iter().map(|p| Name::from(p.name.as_str())).collect()
+    };
+    let sites = names(snapshot.sites());
+    let departments = names(snapshot.departments());
+    let given = |s: &str| (!s.is_empty()).then(|| Name::from(s));
+    let models: Vec<(Option<Name>, Option<Name>)> = snapshot
+        .models()
         .iter()
-        .map(|r| {
-            let a = &snapshot.assets()[r.asset as usize];
-            let model = a.model.map(|m| &snapshot.models()[m as usize]);
-            let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
-            DetailRow {
-                organisation: snapshot.organisation_code(a.organisation).to_string(),
-                asset_tag: snapshot.tag(a).to_string(),
-                class: a.class,
-                line: assumptions.line_of(a.class).0.to_string(),
-                site: a.site.map(|s| snapshot.sites()[s as usize].name.clone()),
-                department: a
-                    .department
-                    .map(|d| snapshot.departments()[d as usize].name.clone()),
-                manufacturer: model.and_then(|m| text(&m.manufacturer)),
-                model: model.and_then(|m| text(&m.model)),
-                due_date: r.due_date,
-                due_year: r.due_year(),
-                year: r.funded,
-                reason: r.reason(forecast.horizon),
-                cost: r.cost(),
-            }
-        })
+        .map(|m| (given(&m.manufacturer), given(&m.model)))
         .collect();
+    let mut organisations: BTreeMap<u32, Name> = BTreeMap::new();
+    let mut lines: BTreeMap<AssetClass, Name> = BTreeMap::new();
+    let mut rows: Vec<DetailRow> = Vec::with_capacity(forecast.replacements.len());
+    for r in &forecast.replacements {
+        let a = &snapshot.assets()[r.asset as usize];
+        let (manufacturer, model) = a
+            .model
+            .and_then(|m| models.get(m as usize).cloned())
+            .unwrap_or_default();
+        rows.push(DetailRow {
+            organisation: organisations
+                .entry(a.organisation)
+                .or_insert_with(|| Name::from(snapshot.organisation_code(a.organisation)))
+                .clone(),
+            asset_tag: snapshot.tag(a).to_string(),
+            class: a.class,
+            line: lines
+                .entry(a.class)
+                .or_insert_with(|| Name::from(assumptions.line_of(a.class).0))
+                .clone(),
+            site: a.site.and_then(|s| sites.get(s as usize).cloned()),
+            department: a
+                .department
+                .and_then(|d| departments.get(d as usize).cloned()),
+            manufacturer,
+            model,
+            due_date: r.due_date,
+            due_year: r.due_year(),
+            year: r.funded,
+            reason: r.reason(forecast.horizon),
+            cost: r.cost(),
+        });
+    }
     sort_detail(&mut rows);
     rows
 }
@@ -727,7 +751,7 @@ fn kept_longer(
     for (rows, is_base) in [(&base.detail, true), (&other.detail, false)] {
         for d in rows {
             let entry = funded
-                .entry((d.organisation.as_str(), d.asset_tag.as_str()))
+                .entry((&*d.organisation, d.asset_tag.as_str()))
                 .or_default();
             if let Some(y) = d.year {
                 if is_base {

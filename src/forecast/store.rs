@@ -11,7 +11,7 @@ use time::Date;
 
 use super::assumptions::{Assumptions, AssumptionsError};
 use super::capital::{CapitalForecast, Horizon, Reason, resolved_rules};
-use super::programme::{CapitalProgramme, DetailRow, sort_detail};
+use super::programme::{CapitalProgramme, DetailRow, Name, sort_detail};
 use super::runs::{
     BatchRecord, RegisterState, RunAsset, RunDiff, RunItem, RunSummary, SavedRun, diff,
 };
@@ -590,24 +590,34 @@ pub fn run_detail(conn: &Connection, run: &SavedRun) -> Result<Vec<DetailRow>> {
             .map(|i| &assets[i])
     };
     let mut rows = Vec::with_capacity(items.len());
+    // Every name once, shared by the rows that carry it.
+    let mut names: std::collections::HashSet<Name> = std::collections::HashSet::new();
+    let mut name = |text: &str| -> Name {
+        if let Some(n) = names.get(text) {
+            return n.clone();
+        }
+        let n = Name::from(text);
+        names.insert(n.clone());
+        n
+    };
     for i in items {
         let a = find(&i.organisation, &i.asset_tag).ok_or_else(|| StoreError::CorruptRun {
             id: run.summary.id,
             reason: format!("replacement of {} has no asset row", i.asset_tag),
         })?;
         rows.push(DetailRow {
-            line: run.assumptions.line_of(a.class).0.to_string(),
+            line: name(run.assumptions.line_of(a.class).0),
             class: a.class,
-            site: a.site.clone(),
-            department: a.department.clone(),
-            manufacturer: a.manufacturer.clone(),
-            model: a.model.clone(),
+            site: a.site.as_deref().map(&mut name),
+            department: a.department.as_deref().map(&mut name),
+            manufacturer: a.manufacturer.as_deref().map(&mut name),
+            model: a.model.as_deref().map(&mut name),
             due_year: FinancialYear::containing(i.due_date),
             due_date: i.due_date,
             year: i.year,
             reason: i.reason,
             cost: i.cost,
-            organisation: i.organisation,
+            organisation: name(&i.organisation),
             asset_tag: i.asset_tag,
         });
     }

@@ -141,7 +141,19 @@ pub fn summary_view(summary: &[YearSummary], units: Units) -> View {
 /// Every replacement: asset, due date and year, the year funded, the
 /// reason and the cost.
 pub fn detail_view(rows: &[DetailRow], units: Units) -> View {
-    let mut view = View::new(&[
+    let mut view = View {
+        headings: detail_headings(units),
+        rows: Vec::with_capacity(rows.len()),
+    };
+    for d in rows {
+        view.push(detail_cells(d, units));
+    }
+    view
+}
+
+/// The headings of [`detail_view`].
+fn detail_headings(units: Units) -> Vec<String> {
+    [
         "organisation",
         "asset tag",
         "class",
@@ -152,24 +164,46 @@ pub fn detail_view(rows: &[DetailRow], units: Units) -> View {
         "due year",
         "funded in",
         "reason",
-        &format!("cost{}", units.suffix()),
-    ]);
-    for d in rows {
-        view.push(vec![
-            Cell::text(&d.organisation),
-            Cell::text(&d.asset_tag),
-            Cell::text(d.class.label()),
-            Cell::text(&d.line),
-            Cell::opt(d.site.as_deref()),
-            Cell::opt(d.department.as_deref()),
-            Cell::text(crate::domain::iso(d.due_date)),
-            Cell::text(d.due_year.to_string()),
-            Cell::text(d.year.map_or("unfunded".to_string(), |y| y.to_string())),
-            Cell::text(d.reason.as_str()),
-            amount(d.cost, units),
-        ]);
-    }
-    view
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .chain([format!("cost{}", units.suffix())])
+    .collect()
+}
+
+/// One replacement as a row of [`detail_view`].
+fn detail_cells(d: &DetailRow, units: Units) -> Vec<Cell> {
+    vec![
+        Cell::text(&*d.organisation),
+        Cell::text(&d.asset_tag),
+        Cell::text(d.class.label()),
+        Cell::text(&*d.line),
+        Cell::opt(d.site.as_deref()),
+        Cell::opt(d.department.as_deref()),
+        Cell::text(crate::domain::iso(d.due_date)),
+        Cell::text(d.due_year.to_string()),
+        Cell::text(d.year.map_or("unfunded".to_string(), |y| y.to_string())),
+        Cell::text(d.reason.as_str()),
+        amount(d.cost, units),
+    ]
+}
+
+/// Writes [`detail_view`] of `rows` as CSV to `out` a row at a time: the
+/// same text as `to_csv(&detail_view(rows, units))`, without holding a
+/// million-row table in memory.
+///
+/// # Errors
+/// Writing to `out` failed.
+pub fn write_detail_csv<W: std::io::Write>(
+    rows: &[DetailRow],
+    units: Units,
+    out: W,
+) -> Result<(), csv::Error> {
+    super::write_csv_rows(
+        &detail_headings(units),
+        rows.iter().map(|d| detail_cells(d, units)),
+        out,
+    )
 }
 
 /// The programme lines that need approval, and from whom.
@@ -604,6 +638,45 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detail_written_row_by_row_is_the_detail_table_as_csv() {
+        use std::str::FromStr;
+        let fy = |y: &str| crate::domain::FinancialYear::from_str(y).unwrap();
+        let row = |tag: &str, site: Option<&str>, pence: i64, year: Option<&str>| DetailRow {
+            organisation: "BCW".into(),
+            asset_tag: tag.into(),
+            class: crate::domain::AssetClass::Laptop,
+            line: "Desktop and laptop refresh".into(),
+            site: site.map(Into::into),
+            department: None,
+            manufacturer: Some("Dell".into()),
+            model: None,
+            due_date: time::macros::date!(2027 - 02 - 28),
+            due_year: fy("2026/27"),
+            year: year.map(fy),
+            reason: crate::forecast::capital::Reason::Age,
+            cost: Money::from_pence(pence),
+        };
+        let rows = [
+            row("LT1", Some("Town Hall, Annexe"), 85_000, Some("2026/27")),
+            row("=cmd|' /C calc'!A0", None, 123_456_789, None),
+        ];
+        for units in [Units::Pounds, Units::Thousands] {
+            let mut streamed = Vec::new();
+            write_detail_csv(&rows, units, &mut streamed).unwrap();
+            let whole = super::super::to_csv(&detail_view(&rows, units)).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole, "{units:?}");
+        }
+        let mut out = Vec::new();
+        write_detail_csv(&rows, Units::Pounds, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "organisation,asset tag,class,programme line,site,department,due date,due year,funded in,reason,cost\n\
+             BCW,LT1,laptop,Desktop and laptop refresh,\"Town Hall, Annexe\",,2027-02-28,2026/27,2026/27,age,850.00\n\
+             BCW,'=cmd|' /C calc'!A0,laptop,Desktop and laptop refresh,,,2027-02-28,2026/27,unfunded,age,1234567.89\n"
+        );
+    }
 
     #[test]
     fn thousands_are_grouped_on_screen_and_plain_in_csv() {

@@ -229,21 +229,47 @@ pub fn to_table(view: &View) -> String {
 /// # Errors
 /// Only if the CSV writer fails (it writes to memory).
 pub fn to_csv(view: &View) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(view.headings.iter().map(|h| neutralise(h).into_owned()))?;
-    for row in &view.rows {
-        w.write_record(row.iter().map(|c| {
-            if c.numeric {
-                c.plain.clone().unwrap_or_else(|| c.text.clone())
-            } else {
-                neutralise(&c.text).into_owned()
-            }
-        }))?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut bytes = Vec::new();
+    write_csv(view, &mut bytes)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Writes a listing as CSV to `out`, as [`to_csv`] renders it.
+///
+/// # Errors
+/// Writing to `out` failed.
+pub fn write_csv<W: std::io::Write>(view: &View, out: W) -> Result<(), csv::Error> {
+    write_csv_rows(&view.headings, &view.rows, out)
+}
+
+/// Writes `headings` and then each row as CSV to `out`, one at a time, so a
+/// table of a million rows never has to be held whole. Text is neutralised
+/// (see [`neutralise`]); numbers are written in their plain form.
+///
+/// # Errors
+/// Writing to `out` failed.
+pub fn write_csv_rows<W: std::io::Write, R: AsRef<[Cell]>>(
+    headings: &[String],
+    rows: impl IntoIterator<Item = R>,
+    out: W,
+) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    for h in headings {
+        w.write_field(neutralise(h).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)?;
+    for row in rows {
+        for c in row.as_ref() {
+            if c.numeric {
+                w.write_field(c.plain.as_deref().unwrap_or(&c.text))?;
+            } else {
+                w.write_field(neutralise(&c.text).as_bytes())?;
+            }
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Renders a listing as a Markdown table (pipes in text escaped).
