@@ -118,6 +118,51 @@ fn a_scenarios_saving_changes_capital_power_and_carbon_together() {
 }
 
 #[test]
+fn forecast_with_a_scenario_that_has_levers_says_what_they_do_to_capital() {
+    let env = power_estate();
+    let file = env.path().join("thin.toml");
+    std::fs::write(
+        &file,
+        "name = \"thin\"\ndescription = \"half the desktops as thin clients\"\nthin_clients = \"50%\"\n",
+    )
+    .unwrap();
+    let scenario = file.to_str().unwrap();
+    let args = [
+        "forecast",
+        "--scenario",
+        scenario,
+        "--from",
+        "2026/27",
+        "--years",
+        "2",
+    ];
+    let json = env.json(&args);
+    let w = &json["with_levers"];
+    // The hand-worked figures of `power compare --thin-clients 50%` above:
+    // the ten desktops due in 2026/27 cost £6,000.00; five bought as thin
+    // clients instead, 5 × (£300.00 − £600.00) = −£1,500.00, so £4,500.00.
+    assert_eq!(w["capital"][0], "4500.00");
+    assert_eq!(w["levers"], "50% of desktop replacements as thin clients");
+    let total = d(&w["total"]);
+    let years: Decimal = w["capital"].as_array().unwrap().iter().map(d).sum();
+    assert_eq!(total, years);
+    let programme = d(&json["programme"]["by_line"]["total"]);
+    assert_eq!(d(&w["change"]), total - programme);
+    assert_eq!(d(&w["change"]), dec("-1500.00"));
+    let table = env.ok(&args);
+    assert!(
+        table.contains(
+            "the table above is before thin's levers (50% of desktop replacements as thin \
+             clients); with them the capital is £"
+        ) && table.contains(" over the horizon (saving £1,500.00)"),
+        "{table}"
+    );
+    // Without levers, nothing is added.
+    let base = env.json(&["forecast", "--from", "2026/27", "--years", "2"]);
+    assert!(base.get("with_levers").is_none());
+}
+
+#[test]
 fn forecast_compare_shows_a_scenarios_levers_in_capital_power_and_carbon() {
     let env = power_estate();
     let file = env.path().join("thin.toml");

@@ -148,6 +148,19 @@ struct ForecastJson<'a> {
     price_base: FinancialYear,
     saved_run: Option<i64>,
     programme: &'a forecast::programme::CapitalProgramme,
+    /// The scenario's levers and the capital per year with them, when it
+    /// has levers (the programme above is before them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    with_levers: Option<WithLevers>,
+}
+
+/// What a scenario's levers do to the capital programme.
+#[derive(Serialize)]
+struct WithLevers {
+    levers: String,
+    capital: Vec<Money>,
+    total: Money,
+    change: Money,
 }
 
 /// Runs `estate forecast`.
@@ -214,6 +227,43 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     let units = o.horizon.units;
     let scenario_name = run.assumptions.scenario.as_ref().map(|s| s.name.as_str());
     let p = &run.programme;
+    // A scenario's levers (thin clients, virtualisation, MFD consolidation)
+    // change capital outside the replacement rules: said beside the table,
+    // never silently left out.
+    let with_levers = match &request.scenario {
+        Some(s) if !s.levers.is_empty() => {
+            let estate = super::running::Estate::read(&conn)?;
+            let r = super::power::scenario_running(&conn, &estate, &request)?;
+            let total: Money = r.capital.iter().copied().sum();
+            Some(WithLevers {
+                levers: r.levers,
+                change: total - p.total(),
+                capital: r.capital,
+                total,
+            })
+        }
+        _ => None,
+    };
+    let mut notes = notes(p, units);
+    if let (Some(w), Some(name)) = (&with_levers, scenario_name) {
+        notes.push(format!(
+            "the table above is before {name}'s levers ({}); with them the capital is {} over the \
+             horizon ({} {}); `estate forecast compare base {name}` shows them year by year with \
+             energy and carbon",
+            w.levers,
+            w.total,
+            if w.change.is_negative() {
+                "saving"
+            } else {
+                "adding"
+            },
+            if w.change.is_negative() {
+                -w.change
+            } else {
+                w.change
+            },
+        ));
+    }
     let heading = title(
         "Capital programme",
         horizon,
@@ -229,7 +279,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     );
     ctx.out.sections(
         || programme_sections(&heading, p, o.by, units),
-        &notes(p, units),
+        &notes,
         |out| {
             if o.detail {
                 write_detail_csv(&p.detail, units, out)
@@ -247,6 +297,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             price_base: run.assumptions.price_base,
             saved_run: saved,
             programme: p,
+            with_levers,
         },
     )
 }
