@@ -160,6 +160,29 @@ fn forecast_with_a_scenario_that_has_levers_says_what_they_do_to_capital() {
     // Without levers, nothing is added.
     let base = env.json(&["forecast", "--from", "2026/27", "--years", "2"]);
     assert!(base.get("with_levers").is_none());
+    // The Cabinet report says the same, under its programme table.
+    let report = |out: &str| {
+        env.ok(&[
+            "report",
+            "--scenario",
+            scenario,
+            "--from",
+            "2026/27",
+            "--years",
+            "2",
+            "--out",
+            out,
+        ]);
+        std::fs::read_to_string(env.path().join(out)).unwrap()
+    };
+    let json: Value = serde_json::from_str(&report("thin.json")).unwrap();
+    assert_eq!(json["levers"]["capital"][0], "4500.00");
+    assert_eq!(d(&json["levers"]["change"]), dec("-1500.00"));
+    let md = report("thin.md");
+    assert!(
+        md.contains("before thin's levers") && md.contains("(saving £1,500.00)"),
+        "{md}"
+    );
 }
 
 #[test]

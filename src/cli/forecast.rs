@@ -148,19 +148,10 @@ struct ForecastJson<'a> {
     price_base: FinancialYear,
     saved_run: Option<i64>,
     programme: &'a forecast::programme::CapitalProgramme,
-    /// The scenario's levers and the capital per year with them, when it
-    /// has levers (the programme above is before them).
+    /// What the scenario's levers do to the capital, when it has levers
+    /// (the programme above is before them).
     #[serde(skip_serializing_if = "Option::is_none")]
-    with_levers: Option<WithLevers>,
-}
-
-/// What a scenario's levers do to the capital programme.
-#[derive(Serialize)]
-struct WithLevers {
-    levers: String,
-    capital: Vec<Money>,
-    total: Money,
-    change: Money,
+    with_levers: Option<estate::forecast::cabinet::LeverEffect>,
 }
 
 /// Runs `estate forecast`.
@@ -230,40 +221,13 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     // A scenario's levers (thin clients, virtualisation, MFD consolidation)
     // change capital outside the replacement rules: said beside the table,
     // never silently left out.
-    let with_levers = match &request.scenario {
-        Some(s) if !s.levers.is_empty() => {
-            let estate = super::running::Estate::read(&conn)?;
-            let r = super::power::scenario_running(&conn, &estate, &request)?;
-            let total: Money = r.capital.iter().copied().sum();
-            Some(WithLevers {
-                levers: r.levers,
-                change: total - p.total(),
-                capital: r.capital,
-                total,
-            })
-        }
-        _ => None,
-    };
+    let with_levers = super::power::lever_effect(&conn, &request, p.total())?;
     let mut notes = notes(p, units);
-    if let (Some(w), Some(name)) = (&with_levers, scenario_name) {
-        notes.push(format!(
-            "the table above is before {name}'s levers ({}); with them the capital is {} over the \
-             horizon ({} {}); `estate forecast compare base {name}` shows them year by year with \
-             energy and carbon",
-            w.levers,
-            w.total,
-            if w.change.is_negative() {
-                "saving"
-            } else {
-                "adding"
-            },
-            if w.change.is_negative() {
-                -w.change
-            } else {
-                w.change
-            },
-        ));
-    }
+    notes.extend(
+        with_levers
+            .as_ref()
+            .map(estate::forecast::cabinet::LeverEffect::sentence),
+    );
     let heading = title(
         "Capital programme",
         horizon,

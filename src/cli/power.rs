@@ -147,6 +147,28 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
     })
 }
 
+/// What `request`'s scenario levers do to a programme of `programme_total`
+/// (`None` when it has no levers).
+pub(super) fn lever_effect(
+    conn: &rusqlite::Connection,
+    request: &engines::Request,
+    programme_total: estate::domain::Money,
+) -> Result<Option<estate::forecast::cabinet::LeverEffect>> {
+    let Some(scenario) = request.scenario.as_ref().filter(|s| !s.levers.is_empty()) else {
+        return Ok(None);
+    };
+    let estate = Estate::read(conn)?;
+    let r = scenario_running(conn, &estate, request)?;
+    let total: estate::domain::Money = r.capital.iter().copied().sum();
+    Ok(Some(estate::forecast::cabinet::LeverEffect {
+        scenario: scenario.name.clone(),
+        levers: r.levers,
+        change: total - programme_total,
+        capital: r.capital,
+        total,
+    }))
+}
+
 /// One scenario's capital per year (the forecast's funded capital plus what
 /// its levers change) and its energy, cost and carbon after replacements.
 pub(super) struct ScenarioRunning {

@@ -146,6 +146,7 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
     let run = forecast::run(conn, &request).context("failed to forecast the capital programme")?;
     let code = org.as_deref();
     let running = running_costs(conn, code, horizon, &run)?;
+    let levers = super::power::lever_effect(conn, &request, run.programme.total())?;
     let settings = Estate::read(conn)?.defaults.settings;
     Ok(CabinetReport {
         title: title(args, horizon, code),
@@ -160,6 +161,7 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
         programme: run.programme,
         change: None,
         running: Some(running),
+        levers,
     })
 }
 
@@ -221,6 +223,7 @@ fn saved(
         programme: run.programme,
         change: None,
         running: load_running(conn, id).with_context(|| format!("failed to read run {}", id.0))?,
+        levers: None,
     })
 }
 

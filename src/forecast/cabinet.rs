@@ -211,6 +211,46 @@ pub fn change(
     }
 }
 
+/// What a scenario's levers (thin clients, virtualisation, MFD
+/// consolidation) do to the capital programme, which is before them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeverEffect {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The levers, in words.
+    pub levers: String,
+    /// Capital per year with the levers.
+    pub capital: Vec<Money>,
+    /// Capital over the horizon with the levers.
+    pub total: Money,
+    /// `total` less the programme's total (negative is a saving).
+    pub change: Money,
+}
+
+impl LeverEffect {
+    /// The effect in one sentence, for the notes under a programme table.
+    pub fn sentence(&self) -> String {
+        let name = &self.scenario;
+        format!(
+            "the table above is before {name}'s levers ({}); with them the capital is {} over the \
+             horizon ({} {}); `estate forecast compare base {name}` shows them year by year with \
+             energy and carbon",
+            self.levers,
+            self.total,
+            if self.change.is_negative() {
+                "saving"
+            } else {
+                "adding"
+            },
+            if self.change.is_negative() {
+                -self.change
+            } else {
+                self.change
+            },
+        )
+    }
+}
+
 /// Everything a Cabinet report says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CabinetReport {
@@ -241,6 +281,10 @@ pub struct CabinetReport {
     /// The running costs: a fresh forecast's, or a saved run's as forecast
     /// when it was saved (`None` for a run saved before estate kept them).
     pub running: Option<RunningCosts>,
+    /// What the scenario's levers do to the capital (a fresh forecast of a
+    /// scenario with levers; the programme is before them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levers: Option<LeverEffect>,
 }
 
 impl CabinetReport {

@@ -11,7 +11,7 @@ use super::forecast::{amount, capital_assumptions_view};
 use super::running::quantity;
 use super::{Cell, View};
 use crate::domain::{FinancialYear, Money, iso};
-use crate::forecast::cabinet::{Basis, CabinetReport, Change, Revenue, RunningCosts};
+use crate::forecast::cabinet::{Basis, CabinetReport, Change, LeverEffect, Revenue, RunningCosts};
 use crate::forecast::power::PowerForecast;
 use crate::forecast::programme::{Dimension, Table, TableRow, Units};
 
@@ -342,7 +342,9 @@ fn running_assumptions(r: &RunningCosts, view: &mut View) {
 /// The notes under the capital table: backlog, unfunded, unknown age,
 /// leases, what was left out (as `estate forecast` prints them).
 pub fn capital_notes(report: &CabinetReport) -> Vec<String> {
-    super::forecast::notes(&report.programme, report.units)
+    let mut notes = super::forecast::notes(&report.programme, report.units);
+    notes.extend(report.levers.as_ref().map(LeverEffect::sentence));
+    notes
 }
 
 /// The figures of the chart: each programme line with any spending, and
