@@ -1442,18 +1442,25 @@ pub fn insert_new_line(
 }
 
 fn line_rental(fields: &LineFields) -> Result<i64> {
-    if fields.monthly_rental.is_negative() {
+    whole_pence(
+        fields.monthly_rental,
+        &format!("line {}", fields.number),
+        "a rental",
+    )
+}
+
+/// `amount` in pence, refusing a negative amount or a fraction of a penny
+/// with a message naming `what` (e.g. "a rental") of `whose` (e.g. "line
+/// 01632 960001").
+fn whole_pence(amount: Money, whose: &str, what: &str) -> Result<i64> {
+    if amount.is_negative() {
         return Err(RegisterError::Invalid(format!(
-            "line {}: a rental cannot be negative",
-            fields.number
+            "{whose}: {what} cannot be negative"
         )));
     }
-    fields.monthly_rental.to_pence().ok_or_else(|| {
-        RegisterError::Invalid(format!(
-            "line {}: a rental must be whole pence",
-            fields.number
-        ))
-    })
+    amount
+        .to_pence()
+        .ok_or_else(|| RegisterError::Invalid(format!("{whose}: {what} must be whole pence")))
 }
 
 /// Sets a line's fields, writing only what changed (with audit rows).
@@ -1588,18 +1595,11 @@ pub fn list_licences(conn: &Connection, org: Option<&str>) -> Result<Vec<Licence
 }
 
 fn licence_cost(fields: &LicenceFields) -> Result<i64> {
-    if fields.unit_cost.is_negative() {
-        return Err(RegisterError::Invalid(format!(
-            "licence {}: a unit cost cannot be negative",
-            fields.product
-        )));
-    }
-    fields.unit_cost.to_pence().ok_or_else(|| {
-        RegisterError::Invalid(format!(
-            "licence {}: a unit cost must be whole pence",
-            fields.product
-        ))
-    })
+    whole_pence(
+        fields.unit_cost,
+        &format!("licence {}", fields.product),
+        "a unit cost",
+    )
 }
 
 /// Adds a licence entitlement.
