@@ -1964,6 +1964,28 @@ mod tests {
     use crate::domain::{AssetClass, AssetStatus, DisposalMethod, LineType};
     use time::macros::date;
 
+    #[test]
+    fn rentals_and_unit_costs_are_whole_non_negative_pence() {
+        let m = |s: &str| s.parse::<Money>().unwrap();
+        assert_eq!(
+            whole_pence(m("18.50"), "line 01632 960001", "a rental").unwrap(),
+            1850
+        );
+        assert_eq!(whole_pence(m("0"), "line 1", "a rental").unwrap(), 0);
+        assert_eq!(
+            whole_pence(m("-1.00"), "line 01632 960001", "a rental")
+                .unwrap_err()
+                .to_string(),
+            "line 01632 960001: a rental cannot be negative"
+        );
+        assert_eq!(
+            whole_pence(m("20.405"), "licence Microsoft 365 E3", "a unit cost")
+                .unwrap_err()
+                .to_string(),
+            "licence Microsoft 365 E3: a unit cost must be whole pence"
+        );
+    }
+
     fn setup() -> (Connection, Organisation) {
         let mut conn = db::open_in_memory().unwrap();
         let actor = Actor::command("test");
