@@ -948,7 +948,8 @@ fn encrypted_corrupt_and_tableless_files_give_clear_errors_naming_the_file() {
     let start = Instant::now();
     let e = err("issue_594_dos.ods");
     assert!(matches!(e, ImportError::TooLarge { .. }), "{e}");
-    assert!(start.elapsed() < Duration::from_secs(5));
+    // A hang guard, not a speed test: the bound refuses it before reading.
+    assert!(start.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
