@@ -274,7 +274,8 @@ pub struct CabinetReport {
     pub settings: Vec<Setting>,
     /// The register's state: assets and import batches.
     pub register: RegisterState,
-    /// The capital programme, with every replacement in `detail`.
+    /// The capital programme; every replacement is in `detail` when the
+    /// document lists them (the workbook and the JSON), else `detail` is empty.
     pub programme: CapitalProgramme,
     /// The change against an earlier run, when asked for.
     pub change: Option<Change>,
