@@ -221,7 +221,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     // A scenario's levers (thin clients, virtualisation, MFD consolidation)
     // change capital outside the replacement rules: said beside the table,
     // never silently left out.
-    let with_levers = super::power::lever_effect(&conn, &request, p.total())?;
+    let with_levers = super::power::lever_effect(&conn, &request, &run)?;
     let mut notes = notes(p, units);
     notes.extend(
         with_levers

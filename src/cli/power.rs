@@ -147,23 +147,23 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
     })
 }
 
-/// What `request`'s scenario levers do to a programme of `programme_total`
-/// (`None` when it has no levers).
+/// What `request`'s scenario levers do to `run`, its capital forecast
+/// (`None` when the scenario has no levers).
 pub(super) fn lever_effect(
     conn: &rusqlite::Connection,
     request: &engines::Request,
-    programme_total: estate::domain::Money,
+    run: &engines::Run,
 ) -> Result<Option<estate::forecast::cabinet::LeverEffect>> {
     let Some(scenario) = request.scenario.as_ref().filter(|s| !s.levers.is_empty()) else {
         return Ok(None);
     };
     let estate = Estate::read(conn)?;
-    let r = scenario_running(conn, &estate, request)?;
+    let r = running_of(conn, &estate, request, run)?;
     let total: estate::domain::Money = r.capital.iter().copied().sum();
     Ok(Some(estate::forecast::cabinet::LeverEffect {
         scenario: scenario.name.clone(),
         levers: r.levers,
-        change: total - programme_total,
+        change: total - run.programme.total(),
         capital: r.capital,
         total,
     }))
@@ -189,14 +189,26 @@ pub(super) fn scenario_running(
     estate: &Estate,
     request: &engines::Request,
 ) -> Result<ScenarioRunning> {
+    let run = engines::run(conn, request).context("failed to forecast the capital programme")?;
+    running_of(conn, estate, request, &run)
+}
+
+/// [`scenario_running`] of `run`, the capital forecast of `request` already
+/// made.
+fn running_of(
+    conn: &rusqlite::Connection,
+    estate: &Estate,
+    request: &engines::Request,
+    run: &engines::Run,
+) -> Result<ScenarioRunning> {
     let engines::Run {
         snapshot,
         assumptions,
         forecast: capital,
         ..
-    } = engines::run(conn, request).context("failed to forecast the capital programme")?;
+    } = run;
     let org_code = request.organisation.as_deref();
-    let (pa, _) = forecast_power(conn, estate, org_code, &snapshot, &capital)?;
+    let (pa, _) = forecast_power(conn, estate, org_code, snapshot, capital)?;
     let overrides = running_store::energy_overrides(conn, org_code)?;
     let chosen = request
         .scenario
@@ -206,9 +218,9 @@ pub(super) fn scenario_running(
     let plan = if chosen.is_empty() {
         Plan::default()
     } else {
-        levers::plan(&snapshot, &capital, &assumptions, &chosen, &estate.staff)?
+        levers::plan(snapshot, capital, assumptions, &chosen, &estate.staff)?
     };
-    let with = power::forecast(&snapshot, &capital, &pa, &overrides, &plan)?;
+    let with = power::forecast(snapshot, capital, &pa, &overrides, &plan)?;
     let change = plan.capital_by_year(capital.horizon);
     let capital_by_year = capital
         .summary

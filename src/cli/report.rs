@@ -146,7 +146,7 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
     let run = forecast::run(conn, &request).context("failed to forecast the capital programme")?;
     let code = org.as_deref();
     let running = running_costs(conn, code, horizon, &run)?;
-    let levers = super::power::lever_effect(conn, &request, run.programme.total())?;
+    let levers = super::power::lever_effect(conn, &request, &run)?;
     let settings = Estate::read(conn)?.defaults.settings;
     Ok(CabinetReport {
         title: title(args, horizon, code),
