@@ -117,15 +117,22 @@ fn a_scenarios_saving_changes_capital_power_and_carbon_together() {
     assert!(err.contains("nothing to compare"), "{err}");
 }
 
-#[test]
-fn forecast_with_a_scenario_that_has_levers_says_what_they_do_to_capital() {
-    let env = power_estate();
+/// A scenario file beside the register: `thin`, half the desktops replaced
+/// as thin clients.
+fn thin_scenario(env: &Env) -> PathBuf {
     let file = env.path().join("thin.toml");
     std::fs::write(
         &file,
         "name = \"thin\"\ndescription = \"half the desktops as thin clients\"\nthin_clients = \"50%\"\n",
     )
     .unwrap();
+    file
+}
+
+#[test]
+fn forecast_with_a_scenario_that_has_levers_says_what_they_do_to_capital() {
+    let env = power_estate();
+    let file = thin_scenario(&env);
     let scenario = file.to_str().unwrap();
     let args = [
         "forecast",
@@ -188,12 +195,7 @@ fn forecast_with_a_scenario_that_has_levers_says_what_they_do_to_capital() {
 #[test]
 fn forecast_compare_shows_a_scenarios_levers_in_capital_power_and_carbon() {
     let env = power_estate();
-    let file = env.path().join("thin.toml");
-    std::fs::write(
-        &file,
-        "name = \"thin\"\ndescription = \"half the desktops as thin clients\"\nthin_clients = \"50%\"\n",
-    )
-    .unwrap();
+    let file = thin_scenario(&env);
     let cmp = env.json(&[
         "forecast",
         "compare",
