@@ -45,15 +45,7 @@ fn forecast(conn: &Connection, request: &Request, by: Dimension) -> usize {
 /// column looked at (borrowed), nothing built.
 fn select_scan(conn: &Connection) -> u64 {
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, a.in_service_date, \
-             a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name \
-             FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
-             LEFT JOIN sites s ON s.site_id = a.site_id \
-             LEFT JOIN departments d ON d.department_id = a.department_id \
-             WHERE a.status IN ('in_use', 'in_store') AND (?1 IS NULL OR o.code = ?1) \
-             ORDER BY a.asset_id",
-        )
+        .prepare_cached(estate::forecast::store::SNAPSHOT_QUERY)
         .expect("the scan prepares");
     let mut rows = stmt.query([None::<&str>]).expect("the scan runs");
     let mut bytes = 0u64;

@@ -114,6 +114,20 @@ fn date_column(row: &Row<'_>, i: usize, column: &'static str) -> Result<Option<D
         .transpose()
 }
 
+/// The one query a forecast's snapshot reads the register with (`?1`: an
+/// organisation's code, or NULL for all): every in-scope asset with its
+/// organisation, site and department names, in row order (a plain table
+/// scan; nothing the forecast outputs depends on the order, but a fixed
+/// order keeps runs reproducible). Public so the forecast benchmark's
+/// baseline scans exactly what the forecast scans.
+pub const SNAPSHOT_QUERY: &str = "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, \
+     a.in_service_date, a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name \
+     FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
+     LEFT JOIN sites s ON s.site_id = a.site_id \
+     LEFT JOIN departments d ON d.department_id = a.department_id \
+     WHERE a.status IN ('in_use', 'in_store') AND (?1 IS NULL OR o.code = ?1) \
+     ORDER BY a.asset_id";
+
 /// Reads the live (in use or in store) assets of the register — of one
 /// organisation when `organisation` is given — with every organisation and
 /// the shared-service apportionment ratios, and counts the retired,
@@ -137,17 +151,7 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             .collect();
         snapshot.set_shares(code, &members)?;
     }
-    // In row order (a plain table scan): nothing the forecast outputs depends
-    // on the snapshot's order, but a fixed order keeps runs reproducible.
-    let mut stmt = conn.prepare(
-        "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, a.in_service_date, \
-         a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name \
-         FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
-         LEFT JOIN sites s ON s.site_id = a.site_id \
-         LEFT JOIN departments d ON d.department_id = a.department_id \
-         WHERE a.status IN ('in_use', 'in_store') AND (?1 IS NULL OR o.code = ?1) \
-         ORDER BY a.asset_id",
-    )?;
+    let mut stmt = conn.prepare(SNAPSHOT_QUERY)?;
     let mut rows = stmt.query([organisation])?;
     while let Some(row) = rows.next()? {
         let class = canonical(AssetClass::ALL, AssetClass::as_str, row, 2, "class")?;
