@@ -1036,3 +1036,45 @@ fn a_generated_estate_imports_whole_again_unchanged_and_its_forecast_adds_up() {
         .collect();
     assert_eq!(members, ["AVN", "BRK"]);
 }
+
+#[test]
+fn a_listing_cut_short_by_its_reader_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // `estate forecast --detail --format csv | head -1`: the CSV and JSON
+    // are written as they are made, so the reader going away reaches estate
+    // inside the CSV or JSON writer; that is the end of the output, not an
+    // error.
+    let env = crate::util::Env::init();
+    env.ok(&["orgs", "add", "GEN", "Generated Council"]);
+    env.ok(&[
+        "generate", "--assets", "3000", "--out", "gen.csv", "--seed", "3",
+    ]);
+    env.ok(&["import", "gen.csv", "--org", "GEN"]);
+    for format in ["csv", "json"] {
+        let mut child = env
+            .std_cmd()
+            .args([
+                "forecast", "--from", "2026/27", "--detail", "--format", format,
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is dropped here, with most of the output unread.
+        let out = child.wait_with_output().unwrap();
+        let expected_first = if format == "csv" {
+            "organisation,asset tag,class,programme line,site,department,due date,due year,funded in,reason,cost\n"
+        } else {
+            "{\n"
+        };
+        assert_eq!(first, expected_first);
+        assert!(out.status.success(), "{format}: {:?}", out.status);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
+    }
+}

@@ -390,11 +390,19 @@ fn busy_timeout() -> Result<Duration> {
         })
 }
 
-/// True when the error is stdout closing early (e.g. `estate list | head`).
+/// True when the error is stdout closing early (e.g. `estate list | head`),
+/// whether the write failed directly or inside the CSV or JSON writer that
+/// streams a listing.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }
 
