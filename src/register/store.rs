@@ -978,21 +978,16 @@ fn pence(m: Option<Money>, what: &str) -> Result<Option<i64>> {
     .transpose()
 }
 
-/// Adds a hardware asset to `org`. When `create_places` is true, a site or
-/// department not yet known is added (imports); otherwise it must exist.
-///
-/// # Errors
-/// A broken rule, a duplicate tag or serial, an unknown site, or a database error.
-pub fn insert_asset(
+/// The site and department `fields` name, resolved in `org` (added when
+/// `create_places`, else they must exist).
+fn asset_places(
     tx: &Transaction<'_>,
     org: &Organisation,
     fields: &AssetFields,
     create_places: bool,
     actor: &Actor,
-) -> Result<AssetId> {
-    fields.validate()?;
-    check_asset_unique(tx, org, fields, None)?;
-    let places = PlaceIds {
+) -> Result<PlaceIds> {
+    Ok(PlaceIds {
         site: resolve_place(
             tx,
             PlaceKind::Site,
@@ -1009,7 +1004,24 @@ pub fn insert_asset(
             create_places,
             actor,
         )?,
-    };
+    })
+}
+
+/// Adds a hardware asset to `org`. When `create_places` is true, a site or
+/// department not yet known is added (imports); otherwise it must exist.
+///
+/// # Errors
+/// A broken rule, a duplicate tag or serial, an unknown site, or a database error.
+pub fn insert_asset(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    fields: &AssetFields,
+    create_places: bool,
+    actor: &Actor,
+) -> Result<AssetId> {
+    fields.validate()?;
+    check_asset_unique(tx, org, fields, None)?;
+    let places = asset_places(tx, org, fields, create_places, actor)?;
     insert_new_asset(tx, org, fields, places, actor)
 }
 
@@ -1098,24 +1110,7 @@ pub fn update_asset(
     }
     fields.validate()?;
     check_asset_unique(tx, org, fields, Some(current.id))?;
-    let places = PlaceIds {
-        site: resolve_place(
-            tx,
-            PlaceKind::Site,
-            org,
-            fields.site.as_deref(),
-            create_places,
-            actor,
-        )?,
-        department: resolve_place(
-            tx,
-            PlaceKind::Department,
-            org,
-            fields.department.as_deref(),
-            create_places,
-            actor,
-        )?,
-    };
+    let places = asset_places(tx, org, fields, create_places, actor)?;
     write_asset_update(tx, org, current, fields, places, &changes, actor)?;
     Ok(changes)
 }
