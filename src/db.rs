@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::output_file::OutputFile;
+
 mod embedded {
     refinery::embed_migrations!("migrations");
 }
@@ -322,7 +324,10 @@ where
 
 /// Writes a consistent copy of the open register to `dest` (which must not
 /// exist), readable by its owner only. Others may go on reading and writing
-/// while it runs: `VACUUM INTO` copies one read snapshot.
+/// while it runs: `VACUUM INTO` copies one read snapshot, into a temporary
+/// file beside `dest` that is synced and then linked into place only if
+/// `dest` is still not there (see [`crate::output_file`]), so a failed or
+/// killed backup leaves no half-written file under the name given.
 ///
 /// # Errors
 /// `dest` exists or cannot be created, or SQLite fails.
@@ -330,12 +335,65 @@ pub fn backup(conn: &Connection, dest: &Path) -> Result<(), DbError> {
     if dest.exists() {
         return Err(DbError::BackupExists { path: dest.into() });
     }
-    create_private_file(dest)?;
-    let target = dest.to_string_lossy().into_owned();
-    let result = conn.execute("VACUUM INTO ?1", [&target]);
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(dest);
-        return Err(e.into());
+    let create = |source| DbError::Create {
+        path: dest.into(),
+        source,
+    };
+    let out = OutputFile::create(dest).map_err(create)?;
+    let target = out.temp_path().to_string_lossy().into_owned();
+    conn.execute("VACUUM INTO ?1", [&target])?;
+    out.commit_new().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            DbError::BackupExists { path: dest.into() }
+        } else {
+            create(e)
+        }
+    })
+}
+
+/// The `application_id` `estate demo` stamps on the sample register it
+/// builds, so that a later demo knows the register there is its own to
+/// replace ("ESMP").
+const SAMPLE_APPLICATION_ID: i32 = 0x4553_4d50;
+
+/// Marks the register `conn` as a sample register `estate demo` built.
+///
+/// # Errors
+/// SQLite fails.
+pub fn mark_sample(conn: &Connection) -> Result<(), DbError> {
+    conn.pragma_update(None, "application_id", SAMPLE_APPLICATION_ID)?;
+    Ok(())
+}
+
+/// True when the file at `path` is a register marked by [`mark_sample`]
+/// (read from the file's header, without opening it).
+pub fn is_sample_register(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 72];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| {
+            head.starts_with(b"SQLite format 3\0")
+                && head[68..72] == SAMPLE_APPLICATION_ID.to_be_bytes()
+        })
+}
+
+/// Folds the write-ahead log of the register at `path` back into it and
+/// leaves it in rollback-journal mode with no file beside it, so that it can
+/// be renamed (the next open sets WAL again).
+///
+/// # Errors
+/// The register cannot be opened, or another connection holds it.
+pub fn settle(path: &Path) -> Result<(), DbError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(
+        |source| DbError::Open {
+            path: path.into(),
+            source,
+        },
+    )?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(DbError::Busy);
     }
     Ok(())
 }

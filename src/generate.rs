@@ -487,6 +487,27 @@ fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
 /// # Errors
 /// A file cannot be written.
 pub fn write_csv(path: &Path, assets: u64, seed: u64) -> Result<Generated, csv::Error> {
+    let [lines, licences] = csv_siblings(path);
+    write_csv_to([path, &lines, &licences], assets, seed)
+}
+
+/// The files [`write_csv`] writes beside `path`: `<stem>-lines.csv` and
+/// `<stem>-licences.csv`.
+pub fn csv_siblings(path: &Path) -> [std::path::PathBuf; 2] {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ["lines", "licences"].map(|suffix| path.with_file_name(format!("{stem}-{suffix}.csv")))
+}
+
+/// As [`write_csv`], with the assets, lines and licences written to the
+/// three files named.
+///
+/// # Errors
+/// A file cannot be written.
+pub fn write_csv_to(paths: [&Path; 3], assets: u64, seed: u64) -> Result<Generated, csv::Error> {
+    let [path, lines_path, licences_path] = paths;
     let (n_lines, n_licences) = proportions(assets);
     let mut w = csv::WriterBuilder::new().flexible(true).from_path(path)?;
     w.write_record(["Generated Supplier Ltd - Asset Report"])?;
@@ -517,14 +538,7 @@ pub fn write_csv(path: &Path, assets: u64, seed: u64) -> Result<Generated, csv::
         ])?;
     }
     w.flush()?;
-    let sibling = |suffix: &str| {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        path.with_file_name(format!("{stem}-{suffix}.csv"))
-    };
-    let mut w = csv::Writer::from_path(sibling("lines"))?;
+    let mut w = csv::Writer::from_path(lines_path)?;
     w.write_record([
         "CLI",
         "Line Type",
@@ -537,7 +551,7 @@ pub fn write_csv(path: &Path, assets: u64, seed: u64) -> Result<Generated, csv::
         w.write_record(line_row(seed, i))?;
     }
     w.flush()?;
-    let mut w = csv::Writer::from_path(sibling("licences"))?;
+    let mut w = csv::Writer::from_path(licences_path)?;
     w.write_record([
         "Product",
         "Vendor",

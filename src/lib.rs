@@ -11,6 +11,7 @@ pub mod domain;
 pub mod forecast;
 pub mod generate;
 pub mod import;
+pub mod output_file;
 pub mod policy;
 pub mod register;
 pub mod report;

@@ -1,11 +1,12 @@
 //! `estate demo`: the Quick start. Builds a fresh register from the sample
 //! data and shows what estate does with it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
 use estate::db::{self, OpenMode};
+use estate::output_file::{OutputFile, Protected, Refused, check, with_suffix};
 use estate::policy::{self, Defaults};
 use estate::register::store;
 use estate::report::Format;
@@ -16,8 +17,9 @@ use super::{Ctx, Printer};
 /// Flags of `estate demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// The folder to write the sample register (and later its reports) into;
-    /// its register is rebuilt from scratch on every run.
+    /// The folder to write the sample register and its reports into; a
+    /// sample register demo made there is rebuilt from scratch on every run,
+    /// anything else there is never replaced.
     #[arg(long, default_value = "sample-out", value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -27,16 +29,16 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("failed to create folder `{}`", args.out.display()))?;
     let db_path = args.out.join("estate.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db_path.clone().into_os_string();
-        p.push(suffix);
-        let p = PathBuf::from(p);
-        if p.exists() {
-            std::fs::remove_file(&p)
-                .with_context(|| format!("failed to remove `{}`", p.display()))?;
-        }
-    }
-    let mut conn = db::open(&db_path, OpenMode::CreateNew)?;
+    let reports = [
+        args.out.join("capital-programme.xlsx"),
+        args.out.join("capital-programme.html"),
+    ];
+    refuse_what_is_not_ours(&args.out, &db_path, &reports)?;
+    // Built beside its place and moved there at the end: a demo that fails
+    // leaves the folder as it was.
+    let register = OutputFile::reserve(&db_path);
+    let mut conn = db::open(register.temp_path(), OpenMode::CreateNew)?;
+    db::mark_sample(&conn)?;
     let actor = ctx.actor();
     let defaults = Defaults::builtin();
     db::write(&mut conn, |tx| -> Result<()> {
@@ -75,10 +77,11 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         Ok(())
     })
     .context("failed to build the sample register")?;
+    drop(conn);
     ctx.out
         .message(&format!("built the sample register {}", db_path.display()));
     let sub = Ctx {
-        db_path,
+        db_path: register.temp_path().to_path_buf(),
         out: Printer {
             format: Format::Table,
             quiet: ctx.out.quiet,
@@ -95,18 +98,98 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     super::orgs::orgs(&sub, &super::orgs::OrgsArgs { command: None })?;
     ctx.out.data("\n")?;
     super::forecast::print_programme(&sub)?;
-    let [xlsx, html] = super::report::sample(&sub, &args.out)
+    let written = super::report::sample(&sub, &reports[0], &reports[1])
         .context("failed to write the sample estate's Cabinet report")?;
+    drop(sub);
+    // Everything is built: put it in place. A sample register's own log
+    // files go first, so no old log is read against the new register.
+    let moved = |e| anyhow::anyhow!("failed to put `{}` in place: {e}", db_path.display());
+    db::settle(register.temp_path()).map_err(|e| moved(e.to_string()))?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let sidecar = with_suffix(&db_path, suffix);
+        if sidecar.exists() {
+            std::fs::remove_file(&sidecar)
+                .with_context(|| format!("failed to remove `{}`", sidecar.display()))?;
+        }
+    }
+    register.commit().map_err(|e| moved(e.to_string()))?;
+    for file in written {
+        let target = file.target().to_path_buf();
+        file.commit()
+            .with_context(|| format!("failed to write `{}`", target.display()))?;
+    }
     ctx.out.data(&format!(
         "\nCabinet report: the workbook {} and the page {} (open them in a spreadsheet and a browser)\n",
-        xlsx.display(),
-        html.display()
+        reports[0].display(),
+        reports[1].display()
     ))?;
     ctx.out.message(&format!(
         "\nexplore it: estate --db {} list",
-        sub.db_path.display()
+        db_path.display()
     ));
     Ok(())
+}
+
+/// Refuses (exit status 2) to build the sample in `dir` over a register, a
+/// log file or a report `estate demo` did not make there: a register it made
+/// is marked ([`db::mark_sample`]), and the reports beside it are its own.
+fn refuse_what_is_not_ours(dir: &Path, db_path: &Path, reports: &[PathBuf]) -> Result<()> {
+    let ours = db::is_sample_register(db_path);
+    let mut theirs: Vec<PathBuf> = Vec::new();
+    if !ours {
+        theirs.extend(
+            std::iter::once(db_path.to_path_buf())
+                .chain(["-wal", "-shm", "-journal"].map(|s| with_suffix(db_path, s)))
+                .chain(reports.iter().cloned())
+                .filter(|p| p.symlink_metadata().is_ok()),
+        );
+    }
+    let Some(first) = theirs.first() else {
+        // Ours (or nothing there): still never through a link to, or onto,
+        // a database or a folder.
+        for report in reports {
+            let protected = Protected {
+                register: db_path,
+                inputs: &[],
+            };
+            check(report, "demo --out", protected)?;
+        }
+        return Ok(());
+    };
+    let why = if first == db_path {
+        "it is not a sample register `estate demo` made, and demo never replaces another file"
+    } else {
+        "`estate demo` did not make it, and demo never replaces another file"
+    };
+    Err(Refused::new(
+        first,
+        why,
+        format!(
+            "run `estate demo --out {}` to build the sample in a new folder",
+            free_folder(dir).display()
+        ),
+    )
+    .into())
+}
+
+/// The first of `DIR-2`, `DIR-3`, … (or `sample-out`, … inside `.`) that is
+/// not there.
+fn free_folder(dir: &Path) -> PathBuf {
+    let base = match dir.file_name() {
+        Some(name) => dir.with_file_name(name),
+        None => dir.join("sample-out"),
+    };
+    if dir.file_name().is_none() && !base.exists() {
+        return base;
+    }
+    (2..)
+        .map(|n| {
+            let mut name = base.as_os_str().to_owned();
+            name.push(format!("-{n}"));
+            PathBuf::from(name)
+        })
+        .find(|p| p.symlink_metadata().is_err())
+        .unwrap_or(base)
 }
 
 /// The sample set's spreadsheets, in name order: `data/sample/` here, or in

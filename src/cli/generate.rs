@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use estate::generate;
+use estate::output_file::OutputFile;
 
 use super::Ctx;
 
@@ -36,13 +37,30 @@ pub fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<()> {
             "an .xlsx sheet holds at most 1,048,576 rows; generate at most 1,048,000 assets, or write .csv"
         );
     }
-    let g = match ext.as_str() {
-        "xlsx" => generate::write_xlsx(&args.out, args.assets, args.seed)
-            .with_context(|| format!("failed to write `{}`", args.out.display()))?,
-        "csv" => generate::write_csv(&args.out, args.assets, args.seed)
-            .with_context(|| format!("failed to write `{}`", args.out.display()))?,
+    let failed = || format!("failed to write `{}`", args.out.display());
+    let targets: Vec<PathBuf> = match ext.as_str() {
+        "xlsx" => vec![args.out.clone()],
+        "csv" => std::iter::once(args.out.clone())
+            .chain(generate::csv_siblings(&args.out))
+            .collect(),
         _ => bail!("`{}`: write .xlsx or .csv", args.out.display()),
     };
+    for target in &targets {
+        ctx.check_output(target, "--out", &[])?;
+    }
+    // Each file is written beside its place and moved there when all are whole.
+    let files: Vec<OutputFile> = targets.iter().map(|t| OutputFile::reserve(t)).collect();
+    let g = if let [assets, lines, licences] = files.as_slice() {
+        let temps = [assets, lines, licences].map(OutputFile::temp_path);
+        generate::write_csv_to(temps, args.assets, args.seed).with_context(failed)?
+    } else {
+        generate::write_xlsx(files[0].temp_path(), args.assets, args.seed).with_context(failed)?
+    };
+    for file in files {
+        let target = file.target().to_path_buf();
+        file.commit()
+            .with_context(|| format!("failed to write `{}`", target.display()))?;
+    }
     ctx.out.done(
         &format!(
             "wrote {}: {} assets (purchase cost {}), {} phone lines, {} licences",

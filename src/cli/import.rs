@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use estate::domain::{BatchId, Rate};
 use estate::import::{self, Field, ImportError, ImportOptions, ImportSummary, Kind};
+use estate::output_file::OutputFile;
 use estate::report::{Cell, View};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -128,12 +129,18 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.strict = args.strict;
     opts.dry_run = args.dry_run;
     opts.command.clone_from(&ctx.command_line);
-    let mut conn = ctx.open()?;
+    let mut rejects_file = None;
     if let Some(path) = &args.rejects {
-        // Before anything is imported: a path that cannot be written changes nothing.
-        import::create_rejects_file(path)
-            .with_context(|| format!("failed to write rejects to `{}`", path.display()))?;
+        // Before anything is imported: a target that must not be written
+        // over, or a folder that cannot be written, changes nothing.
+        let inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+        ctx.check_output(path, "--rejects", &inputs)?;
+        rejects_file = Some(
+            import::create_rejects_file(path)
+                .with_context(|| format!("failed to write rejects to `{}`", path.display()))?,
+        );
     }
+    let mut conn = ctx.open()?;
     let mut summaries = Vec::new();
     for file in &args.files {
         let plan = import::plan(file, &opts)
@@ -146,8 +153,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
             Ok(s) => s,
             Err(ImportError::Strict { summary, .. }) => {
                 describe(ctx, &summary);
-                if let Some(path) = &args.rejects {
-                    write_rejects(ctx, &summary, path)?;
+                if let Some(out) = rejects_file.take() {
+                    write_rejects(ctx, &summary, out)?;
                 }
                 bail!(
                     "`{}`: {} row(s) rejected, so nothing was imported (--strict); fix them or import without --strict",
@@ -161,8 +168,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
             }
         };
         describe(ctx, &summary);
-        if let Some(path) = &args.rejects {
-            write_rejects(ctx, &summary, path)?;
+        if let Some(out) = rejects_file.take() {
+            write_rejects(ctx, &summary, out)?;
         }
         summaries.push(summary);
     }
@@ -188,8 +195,9 @@ fn progress_bar(ctx: &Ctx, file: &str) -> ProgressBar {
     bar
 }
 
-fn write_rejects(ctx: &Ctx, summary: &ImportSummary, path: &Path) -> Result<()> {
-    import::write_rejects(summary, path)
+fn write_rejects(ctx: &Ctx, summary: &ImportSummary, out: OutputFile) -> Result<()> {
+    let path = out.target().to_path_buf();
+    import::write_rejects_to(summary, out)
         .with_context(|| format!("failed to write rejects to `{}`", path.display()))?;
     ctx.out.message(&format!(
         "wrote {} rejected row(s) with their reasons to {}",

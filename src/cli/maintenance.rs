@@ -34,6 +34,7 @@ pub struct ForgetArgs {
 
 /// `estate backup`.
 pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
+    ctx.check_output(&args.file, "the backup", &[])?;
     let conn = ctx.open()?;
     db::backup(&conn, &args.file).with_context(|| {
         format!(

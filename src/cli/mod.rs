@@ -19,7 +19,7 @@ mod report;
 mod running;
 mod runs;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -266,6 +266,16 @@ impl Ctx {
         Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
     }
 
+    /// Refuses an output `target` (named by `flag`) that is the register in
+    /// use, one of its sidecar files, a SQLite database or one of `inputs`.
+    pub fn check_output(&self, target: &Path, flag: &str, inputs: &[&Path]) -> Result<()> {
+        let protected = estate::output_file::Protected {
+            register: &self.db_path,
+            inputs,
+        };
+        Ok(estate::output_file::check(target, flag, protected)?)
+    }
+
     /// The actor for changes this command makes.
     pub fn actor(&self) -> Actor {
         Actor::command(self.command_line.clone())
@@ -430,9 +440,17 @@ fn db_error(err: &anyhow::Error) -> Option<&DbError> {
     })
 }
 
-/// The exit code for an error: 3 for a database problem, 1 otherwise.
+/// An output target refused (nothing was written), if that is the error.
+fn refused(err: &anyhow::Error) -> Option<&estate::output_file::Refused> {
+    err.chain().find_map(|c| c.downcast_ref())
+}
+
+/// The exit code for an error: 2 for a refused output file, 3 for a
+/// database problem, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
-    if db_error(err).is_some() {
+    if refused(err).is_some() {
+        ExitCode::from(2)
+    } else if db_error(err).is_some() {
         ExitCode::from(3)
     } else {
         ExitCode::from(1)
@@ -441,6 +459,9 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
 
 /// A `help:` line for errors with a known fix.
 pub fn help_for(err: &anyhow::Error) -> Option<String> {
+    if let Some(r) = refused(err) {
+        return Some(r.help.clone());
+    }
     match db_error(err)? {
         DbError::NotFound { .. } => Some(
             "run `estate init` to create a register here, or point --db (or ESTATE_DB) at yours"

@@ -3,16 +3,17 @@
 //! the report with `forecast::cabinet`, and hands it to the writer the
 //! file's extension (or `--format`) names.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use estate::domain::{RunId, iso};
 use estate::forecast::cabinet::{self, Basis, CabinetReport, ReportOrganisation, RunningCosts};
 use estate::forecast::programme::Dimension;
 use estate::forecast::store::{load_run, load_running, register_state, run_detail};
 use estate::forecast::{self, Horizon, Request};
+use estate::output_file::{OutputFile, Refused};
 use estate::register::store;
 use estate::report::cabinet::programme_table;
 use estate::report::{self, Document, Format};
@@ -56,28 +57,47 @@ pub struct ReportArgs {
     pub horizon: HorizonArgs,
 }
 
-/// The format to write: `--format` if given, else the file's extension.
+/// The format to write: the file's extension, which `--format` may confirm
+/// but not contradict; `--format` alone names it for a file with no report
+/// extension.
 fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
-    match flag {
-        Some(FormatFlag::Document(d)) => Ok(d),
-        Some(FormatFlag::Listing(Format::Csv)) => Ok(Document::Csv),
-        Some(FormatFlag::Listing(Format::Json)) => Ok(Document::Json),
-        Some(FormatFlag::Listing(Format::Md)) => Ok(Document::Md),
+    let flagged = match flag {
+        None => None,
+        Some(FormatFlag::Document(d)) => Some(d),
+        Some(FormatFlag::Listing(Format::Csv)) => Some(Document::Csv),
+        Some(FormatFlag::Listing(Format::Json)) => Some(Document::Json),
+        Some(FormatFlag::Listing(Format::Md)) => Some(Document::Md),
         Some(FormatFlag::Listing(Format::Table)) => {
-            bail!("a report is a file: give --format xlsx, html, md, csv or json")
-        }
-        None => Document::from_path(path).with_context(|| {
-            format!(
-                "`{}` has no report extension: name it .xlsx, .html, .md, .csv or .json, or give --format",
-                path.display()
+            return Err(Refused::new(
+                path,
+                "a report is a file, not a table",
+                "give --format xlsx, html, md, csv or json, or leave --format out",
             )
-        }),
+            .into());
+        }
+    };
+    match (Document::from_path(path), flagged) {
+        (Some(named), Some(flagged)) if named != flagged => Err(Refused::new(
+            path,
+            format!("its extension says {named} but --format says {flagged}"),
+            format!("name the file .{flagged}, or leave --format out to write {named}"),
+        )
+        .into()),
+        (Some(d), _) | (None, Some(d)) => Ok(d),
+        (None, None) => Err(Refused::new(
+            path,
+            "it has no report extension",
+            "name it .xlsx, .html, .md, .csv or .json, or give --format",
+        )
+        .into()),
     }
 }
 
 /// Runs `estate report`.
 pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<()> {
     let document = document(&args.out, format)?;
+    let scenario_file = args.scenario.as_deref().map(Path::new);
+    ctx.check_output(&args.out, "--out", scenario_file.as_slice())?;
     let conn = ctx.open()?;
     // Only the workbook (its Detail sheet) and the JSON carry every
     // replacement; the page and the tables do not need them in memory.
@@ -227,42 +247,43 @@ fn saved(
     })
 }
 
-/// Writes `report` to `path` as `document`.
+/// Writes `report` to `path` as `document`, whole or not at all.
 fn write(report: &CabinetReport, document: Document, by: Dimension, path: &Path) -> Result<()> {
     let failed = || format!("failed to write `{}`", path.display());
-    let file = std::fs::File::create(path).with_context(failed)?;
-    let mut out = BufWriter::new(file);
-    match document {
-        Document::Xlsx => {
-            report::xlsx::write(report, &mut out).with_context(failed)?;
-        }
-        Document::Html => {
-            let html = report::html::write(report).with_context(failed)?;
-            out.write_all(html.as_bytes()).with_context(failed)?;
-        }
-        Document::Md | Document::Csv => {
-            let text = if document == Document::Md {
-                report::cabinet::markdown(report, by)
-            } else {
-                report::to_csv(&programme_table(report, by).view(report.units))
-                    .with_context(failed)?
-            };
-            out.write_all(text.as_bytes()).with_context(failed)?;
-        }
-        Document::Json => {
-            serde_json::to_writer_pretty(&mut out, report).with_context(failed)?;
-            out.write_all(b"\n").with_context(failed)?;
-        }
-    }
-    out.flush().with_context(failed)
+    let mut out = OutputFile::create(path).with_context(failed)?;
+    write_into(report, document, by, &mut out).with_context(failed)?;
+    out.commit().with_context(failed)
 }
 
-/// Writes the sample estate's workbook and HTML report into `dir` (the
-/// end of `estate demo`) and returns their paths.
-pub fn sample(ctx: &Ctx, dir: &Path) -> Result<[PathBuf; 2]> {
+/// Writes `report` as `document` into `out` (not yet committed).
+fn write_into(
+    report: &CabinetReport,
+    document: Document,
+    by: Dimension,
+    out: &mut OutputFile,
+) -> Result<()> {
+    match document {
+        Document::Xlsx => report::xlsx::write(report, &mut *out)?,
+        Document::Html => out.write_all(report::html::write(report)?.as_bytes())?,
+        Document::Md => out.write_all(report::cabinet::markdown(report, by).as_bytes())?,
+        Document::Csv => out.write_all(
+            report::to_csv(&programme_table(report, by).view(report.units))?.as_bytes(),
+        )?,
+        Document::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the sample estate's workbook and HTML report to `xlsx` and `html`
+/// (the end of `estate demo`), returned uncommitted: the demo puts them in
+/// place with its register.
+pub fn sample(ctx: &Ctx, xlsx: &Path, html: &Path) -> Result<Vec<OutputFile>> {
     let conn = ctx.open()?;
     let args = ReportArgs {
-        out: dir.join("capital-programme.xlsx"),
+        out: xlsx.to_path_buf(),
         run: None,
         compare: None,
         scenario: None,
@@ -277,8 +298,12 @@ pub fn sample(ctx: &Ctx, dir: &Path) -> Result<[PathBuf; 2]> {
         },
     };
     let report = fresh(ctx, &conn, &args, true)?;
-    let html = dir.join("capital-programme.html");
-    write(&report, Document::Xlsx, args.by, &args.out)?;
-    write(&report, Document::Html, args.by, &html)?;
-    Ok([args.out, html])
+    let mut written = Vec::new();
+    for (path, document) in [(xlsx, Document::Xlsx), (html, Document::Html)] {
+        let failed = || format!("failed to write `{}`", path.display());
+        let mut out = OutputFile::create(path).with_context(failed)?;
+        write_into(&report, document, args.by, &mut out).with_context(failed)?;
+        written.push(out);
+    }
+    Ok(written)
 }

@@ -45,6 +45,7 @@ pub use profiles::{Profile, builtin_profiles, load_profile};
 pub use read::Format;
 pub use store::{
     BatchRecord, UndoSummary, commit, create_rejects_file, list_batches, undo, write_rejects,
+    write_rejects_to,
 };
 
 /// What went wrong with an import as a whole (a bad row is not an error:

@@ -32,6 +32,7 @@ use super::{
 };
 use crate::db::{DbError, now_timestamp};
 use crate::domain::{BatchId, ClassSynonyms};
+use crate::output_file::OutputFile;
 use crate::register::store::{
     self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
     list_organisations, update_asset_in_places, update_licence, update_line_in_site,
@@ -1511,22 +1512,16 @@ fn apply(
     Ok(())
 }
 
-/// Creates (or empties) the file `--rejects` names, before anything is
-/// imported, so a path that cannot be written is refused while the register
-/// is untouched. The file is readable by its owner only: rejected rows may
-/// hold people's names.
+/// Starts the file `--rejects` names, before anything is imported: a
+/// temporary file beside it (see [`crate::output_file`]), so a folder that
+/// cannot be written is refused while the register is untouched, and the
+/// file named is replaced only when the rejects are written whole. The file
+/// is readable by its owner only: rejected rows may hold people's names.
 ///
 /// # Errors
 /// [`ImportError::Write`] naming the file.
-pub fn create_rejects_file(path: &Path) -> Result<std::fs::File, ImportError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map_err(|source| ImportError::Write {
+pub fn create_rejects_file(path: &Path) -> Result<OutputFile, ImportError> {
+    OutputFile::create(path).map_err(|source| ImportError::Write {
         file: super::read::display_name(path),
         source,
     })
@@ -1552,8 +1547,18 @@ fn reject_cell(text: &str) -> String {
 /// # Errors
 /// The file cannot be written.
 pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportError> {
+    write_rejects_to(summary, create_rejects_file(path)?)
+}
+
+/// As [`write_rejects`], into a file started by [`create_rejects_file`],
+/// which is put in place when every reject is written.
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_rejects_to(summary: &ImportSummary, mut out: OutputFile) -> Result<(), ImportError> {
+    let path = out.target().to_path_buf();
     let write = |e: std::io::Error| ImportError::Write {
-        file: super::read::display_name(path),
+        file: super::read::display_name(&path),
         source: e,
     };
     let io = |e: csv::Error| write(std::io::Error::other(e.to_string()));
@@ -1565,7 +1570,7 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
             }
         }
     }
-    let mut w = csv::Writer::from_writer(create_rejects_file(path)?);
+    let mut w = csv::Writer::from_writer(&mut out);
     let mut head = vec!["Reject sheet", "Reject row", "Reject reason"];
     head.extend(headings.iter().copied());
     w.write_record(head.iter().map(|h| reject_cell(h)))
@@ -1596,7 +1601,9 @@ pub fn write_rejects(summary: &ImportSummary, path: &Path) -> Result<(), ImportE
         w.write_record(line.iter().map(|c| reject_cell(c)))
             .map_err(io)?;
     }
-    w.flush().map_err(write)
+    w.flush().map_err(write)?;
+    drop(w);
+    out.commit().map_err(write)
 }
 
 // ---------------------------------------------------------------- batches and undo
