@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use estate::generate;
-use estate::output_file::OutputFile;
+use estate::output_file::{OutputFile, Refused};
 
 use super::Ctx;
 
@@ -27,6 +27,7 @@ pub struct GenerateArgs {
 
 /// Runs `estate generate`.
 pub fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<()> {
+    ctx.check_output(&args.out, "--out", &[])?;
     let ext = args
         .out
         .extension()
@@ -43,7 +44,14 @@ pub fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<()> {
         "csv" => std::iter::once(args.out.clone())
             .chain(generate::csv_siblings(&args.out))
             .collect(),
-        _ => bail!("`{}`: write .xlsx or .csv", args.out.display()),
+        _ => {
+            return Err(Refused::new(
+                &args.out,
+                "generate writes .xlsx or .csv",
+                "name the file .xlsx or .csv",
+            )
+            .into());
+        }
     };
     for target in &targets {
         ctx.check_output(target, "--out", &[])?;

@@ -95,9 +95,9 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
 
 /// Runs `estate report`.
 pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<()> {
-    let document = document(&args.out, format)?;
     let scenario_file = args.scenario.as_deref().map(Path::new);
     ctx.check_output(&args.out, "--out", scenario_file.as_slice())?;
+    let document = document(&args.out, format)?;
     let conn = ctx.open()?;
     // Only the workbook (its Detail sheet) and the JSON carry every
     // replacement; the page and the tables do not need them in memory.
