@@ -814,8 +814,8 @@ const COMMANDS: &[Case] = &[
     Case {
         what: "a backup over an existing file",
         args: &["backup", "good.csv"],
-        code: 3,
-        stderr: "estate: failed to back up the register to `good.csv`: `good.csv` already exists, and a backup never overwrites a file; give a new file name\n",
+        code: 2,
+        stderr: "estate: refusing to write `good.csv`: it already exists, and a backup never overwrites a file\nhelp: give the backup a new file name\n",
     },
     Case {
         what: "an import batch that is not there",

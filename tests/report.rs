@@ -672,7 +672,7 @@ fn a_report_format_is_refused_for_a_listing_and_a_file_needs_a_format() {
         err.contains("--format xlsx is for `estate report`"),
         "{err}"
     );
-    let err = env.fails(&["report", "--out", "programme"], 1);
+    let err = env.fails(&["report", "--out", "programme"], 2);
     assert!(err.contains("has no report extension"), "{err}");
     env.ok(&[
         "--format",

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use estate::db;
+use estate::output_file::Refused;
 use estate::register::Actor;
 use estate::register::store;
 
@@ -35,6 +36,14 @@ pub struct ForgetArgs {
 /// `estate backup`.
 pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
     ctx.check_output(&args.file, "the backup", &[])?;
+    if args.file.symlink_metadata().is_ok() {
+        return Err(Refused::new(
+            &args.file,
+            "it already exists, and a backup never overwrites a file",
+            "give the backup a new file name",
+        )
+        .into());
+    }
     let conn = ctx.open()?;
     db::backup(&conn, &args.file).with_context(|| {
         format!(
