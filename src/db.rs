@@ -385,12 +385,13 @@ pub fn is_sample_register(path: &Path) -> bool {
 /// # Errors
 /// The register cannot be opened, or another connection holds it.
 pub fn settle(path: &Path) -> Result<(), DbError> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(
-        |source| DbError::Open {
-            path: path.into(),
-            source,
-        },
-    )?;
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|source| {
+            DbError::Open {
+                path: path.into(),
+                source,
+            }
+        })?;
     let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("delete") {
         return Err(DbError::Busy);

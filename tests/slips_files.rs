@@ -48,7 +48,11 @@ fn refused(env: &Env, args: &[&str], target: &Path, because: &str) -> String {
     let err = env.fails(args, 2);
     assert!(err.contains(because), "estate {args:?}: {err}");
     assert_eq!(bytes(target), before, "estate {args:?} changed the target");
-    assert_eq!(bytes(&env.db()), register, "estate {args:?} changed the register");
+    assert_eq!(
+        bytes(&env.db()),
+        register,
+        "estate {args:?} changed the register"
+    );
     assert_eq!(names(env.path()), files, "estate {args:?} left a file");
     assert_eq!(env.dump(), rows, "estate {args:?} changed the register");
     err
@@ -61,12 +65,22 @@ fn import_rejects_pointed_at_the_register_is_refused_and_the_register_keeps_ever
     let listed = env.ok(&["list", "--format", "csv"]);
     let err = refused(
         &env,
-        &["import", "supplier.csv", "--org", "BRK", "--rejects", "estate.db"],
+        &[
+            "import",
+            "supplier.csv",
+            "--org",
+            "BRK",
+            "--rejects",
+            "estate.db",
+        ],
         &env.db(),
         "is the register in use",
     );
     assert!(err.contains("refusing to write `estate.db`"), "{err}");
-    assert!(err.contains("help: give another file name for --rejects"), "{err}");
+    assert!(
+        err.contains("help: give another file name for --rejects"),
+        "{err}"
+    );
     env.ok(&["check"]);
     assert_eq!(env.ok(&["list", "--format", "csv"]), listed);
     assert!(listed.contains("SN-1"), "{listed}");
@@ -77,7 +91,14 @@ fn import_rejects_pointed_at_the_supplier_file_itself_is_refused_and_the_file_ke
     let env = with_supplier();
     let err = refused(
         &env,
-        &["import", "supplier.csv", "--org", "BRK", "--rejects", "supplier.csv"],
+        &[
+            "import",
+            "supplier.csv",
+            "--org",
+            "BRK",
+            "--rejects",
+            "supplier.csv",
+        ],
         &env.path().join("supplier.csv"),
         "it is `supplier.csv`, which this command reads",
     );
@@ -92,7 +113,14 @@ fn an_import_that_fails_leaves_the_rejects_file_it_would_have_written_untouched(
     let rows = env.dump();
     let files = names(env.path());
     let err = env.fails(
-        &["import", "supplier.csv", "--org", "NOPE", "--rejects", "rejects.csv"],
+        &[
+            "import",
+            "supplier.csv",
+            "--org",
+            "NOPE",
+            "--rejects",
+            "rejects.csv",
+        ],
         1,
     );
     assert!(err.contains("NOPE"), "{err}");
@@ -103,7 +131,14 @@ fn an_import_that_fails_leaves_the_rejects_file_it_would_have_written_untouched(
     assert_eq!(names(env.path()), files, "no temporary file is left");
     assert_eq!(env.dump(), rows);
     // The same import with a known organisation replaces the file whole.
-    env.ok(&["import", "supplier.csv", "--org", "BRK", "--rejects", "rejects.csv"]);
+    env.ok(&[
+        "import",
+        "supplier.csv",
+        "--org",
+        "BRK",
+        "--rejects",
+        "rejects.csv",
+    ]);
     let text = std::fs::read_to_string(&rejects).unwrap();
     assert_eq!(
         text.lines().next(),
@@ -120,7 +155,8 @@ fn demo_into_a_folder_holding_a_real_register_refuses_and_names_a_free_folder() 
     env.ok(&["import", "supplier.csv", "--org", "BRK"]);
     // A write from another connection leaves the register's log beside it.
     let conn = rusqlite::Connection::open(env.db()).unwrap();
-    conn.execute_batch("UPDATE assets SET notes = 'kept'").unwrap();
+    conn.execute_batch("UPDATE assets SET notes = 'kept'")
+        .unwrap();
     assert!(env.sidecar("-wal").exists());
     let wal = bytes(&env.sidecar("-wal"));
     let err = refused(
@@ -131,6 +167,14 @@ fn demo_into_a_folder_holding_a_real_register_refuses_and_names_a_free_folder() 
     );
     assert!(err.contains("estate demo --out ./sample-out"), "{err}");
     assert_eq!(bytes(&env.sidecar("-wal")), wal);
+    // The register's own name given as the folder.
+    let err = refused(
+        &env,
+        &["demo", "--out", "./estate.db"],
+        &env.db(),
+        "it is a file, and demo writes into a folder",
+    );
+    assert!(err.contains("estate demo --out ./estate.db-2"), "{err}");
     drop(conn);
     assert_eq!(
         env.json(&["show", "SN-1"])["asset"]["notes"],
@@ -144,13 +188,17 @@ fn demo_rebuilds_only_its_own_sample_and_never_a_report_it_did_not_write() {
     let env = Env::new();
     let out = env.path().join("sample-out");
     env.ok(&["demo", "--out", "sample-out"]);
-    let first = env.dump_of(&out.join("estate.db"));
+    let first = dump_of(&out.join("estate.db"));
     assert!(first.iter().any(|r| r.contains("Avonmere")), "{first:?}");
     // Run again: its own register and reports are rebuilt in place.
     env.ok(&["demo", "--out", "sample-out"]);
     assert_eq!(
         names(&out),
-        ["capital-programme.html", "capital-programme.xlsx", "estate.db"]
+        [
+            "capital-programme.html",
+            "capital-programme.xlsx",
+            "estate.db"
+        ]
     );
     // A folder of someone else's reports, with no register: refused.
     let mine = env.path().join("mine");
@@ -272,7 +320,10 @@ fn every_command_that_writes_a_file_refuses_the_register_its_log_its_inputs_and_
         ("./estate.db", "is the register in use"),
         ("sub/../estate.db", "is the register in use"),
         ("estate.db-wal", "is the -wal file of the register in use"),
-        ("estate.db-journal", "is the -journal file of the register in use"),
+        (
+            "estate.db-journal",
+            "is the -journal file of the register in use",
+        ),
         ("other.sqlite", "is a SQLite database"),
     ];
     if cfg!(unix) {
@@ -287,7 +338,8 @@ fn every_command_that_writes_a_file_refuses_the_register_its_log_its_inputs_and_
         for (target, because) in all {
             // A write from a connection kept open keeps the log beside the register.
             let conn = rusqlite::Connection::open(env.db()).unwrap();
-            conn.execute_batch("UPDATE assets SET notes = 'open'").unwrap();
+            conn.execute_batch("UPDATE assets SET notes = 'open'")
+                .unwrap();
             let wal = bytes(&env.sidecar("-wal"));
             assert!(wal.is_some());
             let args: Vec<&str> = writer
@@ -296,7 +348,10 @@ fn every_command_that_writes_a_file_refuses_the_register_its_log_its_inputs_and_
                 .map(|a| if *a == "{}" { target } else { a })
                 .collect();
             let err = refused(&env, &args, &env.path().join(target), because);
-            assert!(err.contains(&format!("refusing to write `{target}`")), "{err}");
+            assert!(
+                err.contains(&format!("refusing to write `{target}`")),
+                "{err}"
+            );
             assert_eq!(bytes(&env.sidecar("-wal")), wal, "estate {args:?}");
             drop(conn);
             cases += 1;
@@ -313,7 +368,10 @@ fn a_backup_never_replaces_a_file_and_leaves_no_partial_file() {
     std::fs::write(&target, "mine").unwrap();
     let files = names(env.path());
     let err = env.fails(&["backup", "notes.txt"], 2);
-    assert!(err.contains("it already exists, and a backup never overwrites a file"), "{err}");
+    assert!(
+        err.contains("it already exists, and a backup never overwrites a file"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
     assert_eq!(names(env.path()), files);
     env.ok(&["backup", "copy.db"]);
@@ -321,7 +379,7 @@ fn a_backup_never_replaces_a_file_and_leaves_no_partial_file() {
     with_copy.push("copy.db".into());
     with_copy.sort();
     assert_eq!(names(env.path()), with_copy);
-    assert_eq!(env.dump_of(&env.path().join("copy.db")), env.dump());
+    assert_eq!(dump_of(&env.path().join("copy.db")), env.dump());
 }
 
 /// A report killed with SIGKILL at moments spread over its run leaves its
@@ -333,7 +391,9 @@ fn a_report_killed_while_writing_leaves_the_old_report_whole() {
     use std::time::{Duration, Instant};
     let env = Env::init();
     env.ok(&["orgs", "add", "AVN", "Avonmere District Council"]);
-    env.ok(&["generate", "--assets", "3000", "--out", "big.csv", "--seed", "8"]);
+    env.ok(&[
+        "generate", "--assets", "3000", "--out", "big.csv", "--seed", "8",
+    ]);
     env.ok(&["import", "big.csv", "--org", "AVN"]);
     let target = env.path().join("programme.json");
     let args = ["report", "--out", "programme.json", "--from", "2026/27"];
@@ -354,14 +414,19 @@ fn a_report_killed_while_writing_leaves_the_old_report_whole() {
         let mut child = env.spawn(&args);
         let mut writing = false;
         while start.elapsed() < at && child.try_wait().unwrap().is_none() {
-            writing |= names(env.path()).iter().any(|n| n.ends_with(".estate-partial"));
+            writing |= names(env.path())
+                .iter()
+                .any(|n| n.ends_with(".estate-partial"));
             std::thread::sleep(Duration::from_millis(1));
         }
         child.kill().unwrap();
         child.wait().unwrap();
         kills += 1;
         let now = bytes(&target).unwrap();
-        assert!(now == old || now == new, "kill {k} left a report that is neither");
+        assert!(
+            now == old || now == new,
+            "kill {k} left a report that is neither"
+        );
         let partial: Vec<String> = names(env.path())
             .into_iter()
             // A killed reader leaves the register's log files; they are not output.
@@ -380,17 +445,16 @@ fn a_report_killed_while_writing_leaves_the_old_report_whole() {
     }
     assert_eq!(kills, 12);
     eprintln!("report kills: {kills}, {mid_write} while writing ({whole_run:?} a run)");
-    assert!(mid_write > 0, "no kill landed while the report was being written");
+    assert!(
+        mid_write > 0,
+        "no kill landed while the report was being written"
+    );
     env.ok(&["check"]);
 }
 
-impl Env {
-    /// Every row of the register at `path` (as [`Env::dump`]).
-    fn dump_of(&self, path: &Path) -> Vec<String> {
-        let other = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        std::fs::copy(path, other.db()).unwrap();
-        other.dump()
-    }
+/// Every row of the register at `path` (as [`Env::dump`], on a copy).
+fn dump_of(path: &Path) -> Vec<String> {
+    let copy = Env::new();
+    std::fs::copy(path, copy.db()).unwrap();
+    copy.dump()
 }

@@ -26,6 +26,17 @@ pub struct DemoArgs {
 
 /// Runs the demo.
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Refused::new(
+            &args.out,
+            "it is a file, and demo writes into a folder",
+            format!(
+                "run `estate demo --out {}` to build the sample in a new folder",
+                free_folder(&args.out).display()
+            ),
+        )
+        .into());
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("failed to create folder `{}`", args.out.display()))?;
     let db_path = args.out.join("estate.db");
@@ -172,24 +183,25 @@ fn refuse_what_is_not_ours(dir: &Path, db_path: &Path, reports: &[PathBuf]) -> R
     .into())
 }
 
-/// The first of `DIR-2`, `DIR-3`, … (or `sample-out`, … inside `.`) that is
-/// not there.
+/// The first of `DIR-2`, `DIR-3`, … (or `sample-out`, `sample-out-2`, …
+/// inside a folder named `.`) that is not there.
 fn free_folder(dir: &Path) -> PathBuf {
-    let base = match dir.file_name() {
-        Some(name) => dir.with_file_name(name),
-        None => dir.join("sample-out"),
+    let (base, first) = match dir.file_name() {
+        Some(_) => (dir.to_path_buf(), 2),
+        None => (dir.join("sample-out"), 1),
     };
-    if dir.file_name().is_none() && !base.exists() {
-        return base;
-    }
-    (2..)
-        .map(|n| {
-            let mut name = base.as_os_str().to_owned();
-            name.push(format!("-{n}"));
-            PathBuf::from(name)
-        })
+    let numbered = |n: u32| {
+        if n == 1 {
+            return base.clone();
+        }
+        let mut name = base.as_os_str().to_owned();
+        name.push(format!("-{n}"));
+        PathBuf::from(name)
+    };
+    (first..10_000)
+        .map(numbered)
         .find(|p| p.symlink_metadata().is_err())
-        .unwrap_or(base)
+        .unwrap_or_else(|| numbered(10_000))
 }
 
 /// The sample set's spreadsheets, in name order: `data/sample/` here, or in
