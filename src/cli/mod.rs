@@ -228,7 +228,7 @@ workbook (.xlsx) for finance, with the programme by line, organisation, class, s
 (totals as =SUM formulas), every replacement, the risk being accepted, revenue, power and carbon, licence \
 consolidation and every assumption with its source; a self-contained HTML page (.html) for a committee \
 report, printable on A4, with a stacked bar chart; the programme table as Markdown (.md) or CSV (.csv); or \
-the whole report as JSON (.json). The format comes from the file's extension unless --format names it. \
+the whole report as JSON (.json). The format comes from the file's extension (a --format that disagrees is refused). \
 The figures are a fresh forecast (with the flags of `estate forecast`), or a saved run exactly as it was \
 saved (--run); --compare adds the change against an earlier saved run.",
         after_help = "Examples:\n  estate report --out capital-programme.xlsx\n  estate report --out capital-programme.html --compare 1\n  estate report --run 2 --out approved-programme.xlsx --units thousands\n  estate report --out programme.md --scenario extend-desktop-life"

@@ -27,7 +27,10 @@ use super::{Ctx, FormatFlag};
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The file to write: .xlsx, .html, .md, .csv or .json (the extension
-    /// gives the format unless --format names it).
+    /// gives the format; --format may only agree with it, or name the
+    /// format of a file with no report extension). Written whole or not at
+    /// all; the register, its log files, a database or the --scenario file
+    /// are refused.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Report this saved run exactly as it was saved (its number in `estate
