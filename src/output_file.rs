@@ -231,9 +231,19 @@ impl OutputFile {
     /// # Errors
     /// Writing, syncing or renaming fails; the target is then untouched.
     pub fn commit(mut self) -> io::Result<()> {
-        self.sync()?;
         if let Ok(old) = std::fs::metadata(&self.target) {
+            // A file its owner made read-only is not replaced, as it would
+            // not have been written in place.
+            if old.permissions().readonly() {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    "the file is read-only",
+                ));
+            }
+            self.sync()?;
             std::fs::set_permissions(&self.temp, old.permissions())?;
+        } else {
+            self.sync()?;
         }
         std::fs::rename(&self.temp, &self.target)?;
         self.committed = true;
@@ -378,6 +388,22 @@ mod tests {
         let mut out = OutputFile::create(&target).unwrap();
         out.write_all(b"half").unwrap();
         drop(out);
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_read_only_target_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        let mut read_only = std::fs::metadata(&target).unwrap().permissions();
+        read_only.set_readonly(true);
+        std::fs::set_permissions(&target, read_only).unwrap();
+        let mut out = OutputFile::create(&target).unwrap();
+        out.write_all(b"new").unwrap();
+        let err = out.commit().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
         assert_eq!(std::fs::read(&target).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
