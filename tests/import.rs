@@ -1646,10 +1646,7 @@ fn the_whole_sample_set_gives_the_manifests_estate_and_a_reimport_changes_nothin
     // Snipe-IT's "archived" (disposed) kit is kept as retired until its
     // disposal is recorded with `estate dispose`.
     let archived = sample_asset(&conn, "BRK", "7YH1WH6");
-    assert_eq!(
-        archived.fields.status,
-        estate::domain::AssetStatus::Retired
-    );
+    assert_eq!(archived.fields.status, estate::domain::AssetStatus::Retired);
     assert_eq!(archived.fields.site.as_deref(), Some("Northgate Offices"));
 
     // Importing the set again changes only the two assets on which Snipe-IT and a

@@ -441,10 +441,10 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
 
 /// A `help:` line for errors with a known fix.
 pub fn help_for(err: &anyhow::Error) -> Option<String> {
-    if let Some(help) = err
-        .chain()
-        .find_map(|c| c.downcast_ref::<RegisterError>().and_then(RegisterError::help))
-    {
+    if let Some(help) = err.chain().find_map(|c| {
+        c.downcast_ref::<RegisterError>()
+            .and_then(RegisterError::help)
+    }) {
         return Some(help);
     }
     match db_error(err)? {

@@ -691,7 +691,11 @@ impl Batch<'_, '_> {
                 sheet: self.sheet_name(),
                 row,
                 organisation: org.code.clone(),
-                field: if c.field == "asset_tag" { "tag" } else { "serial" },
+                field: if c.field == "asset_tag" {
+                    "tag"
+                } else {
+                    "serial"
+                },
                 old: c.old.clone(),
                 new: c.new.clone(),
                 matched_by,
@@ -731,7 +735,7 @@ impl Batch<'_, '_> {
     ) {
         let reason = if status == AssetStatus::Disposed {
             format!(
-                    "asset {tag} is disposed of in the register and stays so; if its disposal \
+                "asset {tag} is disposed of in the register and stays so; if its disposal \
                      was a mistake: estate dispose --undo {tag} --org {} --reason \"why\"",
                 org.code
             )

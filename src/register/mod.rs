@@ -344,7 +344,9 @@ impl AssetFields {
         }
         let mut f = self.clone();
         f.asset_tag = tag.into_owned();
-        f.serial = serial.map(std::borrow::Cow::into_owned).filter(|s| !s.is_empty());
+        f.serial = serial
+            .map(std::borrow::Cow::into_owned)
+            .filter(|s| !s.is_empty());
         std::borrow::Cow::Owned(f)
     }
 
@@ -398,7 +400,10 @@ impl AssetFields {
             return invalid("an asset needs an asset tag".into());
         }
         if let Some(problem) = crate::domain::identity::tag_problem(&self.asset_tag) {
-            return invalid(format!("asset tag `{}`: {problem}", self.asset_tag.escape_debug()));
+            return invalid(format!(
+                "asset tag `{}`: {problem}",
+                self.asset_tag.escape_debug()
+            ));
         }
         if let Some(cost) = self.purchase_cost {
             if cost.is_negative() {

@@ -14,7 +14,9 @@ use super::{
     diff_fields, money_text,
 };
 use crate::db::now_timestamp;
-use crate::domain::{AssetId, AssetStatus, BatchId, LicenceId, LineId, Money, OrgId, identity, iso};
+use crate::domain::{
+    AssetId, AssetStatus, BatchId, LicenceId, LineId, Money, OrgId, identity, iso,
+};
 
 type Result<T> = std::result::Result<T, RegisterError>;
 
@@ -899,7 +901,11 @@ pub fn find_asset(conn: &Connection, org: &Organisation, key: &str) -> Result<Op
     }
     let exact = identity::tidy(key);
     for column in ["tag_key", "serial_key"] {
-        let written = if column == "tag_key" { "a.asset_tag" } else { "a.serial" };
+        let written = if column == "tag_key" {
+            "a.asset_tag"
+        } else {
+            "a.serial"
+        };
         let found = conn
             .prepare_cached(&format!(
                 "{ASSET_SELECT} WHERE a.organisation_id = ?1 AND a.{column} = ?2 \
