@@ -647,3 +647,36 @@ fn a_register_from_before_the_identity_rule_gets_its_keys_when_it_is_upgraded() 
         ]
     );
 }
+
+#[test]
+fn two_tags_a_register_held_before_the_rule_are_reported_and_can_still_be_corrected() {
+    let env = Env::with_org();
+    env.ok(&["add", "desktop", "--tag", "PC-1"]);
+    env.ok(&["add", "desktop", "--tag", "PC-2"]);
+    {
+        // As a register from before the rule could hold them: `pc-1` beside `PC-1`.
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute(
+            "UPDATE assets SET asset_tag = 'pc-1', tag_key = 'pc-1' WHERE asset_tag = 'PC-2'",
+            [],
+        )
+        .unwrap();
+    }
+    let out = env.cmd().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "assets PC-1 and pc-1 in organisation BCW have the same tag (ignoring case, spaces and \
+         invisible characters); change one with `estate update pc-1 --org BCW --tag NEW`\n"
+    );
+    // Each is found by its exact spelling, and either can still be changed.
+    assert_eq!(env.json(&["show", "pc-1"])["asset"]["asset_tag"], "pc-1");
+    assert_eq!(env.json(&["show", "PC-1"])["asset"]["asset_tag"], "PC-1");
+    env.ok(&["update", "PC-1", "--notes", "the first"]);
+    env.ok(&["update", "pc-1", "--tag", "PC-1B"]);
+    assert_eq!(
+        statuses(&env),
+        pairs(&[("PC-1", "in_use"), ("PC-1B", "in_use")])
+    );
+    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+}

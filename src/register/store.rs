@@ -959,12 +959,21 @@ pub fn list_assets(conn: &Connection, filter: &AssetFilter) -> Result<Vec<Asset>
     Ok(rows)
 }
 
+/// Refuses a tag or serial that another asset of `org` holds under the
+/// identity rule. An update (`current` given) checks only an identity it
+/// changes, so two assets that a register from before the rule holds
+/// under one key (which `check` reports) can still be corrected.
 fn check_asset_unique(
     tx: &Transaction<'_>,
     org: &Organisation,
     fields: &AssetFields,
-    except: Option<AssetId>,
+    current: Option<&Asset>,
 ) -> Result<()> {
+    let except = current.map(|a| a.id);
+    let changed = |new: Option<&str>, old: Option<&str>| {
+        current.is_none() || new.map(identity::key) != old.map(identity::key)
+    };
+    let old = current.map(|a| &a.fields);
     let other = |sql: &str, value: &str| -> rusqlite::Result<Option<String>> {
         tx.prepare_cached(sql)?
             .query_row(
@@ -977,14 +986,24 @@ fn check_asset_unique(
                   AND (?3 IS NULL OR asset_id <> ?3) ORDER BY asset_id LIMIT 1";
     let by_serial = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND serial_key = ?2 \
                      AND (?3 IS NULL OR asset_id <> ?3) ORDER BY asset_id LIMIT 1";
-    if let Some(existing) = other(by_tag, &fields.asset_tag)? {
-        return Err(RegisterError::DuplicateTag {
-            org: org.code.clone(),
-            tag: fields.asset_tag.clone(),
-            existing,
-        });
+    let tag_changed = changed(
+        Some(fields.asset_tag.as_str()),
+        old.map(|f| f.asset_tag.as_str()),
+    );
+    if tag_changed {
+        if let Some(existing) = other(by_tag, &fields.asset_tag)? {
+            return Err(RegisterError::DuplicateTag {
+                org: org.code.clone(),
+                tag: fields.asset_tag.clone(),
+                existing,
+            });
+        }
     }
-    if let Some(serial) = &fields.serial {
+    let serial_changed = changed(
+        fields.serial.as_deref(),
+        old.and_then(|f| f.serial.as_deref()),
+    );
+    if let Some(serial) = fields.serial.as_ref().filter(|_| serial_changed) {
         if let Some(tag) = other(by_serial, serial)? {
             return Err(RegisterError::DuplicateSerial {
                 org: org.code.clone(),
@@ -1180,7 +1199,7 @@ fn update_any_status(
         return Ok(changes);
     }
     fields.validate()?;
-    check_asset_unique(tx, org, fields, Some(current.id))?;
+    check_asset_unique(tx, org, fields, Some(current))?;
     let places = asset_places(tx, org, fields, create_places, actor)?;
     write_asset_update(tx, org, current, fields, places, &changes, actor)?;
     Ok(changes)
@@ -1206,7 +1225,7 @@ pub fn update_asset_in_places(
     }
     check_disposal_rule(org, current, fields)?;
     fields.validate()?;
-    check_asset_unique(tx, org, fields, Some(current.id))?;
+    check_asset_unique(tx, org, fields, Some(current))?;
     write_asset_update(tx, org, current, fields, places, &changes, actor)?;
     Ok(changes)
 }
