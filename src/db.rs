@@ -293,6 +293,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
             });
         }
     }
+    register_identity_key(conn)?;
     embedded::migrations::runner()
         .set_grouped(true)
         .run(conn)
@@ -301,6 +302,22 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
             source,
         })?;
     Ok(())
+}
+
+/// Makes `estate_identity_key(text)` ([`crate::domain::identity::key`])
+/// callable from SQL on this connection: migration V7 fills the stored keys
+/// of existing assets with it.
+fn register_identity_key(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "estate_identity_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::domain::identity::key(&t)))
+        },
+    )
 }
 
 /// Runs `f` inside one IMMEDIATE transaction: it takes the write lock at the

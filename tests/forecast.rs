@@ -50,7 +50,28 @@ fn register(orgs: &[&str]) -> Connection {
 fn add(conn: &mut Connection, org: &str, fields: &AssetFields) {
     let o = organisation_by_code(conn, org).unwrap().unwrap();
     db::write(conn, |tx| {
-        insert_asset(tx, &o, fields, true, &Actor::command("test"))
+        // A disposed asset is added in use and then disposed of: the only
+        // way the register lets an asset become disposed.
+        let mut f = fields.clone();
+        let disposed = f.status == estate::domain::AssetStatus::Disposed;
+        if disposed {
+            f.status = estate::domain::AssetStatus::InUse;
+        }
+        let actor = Actor::command("test");
+        let id = insert_asset(tx, &o, &f, true, &actor)?;
+        if disposed {
+            let asset = estate::register::store::asset_by_id(tx, id)?;
+            let disposal = estate::register::Disposal {
+                date: parse_date("2026-01-01").unwrap(),
+                method: estate::domain::DisposalMethod::Recycling,
+                certificate: None,
+                contractor: None,
+                proceeds: None,
+                notes: None,
+            };
+            estate::register::store::dispose_asset(tx, &o, &asset, &disposal, &actor)?;
+        }
+        Ok::<_, estate::register::RegisterError>(())
     })
     .unwrap();
 }
@@ -136,6 +157,11 @@ fn a_shared_service_s_kit_is_apportioned_to_its_councils_to_the_penny() {
     // 1,000,000p / 3 = 333,333.33p and 666,666.67p: floors 333,333 and
     // 666,666, one penny to the larger remainder (CDC's .67).
     let mut conn = register(&["ABS", "BCW", "CDC"]);
+    conn.execute(
+        "UPDATE organisations SET is_shared_service = 1 WHERE code = 'ABS'",
+        [],
+    )
+    .unwrap();
     let third = Decimal::ONE / Decimal::from(3);
     db::write(&mut conn, |tx| {
         let get = |c: &str| organisation_by_code(tx, c).unwrap().unwrap();

@@ -1620,6 +1620,14 @@ fn the_whole_sample_set_gives_the_manifests_estate_and_a_reimport_changes_nothin
             &conn,
             "SELECT COUNT(*) FROM assets WHERE status = 'disposed'"
         ),
+        0,
+        "an import never makes an asset disposed: only `estate dispose` does"
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM assets WHERE status = 'retired'"
+        ),
         2
     );
     // The cross-file duplicates were merged: Snipe-IT's record of the Dell PC added its user.
@@ -1635,11 +1643,10 @@ fn the_whole_sample_set_gives_the_manifests_estate_and_a_reimport_changes_nothin
         ),
         ("BRK-20185", Some("Tom Dixon"))
     );
+    // Snipe-IT's "archived" (disposed) kit is kept as retired until its
+    // disposal is recorded with `estate dispose`.
     let archived = sample_asset(&conn, "BRK", "7YH1WH6");
-    assert_eq!(
-        archived.fields.status,
-        estate::domain::AssetStatus::Disposed
-    );
+    assert_eq!(archived.fields.status, estate::domain::AssetStatus::Retired);
     assert_eq!(archived.fields.site.as_deref(), Some("Northgate Offices"));
 
     // Importing the set again changes only the two assets on which Snipe-IT and a

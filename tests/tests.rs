@@ -14,5 +14,6 @@ mod register;
 mod report;
 mod running;
 mod slips_files;
+mod slips_records;
 mod trust;
 mod util;

@@ -267,7 +267,43 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
     for note in &s.notes {
         ctx.out.message(&format!("  note: {note}"));
     }
+    list_some(
+        ctx,
+        "changed the identity of existing assets",
+        s.identity_changes
+            .iter()
+            .map(|c| format!("sheet `{}`, row {}: {c}", c.sheet, c.row)),
+    );
+    list_some(
+        ctx,
+        "statuses not taken",
+        s.statuses_not_taken.iter().map(|n| {
+            format!(
+                "sheet `{}`, row {}: asset {} ({}): {}",
+                n.sheet, n.row, n.asset_tag, n.organisation, n.reason
+            )
+        }),
+    );
     ctx.out.message(&format!("  {}", s.headline()));
+}
+
+/// A heading and the first [`import::FIRST_LISTED`] lines under it (all
+/// of them are in `--format json`).
+fn list_some(ctx: &Ctx, heading: &str, lines: impl ExactSizeIterator<Item = String>) {
+    let total = lines.len();
+    if total == 0 {
+        return;
+    }
+    let shown = total.min(import::FIRST_LISTED);
+    let more = if shown < total {
+        format!(" (first {shown} of {total}; --format json lists them all)")
+    } else {
+        String::new()
+    };
+    ctx.out.message(&format!("  {heading}{more}:"));
+    for line in lines.take(shown) {
+        ctx.out.message(&format!("    {line}"));
+    }
 }
 
 fn counts_view(summaries: &[ImportSummary]) -> View {

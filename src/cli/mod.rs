@@ -462,6 +462,12 @@ pub fn help_for(err: &anyhow::Error) -> Option<String> {
     if let Some(r) = refused(err) {
         return Some(r.help.clone());
     }
+    if let Some(help) = err.chain().find_map(|c| {
+        c.downcast_ref::<RegisterError>()
+            .and_then(RegisterError::help)
+    }) {
+        return Some(help);
+    }
     match db_error(err)? {
         DbError::NotFound { .. } => Some(
             "run `estate init` to create a register here, or point --db (or ESTATE_DB) at yours"

@@ -193,19 +193,20 @@ pub struct UpdateArgs {
 #[derive(Debug, Args)]
 pub struct DisposeArgs {
     /// Asset tag or serial number.
-    pub key: String,
+    #[arg(required_unless_present = "undo")]
+    pub key: Option<String>,
     /// The organisation (may be left out when the register holds only one).
     #[arg(long)]
     pub org: Option<String>,
     /// resale, recycling, destruction, returned_to_lessor or donation.
-    #[arg(long)]
-    pub method: DisposalMethod,
+    #[arg(long, required_unless_present = "undo")]
+    pub method: Option<DisposalMethod>,
     /// The disposal contractor's certificate reference (e.g. an ADISA data-destruction certificate).
     #[arg(long)]
     pub certificate: Option<String>,
     /// The date it left (2026-05-01 or 01/05/2026).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub date: Date,
+    #[arg(long, value_parser = parse_date, value_name = "DATE", required_unless_present = "undo")]
+    pub date: Option<Date>,
     /// The disposal contractor.
     #[arg(long)]
     pub contractor: Option<String>,
@@ -215,6 +216,18 @@ pub struct DisposeArgs {
     /// Notes.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Reverse a disposal recorded in error (by tag or serial): the asset goes back to the
+    /// status it had before, and the disposal stays in its history with --reason.
+    #[arg(
+        long,
+        value_name = "TAG",
+        requires = "reason",
+        conflicts_with_all = ["key", "method", "date", "certificate", "contractor", "proceeds", "notes"]
+    )]
+    pub undo: Option<String>,
+    /// Why the disposal is reversed (with --undo; kept in the asset's history).
+    #[arg(long, requires = "undo")]
+    pub reason: Option<String>,
 }
 
 fn parse_class(word: &str) -> Result<AssetClass> {
@@ -481,15 +494,21 @@ fn clear_field(f: &mut AssetFields, name: &str) -> Result<()> {
 
 /// `estate dispose`.
 pub fn dispose(ctx: &Ctx, args: &DisposeArgs) -> Result<()> {
-    if args.date > ctx.today {
-        bail!("the disposal date {} is in the future", iso(args.date));
+    if let Some(key) = &args.undo {
+        return undo_disposal(ctx, args, key);
+    }
+    let (Some(key), Some(method), Some(date)) = (&args.key, args.method, args.date) else {
+        bail!("give the asset, --method and --date (or --undo TAG --reason \"why\")");
+    };
+    if date > ctx.today {
+        bail!("the disposal date {} is in the future", iso(date));
     }
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-    let asset = store::require_asset(&conn, &org, &args.key)?;
+    let asset = store::require_asset(&conn, &org, key)?;
     let disposal = Disposal {
-        date: args.date,
-        method: args.method,
+        date,
+        method,
         certificate: args.certificate.clone(),
         contractor: args.contractor.clone(),
         proceeds: args.proceeds,
@@ -505,14 +524,46 @@ pub fn dispose(ctx: &Ctx, args: &DisposeArgs) -> Result<()> {
             "disposed of {} ({}) on {} by {}{}",
             asset.fields.asset_tag,
             org.code,
-            iso(args.date),
-            args.method,
+            iso(date),
+            method,
             args.certificate
                 .as_ref()
                 .map(|c| format!(", certificate {c}"))
                 .unwrap_or_default()
         ),
         &disposal,
+    )
+}
+
+/// `estate dispose --undo TAG --reason …`.
+fn undo_disposal(ctx: &Ctx, args: &DisposeArgs, key: &str) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let org = store::resolve_organisation(&conn, args.org.as_deref())?;
+    let asset = store::require_asset(&conn, &org, key)?;
+    let reason = args.reason.as_deref().unwrap_or_default();
+    let actor = ctx.actor();
+    let reversed = db::write(&mut conn, |tx| {
+        store::undo_disposal(tx, &org, &asset, reason, &actor)
+    })
+    .with_context(|| {
+        format!(
+            "failed to reverse the disposal of asset {}",
+            asset.fields.asset_tag
+        )
+    })?;
+    ctx.out.done(
+        &format!(
+            "reversed the disposal of {} ({}){}; its status is {} again",
+            asset.fields.asset_tag,
+            org.code,
+            reversed
+                .disposal
+                .as_ref()
+                .map(|d| format!(" on {} by {}", iso(d.date), d.method))
+                .unwrap_or_default(),
+            reversed.status
+        ),
+        &reversed,
     )
 }
 

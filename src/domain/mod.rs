@@ -8,6 +8,7 @@ pub mod asset_class;
 pub mod dates;
 pub mod enums;
 pub mod financial_year;
+pub mod identity;
 pub mod ids;
 pub mod money;
 pub mod rate;

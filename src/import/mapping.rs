@@ -1104,7 +1104,21 @@ impl<'a> Cells<'a> {
             return None;
         }
         let t = collapse_whitespace(&v.display());
+        let t = crate::domain::identity::tidy(&t);
         (!t.is_empty()).then(|| t.to_uppercase())
+    }
+
+    /// The asset tag, as the register stores it (trimmed, NFC, zero-width
+    /// characters removed); a tag with a control character or longer than
+    /// the register takes is a problem with its cell.
+    fn asset_tag(&mut self) -> Option<String> {
+        let t = self.text(Field::AssetTag)?;
+        if let Some(problem) = crate::domain::identity::tag_problem(&t) {
+            let value = self.cell(Field::AssetTag)?;
+            self.reject(Field::AssetTag, value, problem);
+            return None;
+        }
+        Some(crate::domain::identity::tidy(&t).into_owned())
     }
 
     /// A site: the part of the cell before the first comma, so an address
@@ -1393,7 +1407,7 @@ impl<'a> RowReader<'a> {
 
     fn asset(&mut self, cells: &mut Cells<'_>) -> Parsed {
         let serial = cells.serial();
-        let tag = cells.text(Field::AssetTag);
+        let tag = cells.asset_tag();
         let manufacturer = cells.text(Field::Manufacturer);
         let model = cells.text(Field::Model);
         let model_text = format!(

@@ -683,7 +683,72 @@ pub struct ImportSummary {
     pub unknown_columns: Vec<String>,
     /// What else the user should know (VAT converted, tags generated, …).
     pub notes: Vec<String>,
+    /// Existing assets whose tag or serial this import changed, each by name.
+    pub identity_changes: Vec<IdentityChange>,
+    /// Statuses the file gave that the register did not take: an asset
+    /// becomes `disposed` only through `estate dispose`, and leaves it only
+    /// through `estate dispose --undo`.
+    pub statuses_not_taken: Vec<StatusNotTaken>,
 }
+
+/// An existing asset's tag or serial that an import changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityChange {
+    /// The sheet of the row that changed it.
+    pub sheet: String,
+    /// The row, as Excel numbers it.
+    pub row: u32,
+    /// The organisation's code.
+    pub organisation: String,
+    /// `tag` or `serial`.
+    pub field: &'static str,
+    /// Before (none: the asset had no serial).
+    pub old: Option<String>,
+    /// After.
+    pub new: Option<String>,
+    /// What the row matched the asset by: `serial` or `tag`.
+    pub matched_by: &'static str,
+    /// The serial or tag it matched, as the register held it.
+    pub matched_value: String,
+}
+
+impl std::fmt::Display for IdentityChange {
+    /// `tag PC-1 → NEW-1, matched by serial SN-1`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} \u{2192} {}, matched by {} {}",
+            self.field,
+            self.old.as_deref().unwrap_or("(none)"),
+            self.new.as_deref().unwrap_or("(none)"),
+            self.matched_by,
+            self.matched_value
+        )
+    }
+}
+
+/// A status a row gave that the register did not take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusNotTaken {
+    /// The sheet.
+    pub sheet: String,
+    /// The row, as Excel numbers it.
+    pub row: u32,
+    /// The organisation's code.
+    pub organisation: String,
+    /// The asset's tag.
+    pub asset_tag: String,
+    /// The status the file gave.
+    pub given: crate::domain::AssetStatus,
+    /// The status the asset has in the register after the import.
+    pub status: crate::domain::AssetStatus,
+    /// Why, and the command that does what the file meant.
+    pub reason: String,
+}
+
+/// How many identity changes and statuses not taken an import's text
+/// summary lists (`--format json` has them all).
+pub const FIRST_LISTED: usize = 20;
 
 impl ImportSummary {
     /// "3 new, 1 changed, 120 unchanged, 2 rejected".

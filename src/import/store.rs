@@ -27,12 +27,13 @@ use super::mapping::{
 };
 use super::read::{Row, Workbook};
 use super::{
-    FIRST_REJECTS, ImportError, ImportOptions, ImportPlan, ImportSummary, KindCounts, Reject,
-    SheetSummary, Table, header, sha256_file,
+    FIRST_REJECTS, IdentityChange, ImportError, ImportOptions, ImportPlan, ImportSummary,
+    KindCounts, Reject, SheetSummary, StatusNotTaken, Table, header, sha256_file,
 };
 use crate::db::{DbError, now_timestamp};
 use crate::domain::{BatchId, ClassSynonyms};
 use crate::output_file::OutputFile;
+use crate::domain::{AssetStatus, BatchId, ClassSynonyms, identity};
 use crate::register::store::{
     self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
     list_organisations, update_asset_in_places, update_licence, update_line_in_site,
@@ -68,26 +69,16 @@ fn table_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>
     Ok(cols)
 }
 
-/// How serials and tags are compared: trimmed, ignoring case. Written into
-/// `out` (cleared first), so matching a million rows allocates nothing.
+/// How serials and tags are compared: the register's one identity rule
+/// ([`identity::key_into`]), written into `out` so matching a million rows
+/// allocates nothing.
 fn key_into(out: &mut String, text: &str) {
-    out.clear();
-    let text = text.trim();
-    if text.is_ascii() {
-        out.push_str(text);
-        out.make_ascii_uppercase();
-    } else {
-        for c in text.chars() {
-            out.extend(c.to_uppercase());
-        }
-    }
+    identity::key_into(out, text);
 }
 
 /// [`key_into`] for one-off comparisons.
 fn key(text: &str) -> String {
-    let mut out = String::new();
-    key_into(&mut out, text);
-    out
+    identity::key(text)
 }
 
 /// `text` as the identity set `which` keys it, written into `out`.
@@ -292,6 +283,8 @@ struct Batch<'t, 'c> {
     counts: BTreeMap<Kind, KindCounts>,
     rejects: Vec<Reject>,
     generated: u64,
+    identity_changes: Vec<IdentityChange>,
+    statuses_not_taken: Vec<StatusNotTaken>,
 }
 
 /// Why writing one record failed: the row is rejected, or the batch stops.
@@ -633,8 +626,21 @@ impl Batch<'_, '_> {
             // Neither the serial nor the tag is held in the organisation (the
             // index holds all of them), so only the rules are left to check.
             f.validate()?;
+            let retired;
+            let f = if f.status == AssetStatus::Disposed {
+                let mut r = f.clone();
+                r.status = AssetStatus::Retired;
+                retired = r;
+                &retired
+            } else {
+                f
+            };
             let places = self.places(&org, f.site.as_deref(), f.department.as_deref())?;
             let id = insert_new_asset(self.tx, &org, f, places, &self.actor)?;
+            if rec.fields.status == AssetStatus::Disposed {
+                let statuses = (AssetStatus::Disposed, AssetStatus::Retired);
+                self.status_not_taken(&org, row, &f.asset_tag, statuses);
+            }
             match tag {
                 Some(entry) => self.hold(&org, Identity::Tag, entry, id.0),
                 None => self.set_id(&org, Identity::Tag, &f.asset_tag, Some(id.0))?,
@@ -648,14 +654,56 @@ impl Batch<'_, '_> {
             return Ok(Outcome::Unchanged);
         }
         let current = asset_by_id(self.tx, crate::domain::AssetId(id))?;
-        let merged = merge_asset(&current.fields, rec);
+        let mut merged = merge_asset(&current.fields, rec);
+        // `disposed` is reached only through `estate dispose` and left only
+        // through `estate dispose --undo`: a supplier's "disposed" is taken
+        // as retired (out of use) until the disposal is recorded, and a
+        // disposed asset stays disposed whatever the file says.
+        let was_disposed = current.fields.status == AssetStatus::Disposed;
+        if rec.given.has(Field::Status) && was_disposed != (merged.status == AssetStatus::Disposed)
+        {
+            merged.status = if was_disposed {
+                AssetStatus::Disposed
+            } else {
+                AssetStatus::Retired
+            };
+            let statuses = (rec.fields.status, merged.status);
+            self.status_not_taken(&org, row, &current.fields.asset_tag, statuses);
+        }
         if diff_fields(&current.fields.field_values(), &merged.field_values()).is_empty() {
             return Ok(Outcome::Unchanged);
         }
         self.savepoint()?;
         self.snapshot("asset", id)?;
         let places = self.places(&org, merged.site.as_deref(), merged.department.as_deref())?;
-        update_asset_in_places(self.tx, &org, &current, &merged, places, &self.actor)?;
+        let changes =
+            update_asset_in_places(self.tx, &org, &current, &merged, places, &self.actor)?;
+        if changes.is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        let (matched_by, matched_value) = match (by_serial, &current.fields.serial) {
+            (Some(_), Some(serial)) => ("serial", serial.clone()),
+            _ => ("tag", current.fields.asset_tag.clone()),
+        };
+        for c in changes
+            .iter()
+            .filter(|c| matches!(c.field, "asset_tag" | "serial"))
+        {
+            self.identity_changes.push(IdentityChange {
+                sheet: self.sheet_name(),
+                row,
+                organisation: org.code.clone(),
+                field: if c.field == "asset_tag" {
+                    "tag"
+                } else {
+                    "serial"
+                },
+                old: c.old.clone(),
+                new: c.new.clone(),
+                matched_by,
+                matched_value: matched_value.clone(),
+            });
+        }
         if current.fields.asset_tag != merged.asset_tag {
             self.set_id(&org, Identity::Tag, &current.fields.asset_tag, None)?;
             self.set_id(&org, Identity::Tag, &merged.asset_tag, Some(id))?;
@@ -669,6 +717,46 @@ impl Batch<'_, '_> {
             }
         }
         Ok(Outcome::Changed)
+    }
+
+    /// The name of the sheet being written.
+    fn sheet_name(&self) -> String {
+        self.sheet_names
+            .get(self.sheet as usize)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Records that a row's status was not taken (see [`StatusNotTaken`]).
+    fn status_not_taken(
+        &mut self,
+        org: &Organisation,
+        row: u32,
+        tag: &str,
+        (given, status): (AssetStatus, AssetStatus),
+    ) {
+        let reason = if status == AssetStatus::Disposed {
+            format!(
+                "asset {tag} is disposed of in the register and stays so; if its disposal \
+                     was a mistake: estate dispose --undo {tag} --org {} --reason \"why\"",
+                org.code
+            )
+        } else {
+            format!(
+                "the file says disposed; kept as retired until the disposal is recorded: \
+                 estate dispose {tag} --org {} --method METHOD --date DATE --certificate REF",
+                org.code
+            )
+        };
+        self.statuses_not_taken.push(StatusNotTaken {
+            sheet: self.sheet_name(),
+            row,
+            organisation: org.code.clone(),
+            asset_tag: tag.to_string(),
+            given,
+            status,
+            reason,
+        });
     }
 
     fn line(&mut self, table: &Table, row: u32, rec: &LineRecord) -> Result<Outcome, RowError> {
@@ -1095,6 +1183,8 @@ fn commit_batch(
         counts: BTreeMap::new(),
         rejects: Vec::new(),
         generated: 0,
+        identity_changes: Vec::new(),
+        statuses_not_taken: Vec::new(),
     };
     let mut summary = ImportSummary {
         file: plan.file.clone(),
@@ -1285,6 +1375,8 @@ fn commit_batch(
         });
     }
     summary.total = total;
+    summary.identity_changes = std::mem::take(&mut batch.identity_changes);
+    summary.statuses_not_taken = std::mem::take(&mut batch.statuses_not_taken);
     summary.first_rejects = batch.rejects.iter().take(FIRST_REJECTS).cloned().collect();
     summary.rejects = std::mem::take(&mut batch.rejects);
     let t = &summary.total;

@@ -101,13 +101,16 @@ pub enum RegisterError {
     },
     /// An asset tag is already used in the organisation.
     #[error(
-        "asset tag `{tag}` is already used in organisation {org}; `estate show {tag} --org {org}` shows it"
+        "asset tag `{tag}` is already used in organisation {org}{}; `estate show {existing} --org {org}` shows it",
+        written_as(tag, existing)
     )]
     DuplicateTag {
         /// The organisation code.
         org: String,
         /// The tag.
         tag: String,
+        /// The tag as the register holds it (the same under the identity rule).
+        existing: String,
     },
     /// A serial number is already recorded in the organisation.
     #[error(
@@ -141,6 +144,42 @@ pub enum RegisterError {
         /// When.
         date: String,
     },
+    /// `disposed` set other than by recording the disposal.
+    #[error(
+        "asset {tag} in organisation {org} is not given the status disposed by an update: a \
+         disposal is recorded with its method and certificate"
+    )]
+    DisposedOnlyByDispose {
+        /// The organisation code.
+        org: String,
+        /// The tag.
+        tag: String,
+    },
+    /// A disposed asset's status changed other than by reversing the disposal.
+    #[error(
+        "asset {tag} in organisation {org} is disposed of; its status stays disposed unless the \
+         disposal is reversed"
+    )]
+    DisposedUntilReversed {
+        /// The organisation code.
+        org: String,
+        /// The tag.
+        tag: String,
+    },
+    /// A reversal of a disposal that was never recorded.
+    #[error("asset {tag} in organisation {org} has no disposal to reverse")]
+    NotDisposed {
+        /// The organisation code.
+        org: String,
+        /// The tag.
+        tag: String,
+    },
+    /// Shares set on an organisation that is not a shared service.
+    #[error("organisation {code} is not a shared service, so its costs have no shares to set")]
+    NotSharedService {
+        /// The code.
+        code: String,
+    },
     /// A phone number is already recorded.
     #[error("line `{number}` is already recorded in organisation {org}")]
     DuplicateLine {
@@ -160,6 +199,16 @@ pub enum RegisterError {
 impl From<rusqlite::Error> for RegisterError {
     fn from(e: rusqlite::Error) -> Self {
         RegisterError::Db(DbError::from(e))
+    }
+}
+
+/// ` (as `PC-1`)` when the register holds a tag or serial written
+/// differently from the one given (the same under the identity rule).
+fn written_as(given: &str, held: &str) -> String {
+    if given == held {
+        String::new()
+    } else {
+        format!(" (as `{}`)", held.escape_debug())
     }
 }
 
@@ -283,6 +332,24 @@ impl AssetFields {
         }
     }
 
+    /// The fields with the tag and serial as the register stores them
+    /// ([`crate::domain::identity::tidy`]: trimmed, NFC, zero-width
+    /// characters removed), borrowed when they are so already.
+    pub fn tidied(&self) -> std::borrow::Cow<'_, AssetFields> {
+        use crate::domain::identity::tidy;
+        let tag = tidy(&self.asset_tag);
+        let serial = self.serial.as_deref().map(tidy);
+        if *tag == *self.asset_tag && serial.as_deref() == self.serial.as_deref() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut f = self.clone();
+        f.asset_tag = tag.into_owned();
+        f.serial = serial
+            .map(std::borrow::Cow::into_owned)
+            .filter(|s| !s.is_empty());
+        std::borrow::Cow::Owned(f)
+    }
+
     /// Every field as `(name, text)`, in a fixed order, for diffs and the
     /// audit trail. Money is in pounds (`612.34`), dates ISO.
     pub fn field_values(&self) -> Vec<(&'static str, Option<String>)> {
@@ -332,6 +399,12 @@ impl AssetFields {
         if self.asset_tag.trim().is_empty() {
             return invalid("an asset needs an asset tag".into());
         }
+        if let Some(problem) = crate::domain::identity::tag_problem(&self.asset_tag) {
+            return invalid(format!(
+                "asset tag `{}`: {problem}",
+                self.asset_tag.escape_debug()
+            ));
+        }
         if let Some(cost) = self.purchase_cost {
             if cost.is_negative() {
                 return invalid(format!("a cost cannot be negative ({cost})"));
@@ -369,6 +442,29 @@ pub fn money_text(m: Money) -> String {
         d.rescale(2);
     }
     d.to_string()
+}
+
+impl RegisterError {
+    /// The command that puts it right, where there is one (the CLI prints
+    /// it as a `help:` line).
+    pub fn help(&self) -> Option<String> {
+        match self {
+            RegisterError::DisposedOnlyByDispose { org, tag } => Some(format!(
+                "record the disposal: estate dispose {tag} --org {org} --method METHOD \
+                 --date YYYY-MM-DD --certificate REF"
+            )),
+            RegisterError::DisposedUntilReversed { org, tag, .. } => Some(format!(
+                "if the disposal was a mistake, reverse it: estate dispose --undo {tag} --org {org} \
+                 --reason \"why\""
+            )),
+            RegisterError::NotSharedService { .. } => Some(
+                "shares belong to a shared service (`estate orgs add CODE \"Name\" --shared`); \
+                 `estate orgs` shows which organisations are"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// A hardware asset as held in the register.

@@ -14,7 +14,9 @@ use super::{
     diff_fields, money_text,
 };
 use crate::db::now_timestamp;
-use crate::domain::{AssetId, BatchId, LicenceId, LineId, Money, OrgId, iso};
+use crate::domain::{
+    AssetId, AssetStatus, BatchId, LicenceId, LineId, Money, OrgId, identity, iso,
+};
 
 type Result<T> = std::result::Result<T, RegisterError>;
 
@@ -383,28 +385,44 @@ pub fn resolve_organisation(conn: &Connection, code: Option<&str>) -> Result<Org
 }
 
 /// Sets how a shared service's costs are apportioned: replaces its shares.
-/// The ratios must each be above 0 and sum to exactly 1.
+/// Only a shared service has shares, and only organisations that are not
+/// shared services bear them. The ratios must each be above 0 and sum to
+/// exactly 1.
 ///
 /// # Errors
-/// Ratios that do not sum to 1, a member that is the service itself, or a database error.
+/// An organisation that is not a shared service; a member that is the
+/// service itself or another shared service; ratios that do not sum to 1;
+/// or a database error.
 pub fn set_shares(
     tx: &Transaction<'_>,
     shared: &Organisation,
     members: &[(Organisation, Decimal)],
     actor: &Actor,
 ) -> Result<()> {
+    if !shared.is_shared_service {
+        return Err(RegisterError::NotSharedService {
+            code: shared.code.clone(),
+        });
+    }
+    if let Some((m, _)) = members.iter().find(|(m, _)| m.id == shared.id) {
+        return Err(RegisterError::Invalid(format!(
+            "{} cannot be a member of itself",
+            m.code
+        )));
+    }
+    if let Some((m, _)) = members.iter().find(|(m, _)| m.is_shared_service) {
+        return Err(RegisterError::Invalid(format!(
+            "{} is itself a shared service, so it cannot bear a share of {}: \
+             shares go to member councils",
+            m.code, shared.code
+        )));
+    }
     let total: Decimal = members.iter().map(|m| m.1).sum();
     if total != Decimal::ONE {
         return Err(RegisterError::Invalid(format!(
             "the shares of {} must add up to 100%, not {}%",
             shared.code,
             (total * Decimal::ONE_HUNDRED).normalize()
-        )));
-    }
-    if let Some((m, _)) = members.iter().find(|(m, _)| m.id == shared.id) {
-        return Err(RegisterError::Invalid(format!(
-            "{} cannot be a member of itself",
-            m.code
         )));
     }
     if let Some((m, r)) = members.iter().find(|(_, r)| *r <= Decimal::ZERO) {
@@ -415,10 +433,6 @@ pub fn set_shares(
     }
     tx.execute(
         "DELETE FROM organisation_shares WHERE shared_organisation_id = ?1",
-        [shared.id.0],
-    )?;
-    tx.execute(
-        "UPDATE organisations SET is_shared_service = 1 WHERE organisation_id = ?1",
         [shared.id.0],
     )?;
     for (member, ratio) in members {
@@ -873,29 +887,37 @@ pub fn asset_by_id(conn: &Connection, id: AssetId) -> Result<Asset> {
         .query_row([id.0], asset_from_row)?)
 }
 
-/// The asset of `org` whose tag, or failing that serial, is `key`.
+/// The asset of `org` whose tag, or failing that serial, is `key`, compared
+/// by the identity rule ([`crate::domain::identity::key`]): ` pc-1` finds
+/// `PC-1`. Where a register from before the rule holds two that are now
+/// the same, the one written exactly as `key` wins, then the older.
 ///
 /// # Errors
 /// A database error.
 pub fn find_asset(conn: &Connection, org: &Organisation, key: &str) -> Result<Option<Asset>> {
-    let key = key.trim();
-    let by_tag = conn
-        .query_row(
-            &format!("{ASSET_SELECT} WHERE a.organisation_id = ?1 AND a.asset_tag = ?2"),
-            params![org.id.0, key],
-            asset_from_row,
-        )
-        .optional()?;
-    if by_tag.is_some() {
-        return Ok(by_tag);
+    let wanted = identity::key(key);
+    if wanted.is_empty() {
+        return Ok(None);
     }
-    Ok(conn
-        .query_row(
-            &format!("{ASSET_SELECT} WHERE a.organisation_id = ?1 AND a.serial = ?2"),
-            params![org.id.0, key],
-            asset_from_row,
-        )
-        .optional()?)
+    let exact = identity::tidy(key);
+    for column in ["tag_key", "serial_key"] {
+        let written = if column == "tag_key" {
+            "a.asset_tag"
+        } else {
+            "a.serial"
+        };
+        let found = conn
+            .prepare_cached(&format!(
+                "{ASSET_SELECT} WHERE a.organisation_id = ?1 AND a.{column} = ?2 \
+                 ORDER BY {written} = ?3 DESC, a.asset_id LIMIT 1"
+            ))?
+            .query_row(params![org.id.0, wanted, exact], asset_from_row)
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 /// Like [`find_asset`], with an error naming the key when there is none.
@@ -937,28 +959,51 @@ pub fn list_assets(conn: &Connection, filter: &AssetFilter) -> Result<Vec<Asset>
     Ok(rows)
 }
 
+/// Refuses a tag or serial that another asset of `org` holds under the
+/// identity rule. An update (`current` given) checks only an identity it
+/// changes, so two assets that a register from before the rule holds
+/// under one key (which `check` reports) can still be corrected.
 fn check_asset_unique(
     tx: &Transaction<'_>,
     org: &Organisation,
     fields: &AssetFields,
-    except: Option<AssetId>,
+    current: Option<&Asset>,
 ) -> Result<()> {
+    let except = current.map(|a| a.id);
+    let changed = |new: Option<&str>, old: Option<&str>| {
+        current.is_none() || new.map(identity::key) != old.map(identity::key)
+    };
+    let old = current.map(|a| &a.fields);
     let other = |sql: &str, value: &str| -> rusqlite::Result<Option<String>> {
         tx.prepare_cached(sql)?
-            .query_row(params![org.id.0, value, except.map(|a| a.0)], |r| r.get(0))
+            .query_row(
+                params![org.id.0, identity::key(value), except.map(|a| a.0)],
+                |r| r.get(0),
+            )
             .optional()
     };
-    let by_tag = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND asset_tag = ?2 \
-                  AND (?3 IS NULL OR asset_id <> ?3)";
-    let by_serial = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND serial = ?2 \
-                     AND (?3 IS NULL OR asset_id <> ?3)";
-    if other(by_tag, &fields.asset_tag)?.is_some() {
-        return Err(RegisterError::DuplicateTag {
-            org: org.code.clone(),
-            tag: fields.asset_tag.clone(),
-        });
+    let by_tag = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND tag_key = ?2 \
+                  AND (?3 IS NULL OR asset_id <> ?3) ORDER BY asset_id LIMIT 1";
+    let by_serial = "SELECT asset_tag FROM assets WHERE organisation_id = ?1 AND serial_key = ?2 \
+                     AND (?3 IS NULL OR asset_id <> ?3) ORDER BY asset_id LIMIT 1";
+    let tag_changed = changed(
+        Some(fields.asset_tag.as_str()),
+        old.map(|f| f.asset_tag.as_str()),
+    );
+    if tag_changed {
+        if let Some(existing) = other(by_tag, &fields.asset_tag)? {
+            return Err(RegisterError::DuplicateTag {
+                org: org.code.clone(),
+                tag: fields.asset_tag.clone(),
+                existing,
+            });
+        }
     }
-    if let Some(serial) = &fields.serial {
+    let serial_changed = changed(
+        fields.serial.as_deref(),
+        old.and_then(|f| f.serial.as_deref()),
+    );
+    if let Some(serial) = fields.serial.as_ref().filter(|_| serial_changed) {
         if let Some(tag) = other(by_serial, serial)? {
             return Err(RegisterError::DuplicateSerial {
                 org: org.code.clone(),
@@ -968,6 +1013,25 @@ fn check_asset_unique(
         }
     }
     Ok(())
+}
+
+/// Refuses a change of status into or out of `disposed`: an asset is
+/// disposed of only by [`dispose_asset`] (with its method and certificate)
+/// and comes back only through [`undo_disposal`] (with a reason).
+fn check_disposal_rule(org: &Organisation, current: &Asset, fields: &AssetFields) -> Result<()> {
+    let was = current.fields.status == AssetStatus::Disposed;
+    let will = fields.status == AssetStatus::Disposed;
+    match (was, will) {
+        (false, true) => Err(RegisterError::DisposedOnlyByDispose {
+            org: org.code.clone(),
+            tag: current.fields.asset_tag.clone(),
+        }),
+        (true, false) => Err(RegisterError::DisposedUntilReversed {
+            org: org.code.clone(),
+            tag: current.fields.asset_tag.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn pence(m: Option<Money>, what: &str) -> Result<Option<i64>> {
@@ -1019,6 +1083,7 @@ pub fn insert_asset(
     create_places: bool,
     actor: &Actor,
 ) -> Result<AssetId> {
+    let fields = &*fields.tidied();
     fields.validate()?;
     check_asset_unique(tx, org, fields, None)?;
     let places = asset_places(tx, org, fields, create_places, actor)?;
@@ -1041,17 +1106,25 @@ pub fn insert_new_asset(
     places: PlaceIds,
     actor: &Actor,
 ) -> Result<AssetId> {
+    let fields = &*fields.tidied();
+    if fields.status == AssetStatus::Disposed {
+        return Err(RegisterError::DisposedOnlyByDispose {
+            org: org.code.clone(),
+            tag: fields.asset_tag.clone(),
+        });
+    }
     let now = now_timestamp();
     let mut stmt = tx.prepare_cached(
         "INSERT INTO assets (organisation_id, asset_tag, serial, class, manufacturer, model, site_id, \
          department_id, assigned_user, in_service_date, purchase_cost_pence, supplier, order_ref, \
          warranty_end, funding, lease_end, status, life_years, power_watts, power_hours_per_year, \
-         power_kwh_per_year, notes, batch_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, \
-         ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+         power_kwh_per_year, notes, batch_id, created_at, updated_at, tag_key, serial_key) VALUES \
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+         ?21, ?22, ?23, ?24, ?24, ?25, ?26)",
     )?;
     stmt.execute(params![
         org.id.0,
-        fields.asset_tag.trim(),
+        fields.asset_tag,
         fields.serial,
         fields.class.as_str(),
         fields.manufacturer,
@@ -1073,7 +1146,9 @@ pub fn insert_new_asset(
         fields.power_kwh_per_year.map(|d| d.normalize().to_string()),
         fields.notes,
         actor.batch.map(|b| b.0),
-        now
+        now,
+        identity::key(&fields.asset_tag),
+        fields.serial.as_deref().map(identity::key),
     ])?;
     let id = AssetId(tx.last_insert_rowid());
     audit(
@@ -1104,12 +1179,27 @@ pub fn update_asset(
     create_places: bool,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
+    let fields = &*fields.tidied();
+    check_disposal_rule(org, current, fields)?;
+    update_any_status(tx, org, current, fields, create_places, actor)
+}
+
+/// [`update_asset`] without the disposal rule: for [`dispose_asset`] and
+/// [`undo_disposal`], the two ways in and out of `disposed`.
+fn update_any_status(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    current: &Asset,
+    fields: &AssetFields,
+    create_places: bool,
+    actor: &Actor,
+) -> Result<Vec<FieldChange>> {
     let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
     if changes.is_empty() {
         return Ok(changes);
     }
     fields.validate()?;
-    check_asset_unique(tx, org, fields, Some(current.id))?;
+    check_asset_unique(tx, org, fields, Some(current))?;
     let places = asset_places(tx, org, fields, create_places, actor)?;
     write_asset_update(tx, org, current, fields, places, &changes, actor)?;
     Ok(changes)
@@ -1128,12 +1218,14 @@ pub fn update_asset_in_places(
     places: PlaceIds,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
+    let fields = &*fields.tidied();
     let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
     if changes.is_empty() {
         return Ok(changes);
     }
+    check_disposal_rule(org, current, fields)?;
     fields.validate()?;
-    check_asset_unique(tx, org, fields, Some(current.id))?;
+    check_asset_unique(tx, org, fields, Some(current))?;
     write_asset_update(tx, org, current, fields, places, &changes, actor)?;
     Ok(changes)
 }
@@ -1152,11 +1244,12 @@ fn write_asset_update(
          site_id = ?7, department_id = ?8, assigned_user = ?9, in_service_date = ?10, \
          purchase_cost_pence = ?11, supplier = ?12, order_ref = ?13, warranty_end = ?14, funding = ?15, \
          lease_end = ?16, status = ?17, life_years = ?18, power_watts = ?19, power_hours_per_year = ?20, \
-         power_kwh_per_year = ?21, notes = ?22, updated_at = ?23 WHERE asset_id = ?1",
+         power_kwh_per_year = ?21, notes = ?22, updated_at = ?23, tag_key = ?24, serial_key = ?25 \
+         WHERE asset_id = ?1",
     )?
     .execute(params![
         current.id.0,
-        fields.asset_tag.trim(),
+        fields.asset_tag,
         fields.serial,
         fields.class.as_str(),
         fields.manufacturer,
@@ -1177,7 +1270,9 @@ fn write_asset_update(
         fields.power_hours_per_year,
         fields.power_kwh_per_year.map(|d| d.normalize().to_string()),
         fields.notes,
-        now_timestamp()
+        now_timestamp(),
+        identity::key(&fields.asset_tag),
+        fields.serial.as_deref().map(identity::key),
     ])?;
     audit_changes(tx, Entity::Asset, current.id.0, org.id, changes, actor)?;
     Ok(())
@@ -1248,9 +1343,96 @@ pub fn dispose_asset(
         actor,
     )?;
     let mut fields = asset.fields.clone();
-    fields.status = crate::domain::AssetStatus::Disposed;
-    update_asset(tx, org, asset, &fields, false, actor)?;
+    fields.status = AssetStatus::Disposed;
+    update_any_status(tx, org, asset, &fields, false, actor)?;
     Ok(())
+}
+
+/// What reversing a disposal did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DisposalReversed {
+    /// The disposal record removed (kept in full in the audit trail), if
+    /// there was one.
+    pub disposal: Option<Disposal>,
+    /// The status the asset returned to.
+    pub status: AssetStatus,
+    /// Why.
+    pub reason: String,
+}
+
+/// Reverses a disposal recorded in error: removes the disposal record
+/// (keeping it, whole, in an `undo` row of the audit trail with the
+/// reason) and puts the asset back in the status it had before it was
+/// disposed of, as the audit trail tells it, else `in_store`.
+///
+/// # Errors
+/// A blank reason, an asset that is not disposed of, or a database error.
+pub fn undo_disposal(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    asset: &Asset,
+    reason: &str,
+    actor: &Actor,
+) -> Result<DisposalReversed> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RegisterError::Invalid(
+            "give the reason the disposal is reversed, e.g. --reason \"recorded against the wrong asset\""
+                .into(),
+        ));
+    }
+    let disposal = disposal_of(tx, asset.id)?;
+    if disposal.is_none() && asset.fields.status != AssetStatus::Disposed {
+        return Err(RegisterError::NotDisposed {
+            org: org.code.clone(),
+            tag: asset.fields.asset_tag.clone(),
+        });
+    }
+    let before: Option<String> = tx
+        .query_row(
+            "SELECT old_value FROM audit_log WHERE entity = 'asset' AND entity_id = ?1 \
+             AND action = 'update' AND field = 'status' AND new_value = 'disposed' \
+             ORDER BY audit_id DESC LIMIT 1",
+            [asset.id.0],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let status = before
+        .and_then(|s| s.parse::<AssetStatus>().ok())
+        .filter(|s| *s != AssetStatus::Disposed)
+        .unwrap_or(AssetStatus::InStore);
+    let record = disposal.as_ref().map(|d| {
+        serde_json::json!({
+            "date": iso(d.date),
+            "method": d.method.as_str(),
+            "certificate": d.certificate,
+            "contractor": d.contractor,
+            "proceeds": d.proceeds.map(money_text),
+            "notes": d.notes,
+        })
+        .to_string()
+    });
+    tx.execute("DELETE FROM disposals WHERE asset_id = ?1", [asset.id.0])?;
+    audit(
+        tx,
+        Entity::Asset,
+        asset.id.0,
+        Some(org.id),
+        "undo",
+        Some("disposal"),
+        record.as_deref(),
+        Some(&format!("disposal reversed: {reason}")),
+        actor,
+    )?;
+    let mut fields = asset.fields.clone();
+    fields.status = status;
+    update_any_status(tx, org, asset, &fields, false, actor)?;
+    Ok(DisposalReversed {
+        disposal,
+        status,
+        reason: reason.to_string(),
+    })
 }
 
 /// The disposal record of an asset, if it has one.
@@ -1729,7 +1911,7 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
             rowid.map_or_else(|| "?".into(), |r| r.to_string())
         ));
     }
-    let own: [(&str, &str); 9] = [
+    let own: [(&str, &str); 10] = [
         (
             "SELECT 'asset ' || asset_tag || ' belongs to no organisation' FROM assets a \
              WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.organisation_id = a.organisation_id)",
@@ -1768,10 +1950,24 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
             "disposal",
         ),
         (
-            "SELECT 'asset ' || asset_tag || ' is disposed of but has no disposal record' FROM assets a \
-             WHERE status = 'disposed' AND NOT EXISTS (SELECT 1 FROM disposals d WHERE d.asset_id = a.asset_id) \
-             AND EXISTS (SELECT 1 FROM audit_log l WHERE l.entity = 'asset' AND l.entity_id = a.asset_id AND l.action = 'dispose')",
+            "SELECT 'asset ' || a.asset_tag || ' is disposed of but has no disposal record; record it with \
+             `estate dispose ' || a.asset_tag || ' --org ' || o.code || ' --method METHOD --date DATE`' \
+             FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
+             WHERE a.status = 'disposed' AND NOT EXISTS (SELECT 1 FROM disposals d WHERE d.asset_id = a.asset_id) \
+             ORDER BY o.code, a.asset_tag",
             "disposal",
+        ),
+        (
+            "SELECT 'assets ' || a.asset_tag || ' and ' || b.asset_tag || ' in organisation ' || o.code || \
+             ' have the same tag (ignoring case, spaces and invisible characters); change one with \
+             `estate update ' || b.asset_tag || ' --org ' || o.code || ' --tag NEW`' \
+             FROM assets a JOIN assets b ON b.organisation_id = a.organisation_id AND b.tag_key = a.tag_key \
+             AND b.asset_id > a.asset_id JOIN organisations o ON o.organisation_id = a.organisation_id \
+             UNION ALL SELECT 'assets ' || a.asset_tag || ' and ' || b.asset_tag || ' in organisation ' || o.code || \
+             ' have the same serial (ignoring case, spaces and invisible characters)' \
+             FROM assets a JOIN assets b ON b.organisation_id = a.organisation_id AND b.serial_key = a.serial_key \
+             AND b.asset_id > a.asset_id JOIN organisations o ON o.organisation_id = a.organisation_id",
+            "identity",
         ),
         (
             "SELECT 'the shares of ' || o.code || ' add up to ' || CAST(SUM(CAST(s.ratio AS REAL)) * 100 AS TEXT) || '%, not 100%' \
