@@ -31,9 +31,8 @@ use super::{
     KindCounts, Reject, SheetSummary, StatusNotTaken, Table, header, sha256_file,
 };
 use crate::db::{DbError, now_timestamp};
-use crate::domain::{BatchId, ClassSynonyms};
-use crate::output_file::OutputFile;
 use crate::domain::{AssetStatus, BatchId, ClassSynonyms, identity};
+use crate::output_file::OutputFile;
 use crate::register::store::{
     self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
     list_organisations, update_asset_in_places, update_licence, update_line_in_site,
