@@ -60,6 +60,11 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    /// Who is making the changes, as the audit trail records them (default:
+    /// the operating-system user).
+    #[arg(long = "as", global = true, env = "ESTATE_USER", value_name = "NAME")]
+    pub as_user: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -250,6 +255,9 @@ pub struct Ctx {
     pub today: Date,
     /// The command line, for the audit trail.
     pub command_line: String,
+    /// Who is running it, for the audit trail (`--as`, $ESTATE_USER, else
+    /// the operating-system user).
+    pub who: String,
     /// How long a write waits for another process's write ($ESTATE_BUSY_TIMEOUT
     /// seconds, else 30).
     pub busy_timeout: Duration,
@@ -268,7 +276,7 @@ impl Ctx {
 
     /// The actor for changes this command makes.
     pub fn actor(&self) -> Actor {
-        Actor::command(self.command_line.clone())
+        Actor::command(self.command_line.clone()).by(self.who.clone())
     }
 }
 
@@ -331,6 +339,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         today,
         command_line,
+        who: who(cli.as_user.as_deref()),
         busy_timeout,
     };
     match cli.command {
@@ -361,6 +370,19 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lines(args) => lines::run(&ctx, &args),
         Command::Licences(args) => licences::run(&ctx, &args),
     }
+}
+
+/// Who the audit trail names: `--as` (or $ESTATE_USER) when given, else the
+/// operating-system user ($USER on Unix, $USERNAME on Windows), else
+/// `unknown`.
+fn who(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .into_iter()
+        .chain(["USER", "USERNAME", "LOGNAME"].iter().filter_map(|v| std::env::var(v).ok()))
+        .map(|w| w.trim().to_string())
+        .find(|w| !w.is_empty())
+        .unwrap_or_else(|| estate::register::UNKNOWN_WHO.to_string())
 }
 
 /// Today's date: $ESTATE_TODAY (YYYY-MM-DD) when set, else the local date.

@@ -9,18 +9,19 @@ use super::{
     ProductSynonym, ProgrammeLine, Setting, Tariff,
 };
 use crate::db::now_timestamp;
+use crate::register::Actor;
 use crate::domain::{AssetClass, FinancialYear, LineType, Money, Rate};
 use crate::policy::running::{DeviceScope, UserScope, product_key};
 
 /// Replaces the reference tables with `defaults`, recording the reload in
-/// the audit trail as done by `command`.
+/// the audit trail as done by `actor`.
 ///
 /// # Errors
 /// A database error; the caller's transaction then rolls back.
 pub fn load(
     tx: &Transaction<'_>,
     defaults: &Defaults,
-    command: &str,
+    actor: &Actor,
     origin: &str,
 ) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM policy_lives", [])?;
@@ -87,9 +88,14 @@ pub fn load(
     }
     load_running_costs(tx, defaults)?;
     tx.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
-         VALUES (?1, 'policy', 0, 'update', 'defaults', ?2, ?3)",
-        params![now_timestamp(), format!("loaded from {origin}"), command],
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command, who) \
+         VALUES (?1, 'policy', 0, 'update', 'defaults', ?2, ?3, ?4)",
+        params![
+            now_timestamp(),
+            format!("loaded from {origin}"),
+            actor.command,
+            actor.who
+        ],
     )?;
     Ok(())
 }
@@ -462,7 +468,7 @@ fn upsert_setting(
 }
 
 /// Makes one change to the policy in the caller's transaction, with an
-/// audit row (entity `policy`) naming `command`. The new figure's source
+/// audit row (entity `policy`) naming the actor's command and who ran it. The new figure's source
 /// says it was set by that command.
 ///
 /// # Errors
@@ -471,8 +477,9 @@ fn upsert_setting(
 pub fn set(
     tx: &Transaction<'_>,
     change: &PolicyChange,
-    command: &str,
+    actor: &Actor,
 ) -> Result<PolicyChanged, PolicySetError> {
+    let command = &actor.command;
     let source = format!("set with `{command}` on {}", &now_timestamp()[..10]);
     let (field, old, new) = match change {
         PolicyChange::Life { class, years } => {
@@ -579,9 +586,9 @@ pub fn set(
         }
     };
     tx.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, field, old_value, new_value, command) \
-         VALUES (?1, 'policy', 0, 'update', ?2, ?3, ?4, ?5)",
-        params![now_timestamp(), field, old, new, command],
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, old_value, new_value, \
+         command, who) VALUES (?1, 'policy', 0, 'update', ?2, ?3, ?4, ?5, ?6)",
+        params![now_timestamp(), field, old, new, command, actor.who],
     )?;
     Ok(PolicyChanged { field, old, new })
 }
@@ -595,7 +602,7 @@ mod tests {
     fn defaults_round_trip_through_the_register() {
         let mut conn = db::open_in_memory().unwrap();
         let defaults = Defaults::builtin();
-        db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
+        db::write(&mut conn, |tx| load(tx, &defaults, &Actor::command("test"), "builtin")).unwrap();
         let back = read(&conn).unwrap();
         assert_eq!(back.lives.len(), 12);
         assert_eq!(back.prices.len(), defaults.prices.len());
@@ -612,7 +619,7 @@ mod tests {
         assert_eq!(back.line_costs.len(), defaults.line_costs.len());
         assert_eq!(back.product_synonyms.len(), defaults.product_synonyms.len());
         // Loading again replaces rather than duplicates.
-        db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
+        db::write(&mut conn, |tx| load(tx, &defaults, &Actor::command("test"), "builtin")).unwrap();
         assert_eq!(read(&conn).unwrap().lives.len(), 12);
         assert_eq!(back.programme_lines.len(), 12);
     }
@@ -621,7 +628,7 @@ mod tests {
     fn each_policy_change_is_one_audited_write() {
         let mut conn = db::open_in_memory().unwrap();
         db::write(&mut conn, |tx| {
-            load(tx, &Defaults::builtin(), "init", "builtin")
+            load(tx, &Defaults::builtin(), &Actor::command("init"), "builtin")
         })
         .unwrap();
         let changes = [
@@ -651,7 +658,7 @@ mod tests {
         ];
         let mut done = Vec::new();
         for c in &changes {
-            done.push(db::write(&mut conn, |tx| set(tx, c, "estate policy set")).unwrap());
+            done.push(db::write(&mut conn, |tx| set(tx, c, &Actor::command("estate policy set"))).unwrap());
         }
         let fields: Vec<(&str, Option<&str>, &str)> = done
             .iter()

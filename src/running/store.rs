@@ -8,6 +8,7 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::energystar::{ModelMatch, RegisterModel};
 use crate::db::now_timestamp;
+use crate::register::Actor;
 use crate::domain::AssetClass;
 use crate::forecast::power::{EnergyOverride, ModelProfile, Overrides};
 
@@ -106,7 +107,7 @@ pub fn energy_overrides(
 
 /// Stores matched model profiles, replacing any for the same manufacturer
 /// and model; `when` dates the import in each figure's source. The import
-/// is recorded in the audit trail as done by `command`.
+/// is recorded in the audit trail as done by `actor`.
 ///
 /// # Errors
 /// A database error; the caller's transaction then rolls back.
@@ -114,7 +115,7 @@ pub fn save_model_profiles(
     tx: &Transaction<'_>,
     matched: &[ModelMatch],
     when: &str,
-    command: &str,
+    actor: &Actor,
 ) -> rusqlite::Result<usize> {
     let now = now_timestamp();
     let mut stmt = tx.prepare(
@@ -136,15 +137,16 @@ pub fn save_model_profiles(
         ])?;
     }
     tx.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
-         VALUES (?1, 'policy', 0, 'update', 'power_model_profiles', ?2, ?3)",
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command, who) \
+         VALUES (?1, 'policy', 0, 'update', 'power_model_profiles', ?2, ?3, ?4)",
         params![
             now,
             format!(
                 "{} model profiles matched from ENERGY STAR lists",
                 matched.len()
             ),
-            command
+            actor.command,
+            actor.who
         ],
     )?;
     Ok(matched.len())
@@ -195,7 +197,7 @@ mod tests {
         };
         for _ in 0..2 {
             db::write(&mut conn, |tx| {
-                save_model_profiles(tx, std::slice::from_ref(&m), "2026-11-28", "test")
+                save_model_profiles(tx, std::slice::from_ref(&m), "2026-11-28", &Actor::command("test"))
             })
             .unwrap();
         }
