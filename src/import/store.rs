@@ -1720,7 +1720,7 @@ fn label(tx: &Transaction<'_>, entity: &str, id: i64) -> String {
 pub fn undo(
     conn: &mut Connection,
     batch: BatchId,
-    actor: &Actor,
+    actor: impl Into<Actor>,
 ) -> Result<UndoSummary, ImportError> {
     crate::db::write(conn, |tx| {
         let undone: Option<Option<String>> = tx
@@ -1762,7 +1762,7 @@ pub fn undo(
         }
         let actor = Actor {
             batch: Some(batch),
-            ..actor.clone()
+            ..actor.into()
         };
         let mut summary = UndoSummary {
             batch: batch.0,

@@ -21,9 +21,10 @@ use crate::policy::running::{DeviceScope, UserScope, product_key};
 pub fn load(
     tx: &Transaction<'_>,
     defaults: &Defaults,
-    actor: &Actor,
+    actor: impl Into<Actor>,
     origin: &str,
 ) -> rusqlite::Result<()> {
+    let actor: Actor = actor.into();
     tx.execute("DELETE FROM policy_lives", [])?;
     tx.execute("DELETE FROM price_book", [])?;
     tx.execute("DELETE FROM power_profiles", [])?;
@@ -477,8 +478,9 @@ fn upsert_setting(
 pub fn set(
     tx: &Transaction<'_>,
     change: &PolicyChange,
-    actor: &Actor,
+    actor: impl Into<Actor>,
 ) -> Result<PolicyChanged, PolicySetError> {
+    let actor: Actor = actor.into();
     let command = &actor.command;
     let source = format!("set with `{command}` on {}", &now_timestamp()[..10]);
     let (field, old, new) = match change {
@@ -602,7 +604,7 @@ mod tests {
     fn defaults_round_trip_through_the_register() {
         let mut conn = db::open_in_memory().unwrap();
         let defaults = Defaults::builtin();
-        db::write(&mut conn, |tx| load(tx, &defaults, &Actor::command("test"), "builtin")).unwrap();
+        db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
         let back = read(&conn).unwrap();
         assert_eq!(back.lives.len(), 12);
         assert_eq!(back.prices.len(), defaults.prices.len());
@@ -619,7 +621,7 @@ mod tests {
         assert_eq!(back.line_costs.len(), defaults.line_costs.len());
         assert_eq!(back.product_synonyms.len(), defaults.product_synonyms.len());
         // Loading again replaces rather than duplicates.
-        db::write(&mut conn, |tx| load(tx, &defaults, &Actor::command("test"), "builtin")).unwrap();
+        db::write(&mut conn, |tx| load(tx, &defaults, "test", "builtin")).unwrap();
         assert_eq!(read(&conn).unwrap().lives.len(), 12);
         assert_eq!(back.programme_lines.len(), 12);
     }
@@ -628,7 +630,7 @@ mod tests {
     fn each_policy_change_is_one_audited_write() {
         let mut conn = db::open_in_memory().unwrap();
         db::write(&mut conn, |tx| {
-            load(tx, &Defaults::builtin(), &Actor::command("init"), "builtin")
+            load(tx, &Defaults::builtin(), "init", "builtin")
         })
         .unwrap();
         let changes = [
@@ -658,7 +660,7 @@ mod tests {
         ];
         let mut done = Vec::new();
         for c in &changes {
-            done.push(db::write(&mut conn, |tx| set(tx, c, &Actor::command("estate policy set"))).unwrap());
+            done.push(db::write(&mut conn, |tx| set(tx, c, "estate policy set")).unwrap());
         }
         let fields: Vec<(&str, Option<&str>, &str)> = done
             .iter()

@@ -31,6 +31,19 @@ pub struct Actor {
     pub who: String,
 }
 
+/// A command line alone: a change by no one named.
+impl From<&str> for Actor {
+    fn from(command: &str) -> Self {
+        Actor::command(command)
+    }
+}
+
+impl From<&Actor> for Actor {
+    fn from(actor: &Actor) -> Self {
+        actor.clone()
+    }
+}
+
 /// What the audit trail says when it does not know who made a change (rows
 /// written before estate recorded it).
 pub const UNKNOWN_WHO: &str = "unknown";

@@ -115,8 +115,9 @@ pub fn save_model_profiles(
     tx: &Transaction<'_>,
     matched: &[ModelMatch],
     when: &str,
-    actor: &Actor,
+    actor: impl Into<Actor>,
 ) -> rusqlite::Result<usize> {
+    let actor: Actor = actor.into();
     let now = now_timestamp();
     let mut stmt = tx.prepare(
         "INSERT OR REPLACE INTO power_model_profiles (manufacturer, model, kwh_per_year, \
@@ -197,7 +198,7 @@ mod tests {
         };
         for _ in 0..2 {
             db::write(&mut conn, |tx| {
-                save_model_profiles(tx, std::slice::from_ref(&m), "2026-11-28", &Actor::command("test"))
+                save_model_profiles(tx, std::slice::from_ref(&m), "2026-11-28", "test")
             })
             .unwrap();
         }
