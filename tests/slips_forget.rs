@@ -87,21 +87,47 @@ fn forgetting_ian_leaves_a_proliant_model_alone() {
 fn a_single_word_is_refused_and_with_word_only_whole_words_go() {
     let env = Env::with_org();
     let surnames = [
-        "Morgan", "Dixon", "Baker", "Lloyd", "Green", "Owen", "Thomas", "Shah", "Griffiths",
-        "Iqbal", "Patel",
+        "Morgan",
+        "Dixon",
+        "Baker",
+        "Lloyd",
+        "Green",
+        "Owen",
+        "Thomas",
+        "Shah",
+        "Griffiths",
+        "Iqbal",
+        "Patel",
     ];
     for (i, s) in surnames.iter().enumerate() {
         let user = format!("Ian {s}");
-        env.ok(&["add", "desktop", "--tag", &format!("PC-{i:02}"), "--user", &user]);
+        env.ok(&[
+            "add",
+            "desktop",
+            "--tag",
+            &format!("PC-{i:02}"),
+            "--user",
+            &user,
+        ]);
     }
     env.ok(&[
-        "add", "server", "--tag", "SRV-1", "--model", "ProLiant DL380", "--user", "Brian Ianson",
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--model",
+        "ProLiant DL380",
+        "--user",
+        "Brian Ianson",
     ]);
     env.ok(&["add", "desktop", "--tag", "PC-99", "--user", "IAN"]);
     let before = env.dump();
     let err = env.fails(&["forget-user", "Ian"], 1);
     assert!(err.contains("`Ian` is a single word"), "{err}");
-    assert!(err.contains("would also be removed from everyone else"), "{err}");
+    assert!(
+        err.contains("would also be removed from everyone else"),
+        "{err}"
+    );
     assert!(err.contains("--word"), "{err}");
     assert_eq!(env.dump(), before, "a refused forget changed the register");
 
@@ -151,7 +177,14 @@ fn names_in_other_scripts_and_capitals_are_found_in_any_case() {
     ] {
         env.ok(&["add", "laptop", "--tag", tag, "--user", user]);
     }
-    env.ok(&["add", "laptop", "--tag", "LT-5", "--notes", "spare for ZOË Ó BRIAIN"]);
+    env.ok(&[
+        "add",
+        "laptop",
+        "--tag",
+        "LT-5",
+        "--notes",
+        "spare for ZOË Ó BRIAIN",
+    ]);
     env.ok(&["forget-user", "zoë ó briain"]);
     env.ok(&["forget-user", "ŁUKASZ ŵyn"]);
     // Typed with a combining diaeresis (E + U+0308), as some keyboards do.
@@ -208,7 +241,10 @@ fn email_addresses_and_user_names_kept_from_an_import_are_removed_with_email() {
     assert!(!dump.contains("jane.doe@"), "{dump}");
     assert!(!dump.contains("jane doe"), "{dump}");
     assert!(!dump.contains(" jdoe@"), "{dump}");
-    assert!(!dump.contains(":jdoe@") && !dump.contains("\"jdoe@"), "{dump}");
+    assert!(
+        !dump.contains(":jdoe@") && !dump.contains("\"jdoe@"),
+        "{dump}"
+    );
     assert_eq!(dump.matches("xjdoe@council.gov.uk").count(), {
         // The other person's address stays wherever it was: the asset's
         // notes and the audit row of its insert.
@@ -252,7 +288,14 @@ fn audit_row(env: &Env, action: &str, tag_or_field: &str) -> String {
 fn a_dry_run_lists_what_the_real_run_changes_and_changes_nothing() {
     let env = Env::with_org();
     env.ok(&["add", "laptop", "--tag", "LT-1", "--user", "Jane Doe"]);
-    env.ok(&["add", "laptop", "--tag", "LT-2", "--notes", "from JANE DOE, then jane doe"]);
+    env.ok(&[
+        "add",
+        "laptop",
+        "--tag",
+        "LT-2",
+        "--notes",
+        "from JANE DOE, then jane doe",
+    ]);
     env.ok(&["update", "LT-2", "--status", "in_store"]);
     let before = env.dump();
     let dry = env.json(&["forget-user", "Jane Doe", "--dry-run"]);
@@ -329,7 +372,11 @@ fn trail_who_in(env: &Env, show: &[&str]) -> Vec<String> {
 fn every_audit_row_names_who_made_it() {
     let env = Env::with_org();
     ok_as(&env, "alice", &["add", "laptop", "--tag", "LT-1"]);
-    ok_as(&env, "alice", &["update", "LT-1", "--as", "Bob Jones", "--notes", "x"]);
+    ok_as(
+        &env,
+        "alice",
+        &["update", "LT-1", "--as", "Bob Jones", "--notes", "x"],
+    );
     let by_env = env
         .cmd()
         .env("ESTATE_USER", "carol")
@@ -346,7 +393,10 @@ fn every_audit_row_names_who_made_it() {
         .output()
         .unwrap();
     assert!(both.status.success());
-    assert_eq!(trail_who(&env, "LT-1"), ["alice", "Bob Jones", "carol", "dave"]);
+    assert_eq!(
+        trail_who(&env, "LT-1"),
+        ["alice", "Bob Jones", "carol", "dave"]
+    );
     let table = env.ok(&["show", "LT-1"]);
     let history = table.split("history").nth(1).unwrap();
     assert!(history.contains("who"), "{table}");
@@ -426,7 +476,11 @@ fn rows_written_before_estate_recorded_who_say_unknown() {
 #[test]
 fn forgetting_a_person_removes_them_from_who_made_changes() {
     let env = Env::with_org();
-    ok_as(&env, "x", &["--as", "Jane Doe", "add", "laptop", "--tag", "LT-1"]);
+    ok_as(
+        &env,
+        "x",
+        &["--as", "Jane Doe", "add", "laptop", "--tag", "LT-1"],
+    );
     ok_as(&env, "x", &["update", "LT-1", "--notes", "kept"]);
     env.ok(&["forget-user", "Jane Doe"]);
     let who = trail_who(&env, "LT-1");

@@ -330,8 +330,7 @@ pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
             ctx.out.listing(&view, &batches)
         }
         Some(ImportsCommand::Undo { batch }) => {
-            let u = import::undo(&mut conn, BatchId(*batch), ctx.actor())
-                .map_err(import_error)?;
+            let u = import::undo(&mut conn, BatchId(*batch), ctx.actor()).map_err(import_error)?;
             ctx.out.done(
                 &format!(
                     "undid import batch {}: removed {} record(s) it added, restored {} it changed, \

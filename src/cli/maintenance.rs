@@ -122,7 +122,10 @@ pub fn check(ctx: &Ctx) -> Result<()> {
 /// `estate forget-user`.
 pub fn forget_user(ctx: &Ctx, args: &ForgetArgs) -> Result<()> {
     let Some(forget) = Forget::new(&args.name, &args.emails) else {
-        bail!("`{}` holds no word of a name; give the person's name as it is recorded", args.name);
+        bail!(
+            "`{}` holds no word of a name; give the person's name as it is recorded",
+            args.name
+        );
     };
     if forget.word_count() == 1 && !args.word {
         bail!(

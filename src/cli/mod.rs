@@ -379,7 +379,11 @@ fn who(given: Option<&str>) -> String {
     given
         .map(str::to_string)
         .into_iter()
-        .chain(["USER", "USERNAME", "LOGNAME"].iter().filter_map(|v| std::env::var(v).ok()))
+        .chain(
+            ["USER", "USERNAME", "LOGNAME"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok()),
+        )
         .map(|w| w.trim().to_string())
         .find(|w| !w.is_empty())
         .unwrap_or_else(|| estate::register::UNKNOWN_WHO.to_string())

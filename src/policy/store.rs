@@ -9,9 +9,9 @@ use super::{
     ProductSynonym, ProgrammeLine, Setting, Tariff,
 };
 use crate::db::now_timestamp;
-use crate::register::Actor;
 use crate::domain::{AssetClass, FinancialYear, LineType, Money, Rate};
 use crate::policy::running::{DeviceScope, UserScope, product_key};
+use crate::register::Actor;
 
 /// Replaces the reference tables with `defaults`, recording the reload in
 /// the audit trail as done by `actor`.

@@ -385,6 +385,9 @@ mod tests {
         // A longer address is someone else's.
         assert_eq!(f.redact("xjane.doe@council.gov.uk.net", "[r]"), None);
         let g = Forget::new("Ann Lee", &["jd@x.org".into()]).unwrap();
-        assert_eq!(g.redact("ajd@x.org and jd@x.org", "[r]"), Some(("ajd@x.org and [r]".into(), 1)));
+        assert_eq!(
+            g.redact("ajd@x.org and jd@x.org", "[r]"),
+            Some(("ajd@x.org and [r]".into(), 1))
+        );
     }
 }

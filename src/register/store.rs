@@ -1812,11 +1812,7 @@ pub const REDACTED: &str = "[redacted]";
 /// # Errors
 /// [`RegisterError::NothingToForget`] when no record holds the name or an
 /// address (and then nothing is written), or a database error.
-pub fn forget_user(
-    tx: &Transaction<'_>,
-    forget: &Forget,
-    actor: &Actor,
-) -> Result<Forgotten> {
+pub fn forget_user(tx: &Transaction<'_>, forget: &Forget, actor: &Actor) -> Result<Forgotten> {
     let mut changes = Vec::new();
     let mut holders: BTreeMap<(Entity, i64), (Option<i64>, bool)> = BTreeMap::new();
     for (table, column, holder, place) in REDACTABLE {
@@ -1944,18 +1940,8 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 14] = [
         "'asset', t.asset_id, NULL, (SELECT a.asset_tag FROM assets a WHERE a.asset_id = t.asset_id)",
         "disposals",
     ),
-    (
-        "audit_log",
-        "old_value",
-        AUDIT_HOLDER,
-        "audit trail",
-    ),
-    (
-        "audit_log",
-        "new_value",
-        AUDIT_HOLDER,
-        "audit trail",
-    ),
+    ("audit_log", "old_value", AUDIT_HOLDER, "audit trail"),
+    ("audit_log", "new_value", AUDIT_HOLDER, "audit trail"),
     ("audit_log", "command", AUDIT_HOLDER, "audit trail"),
     ("audit_log", "who", AUDIT_HOLDER, "audit trail"),
     (
@@ -1965,9 +1951,19 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 14] = [
          'batch ' || t.batch_id || ', kept ' || replace(t.entity, '_', ' ') || ' ' || t.entity_id",
         "import batches",
     ),
-    ("import_batches", "file_name", BATCH_HOLDER, "import batches"),
+    (
+        "import_batches",
+        "file_name",
+        BATCH_HOLDER,
+        "import batches",
+    ),
     ("import_batches", "sheet", BATCH_HOLDER, "import batches"),
-    ("import_batches", "summary_json", BATCH_HOLDER, "import batches"),
+    (
+        "import_batches",
+        "summary_json",
+        BATCH_HOLDER,
+        "import batches",
+    ),
     ("import_batches", "who", BATCH_HOLDER, "import batches"),
 ];
 

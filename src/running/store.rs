@@ -8,9 +8,9 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::energystar::{ModelMatch, RegisterModel};
 use crate::db::now_timestamp;
-use crate::register::Actor;
 use crate::domain::AssetClass;
 use crate::forecast::power::{EnergyOverride, ModelProfile, Overrides};
+use crate::register::Actor;
 
 fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
