@@ -240,7 +240,9 @@ saved (--run); --compare adds the change against an earlier saved run.",
     )]
     Report(report::ReportArgs),
     /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
-    #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
+    #[command(
+        after_help = "Examples:\n  estate forget-user \"J Smith\" --dry-run\n  estate forget-user \"J Smith\" --email j.smith@brookfield.gov.uk"
+    )]
     ForgetUser(maintenance::ForgetArgs),
 }
 
