@@ -1948,7 +1948,9 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 14] = [
         "import_prior_rows",
         "row_json",
         "t.entity, t.entity_id, json_extract(t.row_json, '$.organisation_id'), \
-         'batch ' || t.batch_id || ', kept ' || replace(t.entity, '_', ' ') || ' ' || t.entity_id",
+         'batch ' || t.batch_id || ', kept ' || replace(t.entity, '_', ' ') || ' ' || \
+         coalesce(json_extract(t.row_json, '$.asset_tag'), json_extract(t.row_json, '$.number'), \
+                  json_extract(t.row_json, '$.product'), t.entity_id)",
         "import batches",
     ),
     (
