@@ -487,3 +487,67 @@ fn forgetting_a_person_removes_them_from_who_made_changes() {
     assert_eq!(who[..2], ["[redacted]", "x"]);
     assert!(!env.dump().join("\n").contains("Jane Doe"));
 }
+
+/// Every (tag, assigned user, model) of the register.
+fn people_and_models(env: &Env) -> Vec<(String, Option<String>, Option<String>)> {
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT asset_tag, assigned_user, model FROM assets ORDER BY asset_id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn on_the_sample_estate_forgetting_ian_refuses_then_takes_whole_words_only() {
+    let env = Env::new();
+    env.ok(&["demo", "--out", "sample"]);
+    env.replace_register(&env.path().join("sample").join("estate.db"));
+    let before = env.dump();
+    let err = env.fails(&["forget-user", "Ian"], 1);
+    assert!(err.contains("single word"), "{err}");
+    assert_eq!(env.dump(), before);
+
+    let assets = people_and_models(&env);
+    // Worked out from the register as it is: a user whose first word is
+    // `Ian` keeps the rest of the name; nothing else changes.
+    let want: Vec<_> = assets
+        .iter()
+        .map(|(tag, user, model)| {
+            let user = user.as_ref().map(|u| match u.strip_prefix("Ian ") {
+                Some(rest) => format!("[redacted] {rest}"),
+                None => u.clone(),
+            });
+            (tag.clone(), user, model.clone())
+        })
+        .collect();
+    let ians: std::collections::BTreeSet<&str> = assets
+        .iter()
+        .filter_map(|(_, u, _)| u.as_deref().filter(|u| u.starts_with("Ian ")))
+        .collect();
+    assert_eq!(
+        ians.len(),
+        11,
+        "the sample has eleven people called Ian: {ians:?}"
+    );
+    assert!(
+        assets
+            .iter()
+            .any(|(_, _, m)| m.as_deref().is_some_and(|m| m.contains("ProLiant")))
+    );
+
+    let dry = env.json(&["forget-user", "Ian", "--word", "--dry-run"]);
+    assert_eq!(env.dump(), before, "a dry run changed the register");
+    let real = env.json(&["forget-user", "Ian", "--word"]);
+    assert_eq!(changes(&dry), changes(&real));
+    assert_eq!(dry["matches"], real["matches"]);
+    assert_eq!(people_and_models(&env), want);
+    let dump = env.dump().join("\n");
+    assert!(
+        !dump.contains("L[redacted]"),
+        "a word inside a word was redacted"
+    );
+    assert!(!dump.contains("Ian "), "an `Ian` survives");
+}
