@@ -551,3 +551,28 @@ fn on_the_sample_estate_forgetting_ian_refuses_then_takes_whole_words_only() {
     );
     assert!(!dump.contains("Ian "), "an `Ian` survives");
 }
+
+#[test]
+fn a_saved_forecast_named_after_a_person_loses_the_name() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add",
+        "laptop",
+        "--tag",
+        "LT-1",
+        "--purchase-date",
+        "2021-04-01",
+        "--cost",
+        "800",
+    ]);
+    env.ok(&["forecast", "--save", "Jane Doe's draft"]);
+    env.ok(&["forget-user", "jane doe"]);
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let (name, command): (String, String) = conn
+        .query_row("SELECT name, command FROM forecast_runs", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(name, "[redacted]'s draft");
+    assert_eq!(command, "estate forecast --save [redacted]'s draft");
+}

@@ -1802,7 +1802,8 @@ pub const REDACTED: &str = "[redacted]";
 /// column that can hold them ([`REDACTABLE`]): assigned users (cleared where
 /// the whole value is the name), notes, the audit trail (old and new
 /// values, inserted records, command lines, who), the rows an import kept to
-/// undo itself (so an undo cannot bring the name back) and import batches.
+/// undo itself (so an undo cannot bring the name back), import batches and
+/// the names and command lines of saved forecasts.
 /// Each match is replaced by [`REDACTED`]. One `redact` audit row per asset,
 /// line or licence that held the name records that a redaction happened,
 /// without repeating the name. Returns every field changed, with counts, in
@@ -1909,7 +1910,7 @@ pub fn forget_user(tx: &Transaction<'_>, forget: &Forget, actor: &Actor) -> Resu
 /// to (entity, id, organisation and how a person knows the record; NULLs
 /// where it belongs to no one record), and where a person would look for
 /// it. A migration that adds such a column adds it here.
-pub const REDACTABLE: [(&str, &str, &str, &str); 14] = [
+pub const REDACTABLE: [(&str, &str, &str, &str); 16] = [
     (
         "assets",
         "assigned_user",
@@ -1967,7 +1968,13 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 14] = [
         "import batches",
     ),
     ("import_batches", "who", BATCH_HOLDER, "import batches"),
+    // A saved forecast keeps its name and the command line that saved it.
+    ("forecast_runs", "name", RUN_HOLDER, "saved forecasts"),
+    ("forecast_runs", "command", RUN_HOLDER, "saved forecasts"),
 ];
+
+/// A saved forecast belongs to no one record.
+const RUN_HOLDER: &str = "NULL, NULL, NULL, 'run ' || t.run_id";
 
 /// The record an audit row belongs to, and the row itself.
 const AUDIT_HOLDER: &str = "t.entity, t.entity_id, t.organisation_id, 'row ' || t.audit_id";
