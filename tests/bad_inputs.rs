@@ -773,10 +773,16 @@ const VALUES: &[Case] = &[
         stderr: "estate: failed to import `good.csv`: no organisation `XYZ` in the register; `estate orgs` lists them\n",
     },
     Case {
-        what: "a name too short to forget",
+        what: "a name of one word to forget",
         args: &["forget-user", "J"],
         code: 1,
-        stderr: "estate: failed to forget the user: give the person's name as it is recorded (at least 2 characters)\n",
+        stderr: "estate: `J` is a single word: a first name or a surname alone would also be removed from everyone else who has it\nhelp: give the whole name (`estate forget-user \"Jane Doe\"`), or add --word to remove that word wherever it stands alone\n",
+    },
+    Case {
+        what: "a name to forget that no record holds",
+        args: &["forget-user", "Nobody Anywhere"],
+        code: 1,
+        stderr: "estate: failed to forget the user: no record holds that name (nor any address given); nothing was changed\n",
     },
 ];
 

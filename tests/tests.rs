@@ -14,6 +14,7 @@ mod register;
 mod report;
 mod running;
 mod slips_files;
+mod slips_forget;
 mod slips_records;
 mod trust;
 mod util;

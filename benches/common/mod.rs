@@ -112,10 +112,7 @@ pub fn remove_register(path: &Path) {
 /// Creates a register as `estate init` then `estate orgs add` do.
 pub fn create_register(path: &Path) {
     let mut conn = db::open(path, OpenMode::CreateNew).expect("a new register");
-    let actor = Actor {
-        command: "bench".into(),
-        batch: None,
-    };
+    let actor = Actor::command("bench");
     db::write(
         &mut conn,
         |tx| -> Result<(), estate::register::RegisterError> {

@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     let actor = ctx.actor();
     let defaults = Defaults::builtin();
     db::write(&mut conn, |tx| -> Result<()> {
-        policy::store::load(tx, &defaults, &actor.command, "the built-in data/")?;
+        policy::store::load(tx, &defaults, &actor, "the built-in data/")?;
         store::add_organisation(
             tx,
             "AVN",
@@ -99,6 +99,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         },
         today: ctx.today,
         command_line: ctx.command_line.clone(),
+        who: ctx.who.clone(),
         busy_timeout: ctx.busy_timeout,
     };
     // The main job: every supplier spreadsheet of the sample set, imported as it comes.

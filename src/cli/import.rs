@@ -129,6 +129,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.strict = args.strict;
     opts.dry_run = args.dry_run;
     opts.command.clone_from(&ctx.command_line);
+    opts.who.clone_from(&ctx.who);
     let mut rejects_file = None;
     if let Some(path) = &args.rejects {
         // Before anything is imported: a target that must not be written
@@ -351,6 +352,7 @@ pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
                 "unchanged",
                 "rejected",
                 "imported",
+                "who",
                 "undone",
             ]);
             for b in &batches {
@@ -365,14 +367,14 @@ pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
                     Cell::number(b.unchanged.to_string()),
                     Cell::number(b.rejected.to_string()),
                     Cell::text(&b.imported_at),
+                    Cell::text(&b.who),
                     Cell::opt(b.undone_at.as_deref()),
                 ]);
             }
             ctx.out.listing(&view, &batches)
         }
         Some(ImportsCommand::Undo { batch }) => {
-            let u = import::undo(&mut conn, BatchId(*batch), &ctx.command_line)
-                .map_err(import_error)?;
+            let u = import::undo(&mut conn, BatchId(*batch), ctx.actor()).map_err(import_error)?;
             ctx.out.done(
                 &format!(
                     "undid import batch {}: removed {} record(s) it added, restored {} it changed, \

@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
     let mut conn = ctx.open_as(OpenMode::CreateNew)?;
     let actor = ctx.actor();
     db::write(&mut conn, |tx| {
-        policy::store::load(tx, &defaults, &actor.command, &origin)
+        policy::store::load(tx, &defaults, &actor, &origin)
     })
     .context("failed to load the defaults")?;
     let path = std::fs::canonicalize(&ctx.db_path).unwrap_or_else(|_| ctx.db_path.clone());

@@ -7,8 +7,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use estate::db;
 use estate::output_file::Refused;
-use estate::register::Actor;
+use estate::register::forget::Forget;
 use estate::register::store;
+use estate::report::{Cell, View};
 
 use super::Ctx;
 
@@ -29,8 +30,25 @@ pub struct RestoreArgs {
 /// Flags of `estate forget-user`.
 #[derive(Debug, Args)]
 pub struct ForgetArgs {
-    /// The person's name as recorded as an assigned user.
+    /// The person's whole name (first name and surname), matched as whole
+    /// words in any capitals: "Ian Smith" is removed from "IAN SMITH's
+    /// laptop", never from "Brian Smithson".
     pub name: String,
+
+    /// An e-mail address or user name (UPN) of the person, removed wherever
+    /// it stands whole, in any capitals (repeat for several).
+    #[arg(long = "email", value_name = "ADDRESS")]
+    pub emails: Vec<String>,
+
+    /// Allow a name of one word (a first name or a surname alone), which
+    /// also removes it from everyone else who shares it.
+    #[arg(long)]
+    pub word: bool,
+
+    /// List every record and field that would change, with counts, and
+    /// change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `estate backup`.
@@ -113,15 +131,69 @@ pub fn check(ctx: &Ctx) -> Result<()> {
 
 /// `estate forget-user`.
 pub fn forget_user(ctx: &Ctx, args: &ForgetArgs) -> Result<()> {
+    let Some(forget) = Forget::new(&args.name, &args.emails) else {
+        bail!(
+            "`{}` holds no word of a name; give the person's name as it is recorded",
+            args.name
+        );
+    };
+    if forget.word_count() == 1 && !args.word {
+        bail!(
+            "`{}` is a single word: a first name or a surname alone would also be removed from \
+             everyone else who has it\nhelp: give the whole name (`estate forget-user \"Jane Doe\"`), \
+             or add --word to remove that word wherever it stands alone",
+            args.name
+        );
+    }
     let mut conn = ctx.open()?;
     // The command line holds the name: record the command without it.
-    let actor = Actor::command("estate forget-user [redacted]");
-    let count = db::write(&mut conn, |tx| store::forget_user(tx, &args.name, &actor))
-        .context("failed to forget the user")?;
-    ctx.out.done(
-        &format!(
-            "removed the name from {count} asset(s) and from the audit trail; a redaction is recorded"
-        ),
-        &serde_json::json!({ "assets": count }),
-    )
+    let mut actor = ctx.actor();
+    actor.command = "estate forget-user [redacted]".into();
+    let done = if args.dry_run {
+        // The same work in a transaction that is rolled back, so the list is
+        // exactly what the real run would change.
+        let tx = conn.transaction()?;
+        let done = store::forget_user(&tx, &forget, &actor);
+        tx.rollback()?;
+        done
+    } else {
+        db::write(&mut conn, |tx| store::forget_user(tx, &forget, &actor))
+    }
+    .context("failed to forget the user")?;
+    let mut view = View::new(&["where", "record", "field", "count"]);
+    for c in &done.changes {
+        view.push(vec![
+            Cell::text(&c.place),
+            Cell::text(&c.record),
+            Cell::text(&c.field),
+            Cell::number(c.count.to_string()),
+        ]);
+    }
+    let fields = done.changes.len();
+    let matches = done.matches();
+    if ctx.out.format == estate::report::Format::Json {
+        return ctx.out.data(
+            &(serde_json::to_string_pretty(&serde_json::json!({
+                "dry_run": args.dry_run,
+                "changes": done.changes,
+                "fields": fields,
+                "matches": matches,
+                "records_noted": done.records_noted,
+            }))? + "\n"),
+        );
+    }
+    ctx.out.listing(&view, &done.changes)?;
+    ctx.out.message(&if args.dry_run {
+        format!(
+            "would remove {matches} match(es) from {fields} field(s); nothing was changed \
+             (run it without --dry-run to remove them)"
+        )
+    } else {
+        format!(
+            "removed {matches} match(es) from {fields} field(s); a redaction is recorded in the \
+             history of {} record(s)",
+            done.records_noted
+        )
+    });
+    Ok(())
 }

@@ -60,6 +60,11 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    /// Who is making the changes, as the audit trail records them (default:
+    /// the operating-system user).
+    #[arg(long = "as", global = true, env = "ESTATE_USER", value_name = "NAME")]
+    pub as_user: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -235,7 +240,9 @@ saved (--run); --compare adds the change against an earlier saved run.",
     )]
     Report(report::ReportArgs),
     /// Remove a person's name from assets and the audit trail (UK GDPR erasure).
-    #[command(after_help = "Example:\n  estate forget-user \"J Smith\"")]
+    #[command(
+        after_help = "Examples:\n  estate forget-user \"J Smith\" --dry-run\n  estate forget-user \"J Smith\" --email j.smith@brookfield.gov.uk"
+    )]
     ForgetUser(maintenance::ForgetArgs),
 }
 
@@ -250,6 +257,9 @@ pub struct Ctx {
     pub today: Date,
     /// The command line, for the audit trail.
     pub command_line: String,
+    /// Who is running it, for the audit trail (`--as`, $ESTATE_USER, else
+    /// the operating-system user).
+    pub who: String,
     /// How long a write waits for another process's write ($ESTATE_BUSY_TIMEOUT
     /// seconds, else 30).
     pub busy_timeout: Duration,
@@ -278,7 +288,7 @@ impl Ctx {
 
     /// The actor for changes this command makes.
     pub fn actor(&self) -> Actor {
-        Actor::command(self.command_line.clone())
+        Actor::command(self.command_line.clone()).by(self.who.clone())
     }
 }
 
@@ -341,6 +351,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         today,
         command_line,
+        who: who(cli.as_user.as_deref()),
         busy_timeout,
     };
     match cli.command {
@@ -371,6 +382,23 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lines(args) => lines::run(&ctx, &args),
         Command::Licences(args) => licences::run(&ctx, &args),
     }
+}
+
+/// Who the audit trail names: `--as` (or $ESTATE_USER) when given, else the
+/// operating-system user ($USER on Unix, $USERNAME on Windows), else
+/// `unknown`.
+fn who(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .into_iter()
+        .chain(
+            ["USER", "USERNAME", "LOGNAME"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok()),
+        )
+        .map(|w| w.trim().to_string())
+        .find(|w| !w.is_empty())
+        .unwrap_or_else(|| estate::register::UNKNOWN_WHO.to_string())
 }
 
 /// Today's date: $ESTATE_TODAY (YYYY-MM-DD) when set, else the local date.

@@ -129,8 +129,8 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
         PolicyCommand::Set { what } => {
             let change = change(what)?;
             let mut conn = ctx.open()?;
-            let command = ctx.command_line.clone();
-            let done = db::write(&mut conn, |tx| policy::store::set(tx, &change, &command))
+            let actor = ctx.actor();
+            let done = db::write(&mut conn, |tx| policy::store::set(tx, &change, &actor))
                 .context("failed to change the policy")?;
             let was = done
                 .old
@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
             let mut conn = ctx.open()?;
             let actor = ctx.actor();
             db::write(&mut conn, |tx| {
-                policy::store::load(tx, &defaults, &actor.command, &origin)
+                policy::store::load(tx, &defaults, &actor, &origin)
             })
             .context("failed to load the defaults")?;
             ctx.out.done(

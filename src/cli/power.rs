@@ -350,7 +350,7 @@ fn import(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
     let actor = ctx.actor();
     let when = estate::domain::iso(ctx.today);
     db::write(&mut conn, |tx| {
-        running_store::save_model_profiles(tx, &report.matched, &when, &actor.command)
+        running_store::save_model_profiles(tx, &report.matched, &when, &actor)
     })
     .context("failed to store the model profiles")?;
     let mut view = View::new(&[

@@ -386,7 +386,7 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<()> {
         ]);
         record.push(vec![Cell::text("proceeds"), Cell::money_opt(d.proceeds)]);
     }
-    let mut trail = View::new(&["when", "action", "field", "old", "new", "by"]);
+    let mut trail = View::new(&["when", "who", "action", "field", "old", "new", "by"]);
     for e in &history {
         let by = match e.batch_id {
             Some(b) => format!("{} (batch {b})", e.command),
@@ -394,6 +394,7 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<()> {
         };
         trail.push(vec![
             Cell::text(e.at.replace('T', " ").trim_end_matches('Z')),
+            Cell::text(&e.who),
             Cell::text(&e.action),
             Cell::opt(e.field.as_ref()),
             Cell::opt(e.old_value.as_ref()),

@@ -217,6 +217,8 @@ pub struct ImportOptions {
     pub today: Date,
     /// The command line, recorded in the audit trail.
     pub command: String,
+    /// Who ran it, recorded with the batch and in the audit trail.
+    pub who: String,
 }
 
 impl ImportOptions {
@@ -234,6 +236,7 @@ impl ImportOptions {
             dry_run: false,
             today,
             command: "estate import".into(),
+            who: crate::register::UNKNOWN_WHO.into(),
         }
     }
 }

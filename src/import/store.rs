@@ -1149,7 +1149,7 @@ fn commit_batch(
     let sheet_names = plan.tables().map(|(n, _)| n).collect::<Vec<_>>().join(", ");
     tx.execute(
         "INSERT INTO import_batches (organisation_id, file_name, file_sha256, sheet, profile, kind, \
-         imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         imported_at, who) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             default_org.as_ref().map(|o| o.id.0),
             plan.file,
@@ -1157,7 +1157,8 @@ fn commit_batch(
             sheet_names,
             plan.profile,
             kind_text,
-            now_timestamp()
+            now_timestamp(),
+            opts.who
         ],
     )?;
     let batch_id = BatchId(tx.last_insert_rowid());
@@ -1167,6 +1168,7 @@ fn commit_batch(
         actor: Actor {
             command: opts.command.clone(),
             batch: Some(batch_id),
+            who: opts.who.clone(),
         },
         id: batch_id,
         default_org: default_org.clone().map(Rc::new),
@@ -1730,6 +1732,9 @@ pub struct BatchRecord {
     pub imported_at: String,
     /// When it was undone, if it was.
     pub undone_at: Option<String>,
+    /// Who ran the import (`unknown` for batches made before estate
+    /// recorded it).
+    pub who: String,
 }
 
 /// Every batch, oldest first.
@@ -1740,7 +1745,7 @@ pub fn list_batches(conn: &Connection) -> Result<Vec<BatchRecord>, ImportError> 
     let mut stmt = conn.prepare(
         "SELECT b.batch_id, b.file_name, b.file_sha256, o.code, b.sheet, b.profile, b.kind, \
          b.rows_read, b.rows_new, b.rows_changed, b.rows_unchanged, b.rows_rejected, \
-         b.imported_at, b.undone_at FROM import_batches b \
+         b.imported_at, b.undone_at, b.who FROM import_batches b \
          LEFT JOIN organisations o ON o.organisation_id = b.organisation_id ORDER BY b.batch_id",
     )?;
     let rows = stmt
@@ -1760,6 +1765,7 @@ pub fn list_batches(conn: &Connection) -> Result<Vec<BatchRecord>, ImportError> 
                 rejected: r.get(11)?,
                 imported_at: r.get(12)?,
                 undone_at: r.get(13)?,
+                who: r.get(14)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1812,7 +1818,7 @@ fn label(tx: &Transaction<'_>, entity: &str, id: i64) -> String {
 pub fn undo(
     conn: &mut Connection,
     batch: BatchId,
-    command: &str,
+    actor: impl Into<Actor>,
 ) -> Result<UndoSummary, ImportError> {
     crate::db::write(conn, |tx| {
         let undone: Option<Option<String>> = tx
@@ -1853,8 +1859,8 @@ pub fn undo(
             });
         }
         let actor = Actor {
-            command: command.to_string(),
             batch: Some(batch),
+            ..actor.into()
         };
         let mut summary = UndoSummary {
             batch: batch.0,

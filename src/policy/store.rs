@@ -11,18 +11,20 @@ use super::{
 use crate::db::now_timestamp;
 use crate::domain::{AssetClass, FinancialYear, LineType, Money, Rate};
 use crate::policy::running::{DeviceScope, UserScope, product_key};
+use crate::register::Actor;
 
 /// Replaces the reference tables with `defaults`, recording the reload in
-/// the audit trail as done by `command`.
+/// the audit trail as done by `actor`.
 ///
 /// # Errors
 /// A database error; the caller's transaction then rolls back.
 pub fn load(
     tx: &Transaction<'_>,
     defaults: &Defaults,
-    command: &str,
+    actor: impl Into<Actor>,
     origin: &str,
 ) -> rusqlite::Result<()> {
+    let actor: Actor = actor.into();
     tx.execute("DELETE FROM policy_lives", [])?;
     tx.execute("DELETE FROM price_book", [])?;
     tx.execute("DELETE FROM power_profiles", [])?;
@@ -87,9 +89,14 @@ pub fn load(
     }
     load_running_costs(tx, defaults)?;
     tx.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
-         VALUES (?1, 'policy', 0, 'update', 'defaults', ?2, ?3)",
-        params![now_timestamp(), format!("loaded from {origin}"), command],
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command, who) \
+         VALUES (?1, 'policy', 0, 'update', 'defaults', ?2, ?3, ?4)",
+        params![
+            now_timestamp(),
+            format!("loaded from {origin}"),
+            actor.command,
+            actor.who
+        ],
     )?;
     Ok(())
 }
@@ -462,7 +469,7 @@ fn upsert_setting(
 }
 
 /// Makes one change to the policy in the caller's transaction, with an
-/// audit row (entity `policy`) naming `command`. The new figure's source
+/// audit row (entity `policy`) naming the actor's command and who ran it. The new figure's source
 /// says it was set by that command.
 ///
 /// # Errors
@@ -471,8 +478,10 @@ fn upsert_setting(
 pub fn set(
     tx: &Transaction<'_>,
     change: &PolicyChange,
-    command: &str,
+    actor: impl Into<Actor>,
 ) -> Result<PolicyChanged, PolicySetError> {
+    let actor: Actor = actor.into();
+    let command = &actor.command;
     let source = format!("set with `{command}` on {}", &now_timestamp()[..10]);
     let (field, old, new) = match change {
         PolicyChange::Life { class, years } => {
@@ -579,9 +588,9 @@ pub fn set(
         }
     };
     tx.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, field, old_value, new_value, command) \
-         VALUES (?1, 'policy', 0, 'update', ?2, ?3, ?4, ?5)",
-        params![now_timestamp(), field, old, new, command],
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, old_value, new_value, \
+         command, who) VALUES (?1, 'policy', 0, 'update', ?2, ?3, ?4, ?5, ?6)",
+        params![now_timestamp(), field, old, new, command, actor.who],
     )?;
     Ok(PolicyChanged { field, old, new })
 }

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use rust_decimal::Decimal;
 use time::Date;
 
+use super::forget::{Forget, Forgotten, Redaction};
 use super::{
     Actor, Asset, AssetFields, AssetFilter, AuditEntry, Disposal, FieldChange, Licence,
     LicenceFields, Line, LineFields, Organisation, Place, RegisterError, Share, check_org_code,
@@ -72,7 +73,7 @@ pub fn audit(
 ) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO audit_log (at, entity, entity_id, organisation_id, action, field, old_value, \
-         new_value, command, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         new_value, command, batch_id, who) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     stmt.execute(params![
         now_timestamp(),
@@ -84,7 +85,8 @@ pub fn audit(
         old,
         new,
         actor.command,
-        actor.batch.map(|b| b.0)
+        actor.batch.map(|b| b.0),
+        actor.who
     ])?;
     Ok(())
 }
@@ -1465,7 +1467,8 @@ pub fn disposal_of(conn: &Connection, asset: AssetId) -> Result<Option<Disposal>
 /// A database error.
 pub fn history(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT audit_id, at, action, field, old_value, new_value, command, batch_id FROM audit_log \
+        "SELECT audit_id, at, action, field, old_value, new_value, command, batch_id, who \
+         FROM audit_log \
          WHERE entity = ?1 AND entity_id = ?2 ORDER BY audit_id",
     )?;
     let rows = stmt
@@ -1479,6 +1482,7 @@ pub fn history(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEn
                 new_value: r.get(5)?,
                 command: r.get(6)?,
                 batch_id: r.get::<_, Option<i64>>(7)?.map(BatchId),
+                who: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1988,50 +1992,31 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
 /// The text that replaces a forgotten person's name.
 pub const REDACTED: &str = "[redacted]";
 
-/// Removes a person's name from the register (UK GDPR erasure): clears it
-/// as an assigned user, and replaces it wherever else it is kept: the notes
-/// of assets, phone lines, licences and disposals; everywhere in the audit
-/// trail (old and new values, inserted records, command lines); the rows an
-/// import kept to undo itself (so an undo cannot bring the name back); and
-/// the summaries of import batches. The name is matched ignoring case, in
-/// whole values and inside text. One `redact` audit row per asset, line or
-/// licence that held the name records that a redaction happened, without
-/// repeating the name. Returns the number of assets it was assigned to.
+/// Removes a person from the register (UK GDPR erasure): their name,
+/// matched as whole words in any capitals and any script
+/// ([`Forget`]), and any e-mail address or user name given with it, in every
+/// column that can hold them ([`REDACTABLE`]): assigned users (cleared where
+/// the whole value is the name), notes, the audit trail (old and new
+/// values, inserted records, command lines, who), the rows an import kept to
+/// undo itself (so an undo cannot bring the name back), import batches and
+/// the names and command lines of saved forecasts.
+/// Each match is replaced by [`REDACTED`]. One `redact` audit row per asset,
+/// line or licence that held the name records that a redaction happened,
+/// without repeating the name. Returns every field changed, with counts, in
+/// the order of [`REDACTABLE`] and then of the records. A dry run is this in
+/// a transaction that is rolled back.
 ///
 /// # Errors
-/// An empty name or a database error.
-pub fn forget_user(tx: &Transaction<'_>, name: &str, actor: &Actor) -> Result<usize> {
-    let name = name.trim();
-    if name.chars().count() < 2 {
-        return Err(RegisterError::Invalid(
-            "give the person's name as it is recorded (at least 2 characters)".into(),
-        ));
-    }
-    // In JSON columns the name appears escaped (a quote or a backslash in it).
-    let quoted = serde_json::to_string(name)
-        .map_err(|e| RegisterError::Invalid(format!("the name cannot be written as JSON: {e}")))?;
-    let forms = [name, &quoted[1..quoted.len() - 1]];
-    let assigned: Vec<i64> = tx
-        .prepare("SELECT asset_id FROM assets WHERE assigned_user = ?1 COLLATE NOCASE")?
-        .query_map([name], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut holders: BTreeMap<(Entity, i64), Option<i64>> = BTreeMap::new();
-    for id in &assigned {
-        holders.insert((Entity::Asset, *id), None);
-    }
-    tx.execute(
-        "UPDATE assets SET assigned_user = NULL WHERE assigned_user = ?1 COLLATE NOCASE",
-        [name],
-    )?;
-    tx.execute(
-        "UPDATE import_prior_rows SET row_json = json_set(row_json, '$.assigned_user', NULL) \
-         WHERE json_extract(row_json, '$.assigned_user') = ?1 COLLATE NOCASE",
-        [name],
-    )?;
-    for (table, column, holder) in REDACTABLE {
+/// [`RegisterError::NothingToForget`] when no record holds the name or an
+/// address (and then nothing is written), or a database error.
+pub fn forget_user(tx: &Transaction<'_>, forget: &Forget, actor: &Actor) -> Result<Forgotten> {
+    let mut changes = Vec::new();
+    let mut holders: BTreeMap<(Entity, i64), (Option<i64>, bool)> = BTreeMap::new();
+    for (table, column, holder, place) in REDACTABLE {
         let rows = tx
             .prepare(&format!(
-                "SELECT t.rowid, t.{column}, {holder} FROM {table} t WHERE t.{column} IS NOT NULL"
+                "SELECT t.rowid, t.{column}, {holder} FROM {table} t \
+                 WHERE t.{column} IS NOT NULL ORDER BY t.rowid"
             ))?
             .query_map([], |r| {
                 Ok((
@@ -2040,24 +2025,40 @@ pub fn forget_user(tx: &Transaction<'_>, name: &str, actor: &Actor) -> Result<us
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<i64>>(3)?,
                     r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (rowid, text, entity, id, org) in rows {
-            let Some(redacted) = forms
-                .iter()
-                .try_fold(None::<String>, |done, form| {
-                    let current = done.as_deref().unwrap_or(&text);
-                    Some(super::redact_text(current, form, REDACTED).or(done))
-                })
-                .flatten()
-            else {
+        let assigned = column == "assigned_user";
+        // A row an import kept is put back by an undo: a name there must
+        // leave no assigned user rather than one called "[redacted]".
+        let clear: &[&str] = if table == "import_prior_rows" {
+            &["assigned_user"]
+        } else {
+            &[]
+        };
+        for (rowid, text, entity, id, org, record) in rows {
+            if !forget.may_occur(&text) {
                 continue;
+            }
+            let (new, count) = if assigned && forget.is_whole(&text) {
+                (None, 1)
+            } else {
+                match forget.redact_value(&text, REDACTED, clear) {
+                    Some((t, n)) => (Some(t), n),
+                    None => continue,
+                }
             };
             tx.execute(
                 &format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"),
-                params![redacted, rowid],
+                params![new, rowid],
             )?;
+            changes.push(Redaction {
+                place: place.to_string(),
+                record: record.unwrap_or_else(|| format!("row {rowid}")),
+                field: column.to_string(),
+                count,
+            });
             let entity = match entity.as_deref() {
                 Some("asset") => Entity::Asset,
                 Some("phone_line") => Entity::PhoneLine,
@@ -2065,72 +2066,117 @@ pub fn forget_user(tx: &Transaction<'_>, name: &str, actor: &Actor) -> Result<us
                 _ => continue,
             };
             if let Some(id) = id {
-                let slot = holders.entry((entity, id)).or_insert(org);
-                if slot.is_none() {
-                    *slot = org;
+                let slot = holders.entry((entity, id)).or_insert((org, false));
+                if slot.0.is_none() {
+                    slot.0 = org;
                 }
+                slot.1 |= assigned && table == "assets";
             }
         }
     }
-    for ((entity, id), org) in holders {
+    if changes.is_empty() {
+        return Err(RegisterError::NothingToForget);
+    }
+    let records_noted = holders.len();
+    for ((entity, id), (org, assigned)) in holders {
         let org = match org {
             Some(org) => Some(org),
             None => record_organisation(tx, entity, id)?,
         };
-        let field = (entity == Entity::Asset && assigned.contains(&id)).then_some("assigned_user");
         audit(
             tx,
             entity,
             id,
             org.map(OrgId),
             "redact",
-            field,
+            assigned.then_some("assigned_user"),
             None,
             Some(REDACTED),
             actor,
         )?;
     }
-    Ok(assigned.len())
+    Ok(Forgotten {
+        changes,
+        records_noted,
+    })
 }
 
-/// The text columns a name can be kept in besides an asset's assigned user,
-/// each with the SQL giving the record it belongs to: entity, id and
-/// organisation (NULLs where it belongs to no one record).
-const REDACTABLE: [(&str, &str, &str); 9] = [
-    ("assets", "notes", "'asset', t.asset_id, t.organisation_id"),
+/// Every text column that can hold a person's name or identifier (e-mail
+/// address, user name): table, column, the SQL giving the record it belongs
+/// to (entity, id, organisation and how a person knows the record; NULLs
+/// where it belongs to no one record), and where a person would look for
+/// it. A migration that adds such a column adds it here.
+pub const REDACTABLE: [(&str, &str, &str, &str); 16] = [
+    (
+        "assets",
+        "assigned_user",
+        "'asset', t.asset_id, t.organisation_id, t.asset_tag",
+        "assets",
+    ),
+    (
+        "assets",
+        "notes",
+        "'asset', t.asset_id, t.organisation_id, t.asset_tag",
+        "assets",
+    ),
     (
         "phone_lines",
         "notes",
-        "'phone_line', t.line_id, t.organisation_id",
+        "'phone_line', t.line_id, t.organisation_id, t.number",
+        "phone lines",
     ),
     (
         "licences",
         "notes",
-        "'licence', t.licence_id, t.organisation_id",
-    ),
-    ("disposals", "notes", "'asset', t.asset_id, NULL"),
-    (
-        "audit_log",
-        "old_value",
-        "t.entity, t.entity_id, t.organisation_id",
+        "'licence', t.licence_id, t.organisation_id, t.product",
+        "licences",
     ),
     (
-        "audit_log",
-        "new_value",
-        "t.entity, t.entity_id, t.organisation_id",
+        "disposals",
+        "notes",
+        "'asset', t.asset_id, NULL, (SELECT a.asset_tag FROM assets a WHERE a.asset_id = t.asset_id)",
+        "disposals",
     ),
-    (
-        "audit_log",
-        "command",
-        "t.entity, t.entity_id, t.organisation_id",
-    ),
+    ("audit_log", "old_value", AUDIT_HOLDER, "audit trail"),
+    ("audit_log", "new_value", AUDIT_HOLDER, "audit trail"),
+    ("audit_log", "command", AUDIT_HOLDER, "audit trail"),
+    ("audit_log", "who", AUDIT_HOLDER, "audit trail"),
     (
         "import_prior_rows",
         "row_json",
-        "t.entity, t.entity_id, json_extract(t.row_json, '$.organisation_id')",
+        "t.entity, t.entity_id, json_extract(t.row_json, '$.organisation_id'), \
+         'batch ' || t.batch_id || ', kept ' || replace(t.entity, '_', ' ') || ' ' || \
+         coalesce(json_extract(t.row_json, '$.asset_tag'), json_extract(t.row_json, '$.number'), \
+                  json_extract(t.row_json, '$.product'), t.entity_id)",
+        "import batches",
     ),
-    ("import_batches", "summary_json", "NULL, NULL, NULL"),
+    (
+        "import_batches",
+        "file_name",
+        BATCH_HOLDER,
+        "import batches",
+    ),
+    ("import_batches", "sheet", BATCH_HOLDER, "import batches"),
+    (
+        "import_batches",
+        "summary_json",
+        BATCH_HOLDER,
+        "import batches",
+    ),
+    ("import_batches", "who", BATCH_HOLDER, "import batches"),
+    // A saved forecast keeps its name and the command line that saved it.
+    ("forecast_runs", "name", RUN_HOLDER, "saved forecasts"),
+    ("forecast_runs", "command", RUN_HOLDER, "saved forecasts"),
 ];
+
+/// A saved forecast belongs to no one record.
+const RUN_HOLDER: &str = "NULL, NULL, NULL, 'run ' || t.run_id";
+
+/// The record an audit row belongs to, and the row itself.
+const AUDIT_HOLDER: &str = "t.entity, t.entity_id, t.organisation_id, 'row ' || t.audit_id";
+
+/// An import batch belongs to no one record.
+const BATCH_HOLDER: &str = "NULL, NULL, NULL, 'batch ' || t.batch_id";
 
 /// The organisation of an asset, line or licence, if it still exists.
 fn record_organisation(tx: &Transaction<'_>, entity: Entity, id: i64) -> Result<Option<i64>> {

@@ -10,6 +10,7 @@ use super::energystar::{ModelMatch, RegisterModel};
 use crate::db::now_timestamp;
 use crate::domain::AssetClass;
 use crate::forecast::power::{EnergyOverride, ModelProfile, Overrides};
+use crate::register::Actor;
 
 fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
@@ -106,7 +107,7 @@ pub fn energy_overrides(
 
 /// Stores matched model profiles, replacing any for the same manufacturer
 /// and model; `when` dates the import in each figure's source. The import
-/// is recorded in the audit trail as done by `command`.
+/// is recorded in the audit trail as done by `actor`.
 ///
 /// # Errors
 /// A database error; the caller's transaction then rolls back.
@@ -114,8 +115,9 @@ pub fn save_model_profiles(
     tx: &Transaction<'_>,
     matched: &[ModelMatch],
     when: &str,
-    command: &str,
+    actor: impl Into<Actor>,
 ) -> rusqlite::Result<usize> {
+    let actor: Actor = actor.into();
     let now = now_timestamp();
     let mut stmt = tx.prepare(
         "INSERT OR REPLACE INTO power_model_profiles (manufacturer, model, kwh_per_year, \
@@ -136,15 +138,16 @@ pub fn save_model_profiles(
         ])?;
     }
     tx.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
-         VALUES (?1, 'policy', 0, 'update', 'power_model_profiles', ?2, ?3)",
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command, who) \
+         VALUES (?1, 'policy', 0, 'update', 'power_model_profiles', ?2, ?3, ?4)",
         params![
             now,
             format!(
                 "{} model profiles matched from ENERGY STAR lists",
                 matched.len()
             ),
-            command
+            actor.command,
+            actor.who
         ],
     )?;
     Ok(matched.len())
