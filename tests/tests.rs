@@ -13,5 +13,6 @@ mod readme;
 mod register;
 mod report;
 mod running;
+mod slips_register;
 mod trust;
 mod util;

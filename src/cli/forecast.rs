@@ -181,7 +181,11 @@ fn title(
 }
 
 fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = if o.save.is_some() {
+        ctx.open()?
+    } else {
+        ctx.open_read()?
+    };
     let horizon = o.horizon.horizon(ctx)?;
     let organisation = o.horizon.organisation(&conn)?;
     let request = Request {
@@ -289,7 +293,7 @@ pub fn print_programme(ctx: &Ctx) -> Result<()> {
 }
 
 fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let horizon = c.horizon.horizon(ctx)?;
     let organisation = c.horizon.organisation(&conn)?;
     // Scenarios are named by their own `name` (a file path is only where one came from).

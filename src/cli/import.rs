@@ -292,7 +292,10 @@ fn counts_view(summaries: &[ImportSummary]) -> View {
 
 /// Runs `estate imports`.
 pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = match &args.command {
+        None | Some(ImportsCommand::List) => ctx.open_read()?,
+        Some(_) => ctx.open()?,
+    };
     match &args.command {
         None | Some(ImportsCommand::List) => {
             let batches = import::list_batches(&conn).map_err(import_error)?;

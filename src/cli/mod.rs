@@ -261,6 +261,18 @@ impl Ctx {
         self.open_as(OpenMode::Existing)
     }
 
+    /// Opens the existing register for a command that only reads: as
+    /// [`Ctx::open`], or read-only (no migrations) where the register or its
+    /// folder cannot be written, as on a read-only share.
+    pub fn open_read(&self) -> Result<Connection> {
+        match db::open_waiting(&self.db_path, OpenMode::Existing, self.busy_timeout) {
+            Err(DbError::ReadOnly { .. }) => {
+                Ok(db::open_read_only(&self.db_path, self.busy_timeout)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
     /// Opens the register, which must exist or must not (`init`, `restore`).
     pub fn open_as(&self, mode: OpenMode) -> Result<Connection> {
         Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
@@ -449,6 +461,17 @@ pub fn help_for(err: &anyhow::Error) -> Option<String> {
         DbError::AlreadyExists { .. } => {
             Some("use that register, or give --db with a new file name".into())
         }
+        DbError::Damaged { .. } | DbError::NotARegister { .. } => Some(
+            "if this file was your register, put a backup in its place with `estate restore \
+             BACKUP` (`estate check` lists what is wrong); otherwise point --db at your register"
+                .into(),
+        ),
+        DbError::ReadOnly { .. } => Some(
+            "commands that only read (list, show, forecast, report, check …) still work here; to \
+             change the register, get write access to its folder or work on a copy in a folder \
+             you can write"
+                .into(),
+        ),
         DbError::Busy => {
             Some("another estate command is writing; run this again when it has finished".into())
         }

@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let d = policy::store::read(&conn)?;
     let mut view = View::new(&["item", "class", "value", "source"]);
     for l in &d.lives {

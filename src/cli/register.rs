@@ -301,7 +301,7 @@ fn asset_view(assets: &[Asset]) -> View {
 
 /// `estate list`.
 pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let organisation = match &args.org {
         Some(code) => Some(store::resolve_organisation(&conn, Some(code))?.code),
         None => None,
@@ -331,7 +331,7 @@ struct Shown<'a> {
 
 /// `estate show`.
 pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let org = store::resolve_organisation(&conn, args.org.as_deref())?;
     let asset = store::require_asset(&conn, &org, &args.key)?;
     let disposal = store::disposal_of(&conn, asset.id)?;

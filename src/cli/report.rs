@@ -78,7 +78,7 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
 /// Runs `estate report`.
 pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<()> {
     let document = document(&args.out, format)?;
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     // Only the workbook (its Detail sheet) and the JSON carry every
     // replacement; the page and the tables do not need them in memory.
     let detail = matches!(document, Document::Xlsx | Document::Json);
