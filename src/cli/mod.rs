@@ -453,7 +453,8 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
 
 /// A `help:` line for errors with a known fix.
 pub fn help_for(err: &anyhow::Error) -> Option<String> {
-    match db_error(err)? {
+    let db = db_error(err)?;
+    match db {
         DbError::NotFound { .. } => Some(
             "run `estate init` to create a register here, or point --db (or ESTATE_DB) at yours"
                 .into(),
@@ -461,11 +462,18 @@ pub fn help_for(err: &anyhow::Error) -> Option<String> {
         DbError::AlreadyExists { .. } => {
             Some("use that register, or give --db with a new file name".into())
         }
-        DbError::Damaged { .. } | DbError::NotARegister { .. } => Some(
-            "if this file was your register, put a backup in its place with `estate restore \
-             BACKUP` (`estate check` lists what is wrong); otherwise point --db at your register"
-                .into(),
-        ),
+        // Only for the register itself (the error as it came from opening
+        // it), not for a backup being restored, which comes with context.
+        DbError::Damaged { .. } | DbError::NotARegister { .. }
+            if err.to_string() == db.to_string() =>
+        {
+            Some(
+                "if this file was your register, put a backup in its place with `estate restore \
+                 BACKUP` (`estate check` lists what is wrong); otherwise point --db at your \
+                 register"
+                    .into(),
+            )
+        }
         DbError::ReadOnly { .. } => Some(
             "commands that only read (list, show, forecast, report, check …) still work here; to \
              change the register, get write access to its folder or work on a copy in a folder \
