@@ -184,11 +184,7 @@ fn money(value: &toml::Value, what: &str) -> Result<Money, String> {
 }
 
 fn life(years: u32, what: &str) -> Result<u32, String> {
-    if (1..=50).contains(&years) {
-        Ok(years)
-    } else {
-        Err(format!("{what}: a life must be 1 to 50 years, not {years}"))
-    }
+    crate::domain::rules::life_years(years).map_err(|e| format!("{what}: {e}"))
 }
 
 impl Scenario {

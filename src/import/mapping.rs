@@ -1863,10 +1863,8 @@ fn licence(cells: &mut Cells<'_>) -> Parsed {
         .or_else(|| cells.text(Field::Class));
     let organisation = cells.text(Field::Organisation);
     let notes = cells.notes();
-    if let (Some(s), Some(e)) = (start_date, end_date) {
-        if e < s {
-            cells.missing(Field::EndDate, format!("ends ({e}) before it starts ({s})"));
-        }
+    if let Err(e) = crate::domain::rules::dates_in_order(start_date, end_date) {
+        cells.missing(Field::EndDate, e.to_string());
     }
     let (Some(product), Some(quantity), Some(unit_cost)) = (product, quantity, unit_cost) else {
         return Parsed::Rejected(Vec::new());

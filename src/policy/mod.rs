@@ -398,7 +398,7 @@ impl Defaults {
                     hours
                         .parse::<u32>()
                         .ok()
-                        .filter(|h| *h <= 8784)
+                        .filter(|h| crate::domain::rules::HOURS_PER_YEAR.contains(h))
                         .ok_or_else(|| format!("`{hours}` is not hours in a year (0-8784)"))?,
                 )
             };
@@ -465,7 +465,7 @@ fn whole_pence(text: &str, what: &str) -> Result<Money, String> {
 fn parse_life(text: &str) -> Result<u32, String> {
     text.parse::<u32>()
         .ok()
-        .filter(|y| (1..=50).contains(y))
+        .filter(|y| crate::domain::rules::LIFE_YEARS.contains(y))
         .ok_or_else(|| format!("`{text}` is not a life in whole years (1-50)"))
 }
 
