@@ -86,6 +86,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         today: ctx.today,
         command_line: ctx.command_line.clone(),
         busy_timeout: ctx.busy_timeout,
+        force: false,
     };
     // The main job: every supplier spreadsheet of the sample set, imported as it comes.
     let files = sample_files()?;

@@ -127,6 +127,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.vat_rate = args.vat_rate;
     opts.strict = args.strict;
     opts.dry_run = args.dry_run;
+    opts.force = ctx.force;
     opts.command.clone_from(&ctx.command_line);
     let mut conn = ctx.open()?;
     if let Some(path) = &args.rejects {

@@ -26,6 +26,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use estate::db::{self, DbError, OpenMode};
+use estate::domain::rules::Implausible;
 use estate::register::{Actor, RegisterError};
 use estate::report::{Document, Format};
 use rusqlite::Connection;
@@ -59,6 +60,12 @@ pub struct Cli {
     /// Say less: only data goes to stdout, no messages on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Accept a value that is possible but almost certainly a slip: inflation
+    /// outside -10% to +25%, a price base more than 10 years away, a cost or
+    /// unit price over £10,000,000. The audit trail keeps the command with --force.
+    #[arg(long, global = true)]
+    pub force: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -253,6 +260,8 @@ pub struct Ctx {
     /// How long a write waits for another process's write ($ESTATE_BUSY_TIMEOUT
     /// seconds, else 30).
     pub busy_timeout: Duration,
+    /// `--force`: take values that look like slips.
+    pub force: bool,
 }
 
 impl Ctx {
@@ -276,6 +285,14 @@ impl Ctx {
     /// Opens the register, which must exist or must not (`init`, `restore`).
     pub fn open_as(&self, mode: OpenMode) -> Result<Connection> {
         Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
+    }
+
+    /// Refuses a likely slip unless `--force` was given.
+    pub fn unless_forced<T>(&self, checked: Result<T, Implausible>) -> Result<()> {
+        match checked {
+            Err(e) if !self.force => Err(e.into()),
+            _ => Ok(()),
+        }
     }
 
     /// The actor for changes this command makes.
@@ -344,6 +361,7 @@ pub fn run(cli: Cli) -> Result<()> {
         today,
         command_line,
         busy_timeout,
+        force: cli.force,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),

@@ -90,6 +90,21 @@ pub enum SetCommand {
     },
 }
 
+/// Refuses a policy figure that is almost certainly a slip unless `--force`.
+fn check_likely(ctx: &Ctx, change: &PolicyChange) -> Result<()> {
+    use estate::domain::rules;
+    match change {
+        PolicyChange::Price { class, amount, .. } => {
+            ctx.unless_forced(rules::likely_cost(&format!("a {class} price"), *amount))
+        }
+        PolicyChange::Inflation(rate) => ctx.unless_forced(rules::likely_inflation(*rate)),
+        PolicyChange::PriceBase(year) => {
+            ctx.unless_forced(rules::likely_price_base(*year, ctx.today))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn change(what: &SetCommand) -> Result<PolicyChange> {
     let class = |text: &str| ClassSynonyms::builtin().parse_class(text);
     Ok(match what {
@@ -128,6 +143,7 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
         PolicyCommand::Show => show(ctx),
         PolicyCommand::Set { what } => {
             let change = change(what)?;
+            check_likely(ctx, &change)?;
             let mut conn = ctx.open()?;
             let command = ctx.command_line.clone();
             let done = db::write(&mut conn, |tx| policy::store::set(tx, &change, &command))

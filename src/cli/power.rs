@@ -122,7 +122,7 @@ fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
     let org = args.horizon.organisation(&conn)?;
     let request = args
         .scenario
-        .request(args.horizon.horizon(ctx)?, org.as_ref())?;
+        .request(ctx, args.horizon.horizon(ctx)?, org.as_ref())?;
     let engines::Run {
         snapshot,
         assumptions,

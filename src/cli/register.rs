@@ -227,6 +227,7 @@ pub fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     let mut fields = AssetFields::new(args.tag.trim(), class);
     args.fields.apply(&mut fields);
     check_dates(ctx, &fields)?;
+    check_cost(ctx, args.fields.cost, &fields)?;
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, args.org.as_deref())?;
     let actor = ctx.actor();
@@ -244,6 +245,18 @@ pub fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         ),
         &asset,
     )
+}
+
+/// Refuses a cost given on the command line that is almost certainly a slip
+/// (over £10,000,000) unless `--force`, as import does.
+fn check_cost(ctx: &Ctx, given: Option<Money>, f: &AssetFields) -> Result<()> {
+    match given {
+        Some(cost) => ctx.unless_forced(estate::domain::rules::likely_cost(
+            &format!("asset {}: a cost", f.asset_tag),
+            cost,
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Refuses in-service dates in the future or before 1980, as import does.
@@ -420,6 +433,7 @@ pub fn update(ctx: &Ctx, args: &UpdateArgs) -> Result<()> {
     if args.fields.purchase_date.is_some() {
         check_dates(ctx, &fields)?;
     }
+    check_cost(ctx, args.fields.cost, &fields)?;
     let actor = ctx.actor();
     let changes = db::write(&mut conn, |tx| {
         store::update_asset(tx, &org, &current, &fields, false, &actor)

@@ -138,7 +138,11 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
     let org = args.horizon.organisation(conn)?;
     let request = Request {
         horizon,
-        scenario: args.scenario.as_deref().map(scenario).transpose()?,
+        scenario: args
+            .scenario
+            .as_deref()
+            .map(|s| scenario(ctx, s))
+            .transpose()?,
         caps: args.horizon.cap.clone(),
         organisation: org.clone(),
         detail,

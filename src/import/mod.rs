@@ -212,6 +212,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Report what would change without writing.
     pub dry_run: bool,
+    /// Take amounts over £10,000,000, otherwise rejected as slips.
+    pub force: bool,
     /// Today (dates after it are rejected as in-service dates).
     pub today: Date,
     /// The command line, recorded in the audit trail.
@@ -231,6 +233,7 @@ impl ImportOptions {
             vat_rate: Rate::from_percent(Decimal::from(20)),
             strict: false,
             dry_run: false,
+            force: false,
             today,
             command: "estate import".into(),
         }
