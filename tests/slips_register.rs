@@ -270,3 +270,305 @@ fn a_register_in_a_folder_the_user_cannot_write_can_be_read_and_writing_names_th
     assert!(!env.sidecar("-wal").exists() && !env.sidecar("-shm").exists());
     assert_eq!(env.dump(), before);
 }
+
+/// The `command` of each audit row about `field` (policy) or every row of
+/// the entity, oldest first.
+fn audit_commands(env: &Env, entity: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT command FROM audit_log WHERE entity = ?1 ORDER BY audit_id")
+        .unwrap();
+    stmt.query_map([entity], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn every_check_rule_a_person_can_reach_is_a_sentence_and_exit_1_not_raw_sql() {
+    let env = small_register();
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &[
+                "update",
+                "PC-1",
+                "--power-watts",
+                "60",
+                "--power-hours",
+                "9000",
+            ],
+            "9000 hours a year is more than a year holds (at most 8784, a leap year)",
+        ),
+        (
+            &[
+                "add",
+                "desktop",
+                "--tag",
+                "PC-9",
+                "--org",
+                "BCW",
+                "--power-watts",
+                "60",
+                "--power-hours",
+                "8785",
+            ],
+            "8785 hours a year is more than a year holds",
+        ),
+        (&["forecast", "--save", ""], "a run's name cannot be blank"),
+        (
+            &["forecast", "--save", "   "],
+            "a run's name cannot be blank",
+        ),
+        (
+            &[
+                "licences",
+                "add",
+                "Microsoft 365 E3",
+                "--metric",
+                "per_user",
+                "--quantity",
+                "5",
+                "--unit-cost",
+                "20.40",
+                "--basis",
+                "monthly",
+                "--start",
+                "2027-04-01",
+                "--end",
+                "2026-03-31",
+            ],
+            "licence Microsoft 365 E3: it ends (2026-03-31) before it starts (2027-04-01)",
+        ),
+        (
+            &[
+                "licences",
+                "add",
+                " ",
+                "--metric",
+                "per_user",
+                "--quantity",
+                "5",
+                "--unit-cost",
+                "1",
+                "--basis",
+                "monthly",
+            ],
+            "a licence's product cannot be blank",
+        ),
+        (
+            &["lines", "add", " ", "--type", "pstn", "--rental", "18.99"],
+            "a line's number cannot be blank",
+        ),
+        (
+            &["policy", "set", "life", "desktop", "51"],
+            "a life must be 1 to 50 years, not 51",
+        ),
+    ];
+    for (args, message) in cases {
+        let before = env.dump();
+        let stderr = env.fails(args, 1);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("CHECK") && !stderr.contains("Error code"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(env.dump(), before, "{args:?} changed the register");
+    }
+    // The highest value each rule allows is still taken.
+    env.ok(&[
+        "update",
+        "PC-1",
+        "--power-watts",
+        "60",
+        "--power-hours",
+        "8784",
+    ]);
+    let shown = env.json(&["show", "PC-1"]);
+    assert_eq!(shown["asset"]["power_hours_per_year"], 8784);
+}
+
+#[test]
+fn a_licence_import_row_ending_before_it_starts_is_rejected_by_the_same_rule() {
+    let env = small_register();
+    std::fs::write(
+        env.path().join("licences.csv"),
+        "Product,Agreement,Metric,Quantity,Unit Price,Billing Frequency,Start Date,End Date\n\
+         Microsoft 365 E3,EA1,per user,10,20.40,monthly,2027-04-01,2026-03-31\n\
+         Visio Plan 2,EA1,per user,10,11.00,monthly,2026-04-01,2027-03-31\n",
+    )
+    .unwrap();
+    let out = run(&env, &["import", "licences.csv", "--org", "BCW"]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "row 2, column `End Date`: it ends (2026-03-31) before it starts (2027-04-01)"
+        ),
+        "{stderr}"
+    );
+    let held = env.json(&["licences", "list"]);
+    let products: Vec<&str> = held
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["product"].as_str().unwrap())
+        .collect();
+    assert_eq!(products, ["Visio Plan 2"]);
+}
+
+#[test]
+fn a_likely_slip_in_policy_is_refused_without_force_and_recorded_with_it() {
+    let env = Env::init();
+    for (args, message) in [
+        (
+            vec!["policy", "set", "inflation", "30%"],
+            "an inflation rate of 30% a year is outside −10% to +25%",
+        ),
+        (
+            vec!["policy", "set", "inflation", "--", "-12%"],
+            "an inflation rate of -12% a year is outside −10% to +25%",
+        ),
+        (
+            vec!["policy", "set", "price-base", "2037/38"],
+            "a price base of 2037/38 is more than 10 years from this year (2026/27)",
+        ),
+        (
+            vec!["policy", "set", "price", "server", "10000000.01"],
+            "a server price of £10,000,000.01 is over £10,000,000",
+        ),
+    ] {
+        let before = env.dump();
+        let stderr = env.fails(&args, 1);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(stderr.contains("give --force"), "{args:?}: {stderr}");
+        assert_eq!(env.dump(), before, "{args:?}");
+    }
+    // The edges are taken without --force.
+    for edge in [
+        vec!["policy", "set", "inflation", "25%"],
+        vec!["policy", "set", "inflation", "--", "-10%"],
+        vec!["policy", "set", "price-base", "2036/37"],
+        vec!["policy", "set", "price", "server", "10000000"],
+    ] {
+        env.ok(&edge);
+    }
+    let commands_before = audit_commands(&env, "policy");
+    env.ok(&["policy", "set", "inflation", "30%", "--force"]);
+    env.ok(&["--force", "policy", "set", "price-base", "2037/38"]);
+    let commands = audit_commands(&env, "policy");
+    assert_eq!(
+        &commands[commands_before.len()..],
+        [
+            "estate policy set inflation 30% --force",
+            "estate --force policy set price-base 2037/38"
+        ]
+    );
+    let shown = env.json(&["policy", "show"]);
+    let text = shown.to_string();
+    assert!(text.contains("30%") && text.contains("2037/38"), "{text}");
+}
+
+#[test]
+fn a_cost_over_ten_million_is_refused_in_add_update_and_import_without_force() {
+    let env = small_register();
+    let before = env.dump();
+    let stderr = env.fails(
+        &[
+            "add", "server", "--tag", "SRV-1", "--cost", "12000000", "--org", "BCW",
+        ],
+        1,
+    );
+    assert!(
+        stderr.contains("asset SRV-1: a cost of £12,000,000.00 is over £10,000,000; if that is really meant, give --force"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["update", "PC-1", "--cost", "10000000.01"], 1);
+    assert!(
+        stderr.contains("asset PC-1: a cost of £10,000,000.01 is over £10,000,000"),
+        "{stderr}"
+    );
+    assert_eq!(env.dump(), before);
+    std::fs::write(
+        env.path().join("servers.csv"),
+        "Asset Tag,Serial,Type,Purchase Cost\nSRV-2,SN2,Server,12000000\nSRV-3,SN3,Server,8500\n",
+    )
+    .unwrap();
+    let out = run(&env, &["import", "servers.csv", "--org", "BCW"]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("row 2, column `Purchase Cost`: `12000000` is over £10,000,000, almost certainly a slip; if it is right, import with --force"),
+        "{stderr}"
+    );
+    let tags = |env: &Env| -> Vec<(String, Option<String>)> {
+        env.json(&["list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["asset_tag"].as_str().unwrap().to_string(),
+                    a["purchase_cost"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    };
+    let held = tags(&env);
+    assert!(held.iter().any(|(t, _)| t == "SRV-3"), "{held:?}");
+    assert!(!held.iter().any(|(t, _)| t == "SRV-2"), "{held:?}");
+
+    // With --force each is taken, and the audit trail keeps --force.
+    env.ok(&[
+        "add", "server", "--tag", "SRV-1", "--cost", "12000000", "--org", "BCW", "--force",
+    ]);
+    env.ok(&["--force", "import", "servers.csv", "--org", "BCW"]);
+    let held = tags(&env);
+    assert!(
+        held.contains(&("SRV-1".into(), Some("12000000.00".into()))),
+        "{held:?}"
+    );
+    assert!(
+        held.contains(&("SRV-2".into(), Some("12000000.00".into()))),
+        "{held:?}"
+    );
+    let commands = audit_commands(&env, "asset");
+    assert!(
+        commands.contains(
+            &"estate add server --tag SRV-1 --cost 12000000 --org BCW --force".to_string()
+        ),
+        "{commands:?}"
+    );
+    assert!(
+        commands.contains(&"estate --force import servers.csv --org BCW".to_string()),
+        "{commands:?}"
+    );
+    // A change to another field of that asset is not held up by the rule.
+    env.ok(&["update", "SRV-1", "--user", "J Smith"]);
+}
+
+#[test]
+fn a_scenario_file_with_a_likely_slip_is_refused_without_force() {
+    let env = small_register();
+    for (body, message) in [
+        (
+            "name = \"typo\"\ninflation = \"35%\"\n",
+            "scenario typo: an inflation rate of 35% a year is outside −10% to +25%",
+        ),
+        (
+            "name = \"far\"\nprice_base = \"2050/51\"\n",
+            "scenario far: a price base of 2050/51 is more than 10 years",
+        ),
+    ] {
+        std::fs::write(env.path().join("s.toml"), body).unwrap();
+        let before = env.dump();
+        for args in [
+            vec!["forecast", "--scenario", "s.toml"],
+            vec!["forecast", "--scenario", "s.toml", "--save", "Feb"],
+            vec!["report", "--scenario", "s.toml", "--out", "p.md"],
+        ] {
+            let stderr = env.fails(&args, 1);
+            assert!(stderr.contains(message), "{args:?}: {stderr}");
+        }
+        assert!(!env.path().join("p.md").exists());
+        assert_eq!(env.dump(), before);
+        env.ok(&["forecast", "--scenario", "s.toml", "--force"]);
+    }
+}
