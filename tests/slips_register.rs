@@ -572,3 +572,102 @@ fn a_scenario_file_with_a_likely_slip_is_refused_without_force() {
         env.ok(&["forecast", "--scenario", "s.toml", "--force"]);
     }
 }
+
+#[test]
+fn quiet_commands_print_nothing_and_confirmations_go_to_stderr_not_stdout() {
+    let env = Env::new();
+    let changes: [&[&str]; 9] = [
+        &["init"],
+        &["orgs", "add", "BCW", "Brookfield Borough Council"],
+        &["sites", "add", "Civic Centre"],
+        &["add", "desktop", "--tag", "PC-1", "--cost", "612.34"],
+        &["update", "PC-1", "--user", "J Smith"],
+        &["policy", "set", "inflation", "3%"],
+        &[
+            "lines",
+            "add",
+            "01632 960001",
+            "--type",
+            "pstn",
+            "--rental",
+            "18.99",
+        ],
+        &["forecast", "--save", "Feb"],
+        &["check"],
+    ];
+    for args in changes {
+        let mut quiet = vec!["-q"];
+        quiet.extend_from_slice(args);
+        let out = run(&env, &quiet);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stderr), "", "{args:?}: -q leaves stderr empty");
+        if args[0] != "forecast" {
+            // A forecast's table is data; a confirmation is not.
+            assert_eq!(
+                text(&out.stdout),
+                "",
+                "{args:?}: a confirmation is not data"
+            );
+        }
+    }
+    // Without -q the confirmation is there, on stderr.
+    let out = run(&env, &["add", "desktop", "--tag", "PC-2"]);
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(text(&out.stderr), "added desktop PC-2 to BCW\n");
+    let out = run(&env, &["policy", "set", "inflation", "2.5%"]);
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(text(&out.stderr), "set inflation to 2.5% (was 3%)\n");
+    // JSON output still gets its small record on stdout, for scripts.
+    let out = run(
+        &env,
+        &["-q", "--format", "json", "add", "desktop", "--tag", "PC-3"],
+    );
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["asset_tag"], "PC-3");
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn policy_show_fits_a_100_column_terminal_and_cites_its_sources_plainly() {
+    let env = Env::init();
+    let out = env
+        .cmd()
+        .env("COLUMNS", "100")
+        .args(["policy", "show"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = text(&out.stdout);
+    let widest = table.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 100, "{widest} columns wide");
+    // Every figure is still there: the sources are wrapped, not cut.
+    let csv = env.ok(&["--format", "csv", "policy", "show"]);
+    assert_eq!(
+        table
+            .lines()
+            .filter(|l| l.starts_with("│ life (years)"))
+            .count(),
+        csv.lines()
+            .filter(|l| l.starts_with("life (years),"))
+            .count()
+    );
+    let json = env.ok(&["--format", "json", "policy", "show"]);
+    for shown in [&table, &csv, &json] {
+        for note in [
+            "domain facts",
+            "[ASSUMPTION]",
+            "../shared",
+            "by the tests",
+            "judged unreliable",
+        ] {
+            assert!(!shown.contains(note), "`{note}` shown to users");
+        }
+    }
+    assert!(
+        csv.contains("Assumption: monitors outlive the PCs they sit on"),
+        "{csv}"
+    );
+    // Piped with no $COLUMNS, a table is never wrapped.
+    let wide = env.ok(&["policy", "show"]);
+    assert!(wide.lines().map(|l| l.chars().count()).max().unwrap() > 100);
+}

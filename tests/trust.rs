@@ -76,7 +76,7 @@ fn a_backup_is_consistent_private_and_restores_exactly() {
     ]);
     let before = env.dump();
     let backup = env.path().join("backup.db");
-    let out = env.ok(&["backup", backup.to_str().unwrap()]);
+    let out = env.said(&["backup", backup.to_str().unwrap()]);
     assert!(out.starts_with("backed up "), "{out}");
     #[cfg(unix)]
     {
@@ -158,7 +158,7 @@ fn check_reports_what_is_wrong_and_exits_non_zero() {
     let env = Env::with_org();
     env.ok(&["add", "desktop", "--tag", "PC-1"]);
     env.ok(&["add", "desktop", "--tag", "PC-2"]);
-    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+    assert!(env.said(&["check"]).ends_with("no problems found\n"));
     {
         let conn = rusqlite::Connection::open(env.db()).unwrap();
         conn.execute(
@@ -216,7 +216,7 @@ fn forgetting_a_user_removes_the_name_everywhere_and_records_that_it_happened() 
     env.ok(&["add", "laptop", "--tag", "LT-2"]);
     env.ok(&["update", "LT-2", "--user", "Jane Doe"]);
     env.ok(&["update", "LT-2", "--user", "Someone Else"]);
-    let out = env.ok(&["forget-user", "jane doe"]);
+    let out = env.said(&["forget-user", "jane doe"]);
     assert_eq!(
         out,
         "removed the name from 1 asset(s) and from the audit trail; a redaction is recorded\n"
@@ -280,7 +280,7 @@ fn forgetting_a_user_reaches_imports_lines_licences_disposals_and_any_spelling()
     env.ok(&["import", "licences.csv"]);
     assert!(env.dump().join("\n").to_lowercase().contains("jane doe"));
 
-    let out = env.ok(&["forget-user", "Jane DOE"]);
+    let out = env.said(&["forget-user", "Jane DOE"]);
     assert_eq!(
         out,
         "removed the name from 0 asset(s) and from the audit trail; a redaction is recorded\n"

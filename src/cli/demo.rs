@@ -82,6 +82,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         out: Printer {
             format: Format::Table,
             quiet: ctx.out.quiet,
+            width: ctx.out.width,
         },
         today: ctx.today,
         command_line: ctx.command_line.clone(),

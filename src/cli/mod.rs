@@ -357,6 +357,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 _ => Format::Table,
             },
             quiet: cli.quiet,
+            width: output::table_width(),
         },
         today,
         command_line,

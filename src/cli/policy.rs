@@ -221,5 +221,30 @@ fn show(ctx: &Ctx) -> Result<()> {
         ]);
     }
     estate::report::running::policy_rows(&d, &mut view);
-    ctx.out.listing(&view, &d)
+    // People see plain citations; the data files keep the maintainers' notes.
+    for row in &mut view.rows {
+        if let Some(source) = row.get_mut(3) {
+            *source = Cell::text(policy::citation(&source.text));
+        }
+    }
+    let mut records = serde_json::to_value(&d)?;
+    cite_sources(&mut records);
+    ctx.out.listing(&view, &records)
+}
+
+/// Every `source` string in `value` as a plain citation.
+fn cite_sources(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if key == "source" => *s = policy::citation(s),
+                    _ => cite_sources(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(cite_sources),
+        _ => {}
+    }
 }
