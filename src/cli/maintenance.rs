@@ -102,7 +102,7 @@ fn set_aside(path: &Path) -> Result<PathBuf> {
         name.push(suffix);
         PathBuf::from(name)
     };
-    let aside = (1..)
+    let aside = (1..=1000)
         .map(|n| {
             with(
                 path,

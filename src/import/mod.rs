@@ -193,6 +193,10 @@ impl From<rusqlite::Error> for ImportError {
 
 /// Everything an import is told, validated.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is an independent command-line switch, as the flags are"
+)]
 pub struct ImportOptions {
     /// The organisation the rows belong to (code), unless a column says.
     pub organisation: Option<String>,
