@@ -542,6 +542,48 @@ fn a_cost_over_ten_million_is_refused_in_add_update_and_import_without_force() {
     );
     // A change to another field of that asset is not held up by the rule.
     env.ok(&["update", "SRV-1", "--user", "J Smith"]);
+    // A licence's unit cost and a line's rental are held to the same bound.
+    let before = env.dump();
+    let licence = [
+        "licences",
+        "add",
+        "Microsoft 365 E3",
+        "--metric",
+        "per_user",
+        "--quantity",
+        "5",
+        "--unit-cost",
+        "20400000",
+        "--basis",
+        "monthly",
+        "--org",
+        "BCW",
+    ];
+    let stderr = env.fails(&licence, 1);
+    assert!(
+        stderr.contains(
+            "licence Microsoft 365 E3: a unit cost of £20,400,000.00 is over £10,000,000"
+        ),
+        "{stderr}"
+    );
+    let line = [
+        "lines",
+        "add",
+        "01632 960001",
+        "--type",
+        "pstn",
+        "--rental",
+        "18990000",
+        "--org",
+        "BCW",
+    ];
+    let stderr = env.fails(&line, 1);
+    assert!(
+        stderr
+            .contains("line 01632 960001: a monthly rental of £18,990,000.00 is over £10,000,000"),
+        "{stderr}"
+    );
+    assert_eq!(env.dump(), before);
 }
 
 #[test]

@@ -226,6 +226,10 @@ fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
+    ctx.unless_forced(estate::domain::rules::likely_cost(
+        &format!("licence {}: a unit cost", a.product.trim()),
+        a.unit_cost,
+    ))?;
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, a.org.as_deref())?;
     let fields = LicenceFields {

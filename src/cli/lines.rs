@@ -227,6 +227,10 @@ fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
+    ctx.unless_forced(estate::domain::rules::likely_cost(
+        &format!("line {}: a monthly rental", a.number.trim()),
+        a.rental,
+    ))?;
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, a.org.as_deref())?;
     let fields = LineFields {
