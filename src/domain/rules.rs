@@ -89,9 +89,7 @@ pub fn dates_in_order(start: Option<Date>, end: Option<Date>) -> Result<(), Rule
 /// What `--force` lets through: a value that is possible but almost
 /// certainly a slip of the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{what}; if that is really meant, give --force (the command is kept with it in the audit trail)"
-)]
+#[error("{what}; if that is really meant, give --force (a change is recorded with it)")]
 pub struct Implausible {
     /// The value and why it looks wrong.
     pub what: String,
