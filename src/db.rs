@@ -1009,6 +1009,24 @@ mod tests {
     }
 
     #[test]
+    fn sqlites_read_only_folder_code_becomes_a_message_naming_the_folder() {
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        let path = Path::new("/share/ict/estate.db");
+        let err = not_a_register_or(path, failure(rusqlite::ffi::SQLITE_READONLY_DIRECTORY));
+        assert!(matches!(err, DbError::ReadOnly { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("the folder `/share/ict` is not writable"),
+            "{text}"
+        );
+        assert!(!text.contains("1544"), "{text}");
+        let err = not_a_register_or(path, failure(rusqlite::ffi::SQLITE_READONLY));
+        assert!(matches!(err, DbError::ReadOnly { .. }), "{err}");
+        let err = not_a_register_or(path, failure(rusqlite::ffi::SQLITE_CORRUPT));
+        assert!(matches!(err, DbError::Damaged { .. }), "{err}");
+    }
+
+    #[test]
     fn a_failed_write_leaves_nothing_behind() {
         let mut conn = open_in_memory().unwrap();
         let result: Result<(), DbError> = write(&mut conn, |tx| {
