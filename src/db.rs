@@ -54,6 +54,14 @@ pub enum DbError {
         /// Why.
         source: std::io::Error,
     },
+    /// The file could not be read at all.
+    #[error("cannot read register `{}`", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The file could not be opened as a `SQLite` database.
     #[error("cannot open register `{}`", path.display())]
     Open {
@@ -91,6 +99,23 @@ pub enum DbError {
         path: PathBuf,
         /// Why.
         source: refinery::Error,
+    },
+    /// The file at the register's path is not a whole register: empty, cut
+    /// short, or failing SQLite's integrity check.
+    #[error("register `{}` is damaged: {reason}", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The register cannot be written by this user (a read-only share).
+    #[error("cannot change register `{}`: {why}", path.display())]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// Which of the file or its folder is not writable.
+        why: String,
     },
     /// Another process holds the register for longer than the busy timeout.
     #[error("the register is busy (another estate command is writing to it); try again")]
@@ -164,13 +189,25 @@ pub fn open_waiting(
         (OpenMode::Existing, false) => return Err(DbError::NotFound { path: path.into() }),
         (OpenMode::CreateNew, true) => return Err(DbError::AlreadyExists { path: path.into() }),
         (OpenMode::CreateNew, false) => create_private_file(path)?,
-        (OpenMode::Existing, true) => {}
+        (OpenMode::Existing, true) => check_whole(path)?,
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|source| DbError::Open {
         path: path.into(),
         source,
     })?;
+    // SQLite quietly opens a file it may not write read-only; say so now,
+    // not at the first write with a bare error code.
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        return Err(DbError::ReadOnly {
+            path: path.into(),
+            why: format!(
+                "the file is not writable for you (and the folder `{}` that holds it must be \
+                 writable too, for its -wal and -shm files)",
+                folder_of(path).display()
+            ),
+        });
+    }
     if mode == OpenMode::CreateNew {
         // Set while the file is still empty (before WAL mode writes its
         // first page). Sixteen-kilobyte pages make a large import's B-trees
@@ -178,9 +215,256 @@ pub fn open_waiting(
         // faster for a million assets. Older registers keep their 4 KB pages.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     }
+    // Asked before the pragmas, which would turn the file to WAL mode.
+    if mode == OpenMode::Existing && !has_schema_history(&conn, path)? {
+        // Only `init` makes a register: an empty SQLite file is not one.
+        return Err(DbError::NotARegister {
+            path: path.into(),
+            reason: "it is a SQLite database with no estate schema".into(),
+        });
+    }
     configure(&conn, busy_timeout).map_err(|e| not_a_register_or(path, e))?;
     migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// Opens an existing register read-only, for commands that only read, where
+/// the register or its folder cannot be written (a read-only share). Runs no
+/// migrations and sets no pragmas that write: a register older than this
+/// binary is refused, since upgrading it needs write access.
+///
+/// A WAL register is read through its `-shm` index; where that file is absent
+/// and cannot be created (the folder is read-only), the file is opened as
+/// immutable. With no `-wal` beside it every committed change is already in
+/// the file itself, so nothing is missed; a writer elsewhere is not seen until
+/// the next command.
+///
+/// # Errors
+/// As [`open`], and [`DbError::ReadOnly`] for a register needing an upgrade.
+pub fn open_read_only(path: &Path, busy_timeout: Duration) -> Result<Connection, DbError> {
+    if !path.exists() {
+        return Err(DbError::NotFound { path: path.into() });
+    }
+    check_whole(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let open = |uri: &str| -> Result<Connection, DbError> {
+        let conn = Connection::open_with_flags(uri, flags).map_err(|source| DbError::Open {
+            path: path.into(),
+            source,
+        })?;
+        conn.busy_timeout(busy_timeout)?;
+        // Reading the schema is the first real read: it fails here, not
+        // later, when the -shm index cannot be made.
+        has_schema_history(&conn, path)?;
+        Ok(conn)
+    };
+    let plain = format!("file:{}?mode=ro", uri_path(path));
+    let conn = match open(&plain) {
+        Ok(conn) => conn,
+        Err(_) if !sidecar(path, "-wal").exists() => {
+            open(&format!("file:{}?immutable=1", uri_path(path)))?
+        }
+        Err(e) => return Err(e),
+    };
+    if !has_schema_history(&conn, path)? {
+        return Err(DbError::NotARegister {
+            path: path.into(),
+            reason: "it is a SQLite database with no estate schema".into(),
+        });
+    }
+    let found: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
+        [],
+        |r| r.get(0),
+    )?;
+    let known = latest_schema_version();
+    if found > known {
+        return Err(DbError::NewerSchema {
+            path: path.into(),
+            found,
+            known,
+        });
+    }
+    if found < known {
+        return Err(DbError::ReadOnly {
+            path: path.into(),
+            why: format!(
+                "it has schema version {found} and this estate must upgrade it to {known} \
+                 before reading it, which needs write access"
+            ),
+        });
+    }
+    plan_once(&conn)?;
+    Ok(conn)
+}
+
+/// The register's `-wal`, `-shm` or `-journal` file.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `path` as the path part of a `file:` URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Refuses a file that cannot be a whole `SQLite` database: empty, too short
+/// for a header, not starting with SQLite's header, or shorter than its
+/// header says. Without this, SQLite takes an empty file for a new, empty
+/// database, and estate would show an empty register instead of a lost one.
+///
+/// The length is compared only when no `-wal` holds pages: while one does,
+/// the main file may legitimately lag behind (a checkpoint in progress).
+///
+/// # Errors
+/// [`DbError::Damaged`] or [`DbError::NotARegister`] saying what is wrong.
+pub fn check_whole(path: &Path) -> Result<(), DbError> {
+    use std::io::Read;
+    let open_err = |source: std::io::Error| DbError::Unreadable {
+        path: path.into(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(open_err)?;
+    let len = file.metadata().map_err(open_err)?.len();
+    let mut header = [0u8; 100];
+    let mut got = 0;
+    while got < header.len() {
+        match file.read(&mut header[got..]).map_err(open_err)? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let wal_has_pages = std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0);
+    match header_problem(&header[..got], len, wal_has_pages) {
+        None => Ok(()),
+        Some(HeaderProblem::NotSqlite) => Err(DbError::NotARegister {
+            path: path.into(),
+            reason: "it is not a SQLite database".into(),
+        }),
+        Some(HeaderProblem::Damaged(reason)) => Err(DbError::Damaged {
+            path: path.into(),
+            reason,
+        }),
+    }
+}
+
+/// What the first bytes and the length of a file say is wrong with it.
+#[derive(Debug, PartialEq, Eq)]
+enum HeaderProblem {
+    NotSqlite,
+    Damaged(String),
+}
+
+fn header_problem(header: &[u8], len: u64, wal_has_pages: bool) -> Option<HeaderProblem> {
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    if len == 0 {
+        return Some(HeaderProblem::Damaged(
+            "the file is empty (0 bytes), so it holds no register".into(),
+        ));
+    }
+    if header.len() < 100 {
+        return Some(if header.starts_with(&MAGIC[..header.len().min(16)]) {
+            HeaderProblem::Damaged(format!(
+                "the file is cut short: {len} bytes, less than a SQLite header"
+            ))
+        } else {
+            HeaderProblem::NotSqlite
+        });
+    }
+    if &header[..16] != MAGIC {
+        return Some(HeaderProblem::NotSqlite);
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536u64,
+        n if n >= 512 && n.is_power_of_two() => u64::from(n),
+        n => {
+            return Some(HeaderProblem::Damaged(format!(
+                "its header gives an impossible page size ({n})"
+            )));
+        }
+    };
+    if wal_has_pages {
+        return None;
+    }
+    if len % page_size != 0 {
+        return Some(HeaderProblem::Damaged(format!(
+            "the file is cut short: {len} bytes is not a whole number of {page_size}-byte pages"
+        )));
+    }
+    let word = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    // The page count in the header is valid only when the change counter
+    // matches the "version valid for" number (SQLite 3.7.0 and later).
+    let pages = u64::from(word(28));
+    if pages > 0 && word(24) == word(92) && pages * page_size > len {
+        return Some(HeaderProblem::Damaged(format!(
+            "the file is cut short: its header says {pages} pages of {page_size} bytes \
+             ({} bytes) but the file holds {len}",
+            pages * page_size
+        )));
+    }
+    None
+}
+
+/// What `estate check` says of a register that may not open: the problems
+/// with the file itself, then every line of SQLite's `PRAGMA integrity_check`,
+/// read without changing the file. Empty when the file is whole and sound.
+///
+/// # Errors
+/// Only when the file cannot be read at all (missing, no permission).
+pub fn diagnose(path: &Path) -> Result<Vec<String>, DbError> {
+    if !path.exists() {
+        return Err(DbError::NotFound { path: path.into() });
+    }
+    let mut problems = Vec::new();
+    match check_whole(path) {
+        Ok(()) => {}
+        Err(DbError::Damaged { reason, .. } | DbError::NotARegister { reason, .. }) => {
+            problems.push(format!("file: {reason}"));
+            if reason.contains("empty") || reason.contains("not a SQLite") {
+                return Ok(problems);
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let lines = |uri: &str| -> rusqlite::Result<Vec<String>> {
+        let conn = Connection::open_with_flags(uri, flags)?;
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
+    };
+    // Immutable where no -wal holds changes, so checking leaves no -shm or
+    // -wal behind beside a damaged file.
+    let found = if sidecar(path, "-wal").exists() {
+        lines(&format!("file:{}?mode=ro", uri_path(path)))
+    } else {
+        lines(&format!("file:{}?immutable=1", uri_path(path)))
+    };
+    match found {
+        Ok(rows) => problems.extend(
+            rows.into_iter()
+                .filter(|r| r != "ok")
+                .map(|r| format!("integrity: {r}")),
+        ),
+        Err(e) => problems.push(format!("integrity: SQLite cannot check it: {e}")),
+    }
+    Ok(problems)
 }
 
 /// The page size of a new register, in bytes.
@@ -245,8 +529,45 @@ fn plan_once(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+fn has_schema_history(conn: &Connection, path: &Path) -> Result<bool, DbError> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' \
+         AND name = 'refinery_schema_history')",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(|e| not_a_register_or(path, e))
+}
+
 fn not_a_register_or(path: &Path, e: rusqlite::Error) -> DbError {
     match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY =>
+        {
+            DbError::ReadOnly {
+                path: path.into(),
+                why: format!(
+                    "the folder `{}` is not writable (estate keeps its -wal and -shm files \
+                     beside the register)",
+                    folder_of(path).display()
+                ),
+            }
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => {
+            DbError::ReadOnly {
+                path: path.into(),
+                why: format!(
+                    "the file or the folder `{}` that holds it is not writable",
+                    folder_of(path).display()
+                ),
+            }
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseCorrupt => {
+            DbError::Damaged {
+                path: path.into(),
+                reason: "SQLite finds it malformed".into(),
+            }
+        }
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
             DbError::NotARegister {
                 path: path.into(),
@@ -257,15 +578,16 @@ fn not_a_register_or(path: &Path, e: rusqlite::Error) -> DbError {
     }
 }
 
+/// The folder holding `path` (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.into(),
+        _ => PathBuf::from("."),
+    }
+}
+
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
-    let has_history: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' \
-             AND name = 'refinery_schema_history')",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(|e| not_a_register_or(path, e))?;
+    let has_history = has_schema_history(conn, path)?;
     if has_history {
         let found: i64 = conn.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
@@ -592,10 +914,12 @@ mod tests {
         assert_eq!(page(&open(&new, OpenMode::Existing).unwrap()), PAGE_SIZE);
         let old = dir.path().join("old.db");
         {
-            let conn = Connection::open(&old).unwrap();
+            // An old register: made with 4 KB pages, then given the schema.
+            let mut conn = Connection::open(&old).unwrap();
             conn.pragma_update(None, "page_size", 4096).unwrap();
             conn.execute_batch("CREATE TABLE t (x); DROP TABLE t;")
                 .unwrap();
+            migrate(&mut conn, &old).unwrap();
         }
         assert_eq!(page(&open(&old, OpenMode::Existing).unwrap()), 4096);
     }
@@ -707,6 +1031,75 @@ mod tests {
             err.to_string().contains("is not an estate register"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_file_is_whole_only_with_a_sqlite_header_and_every_page_its_header_counts() {
+        let mut header = [0u8; 100];
+        header[..16].copy_from_slice(b"SQLite format 3\0");
+        header[16..18].copy_from_slice(&4096u16.to_be_bytes());
+        header[24..28].copy_from_slice(&7u32.to_be_bytes());
+        header[28..32].copy_from_slice(&3u32.to_be_bytes());
+        header[92..96].copy_from_slice(&7u32.to_be_bytes());
+        assert_eq!(header_problem(&header, 3 * 4096, false), None);
+        let damaged = |p| matches!(p, Some(HeaderProblem::Damaged(_)));
+        assert!(damaged(header_problem(&[], 0, false)), "empty");
+        assert!(
+            damaged(header_problem(&header[..40], 40, false)),
+            "short header"
+        );
+        assert!(
+            damaged(header_problem(&header, 2 * 4096, false)),
+            "pages missing"
+        );
+        assert!(
+            damaged(header_problem(&header, 3 * 4096 - 1, false)),
+            "part page"
+        );
+        // A -wal holding pages may run ahead of the main file.
+        assert_eq!(header_problem(&header, 2 * 4096, true), None);
+        // A header count from an older SQLite (counter mismatch) is not trusted.
+        header[92..96].copy_from_slice(&6u32.to_be_bytes());
+        assert_eq!(header_problem(&header, 2 * 4096, false), None);
+        assert_eq!(
+            header_problem(b"name,cost\nPC-1,12\n", 18, false),
+            Some(HeaderProblem::NotSqlite)
+        );
+    }
+
+    #[test]
+    fn an_empty_file_or_an_empty_sqlite_database_is_not_taken_for_a_new_register() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.db");
+        std::fs::write(&empty, b"").unwrap();
+        let err = open(&empty, OpenMode::Existing).unwrap_err();
+        assert!(matches!(err, DbError::Damaged { .. }), "{err}");
+        assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+        let bare = dir.path().join("bare.db");
+        Connection::open(&bare)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x); DROP TABLE t;")
+            .unwrap();
+        let err = open(&bare, OpenMode::Existing).unwrap_err();
+        assert!(matches!(err, DbError::NotARegister { .. }), "{err}");
+    }
+
+    #[test]
+    fn sqlites_read_only_folder_code_becomes_a_message_naming_the_folder() {
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        let path = Path::new("/share/ict/estate.db");
+        let err = not_a_register_or(path, failure(rusqlite::ffi::SQLITE_READONLY_DIRECTORY));
+        assert!(matches!(err, DbError::ReadOnly { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("the folder `/share/ict` is not writable"),
+            "{text}"
+        );
+        assert!(!text.contains("1544"), "{text}");
+        let err = not_a_register_or(path, failure(rusqlite::ffi::SQLITE_READONLY));
+        assert!(matches!(err, DbError::ReadOnly { .. }), "{err}");
+        let err = not_a_register_or(path, failure(rusqlite::ffi::SQLITE_CORRUPT));
+        assert!(matches!(err, DbError::Damaged { .. }), "{err}");
     }
 
     #[test]

@@ -815,7 +815,9 @@ const COMMANDS: &[Case] = &[
         what: "a text file as the register",
         args: &["--db", "{dir}/notes.txt", "list"],
         code: 3,
-        stderr: "estate: `{dir}/notes.txt` is not an estate register: it is not a SQLite database\n",
+        stderr: "estate: `{dir}/notes.txt` is not an estate register: it is not a SQLite database\n\
+                 help: if this file was your register, put a backup in its place with `estate restore BACKUP` \
+                 (`estate check` lists what is wrong); otherwise point --db at your register\n",
     },
     Case {
         what: "a backup over an existing file",

@@ -909,7 +909,7 @@ mod cli {
         let saved = env.json(&["forecast", "--save", "Capital programme Feb 2027"]);
         assert_eq!(saved["saved_run"], 1);
         env.ok(&["policy", "set", "life", "server", "5"]);
-        env.ok(&["policy", "set", "inflation", "3.5%"]);
+        env.said(&["policy", "set", "inflation", "3.5%"]);
         env.ok(&["policy", "set", "price", "desktop", "650"]);
         let now = env.json(&["forecast"]);
         assert_ne!(now["programme"]["by_line"]["total"], "63394.39");
@@ -945,15 +945,15 @@ mod cli {
     fn policy_set_changes_one_figure_and_says_what_it_was() {
         let env = Env::init();
         assert_eq!(
-            env.ok(&["policy", "set", "life", "Desktop PC", "6"]),
+            env.said(&["policy", "set", "life", "Desktop PC", "6"]),
             "set life.desktop to 6 (was 5)\n"
         );
         assert_eq!(
-            env.ok(&["policy", "set", "model-life", "Dell", "OptiPlex 7010", "7"]),
+            env.said(&["policy", "set", "model-life", "Dell", "OptiPlex 7010", "7"]),
             "set life.Dell OptiPlex 7010 to 7\n"
         );
         assert_eq!(
-            env.ok(&["policy", "set", "price", "laptop", "£849.21"]),
+            env.said(&["policy", "set", "price", "laptop", "£849.21"]),
             "set price.laptop to 849.21 (was 850.00)\n"
         );
         env.ok(&[
@@ -968,11 +968,11 @@ mod cli {
             "ThinkPad T14",
         ]);
         assert_eq!(
-            env.ok(&["policy", "set", "inflation", "3.5%"]),
+            env.said(&["policy", "set", "inflation", "3.5%"]),
             "set inflation to 3.5% (was 2.0%)\n"
         );
         assert_eq!(
-            env.ok(&["policy", "set", "price-base", "2027-28"]),
+            env.said(&["policy", "set", "price-base", "2027-28"]),
             "set price_base to 2027/28 (was 2026/27)\n"
         );
         let shown = env.ok(&["policy", "show", "--format", "csv"]);

@@ -1803,7 +1803,7 @@ fn imports_lists_batches_and_undo_reverses_one_through_the_command() {
     assert_eq!(listed[0]["file"], "telecoms-line-schedule.xlsx");
     assert_eq!(listed[0]["new"], 300);
     assert_eq!(listed[0]["kind"], "lines");
-    let out = env.ok(&["imports", "undo", "1"]);
+    let out = env.said(&["imports", "undo", "1"]);
     assert_eq!(
         out,
         "undid import batch 1: removed 300 record(s) it added, restored 0 it changed, removed 45 site(s)/department(s) it created\n"

@@ -25,7 +25,7 @@ const ADD_PC: &[&str] = &[
 #[test]
 fn init_creates_a_register_and_says_where() {
     let env = Env::new();
-    let out = env.ok(&["init"]);
+    let out = env.said(&["init"]);
     assert!(out.starts_with("created register "), "{out}");
     let version = estate::db::latest_schema_version();
     assert!(
@@ -77,7 +77,7 @@ fn the_db_flag_beats_the_environment() {
 #[test]
 fn add_then_show_round_trips_every_value() {
     let env = Env::with_org();
-    let out = env.ok(ADD_PC);
+    let out = env.said(ADD_PC);
     assert_eq!(out, "added desktop PC-00123 to BCW\n");
     let shown = env.json(&["show", "PC-00123"]);
     let a = &shown["asset"];
@@ -120,12 +120,12 @@ fn supplier_words_name_classes() {
 fn an_asset_added_updated_and_disposed_shows_its_full_history() {
     let env = Env::with_org();
     env.ok(ADD_PC);
-    let out = env.ok(&["update", "PC-00123", "--user", "J Smith", "--cost", "£600"]);
+    let out = env.said(&["update", "PC-00123", "--user", "J Smith", "--cost", "£600"]);
     assert_eq!(
         out,
         "updated PC-00123 in BCW: assigned_user: (empty) -> J Smith; purchase_cost: 612.34 -> 600.00\n"
     );
-    let out = env.ok(&[
+    let out = env.said(&[
         "dispose",
         "PC-00123",
         "--method",

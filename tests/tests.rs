@@ -16,5 +16,6 @@ mod running;
 mod slips_files;
 mod slips_forget;
 mod slips_records;
+mod slips_register;
 mod trust;
 mod util;

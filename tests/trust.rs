@@ -76,7 +76,7 @@ fn a_backup_is_consistent_private_and_restores_exactly() {
     ]);
     let before = env.dump();
     let backup = env.path().join("backup.db");
-    let out = env.ok(&["backup", backup.to_str().unwrap()]);
+    let out = env.said(&["backup", backup.to_str().unwrap()]);
     assert!(out.starts_with("backed up "), "{out}");
     #[cfg(unix)]
     {
@@ -159,7 +159,7 @@ fn check_reports_what_is_wrong_and_exits_non_zero() {
     let env = Env::with_org();
     env.ok(&["add", "desktop", "--tag", "PC-1"]);
     env.ok(&["add", "desktop", "--tag", "PC-2"]);
-    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+    assert!(env.said(&["check"]).ends_with("no problems found\n"));
     {
         let conn = rusqlite::Connection::open(env.db()).unwrap();
         conn.execute(

@@ -67,7 +67,8 @@ impl Env {
             .env("ESTATE_DB", self.db())
             .env("ESTATE_TODAY", TODAY)
             .env("NO_COLOR", "1")
-            .env_remove("ESTATE_DATA");
+            .env_remove("ESTATE_DATA")
+            .env_remove("COLUMNS");
         cmd
     }
 
@@ -108,6 +109,19 @@ impl Env {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs `estate args…`, asserts success, returns stderr (where
+    /// confirmations such as "added …" go).
+    pub fn said(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().expect("run estate");
+        assert!(
+            out.status.success(),
+            "estate {args:?} failed ({:?}):\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 stderr")
     }
 
     /// Runs `estate args…`, asserts failure with `code`, returns stderr.

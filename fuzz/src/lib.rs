@@ -132,6 +132,7 @@ fn row(cells: &[&str], synonyms: &ClassSynonyms, models: &ModelRules, dictionary
         vat_rate: Rate::from_percent(Decimal::from(20)),
         today: today(),
         is_1904: false,
+        force: false,
     };
     let values: Vec<Value> = cells
         .iter()

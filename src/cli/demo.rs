@@ -96,11 +96,13 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         out: Printer {
             format: Format::Table,
             quiet: ctx.out.quiet,
+            width: ctx.out.width,
         },
         today: ctx.today,
         command_line: ctx.command_line.clone(),
         who: ctx.who.clone(),
         busy_timeout: ctx.busy_timeout,
+        force: false,
     };
     // The main job: every supplier spreadsheet of the sample set, imported as it comes.
     let files = sample_files()?;

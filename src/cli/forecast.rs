@@ -122,7 +122,13 @@ pub struct CompareArgs {
 }
 
 /// A shipped scenario by name, or a scenario file by path.
-pub fn scenario(name: &str) -> Result<Scenario> {
+pub fn scenario(ctx: &Ctx, name: &str) -> Result<Scenario> {
+    let found = read_scenario(name)?;
+    ctx.unless_forced(found.likely(ctx.today))?;
+    Ok(found)
+}
+
+fn read_scenario(name: &str) -> Result<Scenario> {
     let path = Path::new(name);
     let is_file = path
         .extension()
@@ -181,12 +187,20 @@ fn title(
 }
 
 fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = if o.save.is_some() {
+        ctx.open()?
+    } else {
+        ctx.open_read()?
+    };
     let horizon = o.horizon.horizon(ctx)?;
     let organisation = o.horizon.organisation(&conn)?;
     let request = Request {
         horizon,
-        scenario: o.scenario.as_deref().map(scenario).transpose()?,
+        scenario: o
+            .scenario
+            .as_deref()
+            .map(|s| scenario(ctx, s))
+            .transpose()?,
         caps: o.horizon.cap.clone(),
         organisation: organisation.clone(),
         detail: o.detail,
@@ -289,11 +303,11 @@ pub fn print_programme(ctx: &Ctx) -> Result<()> {
 }
 
 fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let horizon = c.horizon.horizon(ctx)?;
     let organisation = c.horizon.organisation(&conn)?;
     // Scenarios are named by their own `name` (a file path is only where one came from).
-    let (base_scenario, other_scenario) = (scenario(&c.base)?, scenario(&c.other)?);
+    let (base_scenario, other_scenario) = (scenario(ctx, &c.base)?, scenario(ctx, &c.other)?);
     let (base_name, other_name) = (base_scenario.name.clone(), other_scenario.name.clone());
     let request = |s: &forecast::scenario::Scenario| Request {
         horizon,

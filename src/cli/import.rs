@@ -128,6 +128,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.vat_rate = args.vat_rate;
     opts.strict = args.strict;
     opts.dry_run = args.dry_run;
+    opts.force = ctx.force;
     opts.command.clone_from(&ctx.command_line);
     opts.who.clone_from(&ctx.who);
     let mut rejects_file = None;
@@ -337,7 +338,10 @@ fn counts_view(summaries: &[ImportSummary]) -> View {
 
 /// Runs `estate imports`.
 pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = match &args.command {
+        None | Some(ImportsCommand::List) => ctx.open_read()?,
+        Some(_) => ctx.open()?,
+    };
     match &args.command {
         None | Some(ImportsCommand::List) => {
             let batches = import::list_batches(&conn).map_err(import_error)?;

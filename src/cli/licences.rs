@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, args: &LicencesArgs) -> Result<()> {
 }
 
 fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<LicencesForecast> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let estate = Estate::read(&conn)?;
     let org = h.organisation(&conn)?;
     let horizon = h.horizon(ctx)?;
@@ -190,7 +190,7 @@ pub(super) fn forecast_licences(
 }
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let org = organisation(&conn, org)?;
     let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
     let mut view = View::new(&[
@@ -226,6 +226,10 @@ fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
+    ctx.unless_forced(estate::domain::rules::likely_cost(
+        &format!("licence {}: a unit cost", a.product.trim()),
+        a.unit_cost,
+    ))?;
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, a.org.as_deref())?;
     let fields = LicenceFields {

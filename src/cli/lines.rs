@@ -167,7 +167,7 @@ pub fn run(ctx: &Ctx, args: &LinesArgs) -> Result<()> {
 }
 
 fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let estate = Estate::read(&conn)?;
     let org = h.organisation(&conn)?;
     let horizon = h.horizon(ctx)?;
@@ -195,7 +195,7 @@ pub(super) fn forecast_lines(
 }
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let org = organisation(&conn, org)?;
     let held: Vec<Line> = store::list_lines(&conn, org.as_ref().map(|o| o.code.as_str()))?;
     let mut view = View::new(&[
@@ -227,6 +227,10 @@ fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
+    ctx.unless_forced(estate::domain::rules::likely_cost(
+        &format!("line {}: a monthly rental", a.number.trim()),
+        a.rental,
+    ))?;
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, a.org.as_deref())?;
     let fields = LineFields {

@@ -1,11 +1,11 @@
 //! `estate backup`, `restore`, `check` and `forget-user`: keeping the
 //! register safe, sound and lawful.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use estate::db;
+use estate::db::{self, DbError};
 use estate::output_file::Refused;
 use estate::register::forget::Forget;
 use estate::register::store;
@@ -62,7 +62,7 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
         )
         .into());
     }
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     db::backup(&conn, &args.file).with_context(|| {
         format!(
             "failed to back up the register to `{}`",
@@ -84,13 +84,25 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
     // Verify before touching the register, so a bad file changes nothing.
     let version = db::verify_register_file(&args.file)
         .with_context(|| format!("refusing to restore from `{}`", args.file.display()))?;
-    // Restoring is also how a lost register comes back: create it if missing.
-    let mode = if ctx.db_path.exists() {
-        db::OpenMode::Existing
+    // Restoring is also how a lost or damaged register comes back: create it
+    // if missing; a damaged file is moved aside (never deleted) first.
+    let mut conn = if ctx.db_path.exists() {
+        match ctx.open_as(db::OpenMode::Existing) {
+            Ok(conn) => conn,
+            Err(e) if is_damaged(&e) => {
+                let aside = set_aside(&ctx.db_path)?;
+                ctx.out.message(&format!(
+                    "moved the damaged file {} to {}",
+                    ctx.db_path.display(),
+                    aside.display()
+                ));
+                ctx.open_as(db::OpenMode::CreateNew)?
+            }
+            Err(e) => return Err(e),
+        }
     } else {
-        db::OpenMode::CreateNew
+        ctx.open_as(db::OpenMode::CreateNew)?
     };
-    let mut conn = ctx.open_as(mode)?;
     db::restore(&mut conn, &ctx.db_path, &args.file)
         .with_context(|| format!("failed to restore from `{}`", args.file.display()))?;
     ctx.out.done(
@@ -103,10 +115,62 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
     )
 }
 
-/// `estate check`.
+fn is_damaged(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<DbError>(),
+        Some(DbError::Damaged { .. } | DbError::NotARegister { .. })
+    )
+}
+
+/// Renames a damaged register (and any `-wal`/`-shm` beside it) to the first
+/// free `NAME.damaged`, `NAME.damaged-2`, … and returns the new name.
+fn set_aside(path: &Path) -> Result<PathBuf> {
+    let with = |p: &Path, suffix: &str| {
+        let mut name = p.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let aside = (1..=1000)
+        .map(|n| {
+            with(
+                path,
+                &if n == 1 {
+                    ".damaged".to_string()
+                } else {
+                    format!(".damaged-{n}")
+                },
+            )
+        })
+        .find(|p| !p.exists() && !with(p, "-wal").exists())
+        .context("no free name to move the damaged register to")?;
+    for suffix in ["-wal", "-shm"] {
+        let side = with(path, suffix);
+        if side.exists() {
+            std::fs::rename(&side, with(&aside, suffix))
+                .with_context(|| format!("failed to move `{}` aside", side.display()))?;
+        }
+    }
+    std::fs::rename(path, &aside)
+        .with_context(|| format!("failed to move `{}` aside", path.display()))?;
+    Ok(aside)
+}
+
+/// `estate check`: first whether the file is a whole database at all (it
+/// may not open), then SQLite's integrity, foreign keys and estate's rules.
 pub fn check(ctx: &Ctx) -> Result<()> {
-    let conn = ctx.open()?;
-    let problems = store::check(&conn)?;
+    let opened = match db::check_whole(&ctx.db_path) {
+        Ok(()) => ctx.open_read(),
+        Err(e) => Err(e.into()),
+    };
+    let (problems, damaged) = match opened {
+        Ok(conn) => {
+            let problems = store::check(&conn)?;
+            let damaged = problems.iter().any(|p| p.starts_with("integrity:"));
+            (problems, damaged)
+        }
+        Err(e) if is_damaged(&e) => (db::diagnose(&ctx.db_path)?, true),
+        Err(e) => return Err(e),
+    };
     if problems.is_empty() {
         return ctx.out.done(
             &format!("{}: no problems found", ctx.db_path.display()),
@@ -121,6 +185,13 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         let mut text = problems.join("\n");
         text.push('\n');
         ctx.out.data(&text)?;
+    }
+    if damaged {
+        return Err(DbError::Damaged {
+            path: ctx.db_path.clone(),
+            reason: format!("{} problem(s) found, listed above", problems.len()),
+        }
+        .into());
     }
     bail!(
         "{} problem(s) found in {}",

@@ -26,6 +26,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use estate::db::{self, DbError, OpenMode};
+use estate::domain::rules::Implausible;
 use estate::register::{Actor, RegisterError};
 use estate::report::{Document, Format};
 use rusqlite::Connection;
@@ -64,6 +65,11 @@ pub struct Cli {
     /// the operating-system user).
     #[arg(long = "as", global = true, env = "ESTATE_USER", value_name = "NAME")]
     pub as_user: Option<String>,
+    /// Accept a value that is possible but almost certainly a slip: inflation
+    /// outside -10% to +25%, a price base more than 10 years away, a cost or
+    /// unit price over £10,000,000. The audit trail keeps the command with --force.
+    #[arg(long, global = true)]
+    pub force: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -263,12 +269,26 @@ pub struct Ctx {
     /// How long a write waits for another process's write ($ESTATE_BUSY_TIMEOUT
     /// seconds, else 30).
     pub busy_timeout: Duration,
+    /// `--force`: take values that look like slips.
+    pub force: bool,
 }
 
 impl Ctx {
     /// Opens the existing register (running pending migrations).
     pub fn open(&self) -> Result<Connection> {
         self.open_as(OpenMode::Existing)
+    }
+
+    /// Opens the existing register for a command that only reads: as
+    /// [`Ctx::open`], or read-only (no migrations) where the register or its
+    /// folder cannot be written, as on a read-only share.
+    pub fn open_read(&self) -> Result<Connection> {
+        match db::open_waiting(&self.db_path, OpenMode::Existing, self.busy_timeout) {
+            Err(DbError::ReadOnly { .. }) => {
+                Ok(db::open_read_only(&self.db_path, self.busy_timeout)?)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Opens the register, which must exist or must not (`init`, `restore`).
@@ -284,6 +304,14 @@ impl Ctx {
             inputs,
         };
         Ok(estate::output_file::check(target, flag, protected)?)
+    }
+
+    /// Refuses a likely slip unless `--force` was given.
+    pub fn unless_forced<T>(&self, checked: Result<T, Implausible>) -> Result<()> {
+        match checked {
+            Err(e) if !self.force => Err(e.into()),
+            _ => Ok(()),
+        }
     }
 
     /// The actor for changes this command makes.
@@ -348,11 +376,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 _ => Format::Table,
             },
             quiet: cli.quiet,
+            width: output::table_width(),
         },
         today,
         command_line,
         who: who(cli.as_user.as_deref()),
         busy_timeout,
+        force: cli.force,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
@@ -496,7 +526,8 @@ pub fn help_for(err: &anyhow::Error) -> Option<String> {
     }) {
         return Some(help);
     }
-    match db_error(err)? {
+    let db = db_error(err)?;
+    match db {
         DbError::NotFound { .. } => Some(
             "run `estate init` to create a register here, or point --db (or ESTATE_DB) at yours"
                 .into(),
@@ -504,6 +535,24 @@ pub fn help_for(err: &anyhow::Error) -> Option<String> {
         DbError::AlreadyExists { .. } => {
             Some("use that register, or give --db with a new file name".into())
         }
+        // Only for the register itself (the error as it came from opening
+        // it), not for a backup being restored, which comes with context.
+        DbError::Damaged { .. } | DbError::NotARegister { .. }
+            if err.to_string() == db.to_string() =>
+        {
+            Some(
+                "if this file was your register, put a backup in its place with `estate restore \
+                 BACKUP` (`estate check` lists what is wrong); otherwise point --db at your \
+                 register"
+                    .into(),
+            )
+        }
+        DbError::ReadOnly { .. } => Some(
+            "commands that only read (list, show, forecast, report, check …) still work here; to \
+             change the register, get write access to its folder or work on a copy in a folder \
+             you can write"
+                .into(),
+        ),
         DbError::Busy => {
             Some("another estate command is writing; run this again when it has finished".into())
         }

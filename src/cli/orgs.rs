@@ -53,7 +53,11 @@ pub enum OrgsCommand {
 
 /// Runs `estate orgs`.
 pub fn orgs(ctx: &Ctx, args: &OrgsArgs) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = if args.command.is_none() {
+        ctx.open_read()?
+    } else {
+        ctx.open()?
+    };
     let actor = ctx.actor();
     match &args.command {
         None => {
@@ -157,7 +161,11 @@ pub enum PlacesCommand {
 
 /// Runs `estate sites` or `estate departments`.
 pub fn places(ctx: &Ctx, args: &PlacesArgs, kind: PlaceKind) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = if args.command.is_none() {
+        ctx.open_read()?
+    } else {
+        ctx.open()?
+    };
     let what = match kind {
         PlaceKind::Site => "site",
         PlaceKind::Department => "department",

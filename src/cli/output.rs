@@ -13,6 +13,22 @@ pub struct Printer {
     pub format: Format,
     /// Suppress messages (data is still printed).
     pub quiet: bool,
+    /// The widest a table may be: the terminal's width (or $COLUMNS); none
+    /// when stdout is not a terminal, so piped tables are never wrapped.
+    pub width: Option<usize>,
+}
+
+/// How wide tables may be: $COLUMNS when set (as shells and `COLUMNS=100
+/// estate …` do), else the width of the terminal stdout is, else no limit.
+pub fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
 impl Printer {
@@ -24,7 +40,7 @@ impl Printer {
                     self.message("(none)");
                     return Ok(());
                 }
-                report::to_table(view) + "\n"
+                report::to_table_within(view, self.width) + "\n"
             }
             Format::Csv => report::to_csv(view).context("failed to write CSV")?,
             Format::Md => report::to_markdown(view),
@@ -54,7 +70,12 @@ impl Printer {
         match self.format {
             Format::Table => {
                 for s in sections() {
-                    writeln!(text, "{}\n{}\n", s.title, report::to_table(&s.view))?;
+                    writeln!(
+                        text,
+                        "{}\n{}\n",
+                        s.title,
+                        report::to_table_within(&s.view, self.width)
+                    )?;
                 }
                 for n in notes {
                     writeln!(text, "{n}")?;
@@ -101,13 +122,16 @@ impl Printer {
         }
     }
 
-    /// A message, or for JSON output a small JSON object on stdout, so
-    /// scripts always get something parseable from a command that changes things.
+    /// A confirmation ("added …", "set …") on stderr like every other
+    /// message (so `-q` silences it and stdout holds only data), or for JSON
+    /// output a small JSON object on stdout, so scripts always get something
+    /// parseable from a command that changes things.
     pub fn done<T: Serialize>(&self, text: &str, json: &T) -> Result<()> {
         if self.format == Format::Json {
             self.data(&(serde_json::to_string_pretty(json)? + "\n"))
         } else {
-            self.data(&format!("{text}\n"))
+            self.message(text);
+            Ok(())
         }
     }
 }

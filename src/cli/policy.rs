@@ -90,6 +90,21 @@ pub enum SetCommand {
     },
 }
 
+/// Refuses a policy figure that is almost certainly a slip unless `--force`.
+fn check_likely(ctx: &Ctx, change: &PolicyChange) -> Result<()> {
+    use estate::domain::rules;
+    match change {
+        PolicyChange::Price { class, amount, .. } => {
+            ctx.unless_forced(rules::likely_cost(&format!("a {class} price"), *amount))
+        }
+        PolicyChange::Inflation(rate) => ctx.unless_forced(rules::likely_inflation(*rate)),
+        PolicyChange::PriceBase(year) => {
+            ctx.unless_forced(rules::likely_price_base(*year, ctx.today))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn change(what: &SetCommand) -> Result<PolicyChange> {
     let class = |text: &str| ClassSynonyms::builtin().parse_class(text);
     Ok(match what {
@@ -128,6 +143,7 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
         PolicyCommand::Show => show(ctx),
         PolicyCommand::Set { what } => {
             let change = change(what)?;
+            check_likely(ctx, &change)?;
             let mut conn = ctx.open()?;
             let actor = ctx.actor();
             let done = db::write(&mut conn, |tx| policy::store::set(tx, &change, &actor))
@@ -156,7 +172,7 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let d = policy::store::read(&conn)?;
     let mut view = View::new(&["item", "class", "value", "source"]);
     for l in &d.lives {
@@ -205,5 +221,30 @@ fn show(ctx: &Ctx) -> Result<()> {
         ]);
     }
     estate::report::running::policy_rows(&d, &mut view);
-    ctx.out.listing(&view, &d)
+    // People see plain citations; the data files keep the maintainers' notes.
+    for row in &mut view.rows {
+        if let Some(source) = row.get_mut(3) {
+            *source = Cell::text(policy::citation(&source.text));
+        }
+    }
+    let mut records = serde_json::to_value(&d)?;
+    cite_sources(&mut records);
+    ctx.out.listing(&view, &records)
+}
+
+/// Every `source` string in `value` as a plain citation.
+fn cite_sources(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if key == "source" => *s = policy::citation(s),
+                    _ => cite_sources(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(cite_sources),
+        _ => {}
+    }
 }

@@ -117,12 +117,12 @@ struct Run {
 }
 
 fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<Run> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let estate = Estate::read(&conn)?;
     let org = args.horizon.organisation(&conn)?;
     let request = args
         .scenario
-        .request(args.horizon.horizon(ctx)?, org.as_ref())?;
+        .request(ctx, args.horizon.horizon(ctx)?, org.as_ref())?;
     let engines::Run {
         snapshot,
         assumptions,
@@ -301,7 +301,7 @@ fn compare(ctx: &Ctx, args: &PowerRunArgs) -> Result<()> {
 }
 
 fn list_profiles(ctx: &Ctx) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let profiles = running_store::model_profiles(&conn)?;
     let mut view = View::new(&["manufacturer", "model", "kWh a year", "source"]);
     for p in &profiles {

@@ -240,6 +240,7 @@ pub fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     let mut fields = AssetFields::new(args.tag.trim(), class);
     args.fields.apply(&mut fields);
     check_dates(ctx, &fields)?;
+    check_cost(ctx, args.fields.cost, &fields)?;
     let mut conn = ctx.open()?;
     let org = store::resolve_organisation(&conn, args.org.as_deref())?;
     let actor = ctx.actor();
@@ -257,6 +258,18 @@ pub fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         ),
         &asset,
     )
+}
+
+/// Refuses a cost given on the command line that is almost certainly a slip
+/// (over £10,000,000) unless `--force`, as import does.
+fn check_cost(ctx: &Ctx, given: Option<Money>, f: &AssetFields) -> Result<()> {
+    match given {
+        Some(cost) => ctx.unless_forced(estate::domain::rules::likely_cost(
+            &format!("asset {}: a cost", f.asset_tag),
+            cost,
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Refuses in-service dates in the future or before 1980, as import does.
@@ -314,7 +327,7 @@ fn asset_view(assets: &[Asset]) -> View {
 
 /// `estate list`.
 pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let organisation = match &args.org {
         Some(code) => Some(store::resolve_organisation(&conn, Some(code))?.code),
         None => None,
@@ -344,7 +357,7 @@ struct Shown<'a> {
 
 /// `estate show`.
 pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     let org = store::resolve_organisation(&conn, args.org.as_deref())?;
     let asset = store::require_asset(&conn, &org, &args.key)?;
     let disposal = store::disposal_of(&conn, asset.id)?;
@@ -434,6 +447,7 @@ pub fn update(ctx: &Ctx, args: &UpdateArgs) -> Result<()> {
     if args.fields.purchase_date.is_some() {
         check_dates(ctx, &fields)?;
     }
+    check_cost(ctx, args.fields.cost, &fields)?;
     let actor = ctx.actor();
     let changes = db::write(&mut conn, |tx| {
         store::update_asset(tx, &org, &current, &fields, false, &actor)

@@ -101,7 +101,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
     let scenario_file = args.scenario.as_deref().map(Path::new);
     ctx.check_output(&args.out, "--out", scenario_file.as_slice())?;
     let document = document(&args.out, format)?;
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     // Only the workbook (its Detail sheet) and the JSON carry every
     // replacement; the page and the tables do not need them in memory.
     let detail = matches!(document, Document::Xlsx | Document::Json);
@@ -161,7 +161,11 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
     let org = args.horizon.organisation(conn)?;
     let request = Request {
         horizon,
-        scenario: args.scenario.as_deref().map(scenario).transpose()?,
+        scenario: args
+            .scenario
+            .as_deref()
+            .map(|s| scenario(ctx, s))
+            .transpose()?,
         caps: args.horizon.cap.clone(),
         organisation: org.clone(),
         detail,

@@ -87,13 +87,18 @@ impl ScenarioFlags {
     }
 
     /// The capital forecast request these flags make over `horizon`.
-    pub fn request(&self, horizon: Horizon, org: Option<&Organisation>) -> Result<Request> {
+    pub fn request(
+        &self,
+        ctx: &super::Ctx,
+        horizon: Horizon,
+        org: Option<&Organisation>,
+    ) -> Result<Request> {
         Ok(Request {
             horizon,
             scenario: self
                 .scenario
                 .as_deref()
-                .map(super::forecast::scenario)
+                .map(|s| super::forecast::scenario(ctx, s))
                 .transpose()?,
             caps: self.cap.clone(),
             organisation: org.map(|o| o.code.clone()),

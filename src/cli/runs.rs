@@ -61,7 +61,7 @@ pub enum RunsCommand {
 
 /// Runs `estate runs`.
 pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
-    let conn = ctx.open()?;
+    let conn = ctx.open_read()?;
     match &args.command {
         None => {
             let runs = list_runs(&conn).context("failed to list the saved runs")?;

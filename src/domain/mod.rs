@@ -12,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod money;
 pub mod rate;
+pub mod rules;
 
 pub use asset_class::{AssetClass, ClassSynonyms};
 pub use dates::{add_years, iso, parse_date, parse_iso_date, write_iso};

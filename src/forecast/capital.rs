@@ -60,7 +60,7 @@ impl Horizon {
     /// # Errors
     /// [`ForecastError::BadHorizon`] unless `years` is 1 to 50.
     pub fn new(first: FinancialYear, years: u32) -> Result<Self, ForecastError> {
-        if (1..=50).contains(&years) {
+        if crate::domain::rules::HORIZON_YEARS.contains(&years) {
             Ok(Horizon { first, years })
         } else {
             Err(ForecastError::BadHorizon { years })

@@ -122,6 +122,7 @@ pub fn save_with_running(
     command: &str,
     organisation: Option<&str>,
 ) -> Result<RunId, RunError> {
+    crate::domain::rules::not_blank("a run's name", name)?;
     let register = store::register_state(conn)?;
     Ok(crate::db::write(conn, |tx| {
         let id = store::save_run(
@@ -153,6 +154,9 @@ pub enum RunError {
     /// The engine.
     #[error(transparent)]
     Forecast(#[from] ForecastError),
+    /// A value the register would refuse (a blank run name).
+    #[error(transparent)]
+    Invalid(#[from] crate::domain::rules::RuleError),
 }
 
 impl From<rusqlite::Error> for RunError {

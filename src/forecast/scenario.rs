@@ -184,14 +184,33 @@ fn money(value: &toml::Value, what: &str) -> Result<Money, String> {
 }
 
 fn life(years: u32, what: &str) -> Result<u32, String> {
-    if (1..=50).contains(&years) {
-        Ok(years)
-    } else {
-        Err(format!("{what}: a life must be 1 to 50 years, not {years}"))
-    }
+    crate::domain::rules::life_years(years).map_err(|e| format!("{what}: {e}"))
 }
 
 impl Scenario {
+    /// Checks the scenario's figures against the bounds of a likely slip
+    /// (inflation, price base, unit prices), as `estate policy set` does;
+    /// `today` places the price base.
+    ///
+    /// # Errors
+    /// The first figure that looks like a slip, naming the scenario.
+    pub fn likely(&self, today: time::Date) -> Result<(), crate::domain::rules::Implausible> {
+        use crate::domain::rules;
+        let named = |e: rules::Implausible| rules::Implausible {
+            what: format!("scenario {}: {}", self.name, e.what),
+        };
+        if let Some(rate) = self.inflation {
+            rules::likely_inflation(rate).map_err(named)?;
+        }
+        if let Some(base) = self.price_base {
+            rules::likely_price_base(base, today).map_err(named)?;
+        }
+        for p in &self.prices {
+            rules::likely_cost(&format!("a {} price", p.class), p.unit_cost).map_err(named)?;
+        }
+        Ok(())
+    }
+
     /// Reads a scenario from TOML `text`; `origin` names it in errors.
     ///
     /// # Errors

@@ -638,6 +638,9 @@ pub struct ValueRules {
     pub today: Date,
     /// The workbook's date system, for plain numbers in date columns.
     pub is_1904: bool,
+    /// Take amounts over £10,000,000 (`--force`), which are otherwise
+    /// rejected as almost certainly a slip.
+    pub force: bool,
 }
 
 /// Texts that mean "nothing here" in a cell.
@@ -993,6 +996,14 @@ impl<'a> Cells<'a> {
                 f,
                 v,
                 "has fractions of a penny; give the amount in pounds and pence",
+            );
+            return None;
+        }
+        if !self.rules.force && crate::domain::rules::likely_cost("", amount).is_err() {
+            self.reject(
+                f,
+                v,
+                "is over £10,000,000, almost certainly a slip; if it is right, import with --force",
             );
             return None;
         }
@@ -1877,10 +1888,8 @@ fn licence(cells: &mut Cells<'_>) -> Parsed {
         .or_else(|| cells.text(Field::Class));
     let organisation = cells.text(Field::Organisation);
     let notes = cells.notes();
-    if let (Some(s), Some(e)) = (start_date, end_date) {
-        if e < s {
-            cells.missing(Field::EndDate, format!("ends ({e}) before it starts ({s})"));
-        }
+    if let Err(e) = crate::domain::rules::dates_in_order(start_date, end_date) {
+        cells.missing(Field::EndDate, e.to_string());
     }
     let (Some(product), Some(quantity), Some(unit_cost)) = (product, quantity, unit_cost) else {
         return Parsed::Rejected(Vec::new());
@@ -1921,6 +1930,7 @@ mod tests {
             vat_rate: Rate::from_percent(Decimal::from(20)),
             today: date!(2026 - 11 - 28),
             is_1904: false,
+            force: false,
         }
     }
 

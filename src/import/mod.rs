@@ -194,6 +194,10 @@ impl From<rusqlite::Error> for ImportError {
 
 /// Everything an import is told, validated.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is an independent command-line switch, as the flags are"
+)]
 pub struct ImportOptions {
     /// The organisation the rows belong to (code), unless a column says.
     pub organisation: Option<String>,
@@ -213,6 +217,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Report what would change without writing.
     pub dry_run: bool,
+    /// Take amounts over £10,000,000, otherwise rejected as slips.
+    pub force: bool,
     /// Today (dates after it are rejected as in-service dates).
     pub today: Date,
     /// The command line, recorded in the audit trail.
@@ -234,6 +240,7 @@ impl ImportOptions {
             vat_rate: Rate::from_percent(Decimal::from(20)),
             strict: false,
             dry_run: false,
+            force: false,
             today,
             command: "estate import".into(),
             who: crate::register::UNKNOWN_WHO.into(),

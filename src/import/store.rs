@@ -1487,6 +1487,7 @@ pub fn read_tables(
         vat_rate: opts.vat_rate,
         today: opts.today,
         is_1904: book.is_1904(),
+        force: opts.force,
     };
     let synonyms = ClassSynonyms::builtin();
     let models = ModelRules::builtin();

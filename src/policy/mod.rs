@@ -398,7 +398,7 @@ impl Defaults {
                     hours
                         .parse::<u32>()
                         .ok()
-                        .filter(|h| *h <= 8784)
+                        .filter(|h| crate::domain::rules::HOURS_PER_YEAR.contains(h))
                         .ok_or_else(|| format!("`{hours}` is not hours in a year (0-8784)"))?,
                 )
             };
@@ -465,7 +465,7 @@ fn whole_pence(text: &str, what: &str) -> Result<Money, String> {
 fn parse_life(text: &str) -> Result<u32, String> {
     text.parse::<u32>()
         .ok()
-        .filter(|y| (1..=50).contains(y))
+        .filter(|y| crate::domain::rules::LIFE_YEARS.contains(y))
         .ok_or_else(|| format!("`{text}` is not a life in whole years (1-50)"))
 }
 
@@ -552,9 +552,95 @@ fn read_rows<T>(
     Ok(out)
 }
 
+/// Marks of a note written for estate's maintainers rather than a citation
+/// for its users: where a figure was researched, what the tests check, which
+/// sources were set aside.
+const INTERNAL_NOTES: [&str; 7] = [
+    "domain facts",
+    "../",
+    "the tests",
+    "issue ",
+    "judged unreliable",
+    "not retrieved",
+    "not found",
+];
+
+/// The source of a default figure as shown to people: a plain citation.
+/// The data files keep fuller notes for those who maintain them; here an
+/// `[ASSUMPTION]` tag becomes a leading "Assumption:", and each part (split
+/// at `;`, inside brackets too) that is a maintainer's note is left out.
+pub fn citation(source: &str) -> String {
+    let (assumption, text) = match source.trim().strip_prefix("[ASSUMPTION]") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, source.trim()),
+    };
+    let text = text.replace("[ASSUMPTION]", "assumption:");
+    let keep = |part: &str| !INTERNAL_NOTES.iter().any(|n| part.contains(n));
+    // Brackets first: keep the citing parts of each, drop it when none is left.
+    let mut plain = String::new();
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        plain.push_str(&rest[..open]);
+        let kept: Vec<&str> = rest[open + 1..close]
+            .split(';')
+            .map(str::trim)
+            .filter(|p| keep(p))
+            .collect();
+        if kept.is_empty() {
+            plain = plain.trim_end().to_string();
+        } else {
+            plain.push('(');
+            plain.push_str(&kept.join("; "));
+            plain.push(')');
+        }
+        rest = &rest[close + 1..];
+    }
+    plain.push_str(rest);
+    let parts: Vec<&str> = plain
+        .split("; ")
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && keep(p))
+        .collect();
+    let joined = parts.join("; ");
+    if assumption {
+        format!("Assumption: {joined}")
+    } else {
+        joined
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_citation_leaves_out_the_maintainers_notes() {
+        assert_eq!(
+            citation(
+                "[ASSUMPTION] ISDN withdrawn at the switch-off (Openreach, 16 May 2024; domain facts \
+                 §6.2, Nov 2026): move to SIP channels; £250 a line is a placeholder (no public \
+                 price found)"
+            ),
+            "Assumption: ISDN withdrawn at the switch-off (Openreach, 16 May 2024): move to SIP \
+             channels; £250 a line is a placeholder (no public price found)"
+        );
+        assert_eq!(
+            citation(
+                "2025 edition, published 10 Jun 2025: Scope 2 0.17700 (ID 7_400); checked against \
+                 ../shared/real-inputs/uk-ghg by the tests"
+            ),
+            "2025 edition, published 10 Jun 2025: Scope 2 0.17700 (ID 7_400)"
+        );
+        assert_eq!(
+            citation("[ASSUMPTION] 24p/kWh (domain facts §7, Nov 2026): broker averages"),
+            "Assumption: 24p/kWh: broker averages"
+        );
+        let plain = "HM Treasury group ICT asset policy para 5.12: network switches 7 years";
+        assert_eq!(citation(plain), plain);
+    }
 
     #[test]
     fn the_shipped_defaults_parse_and_carry_the_seed_lives() {

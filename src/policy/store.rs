@@ -440,13 +440,9 @@ impl From<rusqlite::Error> for PolicySetError {
 }
 
 fn check_life(years: u32) -> Result<(), PolicySetError> {
-    if (1..=50).contains(&years) {
-        Ok(())
-    } else {
-        Err(PolicySetError::Invalid(format!(
-            "a life must be 1 to 50 years, not {years}"
-        )))
-    }
+    crate::domain::rules::life_years(years)
+        .map(|_| ())
+        .map_err(|e| PolicySetError::Invalid(e.0))
 }
 
 fn upsert_setting(

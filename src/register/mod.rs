@@ -15,7 +15,7 @@ use time::Date;
 use crate::db::DbError;
 use crate::domain::{
     AgreementType, AssetClass, AssetId, AssetStatus, BatchId, BudgetType, CostBasis,
-    DisposalMethod, Funding, LicenceId, LicenceMetric, LineId, LineType, Money, OrgId, iso,
+    DisposalMethod, Funding, LicenceId, LicenceMetric, LineId, LineType, Money, OrgId, iso, rules,
 };
 
 /// Who is writing: the person, the command (e.g. `estate add`) and, for
@@ -453,9 +453,10 @@ impl AssetFields {
             return invalid("give power as kWh a year or as watts, not both".into());
         }
         if let Some(y) = self.life_years {
-            if !(1..=50).contains(&y) {
-                return invalid(format!("a life must be 1 to 50 years, not {y}"));
-            }
+            rules::life_years(y).map_err(|e| RegisterError::Invalid(e.0))?;
+        }
+        if let Some(h) = self.power_hours_per_year {
+            rules::hours_per_year(h).map_err(|e| RegisterError::Invalid(e.0))?;
         }
         if self.power_watts.is_some_and(|w| w.is_sign_negative())
             || self
@@ -563,6 +564,16 @@ pub struct LineFields {
 }
 
 impl LineFields {
+    /// Checks the rules the register's constraints hold a line to: a number.
+    ///
+    /// # Errors
+    /// [`RegisterError::Invalid`].
+    pub fn validate(&self) -> Result<(), RegisterError> {
+        rules::not_blank("a line's number", &self.number)
+            .map(|_| ())
+            .map_err(|e| RegisterError::Invalid(e.0))
+    }
+
     /// Every field as `(name, text)`, for diffs and the audit trail.
     pub fn field_values(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
@@ -633,6 +644,18 @@ pub struct LicenceFields {
 }
 
 impl LicenceFields {
+    /// Checks the rules the register's constraints hold an entitlement to:
+    /// a product name, and a term that does not end before it starts.
+    ///
+    /// # Errors
+    /// [`RegisterError::Invalid`] naming the product.
+    pub fn validate(&self) -> Result<(), RegisterError> {
+        rules::not_blank("a licence's product", &self.product)
+            .map_err(|e| RegisterError::Invalid(e.0))?;
+        rules::dates_in_order(self.start_date, self.end_date)
+            .map_err(|e| RegisterError::Invalid(format!("licence {}: {e}", self.product.trim())))
+    }
+
     /// Every field as `(name, text)`, for diffs and the audit trail.
     pub fn field_values(&self) -> Vec<(&'static str, Option<String>)> {
         vec![

@@ -1585,6 +1585,7 @@ pub fn insert_new_line(
     site: Option<i64>,
     actor: &Actor,
 ) -> Result<LineId> {
+    fields.validate()?;
     let rental = line_rental(fields)?;
     let now = now_timestamp();
     tx.prepare_cached(
@@ -1682,6 +1683,7 @@ pub fn update_line_in_site(
     site: Option<i64>,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
+    fields.validate()?;
     let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
     if changes.is_empty() {
         return Ok(changes);
@@ -1793,6 +1795,7 @@ pub fn insert_licence(
     fields: &LicenceFields,
     actor: &Actor,
 ) -> Result<LicenceId> {
+    fields.validate()?;
     if find_licence(tx, org, fields)?.is_some() {
         return Err(RegisterError::Invalid(format!(
             "organisation {} already holds {} under agreement `{}` ({})",
@@ -1851,6 +1854,7 @@ pub fn update_licence(
     fields: &LicenceFields,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
+    fields.validate()?;
     let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
     if changes.is_empty() {
         return Ok(changes);

@@ -23,7 +23,7 @@ use std::str::FromStr;
 
 use tabled::builder::Builder;
 use tabled::settings::object::{Columns, Object, Rows};
-use tabled::settings::{Alignment, Style};
+use tabled::settings::{Alignment, Style, Width};
 
 /// One cell of a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +201,17 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Renders a listing as a terminal table (numbers right-aligned).
 pub fn to_table(view: &View) -> String {
+    to_table_within(view, None)
+}
+
+/// The narrowest a text column is wrapped to when a table must fit a width.
+const NARROWEST_TEXT_COLUMN: usize = 10;
+
+/// Renders a listing as a terminal table no wider than `max_width` columns
+/// where it can be: the widest text columns are wrapped (at word breaks)
+/// until the table fits; numbers are never wrapped. `None` leaves every
+/// column as wide as its widest cell.
+pub fn to_table_within(view: &View, max_width: Option<usize>) -> String {
     let mut builder = Builder::default();
     builder.push_record(view.headings.iter().cloned());
     for row in &view.rows {
@@ -208,17 +219,52 @@ pub fn to_table(view: &View) -> String {
     }
     let mut table = builder.build();
     table.with(Style::sharp());
-    for (i, _) in view.headings.iter().enumerate() {
-        if view
-            .rows
-            .iter()
-            .any(|r| r.get(i).is_some_and(|c| c.numeric))
-            && view
-                .rows
+    let numeric: Vec<bool> = (0..view.headings.len())
+        .map(|i| {
+            view.rows
                 .iter()
-                .all(|r| r.get(i).is_none_or(|c| c.numeric || c.text.is_empty()))
-        {
-            table.modify(Columns::one(i).not(Rows::first()), Alignment::right());
+                .any(|r| r.get(i).is_some_and(|c| c.numeric))
+                && view
+                    .rows
+                    .iter()
+                    .all(|r| r.get(i).is_none_or(|c| c.numeric || c.text.is_empty()))
+        })
+        .collect();
+    for (i, _) in numeric.iter().enumerate().filter(|(_, n)| **n) {
+        table.modify(Columns::one(i).not(Rows::first()), Alignment::right());
+    }
+    if let Some(limit) = max_width {
+        let total = table.total_width();
+        if total > limit {
+            let width = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            let widths: Vec<usize> = (0..view.headings.len())
+                .map(|i| {
+                    view.rows
+                        .iter()
+                        .filter_map(|r| r.get(i))
+                        .map(|c| width(&c.text))
+                        .chain(std::iter::once(width(&view.headings[i])))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let text_columns: Vec<usize> = (0..widths.len()).filter(|i| !numeric[*i]).collect();
+            let text_total: usize = text_columns.iter().map(|i| widths[*i]).sum();
+            let budget = text_total.saturating_sub(total - limit);
+            // The widest cap at which the text columns fit the budget.
+            let mut cap = text_columns.iter().map(|i| widths[*i]).max().unwrap_or(0);
+            while cap > NARROWEST_TEXT_COLUMN
+                && text_columns
+                    .iter()
+                    .map(|i| widths[*i].min(cap))
+                    .sum::<usize>()
+                    > budget
+            {
+                cap -= 1;
+            }
+            for i in text_columns.into_iter().filter(|i| widths[*i] > cap) {
+                table.modify(Columns::one(i), Width::wrap(cap).keep_words(true));
+            }
         }
     }
     table.to_string()
