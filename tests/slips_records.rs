@@ -178,7 +178,7 @@ fn a_disposal_is_left_only_through_an_audited_reversal_with_its_reason() {
         table.contains("disposal reversed: recorded against the wrong asset"),
         "{table}"
     );
-    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+    assert!(env.said(&["check"]).ends_with("no problems found\n"));
 
     // Reversing what is not disposed of is refused; disposing again works.
     let err = env.fails(&["dispose", "--undo", "PC-1", "--reason", "again"], 1);
@@ -232,7 +232,7 @@ fn check_finds_a_disposal_record_and_a_disposed_status_that_disagree_either_way(
         "--date",
         "2026-05-01",
     ]);
-    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+    assert!(env.said(&["check"]).ends_with("no problems found\n"));
     {
         let conn = rusqlite::Connection::open(env.db()).unwrap();
         conn.execute(
@@ -335,7 +335,7 @@ fn import_neither_disposes_of_an_asset_nor_brings_a_disposed_one_back() {
         ),
         "{stderr}"
     );
-    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+    assert!(env.said(&["check"]).ends_with("no problems found\n"));
 }
 
 // ---------------------------------------------------------------- shares
@@ -678,5 +678,5 @@ fn two_tags_a_register_held_before_the_rule_are_reported_and_can_still_be_correc
         statuses(&env),
         pairs(&[("PC-1", "in_use"), ("PC-1B", "in_use")])
     );
-    assert!(env.ok(&["check"]).ends_with("no problems found\n"));
+    assert!(env.said(&["check"]).ends_with("no problems found\n"));
 }
