@@ -38,9 +38,14 @@ pub struct ImportArgs {
     /// Say what a column is, e.g. --map "Kit Ref=asset_tag" (repeat for more columns).
     #[arg(long = "map", value_parser = parse_map, value_name = "HEADING=FIELD")]
     pub maps: Vec<(String, Field)>,
-    /// Read dates like 03/04/2024 month-first (US) instead of day-first (UK).
-    #[arg(long)]
+    /// Read every date like 03/04/2024 month-first (US). Without it (or --uk-dates) each date
+    /// column's order is settled by its own values that can only be read one way (1/23/23), and
+    /// a column of only ambiguous dates is read day-first (UK).
+    #[arg(long, conflicts_with = "uk_dates")]
     pub us_dates: bool,
+    /// Read every date like 03/04/2024 day-first (UK), whatever the column's other values say.
+    #[arg(long)]
+    pub uk_dates: bool,
     /// The VAT rate taken off money columns whose heading says they include VAT.
     #[arg(long, default_value = "20%", value_name = "RATE")]
     pub vat_rate: Rate,
@@ -66,6 +71,7 @@ impl ImportArgs {
             kind: None,
             maps: Vec::new(),
             us_dates: false,
+            uk_dates: false,
             vat_rate: Rate::from_percent(rust_decimal::Decimal::from(20)),
             rejects: None,
             strict: false,
@@ -124,11 +130,13 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.kind = args.kind;
     opts.maps.clone_from(&args.maps);
     opts.us_dates = args.us_dates;
+    opts.uk_dates = args.uk_dates;
     opts.vat_rate = args.vat_rate;
     opts.strict = args.strict;
     opts.dry_run = args.dry_run;
     opts.command.clone_from(&ctx.command_line);
     let mut conn = ctx.open()?;
+    opts.taught = estate::vocabulary::store::load_taught(&conn)?;
     if let Some(path) = &args.rejects {
         // Before anything is imported: a path that cannot be written changes nothing.
         import::create_rejects_file(path)
@@ -226,6 +234,9 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
                 if !sheet.skipped_rows.is_empty() {
                     let _ = write!(l, "; skipped {}", sheet.skipped_rows.join(", "));
                 }
+                for d in &sheet.dates {
+                    let _ = write!(l, "\n    {}", d.describe());
+                }
                 l
             }
         };
@@ -252,7 +263,8 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
     }
     if !s.unknown_columns.is_empty() {
         ctx.out.message(&format!(
-            "  kept in notes (no field for them; --map \"Heading=field\" to use one): {}",
+            "  kept in notes (no field for them; --map \"Heading=field\" to use one, or teach \
+             the register one with `estate vocabulary add heading \"Heading\" field`): {}",
             s.unknown_columns.join(", ")
         ));
     }

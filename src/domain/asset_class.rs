@@ -155,6 +155,16 @@ impl ClassSynonyms {
         self.words.get(&normalise_word(word)).copied()
     }
 
+    /// Adds (or replaces) one word.
+    pub fn insert(&mut self, word: &str, class: AssetClass) {
+        self.words.insert(normalise_word(word), class);
+    }
+
+    /// Every word and its class, in word order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, AssetClass)> {
+        self.words.iter().map(|(w, c)| (w.as_str(), *c))
+    }
+
     /// Like [`ClassSynonyms::lookup`], with an error listing the classes.
     ///
     /// # Errors

@@ -40,7 +40,7 @@ use crate::db::DbError;
 use crate::domain::{BatchId, Rate};
 use crate::register::RegisterError;
 
-pub use mapping::{Column, Field, Kind, Problem};
+pub use mapping::{Column, DateColumn, DateOrder, Field, Kind, Problem};
 pub use profiles::{Profile, builtin_profiles, load_profile};
 pub use read::Format;
 pub use store::{
@@ -204,8 +204,11 @@ pub struct ImportOptions {
     pub kind: Option<Kind>,
     /// `--map` overrides: heading → field.
     pub maps: Vec<(String, Field)>,
-    /// Read `03/04/2024` month-first.
+    /// Read `03/04/2024` month-first in every date column (`--us-dates`).
     pub us_dates: bool,
+    /// Read `03/04/2024` day-first in every date column (`--uk-dates`).
+    /// With neither, each column's own unambiguous values decide.
+    pub uk_dates: bool,
     /// The VAT rate taken off "inc VAT" money columns.
     pub vat_rate: Rate,
     /// Refuse the whole file if any row is rejected.
@@ -216,9 +219,23 @@ pub struct ImportOptions {
     pub today: Date,
     /// The command line, recorded in the audit trail.
     pub command: String,
+    /// The words the register was taught (`estate vocabulary`), used on
+    /// top of the built-in ones.
+    pub taught: crate::vocabulary::Taught,
 }
 
 impl ImportOptions {
+    /// The date order a flag forces, with the flag.
+    pub fn forced_date_order(&self) -> Option<(DateOrder, &'static str)> {
+        if self.us_dates {
+            Some((DateOrder::MonthFirst, "--us-dates"))
+        } else if self.uk_dates {
+            Some((DateOrder::DayFirst, "--uk-dates"))
+        } else {
+            None
+        }
+    }
+
     /// Defaults: VAT 20%, UK dates, every sheet, detected kind.
     pub fn new(today: Date) -> Self {
         ImportOptions {
@@ -228,11 +245,13 @@ impl ImportOptions {
             kind: None,
             maps: Vec::new(),
             us_dates: false,
+            uk_dates: false,
             vat_rate: Rate::from_percent(Decimal::from(20)),
             strict: false,
             dry_run: false,
             today,
             command: "estate import".into(),
+            taught: crate::vocabulary::Taught::default(),
         }
     }
 }
@@ -267,7 +286,18 @@ pub struct Table {
     pub kind: Kind,
     /// Its columns and what each fills.
     pub columns: Vec<Column>,
+    /// The order each date column's numeric dates are read in, decided
+    /// from the whole column.
+    pub dates: Vec<DateColumn>,
+    /// The distinct values of its organisation column (at most
+    /// [`ORG_VALUES_KEPT`]), for deciding whether the column names
+    /// organisations at all.
+    #[serde(skip)]
+    pub organisation_values: Vec<String>,
 }
+
+/// How many distinct values of an organisation column a plan keeps.
+pub const ORG_VALUES_KEPT: usize = 1_000;
 
 /// One sheet of a plan: its table, or why it is skipped.
 #[derive(Debug, Clone, Serialize)]
@@ -293,6 +323,8 @@ pub struct ImportPlan {
     pub format: Format,
     /// The profile used, if any.
     pub profile: Option<String>,
+    /// The profile says an unknown class word falls back to the model.
+    pub class_fallback: bool,
     /// Each sheet, in workbook order.
     pub sheets: Vec<SheetPlan>,
     /// Things worth telling the user (e.g. "read as CSV despite its name").
@@ -377,8 +409,12 @@ impl Vocabulary {
     /// # Errors
     /// An unknown or malformed profile.
     pub fn for_options(opts: &ImportOptions) -> Result<Self, ImportError> {
+        let mut dictionary = mapping::Dictionary::builtin();
+        for (heading, field) in &opts.taught.headings {
+            dictionary.teach(heading, *field);
+        }
         Ok(Vocabulary {
-            dictionary: mapping::Dictionary::builtin(),
+            dictionary,
             profile: opts.profile.as_deref().map(load_profile).transpose()?,
             maps: opts.maps.clone(),
         })
@@ -497,12 +533,39 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             )));
             continue;
         };
+        // The whole column decides how its dates are read, and whether an
+        // organisation column names organisations: one pass before any row
+        // is read as a record.
+        let mut evidence = mapping::DateEvidence::new(&columns);
+        let org_index = columns
+            .iter()
+            .find(|c| c.field == Some(Field::Organisation))
+            .map(|c| c.index);
+        let mut org_values = std::collections::BTreeSet::new();
+        if evidence.wanted() || org_index.is_some() {
+            let header_row = head.row;
+            book.for_each_row(&info.name, &mut |row| {
+                if row.number > header_row && !row.is_blank() {
+                    evidence.observe(&row);
+                    if let Some(v) = org_index.and_then(|i| row.cells.get(i)) {
+                        let text = v.display();
+                        let text = text.trim();
+                        if !text.is_empty() && org_values.len() < ORG_VALUES_KEPT {
+                            org_values.insert(text.to_string());
+                        }
+                    }
+                }
+                ControlFlow::Continue(())
+            })?;
+        }
         sheets.push(SheetPlan {
             name: info.name.clone(),
             table: Some(Table {
                 header_row: head.row,
                 kind,
                 columns,
+                dates: evidence.decide(opts.forced_date_order()),
+                organisation_values: org_values.into_iter().collect(),
             }),
             skipped: None,
         });
@@ -534,6 +597,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         path: path.to_path_buf(),
         file,
         format: book.format(),
+        class_fallback: vocab.profile.as_ref().is_some_and(|p| p.class_fallback),
         profile: vocab.profile.map(|p| p.name),
         sheets,
         notes,
@@ -602,6 +666,8 @@ pub struct SheetSummary {
     pub skipped_rows: Vec<String>,
     /// Its columns and what each filled.
     pub columns: Vec<Column>,
+    /// The order each date column was read in, and why.
+    pub dates: Vec<DateColumn>,
 }
 
 /// A rejected row: where it is and everything wrong with it.

@@ -23,6 +23,11 @@ pub struct Profile {
     pub kind: Option<Kind>,
     /// Its headings.
     pub columns: Dictionary,
+    /// `unknown class = model`: its class column is a free-form category,
+    /// so a word estate does not know falls back to the model's class (the
+    /// word kept on the asset); the row is rejected only when neither is
+    /// known. Without it an unknown class word rejects the row.
+    pub class_fallback: bool,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -49,6 +54,7 @@ impl Profile {
     pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
         let mut kind = None;
         let mut description = String::new();
+        let mut class_fallback = false;
         let mut table = String::new();
         let mut in_table = false;
         for (i, line) in text.lines().enumerate() {
@@ -65,9 +71,22 @@ impl Profile {
                             );
                         }
                         "description" => description = value.trim().to_string(),
+                        "unknown class" => {
+                            class_fallback = match value.trim() {
+                                "model" => true,
+                                "reject" => false,
+                                v => {
+                                    return Err(format!(
+                                        "line {}: `unknown class = {v}`: use model or reject",
+                                        i + 1
+                                    ));
+                                }
+                            };
+                        }
                         other => {
                             return Err(format!(
-                                "line {}: unknown setting `{other}` (use kind or description)",
+                                "line {}: unknown setting `{other}` (use kind, description or \
+                                 unknown class)",
                                 i + 1
                             ));
                         }
@@ -92,6 +111,7 @@ impl Profile {
             description,
             kind,
             columns,
+            class_fallback,
         })
     }
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::header::RowKind;
 use super::identities::{Identities, Slot, TooManyKeys};
 use super::mapping::{
-    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
+    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, Parsed, Problem,
     RowOutcome, RowReader, Source, ValueRules,
 };
 use super::read::{Row, Workbook};
@@ -31,7 +31,7 @@ use super::{
     SheetSummary, Table, header, sha256_file,
 };
 use crate::db::{DbError, now_timestamp};
-use crate::domain::{BatchId, ClassSynonyms};
+use crate::domain::BatchId;
 use crate::register::store::{
     self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
     list_organisations, update_asset_in_places, update_licence, update_line_in_site,
@@ -1048,6 +1048,55 @@ fn commit_batch(
         (None, false) => Some(reg::resolve_organisation(&tx, None)?),
         (None, true) => reg::resolve_organisation(&tx, None).ok(),
     };
+    // An organisation column none of whose values is an organisation in
+    // the register (Snipe-IT's `Company` holding a supplier's customers)
+    // is not an organisation column when --org says where the rows go:
+    // its values are kept in notes instead of rejecting every row.
+    let mut org_notes = Vec::new();
+    let adjusted;
+    let plan = match &default_org {
+        Some(org) if opts.organisation.is_some() => {
+            let orgs = list_organisations(&tx).map_err(RegisterError::from)?;
+            let mut copy = plan.clone();
+            let mut changed = false;
+            for sheet in &mut copy.sheets {
+                let Some(table) = sheet.table.as_mut() else {
+                    continue;
+                };
+                if table.organisation_values.is_empty()
+                    || table
+                        .organisation_values
+                        .iter()
+                        .any(|v| match_organisation(v, &orgs).is_ok())
+                {
+                    continue;
+                }
+                for c in &mut table.columns {
+                    if c.field == Some(Field::Organisation) {
+                        c.field = None;
+                        c.source = Source::Unknown;
+                        changed = true;
+                        org_notes.push(format!(
+                            "sheet `{}`: none of the {} value(s) in column `{}` is an \
+                             organisation in the register, so it was not read as one: every row \
+                             went into {} (--org) and each value is kept in the asset's notes",
+                            sheet.name,
+                            table.organisation_values.len(),
+                            c.heading,
+                            org.code
+                        ));
+                    }
+                }
+            }
+            if changed {
+                adjusted = copy;
+                &adjusted
+            } else {
+                plan
+            }
+        }
+        _ => plan,
+    };
     let kinds: Vec<Kind> = {
         let mut k: Vec<Kind> = plan.tables().map(|(_, t)| t.kind).collect();
         k.sort();
@@ -1102,7 +1151,7 @@ fn commit_batch(
         dry_run: opts.dry_run,
         profile: plan.profile.clone(),
         organisation: default_org.as_ref().map(|o| o.code.clone()),
-        notes: plan.notes.clone(),
+        notes: plan.notes.iter().cloned().chain(org_notes).collect(),
         ..ImportSummary::default()
     };
     // Two threads: one reads and parses rows (XML tokenising is the slow part),
@@ -1211,6 +1260,7 @@ fn commit_batch(
                 totals_row: None,
                 skipped_rows: Vec::new(),
                 columns: Vec::new(),
+                dates: Vec::new(),
             });
             continue;
         };
@@ -1244,6 +1294,13 @@ fn commit_batch(
                 }
                 _ => {}
             }
+            if c.field == Some(Field::Site) && super::mapping::is_address_heading(&c.heading) {
+                summary.notes.push(format!(
+                    "sheet `{}`: column `{}` is an address: each site is its part before the \
+                     first comma, and the whole address is kept in the record's notes",
+                    sheet.name, c.heading
+                ));
+            }
             if c.field == Some(Field::CostIncVat) {
                 summary.notes.push(format!(
                     "sheet `{}`: column `{}` includes VAT; converted to net at {} VAT",
@@ -1261,6 +1318,7 @@ fn commit_batch(
             totals_row,
             skipped_rows,
             columns: table.columns.clone(),
+            dates: table.dates.clone(),
         });
     }
     progress(rows_done);
@@ -1388,14 +1446,18 @@ pub fn read_tables(
         Some(book) => book,
         None => Workbook::open(&plan.path)?,
     };
-    let value_rules = ValueRules {
-        us_dates: opts.us_dates,
-        vat_rate: opts.vat_rate,
-        today: opts.today,
-        is_1904: book.is_1904(),
-    };
-    let synonyms = ClassSynonyms::builtin();
-    let models = ModelRules::builtin();
+    let mut value_rules = ValueRules::new(opts.vat_rate, opts.today, book.is_1904());
+    value_rules.us_dates = opts.us_dates;
+    value_rules.statuses = opts
+        .taught
+        .statuses
+        .iter()
+        .map(|(w, s)| (super::mapping::normalise_heading(w), *s))
+        .collect();
+    value_rules.placeholders.clone_from(&opts.taught.placeholders);
+    value_rules.class_fallback = plan.class_fallback;
+    let synonyms = opts.taught.synonyms();
+    let models = opts.taught.model_rules();
     for (index, sheet) in plan.sheets.iter().enumerate() {
         let Some(table) = &sheet.table else {
             continue;
@@ -1412,8 +1474,12 @@ pub fn read_tables(
             })
             .map(|c| c.index)
             .collect();
+        let sheet_rules = ValueRules {
+            dates: table.dates.clone(),
+            ..value_rules.clone()
+        };
         let mut reader =
-            RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
+            RowReader::new(&table.columns, table.kind, &sheet_rules, &synonyms, &models);
         let mut rows = 0u64;
         let mut totals_row = None;
         let mut skipped_rows = Vec::new();
