@@ -277,7 +277,10 @@ fn a_report_with_a_title_block_a_na_cell_and_a_totals_row_imports_exactly() {
         lines,
         [
             "dell.xlsx, sheet `Asset Report`, row 11, column `Product Description`: `Frobnicator 9` \
-             cannot tell the class from this model; add a Type column, or a rule to data/import/model-rules.csv",
+             cannot tell the class from this model; add a Type column, or teach the model's name \
+             with `estate vocabulary add model \"Frobnicator 9\" other` (the class it is: server, \
+             storage, network, desktop, laptop, thin_client, monitor, tablet, mobile, mfd, printer, \
+             other)",
             "dell.xlsx, sheet `Asset Report`, row 12, column `Unit Price`: `#N/A` is a formula error, so \
              the value is unknown; fix the formula in the spreadsheet or clear the cell"
         ]
@@ -507,7 +510,10 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     );
     assert_eq!(
         lines[1],
-        "Kit,3,Type: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map,PC-2,Widget,Frobnicator,31/03/2024,10"
+        "Kit,3,\"Type: `Widget` is not a class estate knows; teach it with `estate vocabulary add \
+         class Widget other` (or the class it is: server, storage, network, desktop, laptop, \
+         thin_client, monitor, tablet, mobile, mfd, printer, other)\",PC-2,Widget,Frobnicator,\
+         31/03/2024,10"
     );
     assert_eq!(
         lines[2],
@@ -1022,7 +1028,7 @@ fn a_header_below_notes_in_a_real_file_is_found() {
         s.first_rejects[0]
             .problems
             .iter()
-            .any(|p| p.reason.starts_with("is not a known asset class"))
+            .any(|p| p.reason.starts_with("is not a class estate knows"))
     );
 }
 
@@ -1234,7 +1240,10 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
                 "{p} 27, column `Serial Number`: no serial number or asset tag (a row without either needs a quantity)"
             ),
             format!(
-                "{p} 66, column `Device Type`: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"
+                "{p} 66, column `Device Type`: `Widget` is not a class estate knows; teach it with \
+                 `estate vocabulary add class Widget other` (or the class it is: server, storage, \
+                 network, desktop, laptop, thin_client, monitor, tablet, mobile, mfd, printer, \
+                 other)"
             ),
             format!(
                 "{p} 103, column `Cost`: `#N/A` is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"

@@ -1132,6 +1132,21 @@ struct Cells<'a> {
     address: Option<String>,
     /// The supplier's own class word, for notes, when it is not the class.
     class_word: Option<String>,
+    /// The whole value and the site taken from it, when a site was.
+    site_derived: Option<(String, String)>,
+}
+
+/// True when text after a location's comma names a place inside a
+/// building: `Rack A09`, `Room 2.14`, `Floor 3`, `Comms Room`.
+fn is_place_in_building(rest: &str) -> bool {
+    let n = normalise_heading(rest);
+    let first = n.split(' ').next().unwrap_or("");
+    matches!(
+        first,
+        "rack" | "room" | "floor" | "level" | "cabinet" | "cab" | "bay" | "shelf" | "comms"
+            | "server" | "desk" | "suite" | "wing" | "basement" | "ground" | "first" | "second"
+            | "third"
+    )
 }
 
 /// True when a heading says its column is an address (a site is then the
@@ -1156,6 +1171,7 @@ impl<'a> Cells<'a> {
             given: FieldSet::default(),
             address: None,
             class_word: None,
+            site_derived: None,
         }
     }
 
@@ -1472,19 +1488,26 @@ impl<'a> Cells<'a> {
     }
 
     /// A site: the cell as written, whole (`Wilkinson, Waters and Kerluke`).
-    /// Only a column that is an address (its heading says so: `Installation
-    /// Address`, `Site Address`) names its site by the part before the first
-    /// comma; the whole address then goes into notes.
+    /// Two kinds of cell name their site by the part before the first comma,
+    /// and then keep the whole value in notes: a column that is an address
+    /// (its heading says so: `Installation Address`), and a location whose
+    /// part after the comma is a place inside a building (`Shared Data
+    /// Centre, Rack A09`).
     fn site(&mut self) -> Option<String> {
         let t = self.text(Field::Site)?;
-        if !self.column(Field::Site).is_some_and(|c| is_address_heading(&c.heading)) {
+        let Some((building, rest)) = t.split_once(',') else {
+            return Some(t);
+        };
+        let building = building.trim();
+        let address = self
+            .column(Field::Site)
+            .is_some_and(|c| is_address_heading(&c.heading));
+        if building.is_empty() || !(address || is_place_in_building(rest)) {
             return Some(t);
         }
-        let building = t.split(',').next().unwrap_or("").trim().to_string();
-        if building.is_empty() || building == t {
-            return Some(t);
-        }
+        let building = building.to_string();
         self.address = Some(format!("{}: {t}", self.heading(Field::Site)));
+        self.site_derived = Some((t, building.clone()));
         Some(building)
     }
 
@@ -1628,6 +1651,8 @@ pub struct RowReader<'a> {
     model_classes: Memo<Option<AssetClass>>,
     makers: Memo<Option<String>>,
     statuses: Memo<Result<AssetStatus, String>>,
+    derived_sites: u64,
+    derived_example: Option<(String, String)>,
 }
 
 /// How many distinct texts one [`Memo`] remembers.
@@ -1689,7 +1714,15 @@ impl<'a> RowReader<'a> {
             model_classes: Memo::default(),
             makers: Memo::default(),
             statuses: Memo::default(),
+            derived_sites: 0,
+            derived_example: None,
         }
+    }
+
+    /// How many records took their site from the part of a cell before a
+    /// comma, and the first such cell with its site.
+    pub fn derived_sites(&self) -> (u64, Option<&(String, String)>) {
+        (self.derived_sites, self.derived_example.as_ref())
     }
 
     /// Reads one row. Never fails: a bad row comes back as `Rejected`.
@@ -1703,6 +1736,10 @@ impl<'a> RowReader<'a> {
             Kind::Licences => licence(&mut cells),
         };
         let parsed = if cells.problems.is_empty() {
+            if let Some(d) = cells.site_derived.take() {
+                self.derived_sites += 1;
+                self.derived_example.get_or_insert(d);
+            }
             parsed
         } else {
             Parsed::Rejected(std::mem::take(&mut cells.problems))
@@ -1999,7 +2036,7 @@ pub const STATUS_WORDS: &[(&str, AssetStatus)] = &[
     ("pending diagnostics", AssetStatus::InUse),
     ("out for diagnostics", AssetStatus::InUse),
     ("undeployable", AssetStatus::Retired),
-    ("archived", AssetStatus::Retired),
+    ("archived", AssetStatus::Disposed),
     ("broken", AssetStatus::Retired),
     ("broken not fixable", AssetStatus::Retired),
     ("end of life", AssetStatus::Retired),
@@ -2037,7 +2074,8 @@ fn parse_asset_status(word: &str, taught: &[(String, AssetStatus)]) -> Result<As
         let by_kind = match kind {
             "deployed" => Some(AssetStatus::InUse),
             "deployable" | "pending" => Some(AssetStatus::InStore),
-            "undeployable" | "archived" => Some(AssetStatus::Retired),
+            "undeployable" => Some(AssetStatus::Retired),
+            "archived" => Some(AssetStatus::Disposed),
             _ => None,
         };
         if let Some(s) = by_kind {
@@ -2934,15 +2972,12 @@ mod tests {
             ],
         );
         let a = one_asset(&o);
-        assert_eq!(
-            a.fields.site.as_deref(),
-            Some("Shared Data Centre, Rack A09")
-        );
-        assert_eq!(a.fields.status, AssetStatus::Retired);
+        assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
+        assert_eq!(a.fields.status, AssetStatus::Disposed);
         assert_eq!(a.fields.manufacturer.as_deref(), Some("HPE"));
         for (word, status) in [
-            ("Archived", AssetStatus::Retired),
-            ("Archived (archived)", AssetStatus::Retired),
+            ("Archived", AssetStatus::Disposed),
+            ("Archived (archived)", AssetStatus::Disposed),
             ("Undeployable", AssetStatus::Retired),
             ("Broken (undeployable)", AssetStatus::Retired),
             ("Repair", AssetStatus::InUse),
@@ -3075,6 +3110,17 @@ mod tests {
         );
         let a = one_asset(&o);
         assert_eq!(a.fields.site.as_deref(), Some("Avonmere House"));
+        let o = read(
+            &["Serial", "Model", "Location"],
+            None,
+            &["S1", "PowerEdge R650", "Shared Data Centre, Rack B04"],
+        );
+        let a = one_asset(&o);
+        assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
+        assert_eq!(
+            a.fields.notes.as_deref(),
+            Some("Location: Shared Data Centre, Rack B04")
+        );
         assert_eq!(
             a.fields.notes.as_deref(),
             Some("Site Address: Avonmere House, Castle Street, Avonmere AV1 2AB")

@@ -1228,6 +1228,7 @@ fn commit_batch(
                                 totals_row: None,
                                 skipped_rows: Vec::new(),
                                 cells_ignored: 0,
+                                derived_sites: (0, None),
                             },
                         );
                         ends.insert(sheet, end);
@@ -1270,8 +1271,25 @@ fn commit_batch(
                 totals_row,
                 skipped_rows,
                 cells_ignored,
+                derived_sites: (derived, example),
                 ..
             }) => {
+                if let (Some((whole, site)), Some(c)) = (
+                    example,
+                    table.columns.iter().find(|c| c.field == Some(Field::Site)),
+                ) {
+                    let how = if super::mapping::is_address_heading(&c.heading) {
+                        "it is an address"
+                    } else {
+                        "what follows the comma is a place inside a building"
+                    };
+                    summary.notes.push(format!(
+                        "sheet `{}`: {derived} site(s) in column `{}` were taken as the part \
+                         before the first comma, because {how} (`{whole}` → site `{site}`); each \
+                         whole value is kept in the record's notes",
+                        sheet.name, c.heading
+                    ));
+                }
                 if cells_ignored > 0 {
                     summary.notes.push(format!(
                         "sheet `{}`: {cells_ignored} cell(s) right of column {} were ignored \
@@ -1293,13 +1311,6 @@ fn commit_batch(
                         .push(format!("sheet `{}`: `{}`", sheet.name, c.heading));
                 }
                 _ => {}
-            }
-            if c.field == Some(Field::Site) && super::mapping::is_address_heading(&c.heading) {
-                summary.notes.push(format!(
-                    "sheet `{}`: column `{}` is an address: each site is its part before the \
-                     first comma, and the whole address is kept in the record's notes",
-                    sheet.name, c.heading
-                ));
             }
             if c.field == Some(Field::CostIncVat) {
                 summary.notes.push(format!(
@@ -1410,6 +1421,9 @@ pub enum Item {
         skipped_rows: Vec<String>,
         /// Cells right of the last column read ([`super::read::MAX_COLUMNS`]), ignored.
         cells_ignored: u64,
+        /// Records whose site is the part of a cell before a comma, and the
+        /// first such cell with its site.
+        derived_sites: (u64, Option<(String, String)>),
     },
 }
 
@@ -1512,12 +1526,14 @@ pub fn read_tables(
         if stopped {
             return Ok(());
         }
+        let (derived, example) = reader.derived_sites();
         let end = Item::SheetEnd {
             sheet: index,
             rows,
             totals_row,
             skipped_rows,
             cells_ignored: stats.cells_beyond_last_column,
+            derived_sites: (derived, example.cloned()),
         };
         if emit(end).is_break() {
             return Ok(());
