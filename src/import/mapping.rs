@@ -3110,6 +3110,11 @@ mod tests {
         );
         let a = one_asset(&o);
         assert_eq!(a.fields.site.as_deref(), Some("Avonmere House"));
+
+        assert_eq!(
+            a.fields.notes.as_deref(),
+            Some("Site Address: Avonmere House, Castle Street, Avonmere AV1 2AB")
+        );
         let o = read(
             &["Serial", "Model", "Location"],
             None,
@@ -3120,10 +3125,6 @@ mod tests {
         assert_eq!(
             a.fields.notes.as_deref(),
             Some("Location: Shared Data Centre, Rack B04")
-        );
-        assert_eq!(
-            a.fields.notes.as_deref(),
-            Some("Site Address: Avonmere House, Castle Street, Avonmere AV1 2AB")
         );
     }
 
