@@ -163,6 +163,18 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
                     summary.total.rejected
                 );
             }
+            Err(ImportError::AllRejected { summary, .. }) => {
+                describe(ctx, &summary);
+                if let Some(path) = &args.rejects {
+                    write_rejects(ctx, &summary, path)?;
+                }
+                bail!(
+                    "`{}`: all {} row(s) were rejected, so nothing was imported and no batch was \
+                     recorded; fix them (--rejects FILE.csv lists them with reasons) and import again",
+                    summary.file,
+                    summary.total.rejected
+                );
+            }
             Err(e) => {
                 return Err(import_error(e))
                     .with_context(|| format!("failed to import `{}`", file.display()));

@@ -674,6 +674,109 @@ pub fn map_columns(
     (columns, kind)
 }
 
+/// Why a table is not a list of records of `kind` at all, saying what it
+/// looks like instead (a list of people, of places, a catalogue of models,
+/// a stock list), or `None` when it is one. Such a file is refused whole:
+/// every row would be rejected for the same reason, or, worse, read as
+/// something it is not.
+pub fn not_a_list(columns: &[Column], kind: Kind) -> Option<String> {
+    let has = |f: Field| columns.iter().any(|c| c.field == Some(f));
+    let headings: Vec<String> = columns.iter().map(|c| normalise_heading(&c.heading)).collect();
+    let count = |words: &[&str]| headings.iter().filter(|h| words.contains(&h.as_str())).count();
+    let licence_words = count(&[
+        "seats",
+        "licensed to name",
+        "licensed to email",
+        "product key",
+        "expiration date",
+        "reassignable",
+        "maintained",
+        "license name",
+        "licence name",
+    ]);
+    match kind {
+        Kind::Hardware if licence_words >= 2 => {
+            return Some(
+                "a list of software licences (it has seats and who each is licensed to); import \
+                 it with --profile snipe-it-licences, or --kind licences"
+                    .into(),
+            );
+        }
+        Kind::Hardware if has(Field::Quantity) && !has(Field::Model) && !has(Field::AssetTag) => {
+            return Some(
+                "a stock list of items counted by quantity (accessories, consumables or \
+                 components), not of individual devices"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
+    let keyed = match kind {
+        Kind::Hardware => has(Field::Serial) || has(Field::AssetTag) || has(Field::Quantity),
+        Kind::Lines => has(Field::Number),
+        Kind::Licences => has(Field::Product),
+    };
+    if keyed {
+        return None;
+    }
+    Some(looks_like(&headings).map_or_else(
+        || {
+            format!(
+                "a table with no column that says which record a row is (for {kind}: {})",
+                match kind {
+                    Kind::Hardware => "a serial number, asset tag or quantity",
+                    Kind::Lines => "a phone number",
+                    Kind::Licences => "a product",
+                }
+            )
+        },
+        str::to_string,
+    ))
+}
+
+/// What a table whose headings (as compared) are `headings` looks like
+/// when it is plainly not a list of assets, lines or licences: people,
+/// places, a catalogue of models, a stock list.
+pub fn looks_like(headings: &[String]) -> Option<&'static str> {
+    let count = |words: &[&str]| headings.iter().filter(|h| words.contains(&h.as_str())).count();
+    let people = count(&[
+        "first name",
+        "last name",
+        "email",
+        "username",
+        "job title",
+        "employee number",
+        "manager",
+        "phone",
+    ]);
+    let places = count(&[
+        "address",
+        "address2",
+        "address 2",
+        "city",
+        "town",
+        "state",
+        "county",
+        "country",
+        "zip",
+        "postal code",
+        "postcode",
+    ]);
+    let models = count(&["fieldset", "eol", "min qty", "model number", "requestable"]);
+    let stock = count(&["min amount", "min qty", "qty", "quantity", "item number"]);
+    if people >= 2 {
+        Some("a list of people (users)")
+    } else if places >= 2 {
+        Some("a list of places (locations)")
+    } else if models >= 2 {
+        Some("a catalogue of models (kinds of device, not the devices)")
+    } else if stock >= 1 {
+        Some("a stock list of items counted by quantity, not of individual devices")
+    } else {
+        None
+    }
+}
+
 // ---------------------------------------------------------------- values
 
 /// How values are read.
@@ -1347,6 +1450,17 @@ impl<'a> Cells<'a> {
                     );
                     return None;
                 }
+                if let Some(currency) = foreign_currency(t) {
+                    self.reject(
+                        f,
+                        v,
+                        format!(
+                            "is in {currency}; estate keeps pounds: convert it to pounds (ex VAT) \
+                             in the file, or clear the cell"
+                        ),
+                    );
+                    return None;
+                }
                 let t = t
                     .strip_suffix("GBP")
                     .or_else(|| t.strip_suffix("gbp"))
@@ -1553,6 +1667,41 @@ fn collapse_whitespace(text: &str) -> String {
     } else {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
+}
+
+/// The currency an amount is written in when it is not pounds: `$12.58`
+/// is in US dollars, `€500` in euros, `500 EUR` in euros.
+pub fn foreign_currency(text: &str) -> Option<&'static str> {
+    const SIGNS: &[(&str, &str)] = &[
+        ("US$", "US dollars"),
+        ("A$", "Australian dollars"),
+        ("AU$", "Australian dollars"),
+        ("C$", "Canadian dollars"),
+        ("CA$", "Canadian dollars"),
+        ("NZ$", "New Zealand dollars"),
+        ("$", "US dollars"),
+        ("€", "euros"),
+        ("¥", "yen"),
+        ("₹", "rupees"),
+        ("CHF", "Swiss francs"),
+        ("USD", "US dollars"),
+        ("EUR", "euros"),
+        ("CAD", "Canadian dollars"),
+        ("AUD", "Australian dollars"),
+        ("NZD", "New Zealand dollars"),
+        ("JPY", "yen"),
+        ("INR", "rupees"),
+    ];
+    let t = text.trim().trim_start_matches('-').trim();
+    SIGNS
+        .iter()
+        .find(|(sign, _)| {
+            t.get(..sign.len()).is_some_and(|p| p.eq_ignore_ascii_case(sign))
+                || t.len() >= sign.len()
+                    && t.get(t.len() - sign.len()..)
+                        .is_some_and(|p| p.eq_ignore_ascii_case(sign))
+        })
+        .map(|(_, name)| *name)
 }
 
 /// True for text like `3.54909E+14`: a long number Excel wrote in

@@ -125,6 +125,32 @@ pub enum ImportError {
         /// Why each sheet was skipped.
         reasons: String,
     },
+    /// The file is not a list of assets, lines or licences at all.
+    #[error(
+        "`{file}` is not a list of assets, lines or licences: it looks like {looks_like}; its \
+         headings are {headings}. Nothing was imported"
+    )]
+    NotAList {
+        /// The file.
+        file: String,
+        /// What it looks like instead.
+        looks_like: String,
+        /// Its headings, quoted, comma separated.
+        headings: String,
+    },
+    /// Every row was rejected: nothing was imported and no batch recorded.
+    #[error(
+        "`{file}`: all {rejected} row(s) were rejected, so nothing was imported and no batch was \
+         recorded; fix them (--rejects FILE.csv lists them with reasons) and import again"
+    )]
+    AllRejected {
+        /// The file.
+        file: String,
+        /// How many rows were rejected.
+        rejected: u64,
+        /// The full summary of what would have happened.
+        summary: Box<ImportSummary>,
+    },
     /// A `--map` or `--kind` option is malformed.
     #[error("{0}")]
     BadOption(String),
@@ -474,6 +500,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         }
     }
     let mut sheets = Vec::new();
+    let mut not_lists: Vec<(String, String)> = Vec::new();
     for info in &infos {
         let chosen = opts
             .sheet
@@ -512,6 +539,28 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             continue;
         }
         let Some(head) = header::find_header(&top, &merges, &|h| vocab.knows(h)) else {
+            // No heading estate knows: a list of people or places still
+            // says what it is by its first row.
+            if let Some(first) = top.first() {
+                let headings: Vec<String> = first
+                    .cells
+                    .iter()
+                    .map(|v| v.display().trim().to_string())
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                let compared: Vec<String> =
+                    headings.iter().map(|h| mapping::normalise_heading(h)).collect();
+                if let Some(looks) = mapping::looks_like(&compared) {
+                    not_lists.push((
+                        looks.to_string(),
+                        headings
+                            .iter()
+                            .map(|h| format!("`{h}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ));
+                }
+            }
             sheets.push(skip(&format!(
                 "no row of column headings estate knows in its first {} rows (such as Serial \
                  Number, Asset Tag, Model, CLI, Product)",
@@ -533,6 +582,20 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             )));
             continue;
         };
+        if let Some(looks_like) = mapping::not_a_list(&columns, kind) {
+            let headings = head
+                .headings
+                .iter()
+                .filter(|h| !h.is_empty())
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            sheets.push(skip(&format!(
+                "not a list of assets, lines or licences: it looks like {looks_like}"
+            )));
+            not_lists.push((looks_like, headings));
+            continue;
+        }
         // The whole column decides how its dates are read, and whether an
         // organisation column names organisations: one pass before any row
         // is read as a record.
@@ -571,6 +634,13 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         });
     }
     if !sheets.iter().any(|s| s.table.is_some()) {
+        if let Some((looks_like, headings)) = not_lists.into_iter().next() {
+            return Err(ImportError::NotAList {
+                file,
+                looks_like,
+                headings,
+            });
+        }
         if book.format() == Format::Text && notes.iter().any(|n| n.contains("despite its")) {
             return Err(ImportError::NotASpreadsheet {
                 detail: format!(

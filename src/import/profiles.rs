@@ -44,6 +44,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../data/profiles/software-licences.csv"),
     ),
     ("snipe-it", include_str!("../../data/profiles/snipe-it.csv")),
+    (
+        "snipe-it-licences",
+        include_str!("../../data/profiles/snipe-it-licences.csv"),
+    ),
 ];
 
 impl Profile {
@@ -178,7 +182,8 @@ mod tests {
                 "hardware-supplier",
                 "telecoms-lines",
                 "software-licences",
-                "snipe-it"
+                "snipe-it",
+                "snipe-it-licences"
             ]
         );
         let snipe = &profiles[3];

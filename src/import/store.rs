@@ -1379,6 +1379,21 @@ fn commit_batch(
             summary: Box::new(summary),
         });
     }
+    if summary.total.rejected > 0
+        && summary.total.new + summary.total.changed + summary.total.unchanged == 0
+    {
+        // Every row rejected: no batch, so a scheduled import can tell
+        // failure from success (the rejects are still reported).
+        drop(tx);
+        return Err(ImportError::AllRejected {
+            file: plan.file.clone(),
+            rejected: summary.total.rejected,
+            summary: Box::new(ImportSummary {
+                dry_run: opts.dry_run,
+                ..summary
+            }),
+        });
+    }
     if opts.dry_run {
         drop(tx);
         return Ok(summary);
