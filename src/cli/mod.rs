@@ -431,10 +431,12 @@ fn db_error(err: &anyhow::Error) -> Option<&DbError> {
                 _ => None,
             })
             .or_else(|| c.downcast_ref::<StoreError>().and_then(store_db_error))
-            .or_else(|| match c.downcast_ref::<estate::vocabulary::store::VocabularyError>() {
-                Some(estate::vocabulary::store::VocabularyError::Db(e)) => Some(e),
-                _ => None,
-            })
+            .or_else(
+                || match c.downcast_ref::<estate::vocabulary::store::VocabularyError>() {
+                    Some(estate::vocabulary::store::VocabularyError::Db(e)) => Some(e),
+                    _ => None,
+                },
+            )
             .or_else(|| match c.downcast_ref::<RunError>() {
                 Some(RunError::Store(e)) => store_db_error(e),
                 _ => None,

@@ -499,7 +499,8 @@ impl ModelRules {
                 self.makers.sort_by_key(|m| std::cmp::Reverse(m.len()));
             }
         }
-        self.rules.insert(0, (normalise_heading(pattern), class, maker));
+        self.rules
+            .insert(0, (normalise_heading(pattern), class, maker));
     }
 
     fn rule_for(&self, text: &str) -> Option<&(String, AssetClass, Option<String>)> {
@@ -681,8 +682,16 @@ pub fn map_columns(
 /// something it is not.
 pub fn not_a_list(columns: &[Column], kind: Kind) -> Option<String> {
     let has = |f: Field| columns.iter().any(|c| c.field == Some(f));
-    let headings: Vec<String> = columns.iter().map(|c| normalise_heading(&c.heading)).collect();
-    let count = |words: &[&str]| headings.iter().filter(|h| words.contains(&h.as_str())).count();
+    let headings: Vec<String> = columns
+        .iter()
+        .map(|c| normalise_heading(&c.heading))
+        .collect();
+    let count = |words: &[&str]| {
+        headings
+            .iter()
+            .filter(|h| words.contains(&h.as_str()))
+            .count()
+    };
     let licence_words = count(&[
         "seats",
         "licensed to name",
@@ -738,7 +747,12 @@ pub fn not_a_list(columns: &[Column], kind: Kind) -> Option<String> {
 /// when it is plainly not a list of assets, lines or licences: people,
 /// places, a catalogue of models, a stock list.
 pub fn looks_like(headings: &[String]) -> Option<&'static str> {
-    let count = |words: &[&str]| headings.iter().filter(|h| words.contains(&h.as_str())).count();
+    let count = |words: &[&str]| {
+        headings
+            .iter()
+            .filter(|h| words.contains(&h.as_str()))
+            .count()
+    };
     let people = count(&[
         "first name",
         "last name",
@@ -1086,7 +1100,10 @@ impl DateColumn {
                 self.column, self.order
             )
         } else {
-            format!("dates in `{}` read {} ({})", self.column, self.order, self.why)
+            format!(
+                "dates in `{}` read {} ({})",
+                self.column, self.order, self.why
+            )
         }
     }
 }
@@ -1246,8 +1263,23 @@ fn is_place_in_building(rest: &str) -> bool {
     let first = n.split(' ').next().unwrap_or("");
     matches!(
         first,
-        "rack" | "room" | "floor" | "level" | "cabinet" | "cab" | "bay" | "shelf" | "comms"
-            | "server" | "desk" | "suite" | "wing" | "basement" | "ground" | "first" | "second"
+        "rack"
+            | "room"
+            | "floor"
+            | "level"
+            | "cabinet"
+            | "cab"
+            | "bay"
+            | "shelf"
+            | "comms"
+            | "server"
+            | "desk"
+            | "suite"
+            | "wing"
+            | "basement"
+            | "ground"
+            | "first"
+            | "second"
             | "third"
     )
 }
@@ -1255,7 +1287,9 @@ fn is_place_in_building(rest: &str) -> bool {
 /// True when a heading says its column is an address (a site is then the
 /// part before the first comma).
 pub fn is_address_heading(heading: &str) -> bool {
-    normalise_heading(heading).split(' ').any(|w| w == "address")
+    normalise_heading(heading)
+        .split(' ')
+        .any(|w| w == "address")
 }
 
 impl<'a> Cells<'a> {
@@ -1364,14 +1398,9 @@ impl<'a> Cells<'a> {
             Value::Int(n) => date_from_serial(*n as f64, self.rules.is_1904),
             Value::Text(t) | Value::DateIso(t) => {
                 let column = self.column(f).map(|c| c.index);
-                let decided = self
-                    .rules
-                    .dates
-                    .iter()
-                    .find(|d| Some(d.index) == column);
-                let month_first = decided.map_or(self.rules.us_dates, |d| {
-                    d.order == DateOrder::MonthFirst
-                });
+                let decided = self.rules.dates.iter().find(|d| Some(d.index) == column);
+                let month_first =
+                    decided.map_or(self.rules.us_dates, |d| d.order == DateOrder::MonthFirst);
                 let against = match (decided.map(|d| d.order), date_reading(t)) {
                     (Some(DateOrder::MonthFirst), Reading::DayFirstOnly) => Some("day-first"),
                     (Some(DateOrder::DayFirst), Reading::MonthFirstOnly) => Some("month-first"),
@@ -1696,7 +1725,8 @@ pub fn foreign_currency(text: &str) -> Option<&'static str> {
     SIGNS
         .iter()
         .find(|(sign, _)| {
-            t.get(..sign.len()).is_some_and(|p| p.eq_ignore_ascii_case(sign))
+            t.get(..sign.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(sign))
                 || t.len() >= sign.len()
                     && t.get(t.len() - sign.len()..)
                         .is_some_and(|p| p.eq_ignore_ascii_case(sign))
@@ -3225,17 +3255,22 @@ mod tests {
         free.class_fallback = true;
         let syn = ClassSynonyms::builtin();
         let mut reader = RowReader::new(&cols, kind.unwrap(), &free, &syn, &models);
-        let o = reader.read(&text_row(4, &["S2", "Ornamental Railings", "Macbook Pro 13"]));
+        let o = reader.read(&text_row(
+            4,
+            &["S2", "Ornamental Railings", "Macbook Pro 13"],
+        ));
         let a = one_asset(&o);
         assert_eq!(a.fields.class, AssetClass::Laptop);
         assert_eq!(a.fields.notes.as_deref(), Some("Type: Ornamental Railings"));
         let o = reader.read(&text_row(5, &["S3", "Fire Protection", "Robby"]));
         assert_eq!(
             reasons(&o),
-            ["Type|Fire Protection|is not a class estate knows, and neither is the model \
+            [
+                "Type|Fire Protection|is not a class estate knows, and neither is the model \
               `Robby`; teach the word with `estate vocabulary add class \"Fire Protection\" \
               other` (or the class it is: server, storage, network, desktop, laptop, \
-              thin_client, monitor, tablet, mobile, mfd, printer, other)"]
+              thin_client, monitor, tablet, mobile, mfd, printer, other)"
+            ]
         );
     }
 
@@ -3255,7 +3290,11 @@ mod tests {
         let o = read(
             &["Serial", "Model", "Site Address"],
             None,
-            &["S1", "OptiPlex 7010", "Avonmere House, Castle Street, Avonmere AV1 2AB"],
+            &[
+                "S1",
+                "OptiPlex 7010",
+                "Avonmere House, Castle Street, Avonmere AV1 2AB",
+            ],
         );
         let a = one_asset(&o);
         assert_eq!(a.fields.site.as_deref(), Some("Avonmere House"));
@@ -3323,10 +3362,7 @@ mod tests {
         let d = decided(&["23/1/23", "10/1/22"], None);
         assert_eq!(d[0].order, DateOrder::DayFirst);
         let d = decided(&["1/23/23"], Some((DateOrder::DayFirst, "--uk-dates")));
-        assert_eq!(
-            (d[0].order, d[0].contradicting),
-            (DateOrder::DayFirst, 1)
-        );
+        assert_eq!((d[0].order, d[0].contradicting), (DateOrder::DayFirst, 1));
         assert!(decided(&["2024-03-31"], None).is_empty());
 
         // Read with the decided order: the ambiguous value month-first, a
@@ -3345,16 +3381,21 @@ mod tests {
         let o = r.read(&text_row(4, &["S2", "OptiPlex 7010", "23/1/23"]));
         assert_eq!(
             reasons(&o),
-            ["Purchase Date|23/1/23|can only be read day-first, but this column's dates are \
+            [
+                "Purchase Date|23/1/23|can only be read day-first, but this column's dates are \
               month-first (settled by `1/23/23` on row 2); check both, or say the order with \
-              --us-dates or --uk-dates"]
+              --us-dates or --uk-dates"
+            ]
         );
     }
 
     #[test]
     fn taught_statuses_and_placeholders_are_used() {
         let taught = vec![("repair".to_string(), AssetStatus::InStore)];
-        assert_eq!(parse_asset_status("Repair", &taught), Ok(AssetStatus::InStore));
+        assert_eq!(
+            parse_asset_status("Repair", &taught),
+            Ok(AssetStatus::InStore)
+        );
         let err = parse_asset_status("Quarantined", &[]).unwrap_err();
         assert!(
             err.ends_with("teach it with `estate vocabulary add status Quarantined in_use`"),

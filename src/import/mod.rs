@@ -548,8 +548,10 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
                     .map(|v| v.display().trim().to_string())
                     .filter(|h| !h.is_empty())
                     .collect();
-                let compared: Vec<String> =
-                    headings.iter().map(|h| mapping::normalise_heading(h)).collect();
+                let compared: Vec<String> = headings
+                    .iter()
+                    .map(|h| mapping::normalise_heading(h))
+                    .collect();
                 if let Some(looks) = mapping::looks_like(&compared) {
                     not_lists.push((
                         looks.to_string(),

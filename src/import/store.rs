@@ -22,8 +22,8 @@ use serde::Serialize;
 use super::header::RowKind;
 use super::identities::{Identities, Slot, TooManyKeys};
 use super::mapping::{
-    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, Parsed, Problem,
-    RowOutcome, RowReader, Source, ValueRules,
+    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, Parsed, Problem, RowOutcome,
+    RowReader, Source, ValueRules,
 };
 use super::read::{Row, Workbook};
 use super::{
@@ -1483,7 +1483,9 @@ pub fn read_tables(
         .iter()
         .map(|(w, s)| (super::mapping::normalise_heading(w), *s))
         .collect();
-    value_rules.placeholders.clone_from(&opts.taught.placeholders);
+    value_rules
+        .placeholders
+        .clone_from(&opts.taught.placeholders);
     value_rules.class_fallback = plan.class_fallback;
     let synonyms = opts.taught.synonyms();
     let models = opts.taught.model_rules();

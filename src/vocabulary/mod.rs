@@ -162,7 +162,9 @@ impl NewWord {
             (WordKind::Heading, Some(m)) => (m.parse::<Field>()?.as_str().to_string(), None),
             (WordKind::Status, Some(m)) => {
                 let status: AssetStatus = m.parse().map_err(|_| {
-                    format!("`{m}` is not a status; use in_use, in_store, retired, disposed or lost")
+                    format!(
+                        "`{m}` is not a status; use in_use, in_store, retired, disposed or lost"
+                    )
                 })?;
                 (status.as_str().to_string(), None)
             }
@@ -290,7 +292,12 @@ pub fn builtin_words() -> Vec<Word> {
     }
     for (w, c) in ClassSynonyms::builtin().entries() {
         if w != c.as_str() {
-            out.push(word(WordKind::Class, &w.replace('_', " "), c.as_str(), None));
+            out.push(word(
+                WordKind::Class,
+                &w.replace('_', " "),
+                c.as_str(),
+                None,
+            ));
         }
     }
     for (h, f) in Dictionary::builtin().entries() {
@@ -300,7 +307,12 @@ pub fn builtin_words() -> Vec<Word> {
         out.push(word(WordKind::Status, w, s.as_str(), None));
     }
     for (p, c, maker) in ModelRules::builtin().entries() {
-        out.push(word(WordKind::Model, p, c.as_str(), maker.map(str::to_string)));
+        out.push(word(
+            WordKind::Model,
+            p,
+            c.as_str(),
+            maker.map(str::to_string),
+        ));
     }
     for p in mapping::PLACEHOLDERS {
         out.push(word(WordKind::Placeholder, p, "", None));
@@ -319,7 +331,10 @@ mod tests {
     #[test]
     fn new_words_are_checked_and_made_canonical() {
         let w = NewWord::parse(WordKind::Class, " Docking  Station ", &m(&["Other"])).unwrap();
-        assert_eq!((w.word.as_str(), w.meaning.as_str()), ("Docking Station", "other"));
+        assert_eq!(
+            (w.word.as_str(), w.meaning.as_str()),
+            ("Docking Station", "other")
+        );
         assert_eq!(
             w.command(),
             "estate vocabulary add class \"Docking Station\" other"
@@ -329,7 +344,10 @@ mod tests {
         let w = NewWord::parse(WordKind::Status, "Repair", &m(&["in store"])).unwrap();
         assert_eq!(w.meaning, "in_store");
         let w = NewWord::parse(WordKind::Model, "chromebook", &m(&["laptop", "Acer"])).unwrap();
-        assert_eq!((w.meaning.as_str(), w.maker.as_deref()), ("laptop", Some("Acer")));
+        assert_eq!(
+            (w.meaning.as_str(), w.maker.as_deref()),
+            ("laptop", Some("Acer"))
+        );
         let w = NewWord::parse(WordKind::Placeholder, "No tag", &[]).unwrap();
         assert_eq!(w.command(), "estate vocabulary add placeholder \"No tag\"");
         assert!(
@@ -353,14 +371,21 @@ mod tests {
             models: vec![("chromebook".into(), AssetClass::Laptop, None)],
             ..Taught::default()
         };
-        assert_eq!(t.synonyms().lookup("fire protection"), Some(AssetClass::Other));
+        assert_eq!(
+            t.synonyms().lookup("fire protection"),
+            Some(AssetClass::Other)
+        );
         assert_eq!(t.synonyms().lookup("notebook"), Some(AssetClass::Laptop));
         assert_eq!(
             t.model_rules().class_of("Acer Chromebook 314"),
             Some(AssetClass::Laptop)
         );
         let builtin = builtin_words();
-        assert!(builtin.iter().any(|w| w.kind == WordKind::Heading && w.word == "serial number"));
+        assert!(
+            builtin
+                .iter()
+                .any(|w| w.kind == WordKind::Heading && w.word == "serial number")
+        );
         assert!(builtin.iter().all(|w| w.source == "built in"));
     }
 }

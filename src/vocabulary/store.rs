@@ -153,12 +153,7 @@ pub fn add_word(
         tx.execute(
             "INSERT INTO audit_log (at, entity, entity_id, action, field, new_value, command) \
              VALUES (?1, 'policy', ?2, 'insert', 'vocabulary', ?3, ?4)",
-            params![
-                at,
-                id,
-                format!("{} (by {who})", word.command()),
-                command
-            ],
+            params![at, id, format!("{} (by {who})", word.command()), command],
         )?;
         Ok(Word {
             kind: word.kind,
@@ -216,7 +211,10 @@ pub fn remove_word(
             params![
                 now_timestamp(),
                 id,
-                format!("{} (removed by {who})", teach_command(kind, &stored, &meaning)),
+                format!(
+                    "{} (removed by {who})",
+                    teach_command(kind, &stored, &meaning)
+                ),
                 command
             ],
         )?;
