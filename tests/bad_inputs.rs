@@ -286,7 +286,7 @@ const FILES: &[Case] = &[
         what: "every row's cost in another currency (no batch recorded)",
         args: &["import", "dollars.csv", "--org", "BCW"],
         code: 1,
-        stderr: "dollars.csv (csv): nothing written\n  sheet `dollars.csv`: 2 rows of hardware (header on row 1)\n  rejected rows:\n    dollars.csv, sheet `dollars.csv`, row 2, column `Cost`: `$612.00` is in US dollars; estate keeps pounds: convert it to pounds (ex VAT) in the file, or clear the cell\n    dollars.csv, sheet `dollars.csv`, row 3, column `Cost`: `€500` is in euros; estate keeps pounds: convert it to pounds (ex VAT) in the file, or clear the cell\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `dollars.csv`: all 2 row(s) were rejected, so nothing was imported and no batch was recorded; fix them (--rejects FILE.csv lists them with reasons) and import again\n",
+        stderr: "dollars.csv (csv): nothing written\n  sheet `dollars.csv`: 2 rows of hardware (header on row 1)\n    `Serial Number` → serial (built in)\n    `Model` → model (built in)\n    `Cost` → cost (built in)\n  rejected rows:\n    dollars.csv, sheet `dollars.csv`, row 2, column `Cost`: `$612.00` is in US dollars; estate keeps pounds: convert it to pounds (ex VAT) in the file, or clear the cell\n    dollars.csv, sheet `dollars.csv`, row 3, column `Cost`: `€500` is in euros; estate keeps pounds: convert it to pounds (ex VAT) in the file, or clear the cell\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `dollars.csv`: all 2 row(s) were rejected, so nothing was imported and no batch was recorded; fix them (--rejects FILE.csv lists them with reasons) and import again\n",
     },
     Case {
         what: "a file that is not there",
@@ -358,13 +358,13 @@ const FILES: &[Case] = &[
         what: "bad rows with --strict",
         args: &["import", "bad-rows.csv", "--org", "BCW", "--strict"],
         code: 1,
-        stderr: "bad-rows.csv (csv): nothing written\n  sheet `bad-rows.csv`: 2 rows of hardware (header on row 1)\n  rejected rows:\n    bad-rows.csv, sheet `bad-rows.csv`, row 2, column `Cost`: `(12.00)` is a negative amount (in brackets); a cost cannot be negative\n    bad-rows.csv, sheet `bad-rows.csv`, row 3, column `Cost`: `abc` is not an amount of money (write it like 1234.56 or £1,234.56)\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `bad-rows.csv`: 2 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
+        stderr: "bad-rows.csv (csv): nothing written\n  sheet `bad-rows.csv`: 2 rows of hardware (header on row 1)\n    `Serial Number` → serial (built in)\n    `Model` → model (built in)\n    `Cost` → cost (built in)\n  rejected rows:\n    bad-rows.csv, sheet `bad-rows.csv`, row 2, column `Cost`: `(12.00)` is a negative amount (in brackets); a cost cannot be negative\n    bad-rows.csv, sheet `bad-rows.csv`, row 3, column `Cost`: `abc` is not an amount of money (write it like 1234.56 or £1,234.56)\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `bad-rows.csv`: 2 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
     },
     Case {
         what: "one serial twice with --strict",
         args: &["import", "dup-serials.csv", "--org", "BCW", "--strict"],
         code: 1,
-        stderr: "dup-serials.csv (csv): nothing written\n  sheet `dup-serials.csv`: 2 rows of hardware (header on row 1)\n  rejected rows:\n    dup-serials.csv, sheet `dup-serials.csv`, row 3, column `Serial Number`: `SN-1` the same serial also appears on sheet `dup-serials.csv`, row 2 of this file; the first was kept and this row rejected (remove the duplicate or correct it)\n  1 new, 0 changed, 0 unchanged, 1 rejected\nestate: `dup-serials.csv`: 1 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
+        stderr: "dup-serials.csv (csv): nothing written\n  sheet `dup-serials.csv`: 2 rows of hardware (header on row 1)\n    `Serial Number` → serial (built in)\n    `Model` → model (built in)\n  rejected rows:\n    dup-serials.csv, sheet `dup-serials.csv`, row 3, column `Serial Number`: `SN-1` the same serial also appears on sheet `dup-serials.csv`, row 2 of this file; the first was kept and this row rejected (remove the duplicate or correct it)\n  1 new, 0 changed, 0 unchanged, 1 rejected\nestate: `dup-serials.csv`: 1 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
     },
     Case {
         what: "a cell longer than Excel allows",

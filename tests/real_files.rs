@@ -599,3 +599,62 @@ fn a_file_whose_every_row_is_rejected_exits_1_records_no_batch_and_still_writes_
     assert_eq!(rejects.lines().count(), 3, "{rejects}");
     assert!(rejects.contains("W1") && rejects.contains("W2"));
 }
+
+#[test]
+fn the_summary_shows_each_heading_the_field_it_was_read_as_and_where_that_came_from() {
+    let env = Env::with_org();
+    env.ok(&["vocabulary", "add", "heading", "Kit No", "asset_tag"]);
+    let f = write(
+        &env,
+        "kit.csv",
+        "Kit No,Serial,Model,Bought,Colour,Warranty\nK1,S1,OptiPlex 7010,31/03/2024,Black,36\n",
+    );
+    let before = env.dump();
+    let out = env
+        .cmd()
+        .args([
+            "import",
+            &f,
+            "--org",
+            "BCW",
+            "--profile",
+            "snipe-it",
+            "--map",
+            "Bought=in_service_date",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = text.lines().take(9).collect();
+    assert_eq!(
+        lines,
+        [
+            "kit.csv (csv): dry run, nothing written",
+            "  sheet `kit.csv`: 1 rows of hardware (header on row 1)",
+            "    `Kit No` → asset_tag (the register's vocabulary)",
+            "    `Serial` → serial (profile snipe-it)",
+            "    `Model` → model (profile snipe-it)",
+            "    `Bought` → in_service_date (--map)",
+            "    `Colour` → notes (no field for it)",
+            "    `Warranty` → warranty_months (profile snipe-it)",
+            "    dates in `Bought` read day-first (`31/03/2024` on row 2 can only be day-first)",
+        ]
+    );
+    assert_eq!(env.dump(), before, "a dry run writes nothing");
+    let out = env
+        .cmd()
+        .args(["import", &f, "--org", "BCW"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("    `Serial` → serial (built in)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    `Bought` → notes (no field for it)\n"),
+        "{text}"
+    );
+}

@@ -246,6 +246,9 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
                 if !sheet.skipped_rows.is_empty() {
                     let _ = write!(l, "; skipped {}", sheet.skipped_rows.join(", "));
                 }
+                for c in &sheet.columns {
+                    let _ = write!(l, "\n    {}", column_line(c, s.profile.as_deref(), kind));
+                }
                 for d in &sheet.dates {
                     let _ = write!(l, "\n    {}", d.describe());
                 }
@@ -284,6 +287,30 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
         ctx.out.message(&format!("  note: {note}"));
     }
     ctx.out.message(&format!("  {}", s.headline()));
+}
+
+/// One heading, the field it was read as and where that came from:
+/// ``Asset Tag` → asset_tag (profile snipe-it)`.
+fn column_line(c: &import::Column, profile: Option<&str>, kind: Option<Kind>) -> String {
+    use import::mapping::Source;
+    let from = match c.source {
+        Source::Map => "--map".to_string(),
+        Source::Profile => format!("profile {}", profile.unwrap_or("")),
+        Source::Dictionary => "built in".into(),
+        Source::Vocabulary => "the register's vocabulary".into(),
+        Source::Unknown => "no field for it".into(),
+        Source::Duplicate => "another column already fills its field".into(),
+        Source::NotOrganisation => "none of its values is an organisation in the register".into(),
+        Source::NotForKind => format!(
+            "its field is not one {} have",
+            kind.map_or("these records", Kind::as_str)
+        ),
+    };
+    match c.field {
+        Some(Field::Ignore) => format!("`{}` → ignored ({from})", c.heading),
+        Some(f) => format!("`{}` → {f} ({from})", c.heading),
+        None => format!("`{}` → notes ({from})", c.heading),
+    }
 }
 
 fn counts_view(summaries: &[ImportSummary]) -> View {

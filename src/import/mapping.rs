@@ -550,6 +550,9 @@ pub enum Source {
     Duplicate,
     /// A field that does not apply to this kind of sheet: kept in notes.
     NotForKind,
+    /// An organisation column none of whose values is an organisation in
+    /// the register, with `--org` given: kept in notes.
+    NotOrganisation,
 }
 
 /// One column of a table and what it fills.

@@ -1074,7 +1074,7 @@ fn commit_batch(
                 for c in &mut table.columns {
                     if c.field == Some(Field::Organisation) {
                         c.field = None;
-                        c.source = Source::Unknown;
+                        c.source = Source::NotOrganisation;
                         changed = true;
                         org_notes.push(format!(
                             "sheet `{}`: none of the {} value(s) in column `{}` is an \
@@ -1305,7 +1305,10 @@ fn commit_batch(
         };
         for c in &table.columns {
             match c.source {
-                Source::Unknown | Source::Duplicate | Source::NotForKind => {
+                Source::Unknown
+                | Source::Duplicate
+                | Source::NotForKind
+                | Source::NotOrganisation => {
                     summary
                         .unknown_columns
                         .push(format!("sheet `{}`: `{}`", sheet.name, c.heading));
