@@ -248,7 +248,7 @@ fn snipe_its_licence_sample_reads_as_licences_with_its_dollar_costs_rejected_by_
             && err.contains("--profile snipe-it-licences"),
         "{err}"
     );
-    let rows = csv::Reader::from_path(&file).unwrap().records().count();
+    let rows = csv::Reader::from_path(file).unwrap().records().count();
     let err = env.fails(
         &[
             "import",

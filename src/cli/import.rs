@@ -17,6 +17,10 @@ use super::Ctx;
 
 /// Flags of `estate import`.
 #[derive(Debug, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one command-line flag"
+)]
 pub struct ImportArgs {
     /// The spreadsheets or CSV files to import (xlsx, xlsm, xlsb, xls, ods, csv, tsv, txt); each
     /// file is one batch, written whole or not at all.

@@ -838,7 +838,7 @@ impl ValueRules {
     fn is_taught_placeholder(&self, text: &str) -> bool {
         !self.placeholders.is_empty() && {
             let n = normalise_heading(text);
-            self.placeholders.iter().any(|p| *p == n)
+            self.placeholders.contains(&n)
         }
     }
 }
@@ -1050,7 +1050,6 @@ pub fn date_reading(text: &str) -> Reading {
         return Reading::Neither;
     };
     match (a, b) {
-        (0, _) | (_, 0) => Reading::Neither,
         (13..=31, 1..=12) => Reading::DayFirstOnly,
         (1..=12, 13..=31) => Reading::MonthFirstOnly,
         (1..=12, 1..=12) => Reading::Either,

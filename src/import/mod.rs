@@ -219,6 +219,10 @@ impl From<rusqlite::Error> for ImportError {
 
 /// Everything an import is told, validated.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one command-line flag, set and read by name"
+)]
 pub struct ImportOptions {
     /// The organisation the rows belong to (code), unless a column says.
     pub organisation: Option<String>,

@@ -1056,7 +1056,7 @@ fn commit_batch(
     let adjusted;
     let plan = match &default_org {
         Some(org) if opts.organisation.is_some() => {
-            let orgs = list_organisations(&tx).map_err(RegisterError::from)?;
+            let orgs = list_organisations(&tx)?;
             let mut copy = plan.clone();
             let mut changed = false;
             for sheet in &mut copy.sheets {
