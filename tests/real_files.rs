@@ -658,3 +658,63 @@ fn the_summary_shows_each_heading_the_field_it_was_read_as_and_where_that_came_f
         "{text}"
     );
 }
+
+#[test]
+fn camel_case_headings_identifier_placeholders_and_small_serials_are_read_as_meant() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "mdm.csv",
+        "AssetTag,SerialNumber,DeviceModel,PurchaseDate,PurchaseCost,Status\n\
+         No tag,PF3ABC12,ThinkPad T14,2024-03-31,899.00,Archived (archived)\n\
+         No tag,PF3ABC13,ThinkPad T14,2024-03-31,899.00,Archived\n\
+         BCW-7,40,OptiPlex 7010,2023-01-15,612.34,Undeployable\n\
+         ?,5CG1234XYZ,OptiPlex 7010,2023-01-15,612.34,Pending Diagnostics\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW"]);
+    let fields: Vec<&str> = s["sheets"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "asset_tag",
+            "serial",
+            "model",
+            "in_service_date",
+            "cost",
+            "status"
+        ]
+    );
+    assert_eq!(s["total"]["new"], 4);
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `mdm.csv`: 1 serial(s) in column `SerialNumber` are small whole numbers \
+                (`40`), which look like row numbers or counts rather than makers' serials; check \
+                them"),
+        "{s}"
+    );
+    let all = assets(&env);
+    // Three placeholder tags are blanks (each asset known by its serial),
+    // not three copies of one tag.
+    let tags: Vec<&str> = all
+        .iter()
+        .map(|a| a["asset_tag"].as_str().unwrap())
+        .collect();
+    let mut sorted = tags.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["5CG1234XYZ", "BCW-7", "PF3ABC12", "PF3ABC13"]);
+    let status = |tag: &str| asset(&all, tag)["status"].as_str().unwrap().to_string();
+    assert_eq!(status("PF3ABC12"), "disposed");
+    assert_eq!(
+        status("PF3ABC13"),
+        "disposed",
+        "the decoration changes nothing"
+    );
+    assert_eq!(status("BCW-7"), "retired");
+    assert_eq!(status("5CG1234XYZ"), "in_use");
+    assert_eq!(asset(&all, "BCW-7")["purchase_cost"], "612.34");
+}

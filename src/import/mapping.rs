@@ -385,11 +385,47 @@ impl Dictionary {
     /// ([`Source::Vocabulary`]) or built in ([`Source::Dictionary`]).
     pub fn lookup_with_source(&self, heading: &str) -> Option<(Field, Source)> {
         let n = normalise_heading(heading);
-        if let Some(f) = find_heading(&self.taught, &n) {
-            return Some((f, Source::Vocabulary));
+        let find = |n: &str| {
+            find_heading(&self.taught, n)
+                .map(|f| (f, Source::Vocabulary))
+                .or_else(|| find_heading(&self.headings, n).map(|f| (f, Source::Dictionary)))
+        };
+        if let Some(found) = find(&n) {
+            return Some(found);
         }
-        find_heading(&self.headings, &n).map(|f| (f, Source::Dictionary))
+        // `SerialNumber`, `AssetTag`, `PONumber`: split into words as
+        // snake_case already is; then a plural (`Serial Numbers`).
+        let split = normalise_heading(&split_camel_case(heading));
+        if split != n {
+            if let Some(found) = find(&split) {
+                return Some(found);
+            }
+        }
+        let singular = split.strip_suffix('s').filter(|s| s.len() > 2)?;
+        find(singular)
     }
+}
+
+/// `SerialNumber` → `Serial Number`, `PONumber` → `PO Number`,
+/// `assetTag` → `asset Tag`: a space before each capital that starts a
+/// word. Text without such capitals comes back as it was.
+pub fn split_camel_case(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let prev = chars.get(i - 1).copied().unwrap_or(' ');
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            if prev.is_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_uppercase() && next.is_lowercase())
+            {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn find_heading(headings: &BTreeMap<String, Field>, n: &str) -> Option<Field> {
@@ -847,6 +883,32 @@ impl ValueRules {
 pub const PLACEHOLDERS: &[&str] = &[
     "-", "--", "–", "n/a", "na", "none", "null", "nil", "tbc", "unknown",
 ];
+
+/// Texts that mean "no identifier" in a serial or asset tag column (as
+/// well as [`PLACEHOLDERS`]): not 130 copies of one tag.
+pub const IDENTIFIER_PLACEHOLDERS: &[&str] = &[
+    "no tag",
+    "no asset tag",
+    "not tagged",
+    "untagged",
+    "not checked",
+    "no serial",
+    "no serial number",
+    "tba",
+    "?",
+    "??",
+    "???",
+    "0",
+    "x",
+];
+
+fn is_identifier_placeholder(t: &str) -> bool {
+    let t = t.trim();
+    t.len() <= "no serial number".len()
+        && IDENTIFIER_PLACEHOLDERS
+            .iter()
+            .any(|p| t.eq_ignore_ascii_case(p) || normalise_heading(t) == *p && !p.is_empty())
+}
 
 /// Texts that mean "nothing here" in any cell.
 fn is_placeholder(t: &str) -> bool {
@@ -1335,6 +1397,13 @@ impl<'a> Cells<'a> {
         match v {
             Value::Empty => None,
             Value::Text(t) if is_placeholder(t) || self.rules.is_taught_placeholder(t) => None,
+            Value::Text(t)
+                if matches!(f, Field::Serial | Field::AssetTag) && is_identifier_placeholder(t) =>
+            {
+                None
+            }
+            Value::Int(0) if matches!(f, Field::Serial | Field::AssetTag) => None,
+            Value::Number(x) if *x == 0.0 && matches!(f, Field::Serial | Field::AssetTag) => None,
             Value::Error(e) => {
                 self.problems.push(Problem {
                     column: col.heading.clone(),
@@ -1834,6 +1903,8 @@ pub struct RowReader<'a> {
     statuses: Memo<Result<AssetStatus, String>>,
     derived_sites: u64,
     derived_example: Option<(String, String)>,
+    small_serials: u64,
+    small_examples: Vec<String>,
 }
 
 /// How many distinct texts one [`Memo`] remembers.
@@ -1897,7 +1968,16 @@ impl<'a> RowReader<'a> {
             statuses: Memo::default(),
             derived_sites: 0,
             derived_example: None,
+            small_serials: 0,
+            small_examples: Vec::new(),
         }
+    }
+
+    /// How many records have a serial that is a small whole number (`1`,
+    /// `40`: a row number or a count, not a maker's serial), with the
+    /// first few.
+    pub fn small_serials(&self) -> (u64, &[String]) {
+        (self.small_serials, &self.small_examples)
     }
 
     /// How many records took their site from the part of a cell before a
@@ -1920,6 +2000,16 @@ impl<'a> RowReader<'a> {
             if let Some(d) = cells.site_derived.take() {
                 self.derived_sites += 1;
                 self.derived_example.get_or_insert(d);
+            }
+            if let Parsed::Assets(assets) = &parsed {
+                for serial in assets.iter().filter_map(|a| a.fields.serial.as_deref()) {
+                    if serial.len() <= 4 && serial.bytes().all(|b| b.is_ascii_digit()) {
+                        self.small_serials += 1;
+                        if self.small_examples.len() < 3 {
+                            self.small_examples.push(serial.to_string());
+                        }
+                    }
+                }
             }
             parsed
         } else {
@@ -3412,5 +3502,55 @@ mod tests {
         let o = r.read(&text_row(3, &["S1", "No Tag", "OptiPlex 7010"]));
         let a = one_asset(&o);
         assert_eq!((a.fields.asset_tag.as_str(), a.tag_given), ("S1", false));
+    }
+
+    #[test]
+    fn camel_case_and_plural_headings_are_split_into_words_before_matching() {
+        assert_eq!(split_camel_case("SerialNumber"), "Serial Number");
+        assert_eq!(split_camel_case("PONumber"), "PO Number");
+        assert_eq!(split_camel_case("assetTag"), "asset Tag");
+        assert_eq!(split_camel_case("IMEI"), "IMEI");
+        let d = Dictionary::builtin();
+        for (heading, field) in [
+            ("SerialNumber", Field::Serial),
+            ("AssetTag", Field::AssetTag),
+            ("PurchaseDate", Field::InServiceDate),
+            ("AssignedTo", Field::AssignedUser),
+            ("serialNumber", Field::Serial),
+            ("Serial Numbers", Field::Serial),
+            ("Asset Tags", Field::AssetTag),
+            ("PONumber", Field::OrderRef),
+        ] {
+            assert_eq!(d.lookup(heading), Some(field), "{heading}");
+        }
+        // Model names are not headings: their words are never split.
+        assert_eq!(
+            ModelRules::builtin().class_of("MacBook Pro 13"),
+            Some(AssetClass::Laptop)
+        );
+    }
+
+    #[test]
+    fn placeholders_in_identifier_columns_are_blanks() {
+        for tag in ["No tag", "not checked", "none", "n/a", "TBC", "?", "-", "0"] {
+            let o = read(
+                &["Serial", "Asset Tag", "Model"],
+                None,
+                &["SN-9", tag, "OptiPlex 7010"],
+            );
+            let a = one_asset(&o);
+            assert_eq!(
+                (a.fields.asset_tag.as_str(), a.tag_given),
+                ("SN-9", false),
+                "{tag}"
+            );
+        }
+        // Elsewhere "0" is a value: a cost of nothing.
+        let o = read(
+            &["Serial", "Model", "Cost"],
+            None,
+            &["SN-9", "OptiPlex 7010", "0"],
+        );
+        assert_eq!(one_asset(&o).fields.purchase_cost, Some(Money::ZERO));
     }
 }

@@ -1228,7 +1228,7 @@ fn commit_batch(
                                 totals_row: None,
                                 skipped_rows: Vec::new(),
                                 cells_ignored: 0,
-                                derived_sites: (0, None),
+                                notes: Vec::new(),
                             },
                         );
                         ends.insert(sheet, end);
@@ -1271,25 +1271,10 @@ fn commit_batch(
                 totals_row,
                 skipped_rows,
                 cells_ignored,
-                derived_sites: (derived, example),
+                notes,
                 ..
             }) => {
-                if let (Some((whole, site)), Some(c)) = (
-                    example,
-                    table.columns.iter().find(|c| c.field == Some(Field::Site)),
-                ) {
-                    let how = if super::mapping::is_address_heading(&c.heading) {
-                        "it is an address"
-                    } else {
-                        "what follows the comma is a place inside a building"
-                    };
-                    summary.notes.push(format!(
-                        "sheet `{}`: {derived} site(s) in column `{}` were taken as the part \
-                         before the first comma, because {how} (`{whole}` → site `{site}`); each \
-                         whole value is kept in the record's notes",
-                        sheet.name, c.heading
-                    ));
-                }
+                summary.notes.extend(notes);
                 if cells_ignored > 0 {
                     summary.notes.push(format!(
                         "sheet `{}`: {cells_ignored} cell(s) right of column {} were ignored \
@@ -1439,9 +1424,9 @@ pub enum Item {
         skipped_rows: Vec<String>,
         /// Cells right of the last column read ([`super::read::MAX_COLUMNS`]), ignored.
         cells_ignored: u64,
-        /// Records whose site is the part of a cell before a comma, and the
-        /// first such cell with its site.
-        derived_sites: (u64, Option<(String, String)>),
+        /// What the reader noticed across the sheet's rows (sites taken
+        /// from before a comma, suspicious serials), for the summary.
+        notes: Vec<String>,
     },
 }
 
@@ -1546,20 +1531,61 @@ pub fn read_tables(
         if stopped {
             return Ok(());
         }
-        let (derived, example) = reader.derived_sites();
         let end = Item::SheetEnd {
             sheet: index,
             rows,
             totals_row,
             skipped_rows,
             cells_ignored: stats.cells_beyond_last_column,
-            derived_sites: (derived, example.cloned()),
+            notes: reader_notes(&sheet.name, table, &reader),
         };
         if emit(end).is_break() {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// What a sheet's reader noticed across its rows, as summary notes.
+fn reader_notes(sheet: &str, table: &Table, reader: &RowReader<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let heading = |f: Field| {
+        table
+            .columns
+            .iter()
+            .find(|c| c.field == Some(f))
+            .map(|c| c.heading.clone())
+    };
+    if let (n, Some((whole, site)), Some(c)) = (
+        reader.derived_sites().0,
+        reader.derived_sites().1,
+        table.columns.iter().find(|c| c.field == Some(Field::Site)),
+    ) {
+        let how = if super::mapping::is_address_heading(&c.heading) {
+            "it is an address"
+        } else {
+            "what follows the comma is a place inside a building"
+        };
+        notes.push(format!(
+            "sheet `{sheet}`: {n} site(s) in column `{}` were taken as the part before the first \
+             comma, because {how} (`{whole}` → site `{site}`); each whole value is kept in the \
+             record's notes",
+            c.heading
+        ));
+    }
+    let (small, examples) = reader.small_serials();
+    if let (true, Some(h)) = (small > 0, heading(Field::Serial)) {
+        notes.push(format!(
+            "sheet `{sheet}`: {small} serial(s) in column `{h}` are small whole numbers ({}), \
+             which look like row numbers or counts rather than makers' serials; check them",
+            examples
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    notes
 }
 
 /// Writes one parsed row: its records, or its rejection.
