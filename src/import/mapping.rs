@@ -1238,6 +1238,22 @@ impl DateEvidence {
         }
     }
 
+    /// Every date column read in the order a flag forces, without looking
+    /// at a value.
+    pub fn forced(&self, order: DateOrder, flag: &str) -> Vec<DateColumn> {
+        self.columns
+            .iter()
+            .map(|c| DateColumn {
+                index: c.index,
+                column: c.heading.clone(),
+                order,
+                why: format!("as {flag} says"),
+                settled_by: None,
+                contradicting: 0,
+            })
+            .collect()
+    }
+
     /// Each date column's order: `forced` (`--us-dates`/`--uk-dates`)
     /// when given; else the order its unambiguous values settle (the more
     /// common, the first seen on a tie); else day-first, said so. Columns

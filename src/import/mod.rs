@@ -13,10 +13,13 @@
 //!   matched by, compactly;
 //! - [`store`] writes one file as one batch in one transaction, and undoes it.
 //!
-//! Use: [`plan`] a file (cheap: finds each sheet's table and what it holds),
-//! then [`commit`] the plan (streams every row into the register, or only
-//! reports what would change with `dry_run`). This module never prints:
-//! progress goes to a callback, results come back as an [`ImportSummary`].
+//! Use: [`plan`] a file (finds each sheet's table and what it holds, and
+//! reads on through the columns whose whole decides how they are read: the
+//! order of a date column's days and months, whether an organisation
+//! column names organisations), then [`commit`] the plan (streams every row
+//! into the register, or only reports what would change with `dry_run`).
+//! This module never prints: progress goes to a callback, results come back
+//! as an [`ImportSummary`].
 
 pub mod bounds;
 pub mod header;
@@ -605,13 +608,17 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         // The whole column decides how its dates are read, and whether an
         // organisation column names organisations: one pass before any row
         // is read as a record.
+        // (Not needed, and not read, when a flag forces the date order
+        // and no --org could take the organisation column's place.)
         let mut evidence = mapping::DateEvidence::new(&columns);
+        let forced = opts.forced_date_order();
         let org_index = columns
             .iter()
             .find(|c| c.field == Some(Field::Organisation))
-            .map(|c| c.index);
+            .map(|c| c.index)
+            .filter(|_| opts.organisation.is_some());
         let mut org_values = std::collections::BTreeSet::new();
-        if evidence.wanted() || org_index.is_some() {
+        if (evidence.wanted() && forced.is_none()) || org_index.is_some() {
             let header_row = head.row;
             book.for_each_row(&info.name, &mut |row| {
                 if row.number > header_row && !row.is_blank() {
@@ -633,7 +640,10 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
                 header_row: head.row,
                 kind,
                 columns,
-                dates: evidence.decide(opts.forced_date_order()),
+                dates: match forced {
+                    Some((order, flag)) => evidence.forced(order, flag),
+                    None => evidence.decide(None),
+                },
                 organisation_values: org_values.into_iter().collect(),
             }),
             skipped: None,
