@@ -340,7 +340,7 @@ const FILES: &[Case] = &[
         what: "a table with no headings estate knows",
         args: &["import", "no-header.csv", "--org", "BCW"],
         code: 1,
-        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile\n",
+        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
     },
     Case {
         what: "binary bytes called .csv",

@@ -949,7 +949,8 @@ fn encrypted_corrupt_and_tableless_files_give_clear_errors_naming_the_file() {
     assert_eq!(
         e.to_string(),
         "`empty_sheet.xlsx` holds no table of records estate recognises (sheet `Sheet1`: empty); say \
-         what its columns are with --map \"Heading=field\" or --profile"
+         what its columns are with --map \"Heading=field\" or --profile, or teach the register a \
+         heading with `estate vocabulary add heading \"Heading\" field`"
     );
     let start = Instant::now();
     let e = err("issue_594_dos.ods");

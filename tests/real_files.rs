@@ -718,3 +718,27 @@ fn camel_case_headings_identifier_placeholders_and_small_serials_are_read_as_mea
     assert_eq!(status("5CG1234XYZ"), "in_use");
     assert_eq!(asset(&all, "BCW-7")["purchase_cost"], "612.34");
 }
+
+#[test]
+fn a_date_that_contradicts_a_forced_order_is_rejected_saying_the_flag_set_it() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "uk.csv",
+        "Asset Tag,Model,Purchase Date\nT1,OptiPlex 7010,10/1/22\nT2,OptiPlex 7010,1/23/23\n",
+    );
+    let out = env
+        .cmd()
+        .args(["import", &f, "--org", "BCW", "--uk-dates"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(
+            "row 3, column `Purchase Date`: `1/23/23` can only be read month-first, but this \
+             column's dates are day-first (as --uk-dates says); check both, or say the order \
+             with --us-dates or --uk-dates"
+        ),
+        "{text}"
+    );
+}

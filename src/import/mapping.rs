@@ -1496,15 +1496,15 @@ impl<'a> Cells<'a> {
                 if let (Some(against), Some(d)) = (against, decided) {
                     let settled = d.settled_by.as_ref().map_or_else(
                         || d.why.clone(),
-                        |(text, row)| format!("`{text}` on row {row}"),
+                        |(text, row)| format!("settled by `{text}` on row {row}"),
                     );
                     self.reject(
                         f,
                         v,
                         format!(
                             "can only be read {against}, but this column's dates are {} \
-                             (settled by {settled}); check both, or say the order with \
-                             --us-dates or --uk-dates",
+                             ({settled}); check both, or say the order with --us-dates or \
+                             --uk-dates",
                             d.order
                         ),
                     );

@@ -120,7 +120,8 @@ pub enum ImportError {
     /// No sheet holds a table estate recognises.
     #[error(
         "`{file}` holds no table of records estate recognises ({reasons}); say what its columns \
-         are with --map \"Heading=field\" or --profile"
+         are with --map \"Heading=field\" or --profile, or teach the register a heading with \
+         `estate vocabulary add heading \"Heading\" field`"
     )]
     NoTable {
         /// The file.
