@@ -129,6 +129,18 @@ impl NewWord {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let most = match kind {
+            WordKind::Model => 2,
+            WordKind::Placeholder => 0,
+            _ => 1,
+        };
+        if meaning.len() > most.max(1) || (kind == WordKind::Placeholder && meaning.len() > 1) {
+            return Err(format!(
+                "too many words after `{word}`: {}; quote a word that has spaces (\"Docking \
+                 Station\")",
+                meaning.join(" ")
+            ));
+        }
         let first = meaning.first().map(|m| m.trim());
         let (meaning, maker) = match (kind, first) {
             (WordKind::Placeholder, None) => (String::new(), None),
@@ -362,6 +374,11 @@ mod tests {
         );
         assert!(NewWord::parse(WordKind::Heading, "X", &m(&["nonsense"])).is_err());
         assert!(NewWord::parse(WordKind::Placeholder, "--", &[]).is_err());
+        assert!(
+            NewWord::parse(WordKind::Class, "Docking", &m(&["Station", "other"]))
+                .unwrap_err()
+                .starts_with("too many words after `Docking`: Station other; quote")
+        );
     }
 
     #[test]
