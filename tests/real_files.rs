@@ -742,3 +742,52 @@ fn a_date_that_contradicts_a_forced_order_is_rejected_saying_the_flag_set_it() {
         "{text}"
     );
 }
+
+#[test]
+fn an_organisation_column_naming_no_organisation_goes_to_notes_when_org_is_given() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "customers.csv",
+        "Company,Asset Tag,Model\nAuer LLC,T1,OptiPlex 7010\n\"Quitzon, Oberbrunner and Dibbert\",T2,OptiPlex 7010\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW"]);
+    assert_eq!(s["total"]["new"], 2);
+    assert_eq!(s["sheets"][0]["columns"][0]["source"], "notorganisation");
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `customers.csv`: none of the 2 value(s) in column `Company` is an \
+                organisation in the register, so it was not read as one: every row went into BCW \
+                (--org) and each value is kept in the asset's notes"),
+        "{s}"
+    );
+    let all = assets(&env);
+    assert_eq!(asset(&all, "T1")["organisation"], "BCW");
+    assert_eq!(
+        asset(&all, "T2")["notes"],
+        "Company: Quitzon, Oberbrunner and Dibbert"
+    );
+    // One value that is an organisation keeps the column an organisation
+    // column: the others are rejected as before.
+    let f = write(
+        &env,
+        "mixed.csv",
+        "Company,Asset Tag,Model\nBCW,T3,OptiPlex 7010\nAuer LLC,T4,OptiPlex 7010\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW"]);
+    assert_eq!(
+        (&s["total"]["new"], &s["total"]["rejected"]),
+        (&1.into(), &1.into())
+    );
+    // Without --org nothing stands in for the column: each row is rejected.
+    let f = write(
+        &env,
+        "alone.csv",
+        "Company,Asset Tag,Model\nAuer LLC,T5,OptiPlex 7010\n",
+    );
+    let err = env.fails(&["import", &f], 1);
+    assert!(
+        err.contains("`Auer LLC` is not an organisation in the register"),
+        "{err}"
+    );
+}
