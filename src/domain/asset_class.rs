@@ -3,8 +3,8 @@
 //!
 //! `FromStr` accepts only the canonical names (with spaces, hyphens and case
 //! folded); the words suppliers use ("Notebook", "MFP") come from
-//! `data/class-synonyms.csv` through [`ClassSynonyms`], so a user can teach
-//! estate a new word without a new release.
+//! `data/class-synonyms.csv` through [`ClassSynonyms`], and a register's own
+//! words (`estate vocabulary add class`) are added on top for an import.
 
 use std::collections::BTreeMap;
 
