@@ -637,8 +637,9 @@ fn the_summary_shows_each_heading_the_field_it_was_read_as_and_where_that_came_f
             "    `Serial` → serial (profile snipe-it)",
             "    `Model` → model (profile snipe-it)",
             "    `Bought` → in_service_date (--map)",
-            "    `Colour` → notes (no field for it)",
             "    `Warranty` → warranty_months (profile snipe-it)",
+            "    `Colour` → notes (no field for it; --map \"Heading=field\" or `estate vocabulary \
+             add heading \"Heading\" field` reads it)",
             "    dates in `Bought` read day-first (`31/03/2024` on row 2 can only be day-first)",
         ]
     );
@@ -654,7 +655,7 @@ fn the_summary_shows_each_heading_the_field_it_was_read_as_and_where_that_came_f
         "{text}"
     );
     assert!(
-        text.contains("    `Bought` → notes (no field for it)\n"),
+        text.contains("    `Bought`, `Colour` → notes (no field for them;"),
         "{text}"
     );
 }

@@ -250,8 +250,8 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
                 if !sheet.skipped_rows.is_empty() {
                     let _ = write!(l, "; skipped {}", sheet.skipped_rows.join(", "));
                 }
-                for c in &sheet.columns {
-                    let _ = write!(l, "\n    {}", column_line(c, s.profile.as_deref(), kind));
+                for line in column_lines(&sheet.columns, s.profile.as_deref(), kind) {
+                    let _ = write!(l, "\n    {line}");
                 }
                 for d in &sheet.dates {
                     let _ = write!(l, "\n    {}", d.describe());
@@ -280,41 +280,71 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
             }
         }
     }
-    if !s.unknown_columns.is_empty() {
-        ctx.out.message(&format!(
-            "  kept in notes (no field for them; --map \"Heading=field\" to use one, or teach \
-             the register one with `estate vocabulary add heading \"Heading\" field`): {}",
-            s.unknown_columns.join(", ")
-        ));
-    }
     for note in &s.notes {
         ctx.out.message(&format!("  note: {note}"));
     }
     ctx.out.message(&format!("  {}", s.headline()));
 }
 
-/// One heading, the field it was read as and where that came from:
-/// ``Asset Tag` → asset_tag (profile snipe-it)`.
-fn column_line(c: &import::Column, profile: Option<&str>, kind: Option<Kind>) -> String {
+/// Each heading, the field it was read as and where that came from, one
+/// line a field (`` `Asset Tag` → asset_tag (profile snipe-it) ``); the
+/// headings that went to notes share a line for each reason, so a sheet of
+/// hundreds of unknown columns stays readable.
+fn column_lines(
+    columns: &[import::Column],
+    profile: Option<&str>,
+    kind: Option<Kind>,
+) -> Vec<String> {
     use import::mapping::Source;
-    let from = match c.source {
-        Source::Map => "--map".to_string(),
-        Source::Profile => format!("profile {}", profile.unwrap_or("")),
-        Source::Dictionary => "built in".into(),
-        Source::Vocabulary => "the register's vocabulary".into(),
-        Source::Unknown => "no field for it".into(),
-        Source::Duplicate => "another column already fills its field".into(),
-        Source::NotOrganisation => "none of its values is an organisation in the register".into(),
-        Source::NotForKind => format!(
-            "its field is not one {} have",
-            kind.map_or("these records", Kind::as_str)
-        ),
+    let from = |source: Source, many: bool| -> String {
+        match source {
+            Source::Map => "--map".to_string(),
+            Source::Profile => format!("profile {}", profile.unwrap_or("")),
+            Source::Dictionary => "built in".into(),
+            Source::Vocabulary => "the register's vocabulary".into(),
+            Source::Unknown if many => "no field for them; --map \"Heading=field\" or `estate \
+                                        vocabulary add heading \"Heading\" field` reads one"
+                .into(),
+            Source::Unknown => "no field for it; --map \"Heading=field\" or `estate vocabulary \
+                                add heading \"Heading\" field` reads it"
+                .into(),
+            Source::Duplicate => "another column already fills the field".into(),
+            Source::NotOrganisation => {
+                "none of its values is an organisation in the register".into()
+            }
+            Source::NotForKind => format!(
+                "not a field {} have",
+                kind.map_or("these records", Kind::as_str)
+            ),
+        }
     };
-    match c.field {
-        Some(Field::Ignore) => format!("`{}` → ignored ({from})", c.heading),
-        Some(f) => format!("`{}` → {f} ({from})", c.heading),
-        None => format!("`{}` → notes ({from})", c.heading),
+    let mut lines = Vec::new();
+    let mut to_notes: Vec<(Source, Vec<&str>)> = Vec::new();
+    for c in columns {
+        match c.field {
+            Some(Field::Ignore) => {
+                lines.push(format!(
+                    "`{}` → ignored ({})",
+                    c.heading,
+                    from(c.source, false)
+                ));
+            }
+            Some(f) => lines.push(format!("`{}` → {f} ({})", c.heading, from(c.source, false))),
+            None => match to_notes.iter_mut().find(|(s, _)| *s == c.source) {
+                Some((_, headings)) => headings.push(&c.heading),
+                None => to_notes.push((c.source, vec![&c.heading])),
+            },
+        }
     }
+    for (source, headings) in to_notes {
+        let quoted: Vec<String> = headings.iter().map(|h| format!("`{h}`")).collect();
+        lines.push(format!(
+            "{} → notes ({})",
+            quoted.join(", "),
+            from(source, headings.len() > 1)
+        ));
+    }
+    lines
 }
 
 fn counts_view(summaries: &[ImportSummary]) -> View {
