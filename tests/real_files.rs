@@ -3,6 +3,7 @@
 //! read in place from `../shared/real-inputs/snipe-it/` (never copied into
 //! the project); the other files are built by the tests.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -791,4 +792,27 @@ fn an_organisation_column_naming_no_organisation_goes_to_notes_when_org_is_given
         err.contains("`Auer LLC` is not an organisation in the register"),
         "{err}"
     );
+}
+
+#[test]
+fn a_month_first_date_far_down_a_long_column_settles_the_dates_above_it() {
+    let env = Env::with_org();
+    let mut text = String::from("Asset Tag,Model,Purchase Date\n");
+    for i in 1..=70 {
+        // Rows 2–70 are ambiguous (10/1/22 … 10/12/22 repeating); row 71 is
+        // plainly month-first.
+        let _ = writeln!(text, "T{i},OptiPlex 7010,10/{}/22", (i - 1) % 12 + 1);
+    }
+    text.push_str("T71,OptiPlex 7010,1/23/23\n");
+    let f = write(&env, "long.csv", &text);
+    let s = env.json(&["import", &f, "--org", "BCW"]);
+    assert_eq!(s["total"]["new"], 71);
+    assert_eq!(
+        s["sheets"][0]["dates"][0]["why"],
+        "`1/23/23` on row 72 can only be month-first"
+    );
+    let all = assets(&env);
+    assert_eq!(asset(&all, "T1")["in_service_date"], "2022-10-01");
+    assert_eq!(asset(&all, "T12")["in_service_date"], "2022-10-12");
+    assert_eq!(asset(&all, "T71")["in_service_date"], "2023-01-23");
 }

@@ -141,6 +141,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.command.clone_from(&ctx.command_line);
     let mut conn = ctx.open()?;
     opts.taught = estate::vocabulary::store::load_taught(&conn)?;
+    opts.organisations = Some(estate::register::store::list_organisations(&conn)?);
     if let Some(path) = &args.rejects {
         // Before anything is imported: a path that cannot be written changes nothing.
         import::create_rejects_file(path)

@@ -1213,6 +1213,14 @@ impl DateEvidence {
         !self.columns.is_empty()
     }
 
+    /// True when some value seen was a date of day and month numbers
+    /// (whose order matters).
+    pub fn any_seen(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|c| c.day_first + c.month_first + c.either > 0)
+    }
+
     /// Looks at one data row's date cells.
     pub fn observe(&mut self, row: &Row) {
         for c in &mut self.columns {

@@ -256,6 +256,10 @@ pub struct ImportOptions {
     /// The words the register was taught (`estate vocabulary`), used on
     /// top of the built-in ones.
     pub taught: crate::vocabulary::Taught,
+    /// The register's organisations, when the caller has them: an
+    /// organisation column one of whose first values names one needs no
+    /// further reading to know it is one.
+    pub organisations: Option<Vec<crate::register::Organisation>>,
 }
 
 impl ImportOptions {
@@ -286,6 +290,7 @@ impl ImportOptions {
             today,
             command: "estate import".into(),
             taught: crate::vocabulary::Taught::default(),
+            organisations: None,
         }
     }
 }
@@ -607,31 +612,49 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             continue;
         }
         // The whole column decides how its dates are read, and whether an
-        // organisation column names organisations: one pass before any row
-        // is read as a record.
-        // (Not needed, and not read, when a flag forces the date order
-        // and no --org could take the organisation column's place.)
-        let mut evidence = mapping::DateEvidence::new(&columns);
+        // organisation column names organisations. The rows read to find
+        // the header often settle both (no numeric dates whose order
+        // matters; an organisation the register holds); otherwise the sheet
+        // is read once more, before any row is read as a record.
         let forced = opts.forced_date_order();
         let org_index = columns
             .iter()
             .find(|c| c.field == Some(Field::Organisation))
             .map(|c| c.index)
             .filter(|_| opts.organisation.is_some());
+        let mut evidence = mapping::DateEvidence::new(&columns);
         let mut org_values = std::collections::BTreeSet::new();
-        if (evidence.wanted() && forced.is_none()) || org_index.is_some() {
-            let header_row = head.row;
-            book.for_each_row(&info.name, &mut |row| {
-                if row.number > header_row && !row.is_blank() {
-                    evidence.observe(&row);
-                    if let Some(v) = org_index.and_then(|i| row.cells.get(i)) {
-                        let text = v.display();
-                        let text = text.trim();
-                        if !text.is_empty() && org_values.len() < ORG_VALUES_KEPT {
-                            org_values.insert(text.to_string());
-                        }
+        let observe = |row: &read::Row,
+                       evidence: &mut mapping::DateEvidence,
+                       org_values: &mut std::collections::BTreeSet<String>| {
+            if row.number > head.row && !row.is_blank() {
+                evidence.observe(row);
+                if let Some(v) = org_index.and_then(|i| row.cells.get(i)) {
+                    let text = v.display();
+                    let text = text.trim();
+                    if !text.is_empty() && org_values.len() < ORG_VALUES_KEPT {
+                        org_values.insert(text.to_string());
                     }
                 }
+            }
+        };
+        for row in &top {
+            observe(row, &mut evidence, &mut org_values);
+        }
+        let whole_sheet_read = top.len() < header::HEADER_SCAN_ROWS;
+        let org_settled = org_index.is_none()
+            || opts.organisations.as_ref().is_some_and(|orgs| {
+                org_values
+                    .iter()
+                    .any(|v| store::match_organisation(v, orgs).is_ok())
+            });
+        let dates_settled = forced.is_some() || !evidence.any_seen();
+        let settled = whole_sheet_read || (org_settled && dates_settled);
+        if !settled {
+            evidence = mapping::DateEvidence::new(&columns);
+            org_values.clear();
+            book.for_each_row(&info.name, &mut |row| {
+                observe(&row, &mut evidence, &mut org_values);
                 ControlFlow::Continue(())
             })?;
         }
