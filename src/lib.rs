@@ -16,3 +16,4 @@ pub mod policy;
 pub mod register;
 pub mod report;
 pub mod running;
+pub mod vocabulary;

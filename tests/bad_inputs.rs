@@ -237,6 +237,16 @@ fn bad_files(dir: &Path) {
     );
     write(
         dir,
+        "users.csv",
+        b"First Name,Last Name,Email,Username,Location\nAnn,Lee,al@example.org,alee,Civic Centre\n",
+    );
+    write(
+        dir,
+        "dollars.csv",
+        b"Serial Number,Model,Cost\nSN-1,OptiPlex 7010,$612.00\nSN-2,OptiPlex 7010,\xe2\x82\xac500\n",
+    );
+    write(
+        dir,
         "scenario.toml",
         b"name = \"x\"\n[lives]\ndesktop = \"six\"\n",
     );
@@ -266,6 +276,18 @@ fn bad_commands_are_refused_saying_what_to_do_and_the_register_unchanged() {
 }
 
 const FILES: &[Case] = &[
+    Case {
+        what: "a list of people, not of assets",
+        args: &["import", "users.csv", "--org", "BCW"],
+        code: 1,
+        stderr: "estate: failed to import `users.csv`: `users.csv` is not a list of assets, lines or licences: it looks like a list of people (users); its headings are `First Name`, `Last Name`, `Email`, `Username`, `Location`. Nothing was imported\n",
+    },
+    Case {
+        what: "every row's cost in another currency (no batch recorded)",
+        args: &["import", "dollars.csv", "--org", "BCW"],
+        code: 1,
+        stderr: "dollars.csv (csv): nothing written\n  sheet `dollars.csv`: 2 rows of hardware (header on row 1)\n    `Serial Number` → serial (built in)\n    `Model` → model (built in)\n    `Cost` → cost (built in)\n  rejected rows:\n    dollars.csv, sheet `dollars.csv`, row 2, column `Cost`: `$612.00` is in US dollars; estate keeps pounds: convert it to pounds (ex VAT) in the file, or clear the cell\n    dollars.csv, sheet `dollars.csv`, row 3, column `Cost`: `€500` is in euros; estate keeps pounds: convert it to pounds (ex VAT) in the file, or clear the cell\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `dollars.csv`: all 2 row(s) were rejected, so nothing was imported and no batch was recorded; fix them (--rejects FILE.csv lists them with reasons) and import again\n",
+    },
     Case {
         what: "a file that is not there",
         args: &["import", "missing.xlsx", "--org", "BCW"],
@@ -318,7 +340,7 @@ const FILES: &[Case] = &[
         what: "a table with no headings estate knows",
         args: &["import", "no-header.csv", "--org", "BCW"],
         code: 1,
-        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile\n",
+        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
     },
     Case {
         what: "binary bytes called .csv",
@@ -336,13 +358,13 @@ const FILES: &[Case] = &[
         what: "bad rows with --strict",
         args: &["import", "bad-rows.csv", "--org", "BCW", "--strict"],
         code: 1,
-        stderr: "bad-rows.csv (csv): nothing written\n  sheet `bad-rows.csv`: 2 rows of hardware (header on row 1)\n  rejected rows:\n    bad-rows.csv, sheet `bad-rows.csv`, row 2, column `Cost`: `(12.00)` is a negative amount (in brackets); a cost cannot be negative\n    bad-rows.csv, sheet `bad-rows.csv`, row 3, column `Cost`: `abc` is not an amount of money (write it like 1234.56 or £1,234.56)\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `bad-rows.csv`: 2 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
+        stderr: "bad-rows.csv (csv): nothing written\n  sheet `bad-rows.csv`: 2 rows of hardware (header on row 1)\n    `Serial Number` → serial (built in)\n    `Model` → model (built in)\n    `Cost` → cost (built in)\n  rejected rows:\n    bad-rows.csv, sheet `bad-rows.csv`, row 2, column `Cost`: `(12.00)` is a negative amount (in brackets); a cost cannot be negative\n    bad-rows.csv, sheet `bad-rows.csv`, row 3, column `Cost`: `abc` is not an amount of money (write it like 1234.56 or £1,234.56)\n  0 new, 0 changed, 0 unchanged, 2 rejected\nestate: `bad-rows.csv`: 2 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
     },
     Case {
         what: "one serial twice with --strict",
         args: &["import", "dup-serials.csv", "--org", "BCW", "--strict"],
         code: 1,
-        stderr: "dup-serials.csv (csv): nothing written\n  sheet `dup-serials.csv`: 2 rows of hardware (header on row 1)\n  rejected rows:\n    dup-serials.csv, sheet `dup-serials.csv`, row 3, column `Serial Number`: `SN-1` the same serial also appears on sheet `dup-serials.csv`, row 2 of this file; the first was kept and this row rejected (remove the duplicate or correct it)\n  1 new, 0 changed, 0 unchanged, 1 rejected\nestate: `dup-serials.csv`: 1 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
+        stderr: "dup-serials.csv (csv): nothing written\n  sheet `dup-serials.csv`: 2 rows of hardware (header on row 1)\n    `Serial Number` → serial (built in)\n    `Model` → model (built in)\n  rejected rows:\n    dup-serials.csv, sheet `dup-serials.csv`, row 3, column `Serial Number`: `SN-1` the same serial also appears on sheet `dup-serials.csv`, row 2 of this file; the first was kept and this row rejected (remove the duplicate or correct it)\n  1 new, 0 changed, 0 unchanged, 1 rejected\nestate: `dup-serials.csv`: 1 row(s) rejected, so nothing was imported (--strict); fix them or import without --strict\n",
     },
     Case {
         what: "a cell longer than Excel allows",
@@ -764,7 +786,7 @@ const VALUES: &[Case] = &[
             "no-such-profile",
         ],
         code: 1,
-        stderr: "estate: failed to import `good.csv`: profile `no-such-profile`: there is no such profile; use one of hardware-supplier, telecoms-lines, software-licences, snipe-it or the path of a profile file\n",
+        stderr: "estate: failed to import `good.csv`: profile `no-such-profile`: there is no such profile; use one of hardware-supplier, telecoms-lines, software-licences, snipe-it, snipe-it-licences or the path of a profile file\n",
     },
     Case {
         what: "an import for an organisation that is not there",
@@ -787,6 +809,18 @@ const VALUES: &[Case] = &[
 ];
 
 const COMMANDS: &[Case] = &[
+    Case {
+        what: "teaching a class word a class that is not one",
+        args: &["vocabulary", "add", "class", "Docking Station", "dock"],
+        code: 1,
+        stderr: "estate: `dock` is not a class; use one of server, storage, network, desktop, laptop, thin_client, monitor, tablet, mobile, mfd, printer, other\n",
+    },
+    Case {
+        what: "removing a word the register was never taught",
+        args: &["vocabulary", "remove", "class", "Docking Station"],
+        code: 1,
+        stderr: "estate: the register has not been taught the class `Docking Station`; `estate vocabulary` lists the words (only words added with `estate vocabulary add` can be removed)\n",
+    },
     Case {
         what: "a command estate does not have",
         args: &["delete-everything"],

@@ -269,7 +269,8 @@ fn the_rejects_file_neutralises_a_suppliers_formulas_and_imports_back_as_they_wr
         supplier.write_record(row).unwrap();
     }
     supplier.flush().unwrap();
-    env.ok(&["import", "supplier.csv", "--rejects", "rejects.csv"]);
+    // Every row is rejected: exit 1 and no batch, but the rejects are written.
+    env.fails(&["import", "supplier.csv", "--rejects", "rejects.csv"], 1);
     let rejects = std::fs::read_to_string(env.path().join("rejects.csv")).unwrap();
     assert!(formulas_in(&rejects).is_empty(), "{rejects}");
     assert!(rejects.contains("'=HYPERLINK"), "{rejects}");

@@ -277,7 +277,10 @@ fn a_report_with_a_title_block_a_na_cell_and_a_totals_row_imports_exactly() {
         lines,
         [
             "dell.xlsx, sheet `Asset Report`, row 11, column `Product Description`: `Frobnicator 9` \
-             cannot tell the class from this model; add a Type column, or a rule to data/import/model-rules.csv",
+             cannot tell the class from this model; add a Type column, or teach the model's name \
+             with `estate vocabulary add model \"Frobnicator 9\" other` (the class it is: server, \
+             storage, network, desktop, laptop, thin_client, monitor, tablet, mobile, mfd, printer, \
+             other)",
             "dell.xlsx, sheet `Asset Report`, row 12, column `Unit Price`: `#N/A` is a formula error, so \
              the value is unknown; fix the formula in the spreadsheet or clear the cell"
         ]
@@ -507,7 +510,10 @@ fn rejects_are_written_with_reasons_and_strict_refuses_the_file() {
     );
     assert_eq!(
         lines[1],
-        "Kit,3,Type: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map,PC-2,Widget,Frobnicator,31/03/2024,10"
+        "Kit,3,\"Type: `Widget` is not a class estate knows; teach it with `estate vocabulary add \
+         class Widget other` (or the class it is: server, storage, network, desktop, laptop, \
+         thin_client, monitor, tablet, mobile, mfd, printer, other)\",PC-2,Widget,Frobnicator,\
+         31/03/2024,10"
     );
     assert_eq!(
         lines[2],
@@ -943,7 +949,8 @@ fn encrypted_corrupt_and_tableless_files_give_clear_errors_naming_the_file() {
     assert_eq!(
         e.to_string(),
         "`empty_sheet.xlsx` holds no table of records estate recognises (sheet `Sheet1`: empty); say \
-         what its columns are with --map \"Heading=field\" or --profile"
+         what its columns are with --map \"Heading=field\" or --profile, or teach the register a \
+         heading with `estate vocabulary add heading \"Heading\" field`"
     );
     let start = Instant::now();
     let e = err("issue_594_dos.ods");
@@ -1011,18 +1018,14 @@ fn a_header_below_notes_in_a_real_file_is_found() {
     o.dry_run = true;
     o.kind = Some(import::Kind::Hardware);
     let mut conn = register();
-    let s = import(&mut conn, &root.join("calamine/inventory-table.xlsx"), &o).unwrap();
-    assert_eq!(s.sheets[0].header_row, Some(1));
+    // Its headings are found on row 1, and they say it is a stock list
+    // (items counted by quantity), not a list of devices: refused whole.
+    let err = import(&mut conn, &root.join("calamine/inventory-table.xlsx"), &o).unwrap_err();
     assert_eq!(
-        s.total.rejected, s.total.read,
-        "no fruit is an asset class: {:?}",
-        s.first_rejects
-    );
-    assert!(
-        s.first_rejects[0]
-            .problems
-            .iter()
-            .any(|p| p.reason.starts_with("is not a known asset class"))
+        err.to_string(),
+        "`inventory-table.xlsx` is not a list of assets, lines or licences: it looks like a stock \
+         list of items counted by quantity (accessories, consumables or components), not of \
+         individual devices; its headings are `Item`, `Type`, `Quantity`. Nothing was imported"
     );
 }
 
@@ -1234,7 +1237,10 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
                 "{p} 27, column `Serial Number`: no serial number or asset tag (a row without either needs a quantity)"
             ),
             format!(
-                "{p} 66, column `Device Type`: `Widget` is not a known asset class; add it to data/class-synonyms.csv or use --map"
+                "{p} 66, column `Device Type`: `Widget` is not a class estate knows; teach it with \
+                 `estate vocabulary add class Widget other` (or the class it is: server, storage, \
+                 network, desktop, laptop, thin_client, monitor, tablet, mobile, mfd, printer, \
+                 other)"
             ),
             format!(
                 "{p} 103, column `Cost`: `#N/A` is a formula error, so the value is unknown; fix the formula in the spreadsheet or clear the cell"

@@ -10,6 +10,7 @@ mod fuzz;
 mod hostile;
 mod import;
 mod readme;
+mod real_files;
 mod register;
 mod report;
 mod running;

@@ -280,7 +280,10 @@ fn forgetting_a_user_reaches_imports_lines_licences_disposals_and_any_spelling()
     env.ok(&["import", "lines.csv"]);
     std::fs::write(
         env.path().join("licences.csv"),
-        "Product,Licences,Unit Cost,Basis,Owner\nAdobe Acrobat Pro,1,15.00,Monthly,jane doe\n",
+        // A second, good row: a file whose every row is rejected records no
+        // batch, and the rejected row must reach the batch's summary.
+        "Product,Licences,Unit Cost,Basis,Owner\nAdobe Acrobat Pro,1,15.00,Monthly,jane doe\n\
+         Microsoft Visio,1,10.00,Monthly,BCW\n",
     )
     .unwrap();
     env.ok(&["import", "licences.csv"]);

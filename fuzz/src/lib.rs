@@ -127,13 +127,7 @@ fn vocabulary() -> (
 /// The cells as one row under [`HEADINGS`], for each kind of table.
 fn row(cells: &[&str], synonyms: &ClassSynonyms, models: &ModelRules, dictionary: &Dictionary) {
     let headings: Vec<String> = HEADINGS.iter().map(|h| (*h).to_string()).collect();
-    let rules = ValueRules {
-        us_dates: false,
-        vat_rate: Rate::from_percent(Decimal::from(20)),
-        today: today(),
-        is_1904: false,
-        force: false,
-    };
+    let rules = ValueRules::new(Rate::from_percent(Decimal::from(20)), today(), false);
     let values: Vec<Value> = cells
         .iter()
         .take(HEADINGS.len())

@@ -18,6 +18,10 @@ use super::Ctx;
 
 /// Flags of `estate import`.
 #[derive(Debug, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one command-line flag"
+)]
 pub struct ImportArgs {
     /// The spreadsheets or CSV files to import (xlsx, xlsm, xlsb, xls, ods, csv, tsv, txt); each
     /// file is one batch, written whole or not at all.
@@ -39,9 +43,14 @@ pub struct ImportArgs {
     /// Say what a column is, e.g. --map "Kit Ref=asset_tag" (repeat for more columns).
     #[arg(long = "map", value_parser = parse_map, value_name = "HEADING=FIELD")]
     pub maps: Vec<(String, Field)>,
-    /// Read dates like 03/04/2024 month-first (US) instead of day-first (UK).
-    #[arg(long)]
+    /// Read every date like 03/04/2024 month-first (US). Without it (or --uk-dates) each date
+    /// column's order is settled by its own values that can only be read one way (1/23/23), and
+    /// a column of only ambiguous dates is read day-first (UK).
+    #[arg(long, conflicts_with = "uk_dates")]
     pub us_dates: bool,
+    /// Read every date like 03/04/2024 day-first (UK), whatever the column's other values say.
+    #[arg(long)]
+    pub uk_dates: bool,
     /// The VAT rate taken off money columns whose heading says they include VAT.
     #[arg(long, default_value = "20%", value_name = "RATE")]
     pub vat_rate: Rate,
@@ -67,6 +76,7 @@ impl ImportArgs {
             kind: None,
             maps: Vec::new(),
             us_dates: false,
+            uk_dates: false,
             vat_rate: Rate::from_percent(rust_decimal::Decimal::from(20)),
             rejects: None,
             strict: false,
@@ -125,6 +135,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.kind = args.kind;
     opts.maps.clone_from(&args.maps);
     opts.us_dates = args.us_dates;
+    opts.uk_dates = args.uk_dates;
     opts.vat_rate = args.vat_rate;
     opts.strict = args.strict;
     opts.dry_run = args.dry_run;
@@ -143,6 +154,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         );
     }
     let mut conn = ctx.open()?;
+    opts.taught = estate::vocabulary::store::load_taught(&conn)?;
+    opts.organisations = Some(estate::register::store::list_organisations(&conn)?);
     let mut summaries = Vec::new();
     for file in &args.files {
         let plan = import::plan(file, &opts)
@@ -160,6 +173,18 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
                 }
                 bail!(
                     "`{}`: {} row(s) rejected, so nothing was imported (--strict); fix them or import without --strict",
+                    summary.file,
+                    summary.total.rejected
+                );
+            }
+            Err(ImportError::AllRejected { summary, .. }) => {
+                describe(ctx, &summary);
+                if let Some(out) = rejects_file.take() {
+                    write_rejects(ctx, &summary, out)?;
+                }
+                bail!(
+                    "`{}`: all {} row(s) were rejected, so nothing was imported and no batch was \
+                     recorded; fix them (--rejects FILE.csv lists them with reasons) and import again",
                     summary.file,
                     summary.total.rejected
                 );
@@ -236,6 +261,12 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
                 if !sheet.skipped_rows.is_empty() {
                     let _ = write!(l, "; skipped {}", sheet.skipped_rows.join(", "));
                 }
+                for line in column_lines(&sheet.columns, s.profile.as_deref(), kind) {
+                    let _ = write!(l, "\n    {line}");
+                }
+                for d in &sheet.dates {
+                    let _ = write!(l, "\n    {}", d.describe());
+                }
                 l
             }
         };
@@ -259,12 +290,6 @@ fn describe(ctx: &Ctx, s: &ImportSummary) {
                 ctx.out.message(&format!("    {line}"));
             }
         }
-    }
-    if !s.unknown_columns.is_empty() {
-        ctx.out.message(&format!(
-            "  kept in notes (no field for them; --map \"Heading=field\" to use one): {}",
-            s.unknown_columns.join(", ")
-        ));
     }
     for note in &s.notes {
         ctx.out.message(&format!("  note: {note}"));
@@ -306,6 +331,67 @@ fn list_some(ctx: &Ctx, heading: &str, lines: impl ExactSizeIterator<Item = Stri
     for line in lines.take(shown) {
         ctx.out.message(&format!("    {line}"));
     }
+}
+
+/// Each heading, the field it was read as and where that came from, one
+/// line a field (`` `Asset Tag` → asset_tag (profile snipe-it) ``); the
+/// headings that went to notes share a line for each reason, so a sheet of
+/// hundreds of unknown columns stays readable.
+fn column_lines(
+    columns: &[import::Column],
+    profile: Option<&str>,
+    kind: Option<Kind>,
+) -> Vec<String> {
+    use import::mapping::Source;
+    let from = |source: Source, many: bool| -> String {
+        match source {
+            Source::Map => "--map".to_string(),
+            Source::Profile => format!("profile {}", profile.unwrap_or("")),
+            Source::Dictionary => "built in".into(),
+            Source::Vocabulary => "the register's vocabulary".into(),
+            Source::Unknown if many => "no field for them; --map \"Heading=field\" or `estate \
+                                        vocabulary add heading \"Heading\" field` reads one"
+                .into(),
+            Source::Unknown => "no field for it; --map \"Heading=field\" or `estate vocabulary \
+                                add heading \"Heading\" field` reads it"
+                .into(),
+            Source::Duplicate => "another column already fills the field".into(),
+            Source::NotOrganisation => {
+                "none of its values is an organisation in the register".into()
+            }
+            Source::NotForKind => format!(
+                "not a field {} have",
+                kind.map_or("these records", Kind::as_str)
+            ),
+        }
+    };
+    let mut lines = Vec::new();
+    let mut to_notes: Vec<(Source, Vec<&str>)> = Vec::new();
+    for c in columns {
+        match c.field {
+            Some(Field::Ignore) => {
+                lines.push(format!(
+                    "`{}` → ignored ({})",
+                    c.heading,
+                    from(c.source, false)
+                ));
+            }
+            Some(f) => lines.push(format!("`{}` → {f} ({})", c.heading, from(c.source, false))),
+            None => match to_notes.iter_mut().find(|(s, _)| *s == c.source) {
+                Some((_, headings)) => headings.push(&c.heading),
+                None => to_notes.push((c.source, vec![&c.heading])),
+            },
+        }
+    }
+    for (source, headings) in to_notes {
+        let quoted: Vec<String> = headings.iter().map(|h| format!("`{h}`")).collect();
+        lines.push(format!(
+            "{} → notes ({})",
+            quoted.join(", "),
+            from(source, headings.len() > 1)
+        ));
+    }
+    lines
 }
 
 fn counts_view(summaries: &[ImportSummary]) -> View {

@@ -18,6 +18,7 @@ mod register;
 mod report;
 mod running;
 mod runs;
+mod vocabulary;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -250,6 +251,12 @@ saved (--run); --compare adds the change against an earlier saved run.",
         after_help = "Examples:\n  estate forget-user \"J Smith\" --dry-run\n  estate forget-user \"J Smith\" --email j.smith@brookfield.gov.uk"
     )]
     ForgetUser(maintenance::ForgetArgs),
+    /// The words imports understand: list them (built in, or taught to this register and by
+    /// whom), teach one, or remove a taught one
+    #[command(
+        after_help = "Examples:\n  estate vocabulary\n  estate vocabulary add class \"Fire Protection\" other\n  estate vocabulary remove class \"Fire Protection\""
+    )]
+    Vocabulary(vocabulary::VocabularyArgs),
 }
 
 /// What every subcommand is given: where the register is, the printer,
@@ -407,6 +414,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check => maintenance::check(&ctx),
         Command::Generate(args) => generate::run(&ctx, &args),
         Command::ForgetUser(args) => maintenance::forget_user(&ctx, &args),
+        Command::Vocabulary(args) => vocabulary::run(&ctx, &args),
         Command::Report(args) => report::run(&ctx, &args, cli.format),
         Command::Power(args) => power::run(&ctx, &args),
         Command::Lines(args) => lines::run(&ctx, &args),
@@ -491,6 +499,12 @@ fn db_error(err: &anyhow::Error) -> Option<&DbError> {
                 _ => None,
             })
             .or_else(|| c.downcast_ref::<StoreError>().and_then(store_db_error))
+            .or_else(
+                || match c.downcast_ref::<estate::vocabulary::store::VocabularyError>() {
+                    Some(estate::vocabulary::store::VocabularyError::Db(e)) => Some(e),
+                    _ => None,
+                },
+            )
             .or_else(|| match c.downcast_ref::<RunError>() {
                 Some(RunError::Store(e)) => store_db_error(e),
                 _ => None,

@@ -3,8 +3,8 @@
 //!
 //! `FromStr` accepts only the canonical names (with spaces, hyphens and case
 //! folded); the words suppliers use ("Notebook", "MFP") come from
-//! `data/class-synonyms.csv` through [`ClassSynonyms`], so a user can teach
-//! estate a new word without a new release.
+//! `data/class-synonyms.csv` through [`ClassSynonyms`], and a register's own
+//! words (`estate vocabulary add class`) are added on top for an import.
 
 use std::collections::BTreeMap;
 
@@ -153,6 +153,16 @@ impl ClassSynonyms {
             return Some(class);
         }
         self.words.get(&normalise_word(word)).copied()
+    }
+
+    /// Adds (or replaces) one word.
+    pub fn insert(&mut self, word: &str, class: AssetClass) {
+        self.words.insert(normalise_word(word), class);
+    }
+
+    /// Every word and its class, in word order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, AssetClass)> {
+        self.words.iter().map(|(w, c)| (w.as_str(), *c))
     }
 
     /// Like [`ClassSynonyms::lookup`], with an error listing the classes.

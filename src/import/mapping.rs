@@ -326,10 +326,13 @@ pub(crate) fn read_pairs(
     Ok(())
 }
 
-/// Headings → fields, from `data/import/columns.csv` (or a profile).
+/// Headings → fields, from `data/import/columns.csv` (or a profile), with
+/// the headings the register was taught (`estate vocabulary add heading`)
+/// looked up first.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary {
     headings: BTreeMap<String, Field>,
+    taught: BTreeMap<String, Field>,
 }
 
 impl Dictionary {
@@ -349,7 +352,10 @@ impl Dictionary {
             headings.insert(normalise_heading(heading), field.parse::<Field>()?);
             Ok(())
         })?;
-        Ok(Dictionary { headings })
+        Ok(Dictionary {
+            headings,
+            taught: BTreeMap::new(),
+        })
     }
 
     /// Adds (or replaces) one heading.
@@ -357,28 +363,87 @@ impl Dictionary {
         self.headings.insert(normalise_heading(heading), field);
     }
 
+    /// Adds a heading the register was taught; it wins over the others.
+    pub fn teach(&mut self, heading: &str, field: Field) {
+        self.taught.insert(normalise_heading(heading), field);
+    }
+
+    /// Every heading (as compared) and its field, built-in ones only.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Field)> {
+        self.headings.iter().map(|(h, f)| (h.as_str(), *f))
+    }
+
     /// The field a heading names, if known. A heading that says its money
     /// includes VAT ("Unit Price inc VAT", "Cost (incl. VAT)") is found
     /// through its base heading and becomes `cost_inc_vat`; one that says
     /// "ex VAT" is found through its base heading.
     pub fn lookup(&self, heading: &str) -> Option<Field> {
+        self.lookup_with_source(heading).map(|(f, _)| f)
+    }
+
+    /// Like [`Dictionary::lookup`], saying whether the heading was taught
+    /// ([`Source::Vocabulary`]) or built in ([`Source::Dictionary`]).
+    pub fn lookup_with_source(&self, heading: &str) -> Option<(Field, Source)> {
         let n = normalise_heading(heading);
-        if let Some(f) = self.headings.get(&n) {
-            return Some(*f);
+        let find = |n: &str| {
+            find_heading(&self.taught, n)
+                .map(|f| (f, Source::Vocabulary))
+                .or_else(|| find_heading(&self.headings, n).map(|f| (f, Source::Dictionary)))
+        };
+        if let Some(found) = find(&n) {
+            return Some(found);
         }
-        for (marker, inc) in VAT_MARKERS {
-            let padded = format!(" {n} ");
-            if padded.contains(&format!(" {marker} ")) {
-                let base = normalise_heading(&padded.replace(&format!(" {marker} "), " "));
-                return match self.headings.get(&base) {
-                    Some(Field::Cost) if *inc => Some(Field::CostIncVat),
-                    Some(f) => Some(*f),
-                    None => None,
-                };
+        // `SerialNumber`, `AssetTag`, `PONumber`: split into words as
+        // snake_case already is; then a plural (`Serial Numbers`).
+        let split = normalise_heading(&split_camel_case(heading));
+        if split != n {
+            if let Some(found) = find(&split) {
+                return Some(found);
             }
         }
-        None
+        let singular = split.strip_suffix('s').filter(|s| s.len() > 2)?;
+        find(singular)
     }
+}
+
+/// `SerialNumber` → `Serial Number`, `PONumber` → `PO Number`,
+/// `assetTag` → `asset Tag`: a space before each capital that starts a
+/// word. Text without such capitals comes back as it was.
+pub fn split_camel_case(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let prev = chars.get(i - 1).copied().unwrap_or(' ');
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            if prev.is_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_uppercase() && next.is_lowercase())
+            {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn find_heading(headings: &BTreeMap<String, Field>, n: &str) -> Option<Field> {
+    if let Some(f) = headings.get(n) {
+        return Some(*f);
+    }
+    for (marker, inc) in VAT_MARKERS {
+        let padded = format!(" {n} ");
+        if padded.contains(&format!(" {marker} ")) {
+            let base = normalise_heading(&padded.replace(&format!(" {marker} "), " "));
+            return match headings.get(&base) {
+                Some(Field::Cost) if *inc => Some(Field::CostIncVat),
+                Some(f) => Some(*f),
+                None => None,
+            };
+        }
+    }
+    None
 }
 
 const VAT_MARKERS: &[(&str, bool)] = &[
@@ -455,6 +520,25 @@ impl ModelRules {
         Ok(ModelRules { rules, makers })
     }
 
+    /// Every rule: its pattern, class and maker, in the order tried.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, AssetClass, Option<&str>)> {
+        self.rules
+            .iter()
+            .map(|(p, c, m)| (p.as_str(), *c, m.as_deref()))
+    }
+
+    /// Adds a rule tried before the others (a taught model word).
+    pub fn prepend(&mut self, pattern: &str, class: AssetClass, maker: Option<String>) {
+        if let Some(m) = &maker {
+            if !self.makers.iter().any(|k| k.eq_ignore_ascii_case(m)) {
+                self.makers.push(m.clone());
+                self.makers.sort_by_key(|m| std::cmp::Reverse(m.len()));
+            }
+        }
+        self.rules
+            .insert(0, (normalise_heading(pattern), class, maker));
+    }
+
     fn rule_for(&self, text: &str) -> Option<&(String, AssetClass, Option<String>)> {
         let hay = format!(" {} ", normalise_heading(text));
         self.rules
@@ -494,12 +578,17 @@ pub enum Source {
     Profile,
     /// The built-in dictionary.
     Dictionary,
+    /// The register's vocabulary (`estate vocabulary add heading`).
+    Vocabulary,
     /// Not recognised: kept in notes.
     Unknown,
     /// A second column for a field already taken: kept in notes.
     Duplicate,
     /// A field that does not apply to this kind of sheet: kept in notes.
     NotForKind,
+    /// An organisation column none of whose values is an organisation in
+    /// the register, with `--org` given: kept in notes.
+    NotOrganisation,
 }
 
 /// One column of a table and what it fills.
@@ -550,8 +639,8 @@ pub fn map_columns(
                     (Some(*f), Source::Map)
                 } else if let Some(f) = profile.and_then(|p| p.columns.lookup(heading)) {
                     (Some(f), Source::Profile)
-                } else if let Some(f) = dict.lookup(heading) {
-                    (Some(f), Source::Dictionary)
+                } else if let Some((f, source)) = dict.lookup_with_source(heading) {
+                    (Some(f), source)
                 } else {
                     (None, Source::Unknown)
                 };
@@ -625,6 +714,122 @@ pub fn map_columns(
     (columns, kind)
 }
 
+/// Why a table is not a list of records of `kind` at all, saying what it
+/// looks like instead (a list of people, of places, a catalogue of models,
+/// a stock list), or `None` when it is one. Such a file is refused whole:
+/// every row would be rejected for the same reason, or, worse, read as
+/// something it is not.
+pub fn not_a_list(columns: &[Column], kind: Kind) -> Option<String> {
+    let has = |f: Field| columns.iter().any(|c| c.field == Some(f));
+    let headings: Vec<String> = columns
+        .iter()
+        .map(|c| normalise_heading(&c.heading))
+        .collect();
+    let count = |words: &[&str]| {
+        headings
+            .iter()
+            .filter(|h| words.contains(&h.as_str()))
+            .count()
+    };
+    let licence_words = count(&[
+        "seats",
+        "licensed to name",
+        "licensed to email",
+        "product key",
+        "expiration date",
+        "reassignable",
+        "maintained",
+        "license name",
+        "licence name",
+    ]);
+    match kind {
+        Kind::Hardware if licence_words >= 2 => {
+            return Some(
+                "a list of software licences (it has seats and who each is licensed to); import \
+                 it with --profile snipe-it-licences, or --kind licences"
+                    .into(),
+            );
+        }
+        Kind::Hardware if has(Field::Quantity) && !has(Field::Model) && !has(Field::AssetTag) => {
+            return Some(
+                "a stock list of items counted by quantity (accessories, consumables or \
+                 components), not of individual devices"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
+    let keyed = match kind {
+        Kind::Hardware => has(Field::Serial) || has(Field::AssetTag) || has(Field::Quantity),
+        Kind::Lines => has(Field::Number),
+        Kind::Licences => has(Field::Product),
+    };
+    if keyed {
+        return None;
+    }
+    Some(looks_like(&headings).map_or_else(
+        || {
+            format!(
+                "a table with no column that says which record a row is (for {kind}: {})",
+                match kind {
+                    Kind::Hardware => "a serial number, asset tag or quantity",
+                    Kind::Lines => "a phone number",
+                    Kind::Licences => "a product",
+                }
+            )
+        },
+        str::to_string,
+    ))
+}
+
+/// What a table whose headings (as compared) are `headings` looks like
+/// when it is plainly not a list of assets, lines or licences: people,
+/// places, a catalogue of models, a stock list.
+pub fn looks_like(headings: &[String]) -> Option<&'static str> {
+    let count = |words: &[&str]| {
+        headings
+            .iter()
+            .filter(|h| words.contains(&h.as_str()))
+            .count()
+    };
+    let people = count(&[
+        "first name",
+        "last name",
+        "email",
+        "username",
+        "job title",
+        "employee number",
+        "manager",
+        "phone",
+    ]);
+    let places = count(&[
+        "address",
+        "address2",
+        "address 2",
+        "city",
+        "town",
+        "state",
+        "county",
+        "country",
+        "zip",
+        "postal code",
+        "postcode",
+    ]);
+    let models = count(&["fieldset", "eol", "min qty", "model number", "requestable"]);
+    let stock = count(&["min amount", "min qty", "qty", "quantity", "item number"]);
+    if people >= 2 {
+        Some("a list of people (users)")
+    } else if places >= 2 {
+        Some("a list of places (locations)")
+    } else if models >= 2 {
+        Some("a catalogue of models (kinds of device, not the devices)")
+    } else if stock >= 1 {
+        Some("a stock list of items counted by quantity, not of individual devices")
+    } else {
+        None
+    }
+}
+
 // ---------------------------------------------------------------- values
 
 /// How values are read.
@@ -641,18 +846,80 @@ pub struct ValueRules {
     /// Take amounts over £10,000,000 (`--force`), which are otherwise
     /// rejected as almost certainly a slip.
     pub force: bool,
+    /// The order each date column of the table is read in (a column not
+    /// here is read as `us_dates` says).
+    pub dates: Vec<DateColumn>,
+    /// Status words the register was taught, as compared, with their status.
+    pub statuses: Vec<(String, AssetStatus)>,
+    /// Placeholders the register was taught, as compared.
+    pub placeholders: Vec<String>,
+    /// An unknown class word falls back to the model's class (the word kept
+    /// in notes) instead of rejecting the row: a profile says so for a tool
+    /// whose categories are free-form (Snipe-IT).
+    pub class_fallback: bool,
 }
 
-/// Texts that mean "nothing here" in a cell.
+impl ValueRules {
+    /// Rules with no per-column dates and nothing taught.
+    pub fn new(vat_rate: Rate, today: Date, is_1904: bool) -> Self {
+        ValueRules {
+            us_dates: false,
+            vat_rate,
+            today,
+            is_1904,
+            force: false,
+            dates: Vec::new(),
+            statuses: Vec::new(),
+            placeholders: Vec::new(),
+            class_fallback: false,
+        }
+    }
+
+    fn is_taught_placeholder(&self, text: &str) -> bool {
+        !self.placeholders.is_empty() && {
+            let n = normalise_heading(text);
+            self.placeholders.contains(&n)
+        }
+    }
+}
+
+/// Texts that mean "nothing here" in any cell (besides an empty one).
+pub const PLACEHOLDERS: &[&str] = &[
+    "-", "--", "–", "n/a", "na", "none", "null", "nil", "tbc", "unknown",
+];
+
+/// Texts that mean "no identifier" in a serial or asset tag column (as
+/// well as [`PLACEHOLDERS`]): not 130 copies of one tag.
+pub const IDENTIFIER_PLACEHOLDERS: &[&str] = &[
+    "no tag",
+    "no asset tag",
+    "not tagged",
+    "untagged",
+    "not checked",
+    "no serial",
+    "no serial number",
+    "tba",
+    "?",
+    "??",
+    "???",
+    "0",
+    "x",
+];
+
+fn is_identifier_placeholder(t: &str) -> bool {
+    let t = t.trim();
+    t.len() <= "no serial number".len()
+        && IDENTIFIER_PLACEHOLDERS
+            .iter()
+            .any(|p| t.eq_ignore_ascii_case(p) || normalise_heading(t) == *p && !p.is_empty())
+}
+
+/// Texts that mean "nothing here" in any cell.
 fn is_placeholder(t: &str) -> bool {
     let t = t.trim();
     // Asked of every text cell: compared in place, not lower-cased into a copy.
-    t.len() <= "unknown".len()
-        && [
-            "", "-", "--", "–", "n/a", "na", "none", "null", "nil", "tbc", "unknown",
-        ]
-        .iter()
-        .any(|p| t.eq_ignore_ascii_case(p))
+    t.is_empty()
+        || (t.len() <= "unknown".len() && PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p)))
 }
 
 /// The earliest date estate accepts (no kit in service is older).
@@ -781,7 +1048,7 @@ pub fn parse_date_text(text: &str, us_dates: bool, is_1904: bool) -> Option<Date
         (year_from(c)?, m, num(b)?)
     } else {
         let (first, second) = (num(a)?, num(b)?);
-        let (d, m) = if us_dates && t.contains('/') {
+        let (d, m) = if us_dates {
             (second, first)
         } else {
             (first, second)
@@ -789,6 +1056,269 @@ pub fn parse_date_text(text: &str, us_dates: bool, is_1904: bool) -> Option<Date
         (year_from(c)?, Month::try_from(m).ok()?, d)
     };
     Date::from_calendar_date(year, month, day).ok()
+}
+
+/// The order of day and month in a column's numeric dates (`10/1/22`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateOrder {
+    /// `10/1/22` is 10 January 2022 (UK).
+    DayFirst,
+    /// `10/1/22` is 1 October 2022 (US).
+    MonthFirst,
+}
+
+impl DateOrder {
+    /// `day-first` or `month-first`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::DayFirst => "day-first",
+            DateOrder::MonthFirst => "month-first",
+        }
+    }
+}
+
+impl fmt::Display for DateOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a date written as numbers allows on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Only day-first makes a date (`23/1/23`).
+    DayFirstOnly,
+    /// Only month-first makes a date (`1/23/23`).
+    MonthFirstOnly,
+    /// Either order makes a date (`10/1/22`).
+    Either,
+    /// Not a day-and-month date of numbers (ISO, month names, serials, junk).
+    Neither,
+}
+
+/// Whether `text`, a date of three numbers (`10/1/22`, `23-1-2023`), can
+/// only be read day-first, only month-first, or either way.
+pub fn date_reading(text: &str) -> Reading {
+    let t = text.trim();
+    let t = t.split(['T', ' ']).next().unwrap_or(t);
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Reading::Neither;
+    };
+    let small = |s: &str| -> Option<u8> {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let year_ok = matches!(c.len(), 2 | 4) && c.bytes().all(|b| b.is_ascii_digit());
+    let (Some(a), Some(b), true) = (small(a), small(b), year_ok) else {
+        return Reading::Neither;
+    };
+    match (a, b) {
+        (13..=31, 1..=12) => Reading::DayFirstOnly,
+        (1..=12, 13..=31) => Reading::MonthFirstOnly,
+        (1..=12, 1..=12) => Reading::Either,
+        _ => Reading::Neither,
+    }
+}
+
+/// True for the fields whose columns hold dates.
+pub fn is_date_field(f: Field) -> bool {
+    matches!(
+        f,
+        Field::InServiceDate
+            | Field::WarrantyEnd
+            | Field::LeaseEnd
+            | Field::ContractEnd
+            | Field::StartDate
+            | Field::EndDate
+    )
+}
+
+/// The order one date column was read in, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateColumn {
+    /// 0-based column index.
+    #[serde(skip)]
+    pub index: usize,
+    /// The heading as written.
+    pub column: String,
+    /// The order its numeric dates were read in.
+    pub order: DateOrder,
+    /// Why: `--us-dates`, the value that settled it, or none was unambiguous.
+    pub why: String,
+    /// The value (and its row) that settled the order, for messages.
+    #[serde(skip)]
+    pub settled_by: Option<(String, u32)>,
+    /// How many of its values could only be read the other way (rejected).
+    pub contradicting: u64,
+}
+
+impl DateColumn {
+    /// The summary's line for this column.
+    pub fn describe(&self) -> String {
+        if self.settled_by.is_none() && self.why.starts_with("none was") {
+            let other = match self.order {
+                DateOrder::DayFirst => "`--us-dates` if they are US",
+                DateOrder::MonthFirst => "`--uk-dates` if they are UK",
+            };
+            format!(
+                "dates in `{}` read {}; none was unambiguous — {other}",
+                self.column, self.order
+            )
+        } else {
+            format!(
+                "dates in `{}` read {} ({})",
+                self.column, self.order, self.why
+            )
+        }
+    }
+}
+
+/// What the values of a table's date columns say about their order,
+/// gathered over the whole column before any row is read.
+#[derive(Debug, Clone, Default)]
+pub struct DateEvidence {
+    /// Per date column: (index, heading, day-first only, month-first only,
+    /// first of each as (text, row), ambiguous count).
+    columns: Vec<ColumnEvidence>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ColumnEvidence {
+    index: usize,
+    heading: String,
+    day_first: u64,
+    month_first: u64,
+    either: u64,
+    first_day_first: Option<(String, u32)>,
+    first_month_first: Option<(String, u32)>,
+}
+
+impl DateEvidence {
+    /// Evidence for the date columns among `columns`.
+    pub fn new(columns: &[Column]) -> Self {
+        DateEvidence {
+            columns: columns
+                .iter()
+                .filter(|c| c.field.is_some_and(is_date_field))
+                .map(|c| ColumnEvidence {
+                    index: c.index,
+                    heading: c.heading.clone(),
+                    ..ColumnEvidence::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// True when the table has a date column.
+    pub fn wanted(&self) -> bool {
+        !self.columns.is_empty()
+    }
+
+    /// True when some value seen was a date of day and month numbers
+    /// (whose order matters).
+    pub fn any_seen(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|c| c.day_first + c.month_first + c.either > 0)
+    }
+
+    /// Looks at one data row's date cells.
+    pub fn observe(&mut self, row: &Row) {
+        for c in &mut self.columns {
+            let Some(Value::Text(t)) = row.cells.get(c.index) else {
+                continue;
+            };
+            match date_reading(t) {
+                Reading::DayFirstOnly => {
+                    c.day_first += 1;
+                    if c.first_day_first.is_none() {
+                        c.first_day_first = Some((t.trim().to_string(), row.number));
+                    }
+                }
+                Reading::MonthFirstOnly => {
+                    c.month_first += 1;
+                    if c.first_month_first.is_none() {
+                        c.first_month_first = Some((t.trim().to_string(), row.number));
+                    }
+                }
+                Reading::Either => c.either += 1,
+                Reading::Neither => {}
+            }
+        }
+    }
+
+    /// Every date column read in the order a flag forces, without looking
+    /// at a value.
+    pub fn forced(&self, order: DateOrder, flag: &str) -> Vec<DateColumn> {
+        self.columns
+            .iter()
+            .map(|c| DateColumn {
+                index: c.index,
+                column: c.heading.clone(),
+                order,
+                why: format!("as {flag} says"),
+                settled_by: None,
+                contradicting: 0,
+            })
+            .collect()
+    }
+
+    /// Each date column's order: `forced` (`--us-dates`/`--uk-dates`)
+    /// when given; else the order its unambiguous values settle (the more
+    /// common, the first seen on a tie); else day-first, said so. Columns
+    /// with no date written as day and month numbers are left out.
+    pub fn decide(&self, forced: Option<(DateOrder, &str)>) -> Vec<DateColumn> {
+        self.columns
+            .iter()
+            .filter(|c| c.day_first + c.month_first + c.either > 0)
+            .map(|c| {
+                let (order, why, settled_by, contradicting) = if let Some((order, flag)) = forced {
+                    let against = match order {
+                        DateOrder::DayFirst => c.month_first,
+                        DateOrder::MonthFirst => c.day_first,
+                    };
+                    (order, format!("as {flag} says"), None, against)
+                } else {
+                    let month_wins = c.month_first > c.day_first
+                        || (c.month_first == c.day_first
+                            && c.month_first > 0
+                            && c.first_month_first.as_ref().map(|(_, r)| *r)
+                                < c.first_day_first.as_ref().map(|(_, r)| *r));
+                    if month_wins {
+                        let by = c.first_month_first.clone();
+                        let why = by.as_ref().map_or_else(String::new, |(t, r)| {
+                            format!("`{t}` on row {r} can only be month-first")
+                        });
+                        (DateOrder::MonthFirst, why, by, c.day_first)
+                    } else if c.day_first > 0 {
+                        let by = c.first_day_first.clone();
+                        let why = by.as_ref().map_or_else(String::new, |(t, r)| {
+                            format!("`{t}` on row {r} can only be day-first")
+                        });
+                        (DateOrder::DayFirst, why, by, c.month_first)
+                    } else {
+                        (
+                            DateOrder::DayFirst,
+                            "none was unambiguous".to_string(),
+                            None,
+                            0,
+                        )
+                    }
+                };
+                DateColumn {
+                    index: c.index,
+                    column: c.heading.clone(),
+                    order,
+                    why,
+                    settled_by,
+                    contradicting,
+                }
+            })
+            .collect()
+    }
 }
 
 /// One problem with one cell.
@@ -810,6 +1340,48 @@ struct Cells<'a> {
     rules: &'a ValueRules,
     problems: Vec<Problem>,
     given: FieldSet,
+    /// The whole address a site was taken from, for notes.
+    address: Option<String>,
+    /// The supplier's own class word, for notes, when it is not the class.
+    class_word: Option<String>,
+    /// The whole value and the site taken from it, when a site was.
+    site_derived: Option<(String, String)>,
+}
+
+/// True when text after a location's comma names a place inside a
+/// building: `Rack A09`, `Room 2.14`, `Floor 3`, `Comms Room`.
+fn is_place_in_building(rest: &str) -> bool {
+    let n = normalise_heading(rest);
+    let first = n.split(' ').next().unwrap_or("");
+    matches!(
+        first,
+        "rack"
+            | "room"
+            | "floor"
+            | "level"
+            | "cabinet"
+            | "cab"
+            | "bay"
+            | "shelf"
+            | "comms"
+            | "server"
+            | "desk"
+            | "suite"
+            | "wing"
+            | "basement"
+            | "ground"
+            | "first"
+            | "second"
+            | "third"
+    )
+}
+
+/// True when a heading says its column is an address (a site is then the
+/// part before the first comma).
+pub fn is_address_heading(heading: &str) -> bool {
+    normalise_heading(heading)
+        .split(' ')
+        .any(|w| w == "address")
 }
 
 impl<'a> Cells<'a> {
@@ -826,6 +1398,9 @@ impl<'a> Cells<'a> {
             rules,
             problems: Vec::new(),
             given: FieldSet::default(),
+            address: None,
+            class_word: None,
+            site_derived: None,
         }
     }
 
@@ -849,7 +1424,14 @@ impl<'a> Cells<'a> {
         let v = self.row.cells.get(col.index)?;
         match v {
             Value::Empty => None,
-            Value::Text(t) if is_placeholder(t) => None,
+            Value::Text(t) if is_placeholder(t) || self.rules.is_taught_placeholder(t) => None,
+            Value::Text(t)
+                if matches!(f, Field::Serial | Field::AssetTag) && is_identifier_placeholder(t) =>
+            {
+                None
+            }
+            Value::Int(0) if matches!(f, Field::Serial | Field::AssetTag) => None,
+            Value::Number(x) if *x == 0.0 && matches!(f, Field::Serial | Field::AssetTag) => None,
             Value::Error(e) => {
                 self.problems.push(Problem {
                     column: col.heading.clone(),
@@ -914,7 +1496,33 @@ impl<'a> Cells<'a> {
             #[allow(clippy::cast_precision_loss, reason = "a serial is far below 2^52")]
             Value::Int(n) => date_from_serial(*n as f64, self.rules.is_1904),
             Value::Text(t) | Value::DateIso(t) => {
-                parse_date_text(t, self.rules.us_dates, self.rules.is_1904)
+                let column = self.column(f).map(|c| c.index);
+                let decided = self.rules.dates.iter().find(|d| Some(d.index) == column);
+                let month_first =
+                    decided.map_or(self.rules.us_dates, |d| d.order == DateOrder::MonthFirst);
+                let against = match (decided.map(|d| d.order), date_reading(t)) {
+                    (Some(DateOrder::MonthFirst), Reading::DayFirstOnly) => Some("day-first"),
+                    (Some(DateOrder::DayFirst), Reading::MonthFirstOnly) => Some("month-first"),
+                    _ => None,
+                };
+                if let (Some(against), Some(d)) = (against, decided) {
+                    let settled = d.settled_by.as_ref().map_or_else(
+                        || d.why.clone(),
+                        |(text, row)| format!("settled by `{text}` on row {row}"),
+                    );
+                    self.reject(
+                        f,
+                        v,
+                        format!(
+                            "can only be read {against}, but this column's dates are {} \
+                             ({settled}); check both, or say the order with --us-dates or \
+                             --uk-dates",
+                            d.order
+                        ),
+                    );
+                    return None;
+                }
+                parse_date_text(t, month_first, self.rules.is_1904)
             }
             _ => None,
         };
@@ -967,6 +1575,17 @@ impl<'a> Cells<'a> {
                         f,
                         v,
                         "is a negative amount (in brackets); a cost cannot be negative",
+                    );
+                    return None;
+                }
+                if let Some(currency) = foreign_currency(t) {
+                    self.reject(
+                        f,
+                        v,
+                        format!(
+                            "is in {currency}; estate keeps pounds: convert it to pounds (ex VAT) \
+                             in the file, or clear the cell"
+                        ),
                     );
                     return None;
                 }
@@ -1132,13 +1751,28 @@ impl<'a> Cells<'a> {
         Some(crate::domain::identity::tidy(&t).into_owned())
     }
 
-    /// A site: the part of the cell before the first comma, so an address
-    /// (`Avonmere House, Castle Street, …`) or a location with a rack
-    /// (`Shared Data Centre, Rack B04`) names its building.
+    /// A site: the cell as written, whole (`Wilkinson, Waters and Kerluke`).
+    /// Two kinds of cell name their site by the part before the first comma,
+    /// and then keep the whole value in notes: a column that is an address
+    /// (its heading says so: `Installation Address`), and a location whose
+    /// part after the comma is a place inside a building (`Shared Data
+    /// Centre, Rack A09`).
     fn site(&mut self) -> Option<String> {
         let t = self.text(Field::Site)?;
-        let building = t.split(',').next().unwrap_or("").trim().to_string();
-        Some(if building.is_empty() { t } else { building })
+        let Some((building, rest)) = t.split_once(',') else {
+            return Some(t);
+        };
+        let building = building.trim();
+        let address = self
+            .column(Field::Site)
+            .is_some_and(|c| is_address_heading(&c.heading));
+        if building.is_empty() || !(address || is_place_in_building(rest)) {
+            return Some(t);
+        }
+        let building = building.to_string();
+        self.address = Some(format!("{}: {t}", self.heading(Field::Site)));
+        self.site_derived = Some((t, building.clone()));
+        Some(building)
     }
 
     /// Unknown columns (and the notes column) as `heading: value` lines.
@@ -1147,6 +1781,8 @@ impl<'a> Cells<'a> {
         if let Some(n) = self.text(Field::Notes) {
             parts.push(n);
         }
+        parts.extend(self.address.take());
+        parts.extend(self.class_word.take());
         for c in self.columns.iter().filter(|c| c.field.is_none()) {
             if let Some(v) = self
                 .row
@@ -1181,6 +1817,42 @@ fn collapse_whitespace(text: &str) -> String {
     } else {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
+}
+
+/// The currency an amount is written in when it is not pounds: `$12.58`
+/// is in US dollars, `€500` in euros, `500 EUR` in euros.
+pub fn foreign_currency(text: &str) -> Option<&'static str> {
+    const SIGNS: &[(&str, &str)] = &[
+        ("US$", "US dollars"),
+        ("A$", "Australian dollars"),
+        ("AU$", "Australian dollars"),
+        ("C$", "Canadian dollars"),
+        ("CA$", "Canadian dollars"),
+        ("NZ$", "New Zealand dollars"),
+        ("$", "US dollars"),
+        ("€", "euros"),
+        ("¥", "yen"),
+        ("₹", "rupees"),
+        ("CHF", "Swiss francs"),
+        ("USD", "US dollars"),
+        ("EUR", "euros"),
+        ("CAD", "Canadian dollars"),
+        ("AUD", "Australian dollars"),
+        ("NZD", "New Zealand dollars"),
+        ("JPY", "yen"),
+        ("INR", "rupees"),
+    ];
+    let t = text.trim().trim_start_matches('-').trim();
+    SIGNS
+        .iter()
+        .find(|(sign, _)| {
+            t.get(..sign.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(sign))
+                || t.len() >= sign.len()
+                    && t.get(t.len() - sign.len()..)
+                        .is_some_and(|p| p.eq_ignore_ascii_case(sign))
+        })
+        .map(|(_, name)| *name)
 }
 
 /// True for text like `3.54909E+14`: a long number Excel wrote in
@@ -1279,6 +1951,10 @@ pub struct RowReader<'a> {
     model_classes: Memo<Option<AssetClass>>,
     makers: Memo<Option<String>>,
     statuses: Memo<Result<AssetStatus, String>>,
+    derived_sites: u64,
+    derived_example: Option<(String, String)>,
+    small_serials: u64,
+    small_examples: Vec<String>,
 }
 
 /// How many distinct texts one [`Memo`] remembers.
@@ -1340,7 +2016,24 @@ impl<'a> RowReader<'a> {
             model_classes: Memo::default(),
             makers: Memo::default(),
             statuses: Memo::default(),
+            derived_sites: 0,
+            derived_example: None,
+            small_serials: 0,
+            small_examples: Vec::new(),
         }
+    }
+
+    /// How many records have a serial that is a small whole number (`1`,
+    /// `40`: a row number or a count, not a maker's serial), with the
+    /// first few.
+    pub fn small_serials(&self) -> (u64, &[String]) {
+        (self.small_serials, &self.small_examples)
+    }
+
+    /// How many records took their site from the part of a cell before a
+    /// comma, and the first such cell with its site.
+    pub fn derived_sites(&self) -> (u64, Option<&(String, String)>) {
+        (self.derived_sites, self.derived_example.as_ref())
     }
 
     /// Reads one row. Never fails: a bad row comes back as `Rejected`.
@@ -1354,6 +2047,20 @@ impl<'a> RowReader<'a> {
             Kind::Licences => licence(&mut cells),
         };
         let parsed = if cells.problems.is_empty() {
+            if let Some(d) = cells.site_derived.take() {
+                self.derived_sites += 1;
+                self.derived_example.get_or_insert(d);
+            }
+            if let Parsed::Assets(assets) = &parsed {
+                for serial in assets.iter().filter_map(|a| a.fields.serial.as_deref()) {
+                    if serial.len() <= 4 && serial.bytes().all(|b| b.is_ascii_digit()) {
+                        self.small_serials += 1;
+                        if self.small_examples.len() < 3 {
+                            self.small_examples.push(serial.to_string());
+                        }
+                    }
+                }
+            }
             parsed
         } else {
             Parsed::Rejected(std::mem::take(&mut cells.problems))
@@ -1371,25 +2078,51 @@ impl<'a> RowReader<'a> {
         self.model_classes.get(model_text, |t| models.class_of(t))
     }
 
-    fn class(&mut self, cells: &mut Cells<'_>, model_text: &str) -> Option<AssetClass> {
+    /// The row's class. An explicit class word decides it and is never
+    /// overridden: a word estate does not know rejects the row, naming the
+    /// command that teaches it, unless the profile says the column is a
+    /// free-form category ([`ValueRules::class_fallback`]), when the model
+    /// tells the class instead. The model tells it for rows with no word.
+    /// A word that is not the class's own name is kept in notes.
+    fn class(
+        &mut self,
+        cells: &mut Cells<'_>,
+        model_text: &str,
+        model: Option<&str>,
+    ) -> Option<AssetClass> {
         if let Some(v) = cells.cell(Field::Class) {
-            let word = v.display();
+            let word = collapse_whitespace(&v.display());
             let (synonyms, models) = (self.synonyms, self.models);
             let named = self
                 .class_words
                 .get(&word, |w| synonyms.lookup(w).or_else(|| models.class_of(w)));
-            if let Some(c) = named {
-                return Some(c);
+            let class = match named {
+                Some(c) => Some(c),
+                None if cells.rules.class_fallback => self.model_class(model_text),
+                None => None,
+            };
+            let Some(class) = class else {
+                let teach = teach_class_command(&word);
+                let reason = if let (true, Some(model)) = (cells.rules.class_fallback, model) {
+                    format!(
+                        "is not a class estate knows, and neither is the model `{model}`; teach \
+                         the word with `{teach}` (or the class it is: {})",
+                        class_names()
+                    )
+                } else {
+                    format!(
+                        "is not a class estate knows; teach it with `{teach}` (or the class it \
+                         is: {})",
+                        class_names()
+                    )
+                };
+                cells.reject(Field::Class, v, reason);
+                return None;
+            };
+            if normalise_heading(&word) != normalise_heading(class.as_str()) {
+                cells.class_word = Some(format!("{}: {word}", cells.heading(Field::Class)));
             }
-            if let Some(c) = self.model_class(model_text) {
-                return Some(c);
-            }
-            cells.reject(
-                Field::Class,
-                v,
-                "is not a known asset class; add it to data/class-synonyms.csv or use --map",
-            );
-            return None;
+            return Some(class);
         }
         if let Some(c) = self.model_class(model_text) {
             return Some(c);
@@ -1405,12 +2138,20 @@ impl<'a> RowReader<'a> {
             } else {
                 Field::Class
             };
+            let model = model_text.trim();
             cells.problems.push(Problem {
                 column: cells.heading(column),
-                value: model_text.trim().to_string(),
-                reason: "cannot tell the class from this model; add a Type column, or a rule to \
-                         data/import/model-rules.csv"
-                    .into(),
+                value: model.to_string(),
+                reason: format!(
+                    "cannot tell the class from this model; add a Type column, or teach the \
+                     model's name with `{}` (the class it is: {})",
+                    crate::vocabulary::teach_command(
+                        crate::vocabulary::WordKind::Model,
+                        model,
+                        "other"
+                    ),
+                    class_names()
+                ),
             });
         }
         None
@@ -1426,7 +2167,7 @@ impl<'a> RowReader<'a> {
             manufacturer.as_deref().unwrap_or(""),
             model.as_deref().unwrap_or("")
         );
-        let class = self.class(cells, &model_text);
+        let class = self.class(cells, &model_text, model.as_deref());
         // Only an explicit class word is `given` (and so changes an existing
         // asset's class); one inferred from the model leaves the register's.
         let in_service = cells.date(Field::InServiceDate, true);
@@ -1438,12 +2179,16 @@ impl<'a> RowReader<'a> {
         });
         let lease_end = cells.date(Field::LeaseEnd, false);
         let statuses = &mut self.statuses;
-        let status = cells.word(Field::Status, |w| statuses.get(w, parse_asset_status));
+        let taught = &cells.rules.statuses;
+        let status = cells.word(Field::Status, |w| {
+            statuses.get(w, |w| parse_asset_status(w, taught))
+        });
         let life_years = cells.whole(Field::LifeYears, 50);
         let watts = cells.decimal(Field::PowerWatts);
         let kwh = cells.decimal(Field::PowerKwh);
         let quantity = cells.whole(Field::Quantity, MAX_QUANTITY);
         let organisation = cells.text(Field::Organisation);
+        let site = cells.site();
         let notes = cells.notes();
         let mut fields = AssetFields::new(String::new(), class.unwrap_or(AssetClass::Other));
         fields.serial.clone_from(&serial);
@@ -1456,7 +2201,7 @@ impl<'a> RowReader<'a> {
                 .and_then(|m| self.makers.get(m, |m| models.maker_of(m)))
         });
         fields.model = model;
-        fields.site = cells.site();
+        fields.site = site;
         fields.department = cells.text(Field::Department);
         fields.assigned_user = cells.text(Field::AssignedUser);
         fields.in_service_date = in_service;
@@ -1539,6 +2284,20 @@ impl<'a> RowReader<'a> {
     }
 }
 
+/// The command that teaches a class word (as `other`).
+fn teach_class_command(word: &str) -> String {
+    crate::vocabulary::teach_command(crate::vocabulary::WordKind::Class, word, "other")
+}
+
+/// The class names, comma separated.
+fn class_names() -> String {
+    AssetClass::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A stable key for the assets a quantity row stands for: a hash of what
 /// the row says about them (not its position), so re-importing the same
 /// file generates the same tags and finds them unchanged.
@@ -1580,44 +2339,82 @@ pub fn add_months(date: Date, months: u32) -> Date {
         .unwrap_or(base)
 }
 
-/// Asset statuses, with the words inventory tools (Snipe-IT) use.
-fn parse_asset_status(word: &str) -> Result<AssetStatus, String> {
-    if let Ok(s) = AssetStatus::from_str(word) {
+/// Status words inventory tools (Snipe-IT) use, as compared, beyond the
+/// names [`AssetStatus`] reads itself.
+pub const STATUS_WORDS: &[(&str, AssetStatus)] = &[
+    ("ready to deploy", AssetStatus::InStore),
+    ("deployable", AssetStatus::InStore),
+    ("pending", AssetStatus::InStore),
+    ("available", AssetStatus::InStore),
+    ("undeployed", AssetStatus::InStore),
+    ("in stock", AssetStatus::InStore),
+    ("deployed", AssetStatus::InUse),
+    ("assigned", AssetStatus::InUse),
+    ("in service", AssetStatus::InUse),
+    ("repair", AssetStatus::InUse),
+    ("in repair", AssetStatus::InUse),
+    ("out for repair", AssetStatus::InUse),
+    ("pending diagnostics", AssetStatus::InUse),
+    ("out for diagnostics", AssetStatus::InUse),
+    ("undeployable", AssetStatus::Retired),
+    ("archived", AssetStatus::Disposed),
+    ("broken", AssetStatus::Retired),
+    ("broken not fixable", AssetStatus::Retired),
+    ("end of life", AssetStatus::Retired),
+    ("eol", AssetStatus::Retired),
+    ("faulty", AssetStatus::Retired),
+    ("lost stolen", AssetStatus::Lost),
+];
+
+/// Asset statuses, with the words inventory tools (Snipe-IT) use and the
+/// ones the register was taught (`taught`, as compared, tried first).
+/// Snipe-IT writes a label with its type in brackets, `Ready to Deploy
+/// (deployed)`: a known type decides, else the label without its brackets,
+/// so `Archived` and `Archived (archived)` are the same.
+fn parse_asset_status(word: &str, taught: &[(String, AssetStatus)]) -> Result<AssetStatus, String> {
+    let n = normalise_heading(word);
+    let (label, kind) = match word.rsplit_once('(') {
+        Some((label, inner)) => (
+            normalise_heading(label),
+            Some(normalise_heading(inner.trim_end_matches(')'))),
+        ),
+        None => (n.clone(), None),
+    };
+    let find = |w: &str| -> Option<AssetStatus> {
+        taught
+            .iter()
+            .find(|(t, _)| t == w)
+            .map(|(_, s)| *s)
+            .or_else(|| AssetStatus::from_str(w).ok())
+            .or_else(|| STATUS_WORDS.iter().find(|(t, _)| *t == w).map(|(_, s)| *s))
+    };
+    if let Some(s) = taught.iter().find(|(t, _)| *t == n).map(|(_, s)| *s) {
         return Ok(s);
     }
-    // Snipe-IT writes a status label with its type in brackets, e.g.
-    // "Ready to Deploy (deployed)": the type in brackets decides.
-    if let Some((_, inner)) = word.rsplit_once('(') {
-        let kind = normalise_heading(inner.trim_end_matches(')'));
-        let status = match kind.as_str() {
+    if let Some(kind) = kind.as_deref() {
+        let by_kind = match kind {
             "deployed" => Some(AssetStatus::InUse),
             "deployable" | "pending" => Some(AssetStatus::InStore),
             "undeployable" => Some(AssetStatus::Retired),
             "archived" => Some(AssetStatus::Disposed),
             _ => None,
         };
-        if let Some(s) = status {
+        if let Some(s) = by_kind {
             return Ok(s);
         }
     }
-    let w = normalise_heading(word);
-    let status = match w.as_str() {
-        "ready to deploy" | "pending" | "available" | "undeployed" | "in stock" => {
-            AssetStatus::InStore
-        }
-        "archived" | "broken" | "broken not fixable" | "end of life" | "eol" | "faulty" => {
-            AssetStatus::Retired
-        }
-        "out for repair" | "out for diagnostics" | "assigned" | "in service" => AssetStatus::InUse,
-        "lost stolen" => AssetStatus::Lost,
-        _ => {
-            return Err(format!(
-                "`{}` is not a status; use in use, in store, retired, disposed or lost",
-                word.trim()
-            ));
-        }
-    };
-    Ok(status)
+    find(&n).or_else(|| find(&label)).ok_or_else(|| {
+        format!(
+            "`{}` is not a status estate knows; use in use, in store, retired, disposed or lost, \
+             or teach it with `{}`",
+            word.trim(),
+            crate::vocabulary::teach_command(
+                crate::vocabulary::WordKind::Status,
+                word.trim(),
+                "in_use"
+            )
+        )
+    })
 }
 
 /// Line types as telecoms bills name them.
@@ -1925,13 +2722,11 @@ mod tests {
     use time::macros::date;
 
     fn rules() -> ValueRules {
-        ValueRules {
-            us_dates: false,
-            vat_rate: Rate::from_percent(Decimal::from(20)),
-            today: date!(2026 - 11 - 28),
-            is_1904: false,
-            force: false,
-        }
+        ValueRules::new(
+            Rate::from_percent(Decimal::from(20)),
+            date!(2026 - 11 - 28),
+            false,
+        )
     }
 
     fn text_row(number: u32, cells: &[&str]) -> Row {
@@ -2260,7 +3055,6 @@ mod tests {
             ("", "iPhone 13", AssetClass::Mobile),
             ("", "Galaxy A54", AssetClass::Mobile),
             ("", "Galaxy Tab S9", AssetClass::Tablet),
-            ("Gizmo", "OptiPlex 3000", AssetClass::Desktop),
         ];
         for (class, model, want) in cases {
             let o = read(&["Serial", "Type", "Model"], None, &["S1", class, model]);
@@ -2274,7 +3068,9 @@ mod tests {
         assert_eq!(
             reasons(&o),
             [
-                "Type|Widget|is not a known asset class; add it to data/class-synonyms.csv or use --map"
+                "Type|Widget|is not a class estate knows; teach it with `estate vocabulary add \
+                 class Widget other` (or the class it is: server, storage, network, desktop, \
+                 laptop, thin_client, monitor, tablet, mobile, mfd, printer, other)"
             ]
         );
         let o = read(&["Serial", "Model"], None, &["S1", "Frobnicator 9"]);
@@ -2499,11 +3295,18 @@ mod tests {
         assert_eq!(a.fields.status, AssetStatus::Disposed);
         assert_eq!(a.fields.manufacturer.as_deref(), Some("HPE"));
         for (word, status) in [
+            ("Archived", AssetStatus::Disposed),
+            ("Archived (archived)", AssetStatus::Disposed),
+            ("Undeployable", AssetStatus::Retired),
+            ("Broken (undeployable)", AssetStatus::Retired),
+            ("Repair", AssetStatus::InUse),
+            ("Pending Diagnostics", AssetStatus::InUse),
+            ("Pending Diagnostics (pending)", AssetStatus::InStore),
             ("Ready to Deploy (deployed)", AssetStatus::InUse),
             ("Ready to Deploy (deployable)", AssetStatus::InStore),
             ("Lost/Stolen", AssetStatus::Lost),
         ] {
-            assert_eq!(parse_asset_status(word), Ok(status), "{word}");
+            assert_eq!(parse_asset_status(word, &[]), Ok(status), "{word}");
         }
     }
 
@@ -2555,5 +3358,247 @@ mod tests {
         assert_eq!(add_months(date!(2024 - 01 - 31), 1), date!(2024 - 02 - 29));
         assert_eq!(add_months(date!(2024 - 03 - 31), 36), date!(2027 - 03 - 31));
         assert_eq!(add_months(date!(2024 - 11 - 15), 3), date!(2025 - 02 - 15));
+    }
+
+    #[test]
+    fn an_explicit_class_word_is_never_overridden_by_the_model() {
+        // A word estate does not know beside a model it does: rejected,
+        // naming the word and the command that teaches it.
+        let o = read(
+            &["Serial", "Type", "Model"],
+            None,
+            &["S1", "Docking Station", "Latitude 5520"],
+        );
+        let r = reasons(&o);
+        assert_eq!(r.len(), 1);
+        assert!(
+            r[0].starts_with(
+                "Type|Docking Station|is not a class estate knows; teach it with `estate \
+                 vocabulary add class \"Docking Station\" other`"
+            ),
+            "{r:?}"
+        );
+        // Taught, the word decides, and is kept in notes.
+        let (cols, kind) = columns(&["Serial", "Type", "Model"]);
+        let rules = rules();
+        let mut syn = ClassSynonyms::builtin();
+        syn.insert("Docking Station", AssetClass::Other);
+        let models = ModelRules::builtin();
+        let mut reader = RowReader::new(&cols, kind.unwrap(), &rules, &syn, &models);
+        let o = reader.read(&text_row(3, &["S1", "Docking Station", "Latitude 5520"]));
+        let a = one_asset(&o);
+        assert_eq!(a.fields.class, AssetClass::Other);
+        assert_eq!(a.fields.notes.as_deref(), Some("Type: Docking Station"));
+        // A profile that says its categories are free-form: the model tells
+        // the class, the word is kept; neither known rejects.
+        let mut free = rules.clone();
+        free.class_fallback = true;
+        let syn = ClassSynonyms::builtin();
+        let mut reader = RowReader::new(&cols, kind.unwrap(), &free, &syn, &models);
+        let o = reader.read(&text_row(
+            4,
+            &["S2", "Ornamental Railings", "Macbook Pro 13"],
+        ));
+        let a = one_asset(&o);
+        assert_eq!(a.fields.class, AssetClass::Laptop);
+        assert_eq!(a.fields.notes.as_deref(), Some("Type: Ornamental Railings"));
+        let o = reader.read(&text_row(5, &["S3", "Fire Protection", "Robby"]));
+        assert_eq!(
+            reasons(&o),
+            [
+                "Type|Fire Protection|is not a class estate knows, and neither is the model \
+              `Robby`; teach the word with `estate vocabulary add class \"Fire Protection\" \
+              other` (or the class it is: server, storage, network, desktop, laptop, \
+              thin_client, monitor, tablet, mobile, mfd, printer, other)"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_is_never_cut_but_an_address_names_its_site() {
+        let o = read(
+            &["Serial", "Model", "Location"],
+            None,
+            &["S1", "OptiPlex 7010", "Wilkinson, Waters and Kerluke"],
+        );
+        let a = one_asset(&o);
+        assert_eq!(
+            a.fields.site.as_deref(),
+            Some("Wilkinson, Waters and Kerluke")
+        );
+        assert_eq!(a.fields.notes, None);
+        let o = read(
+            &["Serial", "Model", "Site Address"],
+            None,
+            &[
+                "S1",
+                "OptiPlex 7010",
+                "Avonmere House, Castle Street, Avonmere AV1 2AB",
+            ],
+        );
+        let a = one_asset(&o);
+        assert_eq!(a.fields.site.as_deref(), Some("Avonmere House"));
+
+        assert_eq!(
+            a.fields.notes.as_deref(),
+            Some("Site Address: Avonmere House, Castle Street, Avonmere AV1 2AB")
+        );
+        let o = read(
+            &["Serial", "Model", "Location"],
+            None,
+            &["S1", "PowerEdge R650", "Shared Data Centre, Rack B04"],
+        );
+        let a = one_asset(&o);
+        assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
+        assert_eq!(
+            a.fields.notes.as_deref(),
+            Some("Location: Shared Data Centre, Rack B04")
+        );
+    }
+
+    #[test]
+    fn date_readings_say_which_order_a_value_allows() {
+        for (text, want) in [
+            ("1/23/23", Reading::MonthFirstOnly),
+            ("11/14/22", Reading::MonthFirstOnly),
+            ("23/1/23", Reading::DayFirstOnly),
+            ("31-03-2024", Reading::DayFirstOnly),
+            ("10/1/22", Reading::Either),
+            ("4/11/23", Reading::Either),
+            ("2024-03-31", Reading::Neither),
+            ("31-Mar-24", Reading::Neither),
+            ("13/13/23", Reading::Neither),
+            ("0/1/23", Reading::Neither),
+            ("45382", Reading::Neither),
+        ] {
+            assert_eq!(date_reading(text), want, "{text}");
+        }
+    }
+
+    fn decided(values: &[&str], forced: Option<(DateOrder, &str)>) -> Vec<DateColumn> {
+        let (cols, _) = columns(&["Serial", "Model", "Purchase Date"]);
+        let mut e = DateEvidence::new(&cols);
+        for (i, v) in values.iter().enumerate() {
+            e.observe(&text_row(u32::try_from(i).unwrap() + 2, &["S", "M", v]));
+        }
+        e.decide(forced)
+    }
+
+    #[test]
+    fn a_date_columns_order_is_decided_from_the_whole_column() {
+        let d = decided(&["10/1/22", "1/23/23", "4/11/23"], None);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].order, DateOrder::MonthFirst);
+        assert_eq!(
+            d[0].describe(),
+            "dates in `Purchase Date` read month-first (`1/23/23` on row 3 can only be month-first)"
+        );
+        let d = decided(&["10/1/22", "4/11/23"], None);
+        assert_eq!(d[0].order, DateOrder::DayFirst);
+        assert_eq!(
+            d[0].describe(),
+            "dates in `Purchase Date` read day-first; none was unambiguous — `--us-dates` if they are US"
+        );
+        let d = decided(&["23/1/23", "10/1/22"], None);
+        assert_eq!(d[0].order, DateOrder::DayFirst);
+        let d = decided(&["1/23/23"], Some((DateOrder::DayFirst, "--uk-dates")));
+        assert_eq!((d[0].order, d[0].contradicting), (DateOrder::DayFirst, 1));
+        assert!(decided(&["2024-03-31"], None).is_empty());
+
+        // Read with the decided order: the ambiguous value month-first, a
+        // value that contradicts the order rejected naming both.
+        let (cols, kind) = columns(&["Serial", "Model", "Purchase Date"]);
+        let mut rules = rules();
+        rules.dates = decided(&["1/23/23", "10/1/22", "23/1/23"], None);
+        let syn = ClassSynonyms::builtin();
+        let models = ModelRules::builtin();
+        let mut r = RowReader::new(&cols, kind.unwrap(), &rules, &syn, &models);
+        let o = r.read(&text_row(3, &["S1", "OptiPlex 7010", "10/1/22"]));
+        assert_eq!(
+            one_asset(&o).fields.in_service_date,
+            Some(date!(2022 - 10 - 01))
+        );
+        let o = r.read(&text_row(4, &["S2", "OptiPlex 7010", "23/1/23"]));
+        assert_eq!(
+            reasons(&o),
+            [
+                "Purchase Date|23/1/23|can only be read day-first, but this column's dates are \
+              month-first (settled by `1/23/23` on row 2); check both, or say the order with \
+              --us-dates or --uk-dates"
+            ]
+        );
+    }
+
+    #[test]
+    fn taught_statuses_and_placeholders_are_used() {
+        let taught = vec![("repair".to_string(), AssetStatus::InStore)];
+        assert_eq!(
+            parse_asset_status("Repair", &taught),
+            Ok(AssetStatus::InStore)
+        );
+        let err = parse_asset_status("Quarantined", &[]).unwrap_err();
+        assert!(
+            err.ends_with("teach it with `estate vocabulary add status Quarantined in_use`"),
+            "{err}"
+        );
+        let (cols, kind) = columns(&["Serial", "Asset Tag", "Model"]);
+        let mut rules = rules();
+        rules.placeholders = vec!["no tag".into()];
+        let syn = ClassSynonyms::builtin();
+        let models = ModelRules::builtin();
+        let mut r = RowReader::new(&cols, kind.unwrap(), &rules, &syn, &models);
+        let o = r.read(&text_row(3, &["S1", "No Tag", "OptiPlex 7010"]));
+        let a = one_asset(&o);
+        assert_eq!((a.fields.asset_tag.as_str(), a.tag_given), ("S1", false));
+    }
+
+    #[test]
+    fn camel_case_and_plural_headings_are_split_into_words_before_matching() {
+        assert_eq!(split_camel_case("SerialNumber"), "Serial Number");
+        assert_eq!(split_camel_case("PONumber"), "PO Number");
+        assert_eq!(split_camel_case("assetTag"), "asset Tag");
+        assert_eq!(split_camel_case("IMEI"), "IMEI");
+        let d = Dictionary::builtin();
+        for (heading, field) in [
+            ("SerialNumber", Field::Serial),
+            ("AssetTag", Field::AssetTag),
+            ("PurchaseDate", Field::InServiceDate),
+            ("AssignedTo", Field::AssignedUser),
+            ("serialNumber", Field::Serial),
+            ("Serial Numbers", Field::Serial),
+            ("Asset Tags", Field::AssetTag),
+            ("PONumber", Field::OrderRef),
+        ] {
+            assert_eq!(d.lookup(heading), Some(field), "{heading}");
+        }
+        // Model names are not headings: their words are never split.
+        assert_eq!(
+            ModelRules::builtin().class_of("MacBook Pro 13"),
+            Some(AssetClass::Laptop)
+        );
+    }
+
+    #[test]
+    fn placeholders_in_identifier_columns_are_blanks() {
+        for tag in ["No tag", "not checked", "none", "n/a", "TBC", "?", "-", "0"] {
+            let o = read(
+                &["Serial", "Asset Tag", "Model"],
+                None,
+                &["SN-9", tag, "OptiPlex 7010"],
+            );
+            let a = one_asset(&o);
+            assert_eq!(
+                (a.fields.asset_tag.as_str(), a.tag_given),
+                ("SN-9", false),
+                "{tag}"
+            );
+        }
+        // Elsewhere "0" is a value: a cost of nothing.
+        let o = read(
+            &["Serial", "Model", "Cost"],
+            None,
+            &["SN-9", "OptiPlex 7010", "0"],
+        );
+        assert_eq!(one_asset(&o).fields.purchase_cost, Some(Money::ZERO));
     }
 }

@@ -13,10 +13,13 @@
 //!   matched by, compactly;
 //! - [`store`] writes one file as one batch in one transaction, and undoes it.
 //!
-//! Use: [`plan`] a file (cheap: finds each sheet's table and what it holds),
-//! then [`commit`] the plan (streams every row into the register, or only
-//! reports what would change with `dry_run`). This module never prints:
-//! progress goes to a callback, results come back as an [`ImportSummary`].
+//! Use: [`plan`] a file (finds each sheet's table and what it holds, and
+//! reads on through the columns whose whole decides how they are read: the
+//! order of a date column's days and months, whether an organisation
+//! column names organisations), then [`commit`] the plan (streams every row
+//! into the register, or only reports what would change with `dry_run`).
+//! This module never prints: progress goes to a callback, results come back
+//! as an [`ImportSummary`].
 
 pub mod bounds;
 pub mod header;
@@ -40,7 +43,7 @@ use crate::db::DbError;
 use crate::domain::{BatchId, Rate};
 use crate::register::RegisterError;
 
-pub use mapping::{Column, Field, Kind, Problem};
+pub use mapping::{Column, DateColumn, DateOrder, Field, Kind, Problem};
 pub use profiles::{Profile, builtin_profiles, load_profile};
 pub use read::Format;
 pub use store::{
@@ -118,13 +121,40 @@ pub enum ImportError {
     /// No sheet holds a table estate recognises.
     #[error(
         "`{file}` holds no table of records estate recognises ({reasons}); say what its columns \
-         are with --map \"Heading=field\" or --profile"
+         are with --map \"Heading=field\" or --profile, or teach the register a heading with \
+         `estate vocabulary add heading \"Heading\" field`"
     )]
     NoTable {
         /// The file.
         file: String,
         /// Why each sheet was skipped.
         reasons: String,
+    },
+    /// The file is not a list of assets, lines or licences at all.
+    #[error(
+        "`{file}` is not a list of assets, lines or licences: it looks like {looks_like}; its \
+         headings are {headings}. Nothing was imported"
+    )]
+    NotAList {
+        /// The file.
+        file: String,
+        /// What it looks like instead.
+        looks_like: String,
+        /// Its headings, quoted, comma separated.
+        headings: String,
+    },
+    /// Every row was rejected: nothing was imported and no batch recorded.
+    #[error(
+        "`{file}`: all {rejected} row(s) were rejected, so nothing was imported and no batch was \
+         recorded; fix them (--rejects FILE.csv lists them with reasons) and import again"
+    )]
+    AllRejected {
+        /// The file.
+        file: String,
+        /// How many rows were rejected.
+        rejected: u64,
+        /// The full summary of what would have happened.
+        summary: Box<ImportSummary>,
     },
     /// A `--map` or `--kind` option is malformed.
     #[error("{0}")]
@@ -209,8 +239,11 @@ pub struct ImportOptions {
     pub kind: Option<Kind>,
     /// `--map` overrides: heading → field.
     pub maps: Vec<(String, Field)>,
-    /// Read `03/04/2024` month-first.
+    /// Read `03/04/2024` month-first in every date column (`--us-dates`).
     pub us_dates: bool,
+    /// Read `03/04/2024` day-first in every date column (`--uk-dates`).
+    /// With neither, each column's own unambiguous values decide.
+    pub uk_dates: bool,
     /// The VAT rate taken off "inc VAT" money columns.
     pub vat_rate: Rate,
     /// Refuse the whole file if any row is rejected.
@@ -225,9 +258,27 @@ pub struct ImportOptions {
     pub command: String,
     /// Who ran it, recorded with the batch and in the audit trail.
     pub who: String,
+    /// The words the register was taught (`estate vocabulary`), used on
+    /// top of the built-in ones.
+    pub taught: crate::vocabulary::Taught,
+    /// The register's organisations, when the caller has them: an
+    /// organisation column one of whose first values names one needs no
+    /// further reading to know it is one.
+    pub organisations: Option<Vec<crate::register::Organisation>>,
 }
 
 impl ImportOptions {
+    /// The date order a flag forces, with the flag.
+    pub fn forced_date_order(&self) -> Option<(DateOrder, &'static str)> {
+        if self.us_dates {
+            Some((DateOrder::MonthFirst, "--us-dates"))
+        } else if self.uk_dates {
+            Some((DateOrder::DayFirst, "--uk-dates"))
+        } else {
+            None
+        }
+    }
+
     /// Defaults: VAT 20%, UK dates, every sheet, detected kind.
     pub fn new(today: Date) -> Self {
         ImportOptions {
@@ -237,6 +288,7 @@ impl ImportOptions {
             kind: None,
             maps: Vec::new(),
             us_dates: false,
+            uk_dates: false,
             vat_rate: Rate::from_percent(Decimal::from(20)),
             strict: false,
             dry_run: false,
@@ -244,6 +296,8 @@ impl ImportOptions {
             today,
             command: "estate import".into(),
             who: crate::register::UNKNOWN_WHO.into(),
+            taught: crate::vocabulary::Taught::default(),
+            organisations: None,
         }
     }
 }
@@ -278,7 +332,18 @@ pub struct Table {
     pub kind: Kind,
     /// Its columns and what each fills.
     pub columns: Vec<Column>,
+    /// The order each date column's numeric dates are read in, decided
+    /// from the whole column.
+    pub dates: Vec<DateColumn>,
+    /// The distinct values of its organisation column (at most
+    /// [`ORG_VALUES_KEPT`]), for deciding whether the column names
+    /// organisations at all.
+    #[serde(skip)]
+    pub organisation_values: Vec<String>,
 }
+
+/// How many distinct values of an organisation column a plan keeps.
+pub const ORG_VALUES_KEPT: usize = 1_000;
 
 /// One sheet of a plan: its table, or why it is skipped.
 #[derive(Debug, Clone, Serialize)]
@@ -304,6 +369,8 @@ pub struct ImportPlan {
     pub format: Format,
     /// The profile used, if any.
     pub profile: Option<String>,
+    /// The profile says an unknown class word falls back to the model.
+    pub class_fallback: bool,
     /// Each sheet, in workbook order.
     pub sheets: Vec<SheetPlan>,
     /// Things worth telling the user (e.g. "read as CSV despite its name").
@@ -388,8 +455,12 @@ impl Vocabulary {
     /// # Errors
     /// An unknown or malformed profile.
     pub fn for_options(opts: &ImportOptions) -> Result<Self, ImportError> {
+        let mut dictionary = mapping::Dictionary::builtin();
+        for (heading, field) in &opts.taught.headings {
+            dictionary.teach(heading, *field);
+        }
         Ok(Vocabulary {
-            dictionary: mapping::Dictionary::builtin(),
+            dictionary,
             profile: opts.profile.as_deref().map(load_profile).transpose()?,
             maps: opts.maps.clone(),
         })
@@ -449,6 +520,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         }
     }
     let mut sheets = Vec::new();
+    let mut not_lists: Vec<(String, String)> = Vec::new();
     for info in &infos {
         let chosen = opts
             .sheet
@@ -487,6 +559,30 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             continue;
         }
         let Some(head) = header::find_header(&top, &merges, &|h| vocab.knows(h)) else {
+            // No heading estate knows: a list of people or places still
+            // says what it is by its first row.
+            if let Some(first) = top.first() {
+                let headings: Vec<String> = first
+                    .cells
+                    .iter()
+                    .map(|v| v.display().trim().to_string())
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                let compared: Vec<String> = headings
+                    .iter()
+                    .map(|h| mapping::normalise_heading(h))
+                    .collect();
+                if let Some(looks) = mapping::looks_like(&compared) {
+                    not_lists.push((
+                        looks.to_string(),
+                        headings
+                            .iter()
+                            .map(|h| format!("`{h}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ));
+                }
+            }
             sheets.push(skip(&format!(
                 "no row of column headings estate knows in its first {} rows (such as Serial \
                  Number, Asset Tag, Model, CLI, Product)",
@@ -508,17 +604,90 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             )));
             continue;
         };
+        if let Some(looks_like) = mapping::not_a_list(&columns, kind) {
+            let headings = head
+                .headings
+                .iter()
+                .filter(|h| !h.is_empty())
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            sheets.push(skip(&format!(
+                "not a list of assets, lines or licences: it looks like {looks_like}"
+            )));
+            not_lists.push((looks_like, headings));
+            continue;
+        }
+        // The whole column decides how its dates are read, and whether an
+        // organisation column names organisations. The rows read to find
+        // the header often settle both (no numeric dates whose order
+        // matters; an organisation the register holds); otherwise the sheet
+        // is read once more, before any row is read as a record.
+        let forced = opts.forced_date_order();
+        let org_index = columns
+            .iter()
+            .find(|c| c.field == Some(Field::Organisation))
+            .map(|c| c.index)
+            .filter(|_| opts.organisation.is_some());
+        let mut evidence = mapping::DateEvidence::new(&columns);
+        let mut org_values = std::collections::BTreeSet::new();
+        let observe = |row: &read::Row,
+                       evidence: &mut mapping::DateEvidence,
+                       org_values: &mut std::collections::BTreeSet<String>| {
+            if row.number > head.row && !row.is_blank() {
+                evidence.observe(row);
+                if let Some(v) = org_index.and_then(|i| row.cells.get(i)) {
+                    let text = v.display();
+                    let text = text.trim();
+                    if !text.is_empty() && org_values.len() < ORG_VALUES_KEPT {
+                        org_values.insert(text.to_string());
+                    }
+                }
+            }
+        };
+        for row in &top {
+            observe(row, &mut evidence, &mut org_values);
+        }
+        let whole_sheet_read = top.len() < header::HEADER_SCAN_ROWS;
+        let org_settled = org_index.is_none()
+            || opts.organisations.as_ref().is_some_and(|orgs| {
+                org_values
+                    .iter()
+                    .any(|v| store::match_organisation(v, orgs).is_ok())
+            });
+        let dates_settled = forced.is_some() || !evidence.any_seen();
+        let settled = whole_sheet_read || (org_settled && dates_settled);
+        if !settled {
+            evidence = mapping::DateEvidence::new(&columns);
+            org_values.clear();
+            book.for_each_row(&info.name, &mut |row| {
+                observe(&row, &mut evidence, &mut org_values);
+                ControlFlow::Continue(())
+            })?;
+        }
         sheets.push(SheetPlan {
             name: info.name.clone(),
             table: Some(Table {
                 header_row: head.row,
                 kind,
                 columns,
+                dates: match forced {
+                    Some((order, flag)) => evidence.forced(order, flag),
+                    None => evidence.decide(None),
+                },
+                organisation_values: org_values.into_iter().collect(),
             }),
             skipped: None,
         });
     }
     if !sheets.iter().any(|s| s.table.is_some()) {
+        if let Some((looks_like, headings)) = not_lists.into_iter().next() {
+            return Err(ImportError::NotAList {
+                file,
+                looks_like,
+                headings,
+            });
+        }
         if book.format() == Format::Text && notes.iter().any(|n| n.contains("despite its")) {
             return Err(ImportError::NotASpreadsheet {
                 detail: format!(
@@ -545,6 +714,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         path: path.to_path_buf(),
         file,
         format: book.format(),
+        class_fallback: vocab.profile.as_ref().is_some_and(|p| p.class_fallback),
         profile: vocab.profile.map(|p| p.name),
         sheets,
         notes,
@@ -613,6 +783,8 @@ pub struct SheetSummary {
     pub skipped_rows: Vec<String>,
     /// Its columns and what each filled.
     pub columns: Vec<Column>,
+    /// The order each date column was read in, and why.
+    pub dates: Vec<DateColumn>,
 }
 
 /// A rejected row: where it is and everything wrong with it.

@@ -23,6 +23,11 @@ pub struct Profile {
     pub kind: Option<Kind>,
     /// Its headings.
     pub columns: Dictionary,
+    /// `unknown class = model`: its class column is a free-form category,
+    /// so a word estate does not know falls back to the model's class (the
+    /// word kept on the asset); the row is rejected only when neither is
+    /// known. Without it an unknown class word rejects the row.
+    pub class_fallback: bool,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -39,6 +44,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../data/profiles/software-licences.csv"),
     ),
     ("snipe-it", include_str!("../../data/profiles/snipe-it.csv")),
+    (
+        "snipe-it-licences",
+        include_str!("../../data/profiles/snipe-it-licences.csv"),
+    ),
 ];
 
 impl Profile {
@@ -49,6 +58,7 @@ impl Profile {
     pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
         let mut kind = None;
         let mut description = String::new();
+        let mut class_fallback = false;
         let mut table = String::new();
         let mut in_table = false;
         for (i, line) in text.lines().enumerate() {
@@ -65,9 +75,22 @@ impl Profile {
                             );
                         }
                         "description" => description = value.trim().to_string(),
+                        "unknown class" => {
+                            class_fallback = match value.trim() {
+                                "model" => true,
+                                "reject" => false,
+                                v => {
+                                    return Err(format!(
+                                        "line {}: `unknown class = {v}`: use model or reject",
+                                        i + 1
+                                    ));
+                                }
+                            };
+                        }
                         other => {
                             return Err(format!(
-                                "line {}: unknown setting `{other}` (use kind or description)",
+                                "line {}: unknown setting `{other}` (use kind, description or \
+                                 unknown class)",
                                 i + 1
                             ));
                         }
@@ -92,6 +115,7 @@ impl Profile {
             description,
             kind,
             columns,
+            class_fallback,
         })
     }
 }
@@ -158,7 +182,8 @@ mod tests {
                 "hardware-supplier",
                 "telecoms-lines",
                 "software-licences",
-                "snipe-it"
+                "snipe-it",
+                "snipe-it-licences"
             ]
         );
         let snipe = &profiles[3];

@@ -22,8 +22,8 @@ use serde::Serialize;
 use super::header::RowKind;
 use super::identities::{Identities, Slot, TooManyKeys};
 use super::mapping::{
-    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, ModelRules, Parsed, Problem,
-    RowOutcome, RowReader, Source, ValueRules,
+    AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, Parsed, Problem, RowOutcome,
+    RowReader, Source, ValueRules,
 };
 use super::read::{Row, Workbook};
 use super::{
@@ -31,7 +31,7 @@ use super::{
     KindCounts, Reject, SheetSummary, StatusNotTaken, Table, header, sha256_file,
 };
 use crate::db::{DbError, now_timestamp};
-use crate::domain::{AssetStatus, BatchId, ClassSynonyms, identity};
+use crate::domain::{AssetStatus, BatchId, identity};
 use crate::output_file::OutputFile;
 use crate::register::store::{
     self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
@@ -1136,6 +1136,55 @@ fn commit_batch(
         (None, false) => Some(reg::resolve_organisation(&tx, None)?),
         (None, true) => reg::resolve_organisation(&tx, None).ok(),
     };
+    // An organisation column none of whose values is an organisation in
+    // the register (Snipe-IT's `Company` holding a supplier's customers)
+    // is not an organisation column when --org says where the rows go:
+    // its values are kept in notes instead of rejecting every row.
+    let mut org_notes = Vec::new();
+    let adjusted;
+    let plan = match &default_org {
+        Some(org) if opts.organisation.is_some() => {
+            let orgs = list_organisations(&tx)?;
+            let mut copy = plan.clone();
+            let mut changed = false;
+            for sheet in &mut copy.sheets {
+                let Some(table) = sheet.table.as_mut() else {
+                    continue;
+                };
+                if table.organisation_values.is_empty()
+                    || table
+                        .organisation_values
+                        .iter()
+                        .any(|v| match_organisation(v, &orgs).is_ok())
+                {
+                    continue;
+                }
+                for c in &mut table.columns {
+                    if c.field == Some(Field::Organisation) {
+                        c.field = None;
+                        c.source = Source::NotOrganisation;
+                        changed = true;
+                        org_notes.push(format!(
+                            "sheet `{}`: none of the {} value(s) in column `{}` is an \
+                             organisation in the register, so it was not read as one: every row \
+                             went into {} (--org) and each value is kept in the asset's notes",
+                            sheet.name,
+                            table.organisation_values.len(),
+                            c.heading,
+                            org.code
+                        ));
+                    }
+                }
+            }
+            if changed {
+                adjusted = copy;
+                &adjusted
+            } else {
+                plan
+            }
+        }
+        _ => plan,
+    };
     let kinds: Vec<Kind> = {
         let mut k: Vec<Kind> = plan.tables().map(|(_, t)| t.kind).collect();
         k.sort();
@@ -1194,7 +1243,7 @@ fn commit_batch(
         dry_run: opts.dry_run,
         profile: plan.profile.clone(),
         organisation: default_org.as_ref().map(|o| o.code.clone()),
-        notes: plan.notes.clone(),
+        notes: plan.notes.iter().cloned().chain(org_notes).collect(),
         ..ImportSummary::default()
     };
     // Two threads: one reads and parses rows (XML tokenising is the slow part),
@@ -1271,6 +1320,7 @@ fn commit_batch(
                                 totals_row: None,
                                 skipped_rows: Vec::new(),
                                 cells_ignored: 0,
+                                notes: Vec::new(),
                             },
                         );
                         ends.insert(sheet, end);
@@ -1303,6 +1353,7 @@ fn commit_batch(
                 totals_row: None,
                 skipped_rows: Vec::new(),
                 columns: Vec::new(),
+                dates: Vec::new(),
             });
             continue;
         };
@@ -1312,8 +1363,10 @@ fn commit_batch(
                 totals_row,
                 skipped_rows,
                 cells_ignored,
+                notes,
                 ..
             }) => {
+                summary.notes.extend(notes);
                 if cells_ignored > 0 {
                     summary.notes.push(format!(
                         "sheet `{}`: {cells_ignored} cell(s) right of column {} were ignored \
@@ -1329,7 +1382,10 @@ fn commit_batch(
         };
         for c in &table.columns {
             match c.source {
-                Source::Unknown | Source::Duplicate | Source::NotForKind => {
+                Source::Unknown
+                | Source::Duplicate
+                | Source::NotForKind
+                | Source::NotOrganisation => {
                     summary
                         .unknown_columns
                         .push(format!("sheet `{}`: `{}`", sheet.name, c.heading));
@@ -1353,6 +1409,7 @@ fn commit_batch(
             totals_row,
             skipped_rows,
             columns: table.columns.clone(),
+            dates: table.dates.clone(),
         });
     }
     progress(rows_done);
@@ -1404,6 +1461,21 @@ fn commit_batch(
             summary: Box::new(summary),
         });
     }
+    if summary.total.rejected > 0
+        && summary.total.new + summary.total.changed + summary.total.unchanged == 0
+    {
+        // Every row rejected: no batch, so a scheduled import can tell
+        // failure from success (the rejects are still reported).
+        drop(tx);
+        return Err(ImportError::AllRejected {
+            file: plan.file.clone(),
+            rejected: summary.total.rejected,
+            summary: Box::new(ImportSummary {
+                dry_run: opts.dry_run,
+                ..summary
+            }),
+        });
+    }
     if opts.dry_run {
         drop(tx);
         return Ok(summary);
@@ -1446,6 +1518,9 @@ pub enum Item {
         skipped_rows: Vec<String>,
         /// Cells right of the last column read ([`super::read::MAX_COLUMNS`]), ignored.
         cells_ignored: u64,
+        /// What the reader noticed across the sheet's rows (sites taken
+        /// from before a comma, suspicious serials), for the summary.
+        notes: Vec<String>,
     },
 }
 
@@ -1482,15 +1557,21 @@ pub fn read_tables(
         Some(book) => book,
         None => Workbook::open(&plan.path)?,
     };
-    let value_rules = ValueRules {
-        us_dates: opts.us_dates,
-        vat_rate: opts.vat_rate,
-        today: opts.today,
-        is_1904: book.is_1904(),
-        force: opts.force,
-    };
-    let synonyms = ClassSynonyms::builtin();
-    let models = ModelRules::builtin();
+    let mut value_rules = ValueRules::new(opts.vat_rate, opts.today, book.is_1904());
+    value_rules.us_dates = opts.us_dates;
+    value_rules.force = opts.force;
+    value_rules.statuses = opts
+        .taught
+        .statuses
+        .iter()
+        .map(|(w, s)| (super::mapping::normalise_heading(w), *s))
+        .collect();
+    value_rules
+        .placeholders
+        .clone_from(&opts.taught.placeholders);
+    value_rules.class_fallback = plan.class_fallback;
+    let synonyms = opts.taught.synonyms();
+    let models = opts.taught.model_rules();
     for (index, sheet) in plan.sheets.iter().enumerate() {
         let Some(table) = &sheet.table else {
             continue;
@@ -1507,8 +1588,12 @@ pub fn read_tables(
             })
             .map(|c| c.index)
             .collect();
+        let sheet_rules = ValueRules {
+            dates: table.dates.clone(),
+            ..value_rules.clone()
+        };
         let mut reader =
-            RowReader::new(&table.columns, table.kind, &value_rules, &synonyms, &models);
+            RowReader::new(&table.columns, table.kind, &sheet_rules, &synonyms, &models);
         let mut rows = 0u64;
         let mut totals_row = None;
         let mut skipped_rows = Vec::new();
@@ -1547,12 +1632,55 @@ pub fn read_tables(
             totals_row,
             skipped_rows,
             cells_ignored: stats.cells_beyond_last_column,
+            notes: reader_notes(&sheet.name, table, &reader),
         };
         if emit(end).is_break() {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// What a sheet's reader noticed across its rows, as summary notes.
+fn reader_notes(sheet: &str, table: &Table, reader: &RowReader<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let heading = |f: Field| {
+        table
+            .columns
+            .iter()
+            .find(|c| c.field == Some(f))
+            .map(|c| c.heading.clone())
+    };
+    if let (n, Some((whole, site)), Some(c)) = (
+        reader.derived_sites().0,
+        reader.derived_sites().1,
+        table.columns.iter().find(|c| c.field == Some(Field::Site)),
+    ) {
+        let how = if super::mapping::is_address_heading(&c.heading) {
+            "it is an address"
+        } else {
+            "what follows the comma is a place inside a building"
+        };
+        notes.push(format!(
+            "sheet `{sheet}`: {n} site(s) in column `{}` were taken as the part before the first \
+             comma, because {how} (`{whole}` → site `{site}`); each whole value is kept in the \
+             record's notes",
+            c.heading
+        ));
+    }
+    let (small, examples) = reader.small_serials();
+    if let (true, Some(h)) = (small > 0, heading(Field::Serial)) {
+        notes.push(format!(
+            "sheet `{sheet}`: {small} serial(s) in column `{h}` are small whole numbers ({}), \
+             which look like row numbers or counts rather than makers' serials; check them",
+            examples
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    notes
 }
 
 /// Writes one parsed row: its records, or its rejection.

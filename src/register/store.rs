@@ -2110,7 +2110,7 @@ pub fn forget_user(tx: &Transaction<'_>, forget: &Forget, actor: &Actor) -> Resu
 /// to (entity, id, organisation and how a person knows the record; NULLs
 /// where it belongs to no one record), and where a person would look for
 /// it. A migration that adds such a column adds it here.
-pub const REDACTABLE: [(&str, &str, &str, &str); 16] = [
+pub const REDACTABLE: [(&str, &str, &str, &str); 17] = [
     (
         "assets",
         "assigned_user",
@@ -2171,6 +2171,13 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 16] = [
     // A saved forecast keeps its name and the command line that saved it.
     ("forecast_runs", "name", RUN_HOLDER, "saved forecasts"),
     ("forecast_runs", "command", RUN_HOLDER, "saved forecasts"),
+    // A taught word keeps who taught it (`estate vocabulary`).
+    (
+        "vocabulary",
+        "added_by",
+        "NULL, NULL, NULL, 'word ' || t.vocabulary_id",
+        "taught words",
+    ),
 ];
 
 /// A saved forecast belongs to no one record.
