@@ -834,6 +834,10 @@ pub fn looks_like(headings: &[String]) -> Option<&'static str> {
 
 /// How values are read.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one command-line flag or profile setting, set and read by name"
+)]
 pub struct ValueRules {
     /// Read `03/04/2024` month-first (US) rather than day-first (UK).
     pub us_dates: bool,
