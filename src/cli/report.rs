@@ -15,7 +15,6 @@ use estate::forecast::store::{load_run, load_running, register_state, run_detail
 use estate::forecast::{self, Horizon, Request};
 use estate::output_file::{OutputFile, Refused};
 use estate::register::store;
-use estate::report::cabinet::programme_table;
 use estate::report::{self, Document, Format};
 use rusqlite::Connection;
 
@@ -269,9 +268,7 @@ fn write_into(
         Document::Xlsx => report::xlsx::write(report, &mut *out)?,
         Document::Html => out.write_all(report::html::write(report)?.as_bytes())?,
         Document::Md => out.write_all(report::cabinet::markdown(report, by).as_bytes())?,
-        Document::Csv => out.write_all(
-            report::to_csv(&programme_table(report, by).view(report.units))?.as_bytes(),
-        )?,
+        Document::Csv => out.write_all(report::cabinet::csv(report, by)?.as_bytes())?,
         Document::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
             out.write_all(b"\n")?;

@@ -9,6 +9,7 @@
 
 use super::forecast::{amount, capital_assumptions_view};
 use super::running::quantity;
+use super::words::{long_date, long_dates_in};
 use super::{Cell, View};
 use crate::domain::{FinancialYear, Money, iso};
 use crate::forecast::cabinet::{Basis, CabinetReport, Change, LeverEffect, Revenue, RunningCosts};
@@ -140,19 +141,21 @@ impl MoneyTable {
         out
     }
 
-    /// As text cells in `units` (the £000 figures rounded for display).
+    /// As text cells in `units` (the £000 figures rounded for display,
+    /// negatives in brackets; CSV still takes the signed plain figure).
     pub fn view(&self, units: Units) -> View {
         let mut view = View {
             headings: self.headings(units),
             rows: Vec::new(),
         };
         let cells = |row: &MoneyRow, change: Option<&MoneyRow>| {
+            let figure = |m: &Money| super::words::cell(&amount(*m, units));
             let mut cells = vec![Cell::text(&row.label)];
-            cells.extend(row.amounts.iter().map(|m| amount(*m, units)));
-            cells.push(amount(row.total, units));
+            cells.extend(row.amounts.iter().map(figure));
+            cells.push(figure(&row.total));
             if let Some(c) = change {
-                cells.extend(c.amounts.iter().map(|m| amount(*m, units)));
-                cells.push(amount(c.total, units));
+                cells.extend(c.amounts.iter().map(figure));
+                cells.push(figure(&c.total));
             }
             cells
         };
@@ -187,14 +190,36 @@ pub fn programme_table(report: &CabinetReport, dimension: Dimension) -> MoneyTab
 pub fn markdown(report: &CabinetReport, by: Dimension) -> String {
     let mut text = format!(
         "## {}\n\n{}",
-        report.title,
+        super::markdown_escape(&report.title),
         super::to_markdown(&programme_table(report, by).view(report.units))
     );
     for n in capital_notes(report) {
         text.push_str("\n- ");
-        text.push_str(&n);
+        text.push_str(&super::markdown_escape(&long_dates_in(&n)));
     }
     text + "\n"
+}
+
+/// The UTF-8 byte-order mark: Excel on Windows reads a CSV file without it
+/// as Windows-1252 (`Â£000`).
+pub const BOM: &str = "\u{feff}";
+
+/// The programme table by `by` as a CSV file for people to open: the
+/// byte-order mark, the table (codes and plain signed figures, as a
+/// program reads them), and in £000 the rounding note as a last row.
+///
+/// # Errors
+/// Only if the CSV writer fails (it writes to memory).
+pub fn csv(report: &CabinetReport, by: Dimension) -> Result<String, ::csv::Error> {
+    let mut view = programme_table(report, by).view(report.units);
+    if report.units == Units::Thousands {
+        let mut note = vec![Cell::text(
+            "Note: figures are rounded to the nearest £000, so totals may differ from the sum of the rounded figures",
+        )];
+        note.resize(view.headings.len(), Cell::text(""));
+        view.push(note);
+    }
+    Ok(format!("{BOM}{}", super::to_csv(&view)?))
 }
 
 /// The carbon summary: energy and tCO2e per year as the estate stands and
@@ -244,7 +269,7 @@ pub fn basis_lines(report: &CabinetReport) -> Vec<String> {
     if report.units == Units::Thousands {
         out.push("Capital figures in £000.".to_string());
     }
-    out
+    out.iter().map(|l| long_dates_in(l)).collect()
 }
 
 /// Every assumption with its source: the capital ones (as the run used
@@ -257,11 +282,32 @@ pub fn assumptions_view(report: &CabinetReport) -> View {
         &report.register,
         &report.settings,
     );
-    if let Basis::SavedRun { command, .. } = &report.basis {
+    // Sources as citations: an import batch by its file and the day it was
+    // imported (its checksum stays in the JSON).
+    for (row, b) in view
+        .rows
+        .iter_mut()
+        .filter(|r| {
+            r.first()
+                .is_some_and(|c| c.text.starts_with("import batch "))
+        })
+        .zip(&report.register.batches)
+    {
+        if let Some(source) = row.get_mut(2) {
+            *source = Cell::text(format!(
+                "supplier file imported into the register on {}",
+                long_dates_in(&b.imported_at)
+            ));
+        }
+    }
+    if let Basis::SavedRun { run, .. } = &report.basis {
         view.push(vec![
-            Cell::text("saved by"),
-            Cell::text(command),
-            Cell::text(""),
+            Cell::text("saved run"),
+            Cell::text(format!("run {} \"{}\"", run.id, run.name)),
+            Cell::text(format!(
+                "saved in the register on {}",
+                long_dates_in(&run.created_at)
+            )),
         ]);
     }
     match &report.running {
@@ -369,11 +415,12 @@ pub fn switch_off_lines(f: &crate::forecast::lines::LinesForecast) -> Vec<String
     let critical = f.migrations.iter().filter(|m| m.critical_care).count();
     let past_due = f.migrations.iter().filter(|m| m.past_due).count();
     let cost: crate::domain::Money = f.migrations.iter().map(|m| m.cost).sum();
+    let long = |d| long_date(&iso(d)).unwrap_or_else(|| iso(d));
     let mut out = vec![format!(
-        "PSTN/ISDN switch-off on {}: {} lines to migrate by {} ({}), {cost}; {critical} of them critical care (telecare, alarms, lifts, warden call), listed in the workbook's Revenue sheet",
-        crate::domain::iso(f.switch_off.date),
+        "PSTN/ISDN switch-off on {}: {} lines to migrate by {} ({}), {cost}; {critical} of them critical care (telecare, alarms, lifts, warden call), listed in the workbook's Line migrations sheet",
+        long(f.switch_off.date),
         f.migrations.len(),
-        crate::domain::iso(f.switch_off.last_day),
+        long(f.switch_off.last_day),
         f.switch_off.due_year,
     )];
     if past_due > 0 {
