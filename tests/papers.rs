@@ -685,3 +685,78 @@ fn cabinet_tables_use_words_dates_and_citations_while_csv_and_json_keep_the_code
         "JSON keeps the codes"
     );
 }
+
+#[test]
+fn the_word_appendix_opens_in_libreoffice_with_its_tables_chart_and_a_landscape_programme_when_long()
+ {
+    let (env, db) = sample();
+    let five = report(&env, Some(&db), "appendix.docx", &[]);
+    let ten = report(&env, Some(&db), "appendix-10.docx", &["--years", "10"]);
+    // A Word document with the chart as a PNG inside it, and a landscape
+    // section only for the ten-year programme.
+    for (file, landscape) in [(&five, false), (&ten, true)] {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert!(names.iter().any(|n| n == "word/document.xml"), "{names:?}");
+        let png = names
+            .iter()
+            .find(|n| n.starts_with("word/media/") && !n.ends_with('/'))
+            .unwrap_or_else(|| panic!("no image in {names:?}"))
+            .clone();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(&png).unwrap(), &mut bytes).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "the chart is a PNG");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert_eq!(
+            xml.contains("w:orient=\"landscape\""),
+            landscape,
+            "{}",
+            file.display()
+        );
+        assert!(
+            xml.contains("<w:jc w:val=\"right\" />") || xml.contains("<w:jc w:val=\"right\"/>")
+        );
+    }
+    let Some((soffice, pdftotext)) = office_tools() else {
+        return;
+    };
+    libreoffice_pdfs(&soffice, env.path(), &[five.as_path(), ten.as_path()]);
+    for (file, n) in [(&five, 5), (&ten, 10)] {
+        let json = report(&env, Some(&db), "w.json", &["--years", &n.to_string()]);
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+        let total = pounds(json["programme"]["by_line"]["total"].as_str().unwrap());
+        let pages = pages(&pdftotext, &file.with_extension("pdf"));
+        let all = pages.concat();
+        assert!(!all.contains("###"), "{}", file.display());
+        let programme = pages
+            .iter()
+            .find(|p| p.contains("by programme line"))
+            .expect("the programme page");
+        assert_headings_whole(
+            programme,
+            "Programme line",
+            "Server and storage",
+            &programme_headings(n, "", None),
+        );
+        let total_row = programme
+            .lines()
+            .find(|l| l.trim_start().starts_with("Total "))
+            .expect("the Total row");
+        assert!(
+            total_row.trim_end().ends_with(&total),
+            "{n} years: Total ({total}) not printed: `{total_row}`"
+        );
+        for part in [
+            "Figure 1: Capital by programme line and financial year",
+            "Programme lines that need approval",
+            "Needs approval from",
+            "Assumptions and sources",
+            "31 January 2027",
+        ] {
+            assert!(all.contains(part), "{part} in {}", file.display());
+        }
+    }
+}

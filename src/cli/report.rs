@@ -25,7 +25,7 @@ use super::{Ctx, FormatFlag};
 /// Flags of `estate report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The file to write: .xlsx, .html, .md, .csv or .json (the extension
+    /// The file to write: .xlsx, .html, .docx, .md, .csv or .json (the extension
     /// gives the format; --format may only agree with it, or name the
     /// format of a file with no report extension). Written whole or not at
     /// all; the register, its log files, a database or the --scenario file
@@ -73,7 +73,7 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
             return Err(Refused::new(
                 path,
                 "a report is a file, not a table",
-                "give --format xlsx, html, md, csv or json, or leave --format out",
+                "give --format xlsx, html, docx, md, csv or json, or leave --format out",
             )
             .into());
         }
@@ -89,7 +89,7 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
         (None, None) => Err(Refused::new(
             path,
             "it has no report extension",
-            "name it .xlsx, .html, .md, .csv or .json, or give --format",
+            "name it .xlsx, .html, .docx, .md, .csv or .json, or give --format",
         )
         .into()),
     }
@@ -267,6 +267,7 @@ fn write_into(
     match document {
         Document::Xlsx => report::xlsx::write(report, &mut *out)?,
         Document::Html => out.write_all(report::html::write(report)?.as_bytes())?,
+        Document::Docx => out.write_all(&report::docx::write(report)?)?,
         Document::Md => out.write_all(report::cabinet::markdown(report, by).as_bytes())?,
         Document::Csv => out.write_all(report::cabinet::csv(report, by)?.as_bytes())?,
         Document::Json => {

@@ -15,6 +15,7 @@
 
 pub mod cabinet;
 pub mod chart;
+pub mod docx;
 pub mod forecast;
 pub mod html;
 pub mod running;
@@ -149,6 +150,8 @@ pub enum Document {
     Csv,
     /// The whole report in JSON.
     Json,
+    /// A Word document: the programme, its chart, approvals and assumptions.
+    Docx,
 }
 
 impl Document {
@@ -165,6 +168,7 @@ impl Document {
             Document::Md => "md",
             Document::Csv => "csv",
             Document::Json => "json",
+            Document::Docx => "docx",
         }
     }
 }
@@ -178,8 +182,9 @@ impl FromStr for Document {
             "md" | "markdown" => Ok(Document::Md),
             "csv" => Ok(Document::Csv),
             "json" => Ok(Document::Json),
+            "docx" => Ok(Document::Docx),
             other => Err(format!(
-                "`{other}` is not a report format; use xlsx, html, md, csv or json"
+                "`{other}` is not a report format; use xlsx, html, docx, md, csv or json"
             )),
         }
     }
