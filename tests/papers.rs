@@ -760,3 +760,68 @@ fn the_word_appendix_opens_in_libreoffice_with_its_tables_chart_and_a_landscape_
         }
     }
 }
+
+#[test]
+fn a_scenarios_report_shows_the_scenarios_programme_with_the_levers_change_beside_it() {
+    // Ten desktops in service since 1 June 2021 (life 5) are due in 2026/27
+    // at £600.00 each: £6,000.00 before the levers. Half bought as thin
+    // clients (£300.00) instead: 5 × £600.00 + 5 × £300.00 = £4,500.00, the
+    // levers changing the desktop line by −£1,500.00.
+    let env = Env::with_org();
+    for i in 1..=10 {
+        env.ok(&[
+            "add",
+            "desktop",
+            "--tag",
+            &format!("PC{i:02}"),
+            "--purchase-date",
+            "2021-06-01",
+        ]);
+    }
+    let file = env.path().join("thin.toml");
+    std::fs::write(
+        &file,
+        "name = \"thin\"\ndescription = \"half the desktops as thin clients\"\nthin_clients = \"50%\"\n",
+    )
+    .unwrap();
+    let scenario = ["--scenario", file.to_str().unwrap(), "--years", "1"];
+    let out = env.path().join("thin.xlsx");
+    let mut args = vec!["report", "--from", "2026/27"];
+    args.extend_from_slice(&scenario);
+    args.extend(["--out", out.to_str().unwrap()]);
+    let run = env.cmd().args(&args).output().unwrap();
+    assert!(run.status.success(), "{run:?}");
+    assert!(
+        String::from_utf8_lossy(&run.stderr)
+            .contains("£4,500.00 funded with thin's levers (£6,000.00 before them)"),
+        "{run:?}"
+    );
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let summary = book.worksheet_range("Summary").unwrap();
+    let at = |r: u32, c: u32| summary.get_value((r, c)).cloned();
+    let desktops = (4..12)
+        .find(|r| at(*r, 0) == Some(Data::String("Desktop and laptop refresh".into())))
+        .expect("the desktop line");
+    assert_eq!(at(desktops, 1), Some(Data::Float(4500.0)));
+    assert_eq!(
+        at(3, 3),
+        Some(Data::String("Change from the levers 2026/27".into()))
+    );
+    assert_eq!(at(desktops, 3), Some(Data::Float(-1500.0)));
+    let total = (4..14)
+        .find(|r| at(*r, 0) == Some(Data::String("Total".into())))
+        .expect("the Total row");
+    // The Total row's formulas hold the scenario's figures.
+    assert_eq!(at(total, 1), Some(Data::Float(4500.0)));
+    assert_eq!(at(total, 3), Some(Data::Float(-1500.0)));
+
+    let html = report(&env, None, "thin.html", &scenario);
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(page.contains(
+        "<tr><th scope=\"row\">Desktop and laptop refresh</th><td class=\"num\">£4,500.00</td><td class=\"num\">£4,500.00</td></tr>"
+    ), "{page}");
+    assert!(page.contains("2026/27: £4,500.00 (Desktop and laptop refresh £4,500.00)"));
+    assert!(page.contains(
+        "<tr><th scope=\"row\">Desktop and laptop refresh</th><td class=\"num\">(£1,500.00)</td><td class=\"num\">(£1,500.00)</td></tr>"
+    ), "{page}");
+}

@@ -118,11 +118,19 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
         ));
     }
     write(&report, document, args.by, &args.out)?;
+    let funded = match report::cabinet::scenario_levers(&report) {
+        Some(l) => format!(
+            "{} funded with {}'s levers ({} before them)",
+            l.total,
+            l.scenario,
+            report.programme.total()
+        ),
+        None => format!("{} funded", report.programme.total()),
+    };
     ctx.out.message(&format!(
-        "wrote {} ({document}): {}, {} funded",
+        "wrote {} ({document}): {}, {funded}",
         args.out.display(),
         report.title,
-        report.programme.total()
     ));
     Ok(())
 }

@@ -112,6 +112,53 @@ impl MoneyTable {
         out
     }
 
+    /// A scenario's programme by line, its levers applied (thin clients,
+    /// virtualisation, MFD consolidation), with what they change on each
+    /// line as the change block; a line only the levers spend on is added.
+    pub fn with_levers(table: &Table, levers: &LeverEffect) -> Self {
+        let mut out = MoneyTable::of(table);
+        let n = out.years.len();
+        for l in &levers.lines {
+            if !out.rows.iter().any(|r| r.label == l.label) {
+                out.rows.push(MoneyRow {
+                    label: l.label.clone(),
+                    amounts: vec![Money::ZERO; n],
+                    total: Money::ZERO,
+                });
+            }
+        }
+        let mut change_rows = Vec::with_capacity(out.rows.len());
+        for row in &mut out.rows {
+            let change = levers
+                .lines
+                .iter()
+                .find(|l| l.label == row.label)
+                .map_or_else(|| vec![Money::ZERO; n], |l| l.change.clone());
+            for (a, c) in row.amounts.iter_mut().zip(&change) {
+                *a += *c;
+            }
+            row.total = row.amounts.iter().copied().sum();
+            change_rows.push(MoneyRow {
+                label: row.label.clone(),
+                total: change.iter().copied().sum(),
+                amounts: change,
+            });
+        }
+        let totals: Vec<Money> = (0..n)
+            .map(|i| out.rows.iter().map(|r| r.amounts[i]).sum())
+            .collect();
+        out.total = total_row(&totals, totals.iter().copied().sum());
+        let change_totals: Vec<Money> = (0..n)
+            .map(|i| change_rows.iter().map(|r| r.amounts[i]).sum())
+            .collect();
+        out.change = Some(ChangeBlock {
+            heading: "Change from the levers".to_string(),
+            total: total_row(&change_totals, change_totals.iter().copied().sum()),
+            rows: change_rows,
+        });
+        out
+    }
+
     /// The revenue position, with licences on the capital budget as a memo
     /// line under the total.
     pub fn revenue(r: &Revenue) -> Self {
@@ -176,13 +223,24 @@ impl MoneyTable {
 }
 
 /// The capital programme by `dimension`; by line it carries the change
-/// against an earlier run when the report has one.
+/// against an earlier run when the report has one, or else, for a scenario
+/// with levers, is the scenario's programme with what its levers change.
 pub fn programme_table(report: &CabinetReport, dimension: Dimension) -> MoneyTable {
     let table = report.programme.table(dimension);
-    match (&report.change, dimension) {
-        (Some(change), Dimension::Line) => MoneyTable::with_change(table, change),
+    match (&report.change, scenario_levers(report), dimension) {
+        (Some(change), _, Dimension::Line) => MoneyTable::with_change(table, change),
+        (None, Some(levers), Dimension::Line) => MoneyTable::with_levers(table, levers),
         _ => MoneyTable::of(table),
     }
+}
+
+/// The scenario's levers, when the programme by line shows them applied
+/// (a report with levers that change a line and no earlier run to compare).
+pub fn scenario_levers(report: &CabinetReport) -> Option<&LeverEffect> {
+    report
+        .levers
+        .as_ref()
+        .filter(|l| report.change.is_none() && !l.lines.is_empty())
 }
 
 /// The programme table by `by` in Markdown, under the report's title, with
@@ -389,20 +447,32 @@ fn running_assumptions(r: &RunningCosts, view: &mut View) {
 /// leases, what was left out (as `estate forecast` prints them).
 pub fn capital_notes(report: &CabinetReport) -> Vec<String> {
     let mut notes = super::forecast::notes(&report.programme, report.units);
-    notes.extend(report.levers.as_ref().map(LeverEffect::sentence));
+    match scenario_levers(report) {
+        Some(l) => {
+            let base = report.programme.total();
+            let change = l.total - base;
+            notes.push(format!(
+                "the programme by line is {}'s, its levers applied ({}): {} over the horizon against {base} for the programme before them ({} {}); the change columns show what the levers do on each line; the breakdowns by organisation, class, site and department, and the backlog and notes above, are before the levers",
+                l.scenario,
+                l.levers,
+                l.total,
+                if change.is_negative() { "saving" } else { "adding" },
+                if change.is_negative() { -change } else { change },
+            ));
+        }
+        None => notes.extend(report.levers.as_ref().map(LeverEffect::sentence)),
+    }
     notes
 }
 
 /// The figures of the chart: each programme line with any spending, and
 /// its amount per year.
 pub fn chart_series(report: &CabinetReport) -> Vec<(String, Vec<Money>)> {
-    report
-        .programme
-        .by_line
+    programme_table(report, Dimension::Line)
         .rows
-        .iter()
-        .filter(|r| !r.total.is_zero())
-        .map(|r| (r.label.clone(), r.amounts.clone()))
+        .into_iter()
+        .filter(|r| r.amounts.iter().any(|a| !a.is_zero()))
+        .map(|r| (r.label, r.amounts))
         .collect()
 }
 

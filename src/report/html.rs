@@ -244,23 +244,20 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
             cells.push(figure(&row.total));
             view.push(cells);
         }
-        let against = report
-            .change
-            .as_ref()
-            .map(|c| {
-                format!(
-                    "run {} \"{}\" saved {}",
-                    c.against.id,
-                    c.against.name,
-                    long_dates_in(&c.against.created_at)
-                )
-            })
-            .unwrap_or_default();
-        table(
-            &mut out,
-            &format!("Change against {against} (this programme less that one)"),
-            &view,
-        );
+        let caption = match (&report.change, super::cabinet::scenario_levers(report)) {
+            (Some(c), _) => format!(
+                "Change against run {} \"{}\" saved {} (this programme less that one)",
+                c.against.id,
+                c.against.name,
+                long_dates_in(&c.against.created_at)
+            ),
+            (None, Some(l)) => format!(
+                "What {}'s levers change ({}): this programme less the programme before them",
+                l.scenario, l.levers
+            ),
+            (None, None) => String::new(),
+        };
+        table(&mut out, &caption, &view);
     }
     out.push_str("</section>\n");
 
