@@ -831,7 +831,7 @@ const COMMANDS: &[Case] = &[
         what: "an output format estate does not have",
         args: &["--format", "xml", "list"],
         code: 2,
-        stderr: "error: invalid value 'xml' for '--format <FORMAT>': `xml` is not a format; use table, csv, json or md (`estate report` also writes xlsx and html)\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value 'xml' for '--format <FORMAT>': `xml` is not a format; use table, csv, json or md (`estate report` also writes xlsx, html and docx)\n\nFor more information, try '--help'.\n",
     },
     Case {
         what: "init over a register",

@@ -185,9 +185,19 @@ fn forecast_with_a_scenario_that_has_levers_says_what_they_do_to_capital() {
     let json: Value = serde_json::from_str(&report("thin.json")).unwrap();
     assert_eq!(json["levers"]["capital"][0], "4500.00");
     assert_eq!(d(&json["levers"]["change"]), dec("-1500.00"));
+    // The report of a scenario shows the scenario's programme: the desktop
+    // line at £4,500.00 in 2026/27, the levers' −£1,500.00 beside it.
     let md = report("thin.md");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Desktop and laptop refresh |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    let cells: Vec<&str> = row.split(" | ").collect();
+    assert_eq!(cells[1], "£4,500.00", "{row}");
+    assert_eq!(cells[4], "(£1,500.00)", "{row}");
     assert!(
-        md.contains("before thin's levers") && md.contains("(saving £1,500.00)"),
+        md.contains("the programme by line is thin's, its levers applied")
+            && md.contains("(saving £1,500.00)"),
         "{md}"
     );
 }

@@ -260,7 +260,10 @@ fn a_report_format_that_disagrees_with_the_extension_is_refused_naming_both() {
         &env.path().join("programme.txt"),
         "it has no report extension",
     );
-    assert!(err.contains(".xlsx, .html, .md, .csv or .json"), "{err}");
+    assert!(
+        err.contains(".xlsx, .html, .docx, .md, .csv or .json"),
+        "{err}"
+    );
     // The extension alone decides; a --format that agrees is fine.
     env.ok(&["--format", "json", "report", "--out", "x.json"]);
     let json: serde_json::Value =

@@ -81,7 +81,7 @@ pub struct Cli {
 pub enum FormatFlag {
     /// table, csv, json or md.
     Listing(Format),
-    /// xlsx or html (only `estate report` writes these).
+    /// xlsx, html or docx (only `estate report` writes these).
     Document(Document),
 }
 
@@ -91,8 +91,12 @@ impl std::str::FromStr for FormatFlag {
         match s.parse::<Format>() {
             Ok(f) => Ok(FormatFlag::Listing(f)),
             Err(e) => match s.parse::<Document>() {
-                Ok(d @ (Document::Xlsx | Document::Html)) => Ok(FormatFlag::Document(d)),
-                _ => Err(format!("{e} (`estate report` also writes xlsx and html)")),
+                Ok(d @ (Document::Xlsx | Document::Html | Document::Docx)) => {
+                    Ok(FormatFlag::Document(d))
+                }
+                _ => Err(format!(
+                    "{e} (`estate report` also writes xlsx, html and docx)"
+                )),
             },
         }
     }

@@ -160,12 +160,32 @@ pub(super) fn lever_effect(
     let estate = Estate::read(conn)?;
     let r = running_of(conn, &estate, request, run)?;
     let total: estate::domain::Money = r.capital.iter().copied().sum();
+    // Each capital change on the programme line its class is reported on.
+    let years = request.horizon.years();
+    let mut lines: Vec<estate::forecast::cabinet::LeverLine> = Vec::new();
+    for c in &r.plan.capital {
+        let Some(i) = years.iter().position(|y| *y == c.year) else {
+            continue;
+        };
+        let (label, _) = run.assumptions.line_of(c.class);
+        let at = if let Some(at) = lines.iter().position(|l| l.label == label) {
+            at
+        } else {
+            lines.push(estate::forecast::cabinet::LeverLine {
+                label: label.to_string(),
+                change: vec![estate::domain::Money::ZERO; years.len()],
+            });
+            lines.len() - 1
+        };
+        lines[at].change[i] += estate::domain::Money::from_pence(c.pence);
+    }
     Ok(Some(estate::forecast::cabinet::LeverEffect {
         scenario: scenario.name.clone(),
         levers: r.levers,
         change: total - run.programme.total(),
         capital: r.capital,
         total,
+        lines,
     }))
 }
 

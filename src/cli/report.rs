@@ -15,7 +15,6 @@ use estate::forecast::store::{load_run, load_running, register_state, run_detail
 use estate::forecast::{self, Horizon, Request};
 use estate::output_file::{OutputFile, Refused};
 use estate::register::store;
-use estate::report::cabinet::programme_table;
 use estate::report::{self, Document, Format};
 use rusqlite::Connection;
 
@@ -26,7 +25,7 @@ use super::{Ctx, FormatFlag};
 /// Flags of `estate report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The file to write: .xlsx, .html, .md, .csv or .json (the extension
+    /// The file to write: .xlsx, .html, .docx, .md, .csv or .json (the extension
     /// gives the format; --format may only agree with it, or name the
     /// format of a file with no report extension). Written whole or not at
     /// all; the register, its log files, a database or the --scenario file
@@ -74,7 +73,7 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
             return Err(Refused::new(
                 path,
                 "a report is a file, not a table",
-                "give --format xlsx, html, md, csv or json, or leave --format out",
+                "give --format xlsx, html, docx, md, csv or json, or leave --format out",
             )
             .into());
         }
@@ -90,7 +89,7 @@ fn document(path: &Path, flag: Option<FormatFlag>) -> Result<Document> {
         (None, None) => Err(Refused::new(
             path,
             "it has no report extension",
-            "name it .xlsx, .html, .md, .csv or .json, or give --format",
+            "name it .xlsx, .html, .docx, .md, .csv or .json, or give --format",
         )
         .into()),
     }
@@ -119,11 +118,19 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
         ));
     }
     write(&report, document, args.by, &args.out)?;
+    let funded = match report::cabinet::scenario_levers(&report) {
+        Some(l) => format!(
+            "{} funded with {}'s levers ({} before them)",
+            l.total,
+            l.scenario,
+            report.programme.total()
+        ),
+        None => format!("{} funded", report.programme.total()),
+    };
     ctx.out.message(&format!(
-        "wrote {} ({document}): {}, {} funded",
+        "wrote {} ({document}): {}, {funded}",
         args.out.display(),
         report.title,
-        report.programme.total()
     ));
     Ok(())
 }
@@ -272,10 +279,9 @@ fn write_into(
     match document {
         Document::Xlsx => report::xlsx::write(report, &mut *out)?,
         Document::Html => out.write_all(report::html::write(report)?.as_bytes())?,
+        Document::Docx => out.write_all(&report::docx::write(report)?)?,
         Document::Md => out.write_all(report::cabinet::markdown(report, by).as_bytes())?,
-        Document::Csv => out.write_all(
-            report::to_csv(&programme_table(report, by).view(report.units))?.as_bytes(),
-        )?,
+        Document::Csv => out.write_all(report::cabinet::csv(report, by)?.as_bytes())?,
         Document::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
             out.write_all(b"\n")?;

@@ -225,6 +225,19 @@ pub struct LeverEffect {
     pub total: Money,
     /// `total` less the programme's total (negative is a saving).
     pub change: Money,
+    /// What the levers change on each programme line, per year (only the
+    /// lines they touch); `capital` less the programme's totals is their sum.
+    #[serde(default)]
+    pub lines: Vec<LeverLine>,
+}
+
+/// What a scenario's levers change on one programme line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeverLine {
+    /// The programme line.
+    pub label: String,
+    /// The change per year (negative is a saving).
+    pub change: Vec<Money>,
 }
 
 impl LeverEffect {

@@ -9,6 +9,7 @@
 
 use super::forecast::{amount, capital_assumptions_view};
 use super::running::quantity;
+use super::words::{long_date, long_dates_in};
 use super::{Cell, View};
 use crate::domain::{FinancialYear, Money, iso};
 use crate::forecast::cabinet::{Basis, CabinetReport, Change, LeverEffect, Revenue, RunningCosts};
@@ -111,6 +112,53 @@ impl MoneyTable {
         out
     }
 
+    /// A scenario's programme by line, its levers applied (thin clients,
+    /// virtualisation, MFD consolidation), with what they change on each
+    /// line as the change block; a line only the levers spend on is added.
+    pub fn with_levers(table: &Table, levers: &LeverEffect) -> Self {
+        let mut out = MoneyTable::of(table);
+        let n = out.years.len();
+        for l in &levers.lines {
+            if !out.rows.iter().any(|r| r.label == l.label) {
+                out.rows.push(MoneyRow {
+                    label: l.label.clone(),
+                    amounts: vec![Money::ZERO; n],
+                    total: Money::ZERO,
+                });
+            }
+        }
+        let mut change_rows = Vec::with_capacity(out.rows.len());
+        for row in &mut out.rows {
+            let change = levers
+                .lines
+                .iter()
+                .find(|l| l.label == row.label)
+                .map_or_else(|| vec![Money::ZERO; n], |l| l.change.clone());
+            for (a, c) in row.amounts.iter_mut().zip(&change) {
+                *a += *c;
+            }
+            row.total = row.amounts.iter().copied().sum();
+            change_rows.push(MoneyRow {
+                label: row.label.clone(),
+                total: change.iter().copied().sum(),
+                amounts: change,
+            });
+        }
+        let totals: Vec<Money> = (0..n)
+            .map(|i| out.rows.iter().map(|r| r.amounts[i]).sum())
+            .collect();
+        out.total = total_row(&totals, totals.iter().copied().sum());
+        let change_totals: Vec<Money> = (0..n)
+            .map(|i| change_rows.iter().map(|r| r.amounts[i]).sum())
+            .collect();
+        out.change = Some(ChangeBlock {
+            heading: "Change from the levers".to_string(),
+            total: total_row(&change_totals, change_totals.iter().copied().sum()),
+            rows: change_rows,
+        });
+        out
+    }
+
     /// The revenue position, with licences on the capital budget as a memo
     /// line under the total.
     pub fn revenue(r: &Revenue) -> Self {
@@ -140,19 +188,21 @@ impl MoneyTable {
         out
     }
 
-    /// As text cells in `units` (the £000 figures rounded for display).
+    /// As text cells in `units` (the £000 figures rounded for display,
+    /// negatives in brackets; CSV still takes the signed plain figure).
     pub fn view(&self, units: Units) -> View {
         let mut view = View {
             headings: self.headings(units),
             rows: Vec::new(),
         };
         let cells = |row: &MoneyRow, change: Option<&MoneyRow>| {
+            let figure = |m: &Money| super::words::cell(&amount(*m, units));
             let mut cells = vec![Cell::text(&row.label)];
-            cells.extend(row.amounts.iter().map(|m| amount(*m, units)));
-            cells.push(amount(row.total, units));
+            cells.extend(row.amounts.iter().map(figure));
+            cells.push(figure(&row.total));
             if let Some(c) = change {
-                cells.extend(c.amounts.iter().map(|m| amount(*m, units)));
-                cells.push(amount(c.total, units));
+                cells.extend(c.amounts.iter().map(figure));
+                cells.push(figure(&c.total));
             }
             cells
         };
@@ -173,13 +223,24 @@ impl MoneyTable {
 }
 
 /// The capital programme by `dimension`; by line it carries the change
-/// against an earlier run when the report has one.
+/// against an earlier run when the report has one, or else, for a scenario
+/// with levers, is the scenario's programme with what its levers change.
 pub fn programme_table(report: &CabinetReport, dimension: Dimension) -> MoneyTable {
     let table = report.programme.table(dimension);
-    match (&report.change, dimension) {
-        (Some(change), Dimension::Line) => MoneyTable::with_change(table, change),
+    match (&report.change, scenario_levers(report), dimension) {
+        (Some(change), _, Dimension::Line) => MoneyTable::with_change(table, change),
+        (None, Some(levers), Dimension::Line) => MoneyTable::with_levers(table, levers),
         _ => MoneyTable::of(table),
     }
+}
+
+/// The scenario's levers, when the programme by line shows them applied
+/// (a report with levers that change a line and no earlier run to compare).
+pub fn scenario_levers(report: &CabinetReport) -> Option<&LeverEffect> {
+    report
+        .levers
+        .as_ref()
+        .filter(|l| report.change.is_none() && !l.lines.is_empty())
 }
 
 /// The programme table by `by` in Markdown, under the report's title, with
@@ -187,14 +248,36 @@ pub fn programme_table(report: &CabinetReport, dimension: Dimension) -> MoneyTab
 pub fn markdown(report: &CabinetReport, by: Dimension) -> String {
     let mut text = format!(
         "## {}\n\n{}",
-        report.title,
+        super::markdown_escape(&report.title),
         super::to_markdown(&programme_table(report, by).view(report.units))
     );
     for n in capital_notes(report) {
         text.push_str("\n- ");
-        text.push_str(&n);
+        text.push_str(&super::markdown_escape(&long_dates_in(&n)));
     }
     text + "\n"
+}
+
+/// The UTF-8 byte-order mark: Excel on Windows reads a CSV file without it
+/// as Windows-1252 (`Â£000`).
+pub const BOM: &str = "\u{feff}";
+
+/// The programme table by `by` as a CSV file for people to open: the
+/// byte-order mark, the table (codes and plain signed figures, as a
+/// program reads them), and in £000 the rounding note as a last row.
+///
+/// # Errors
+/// Only if the CSV writer fails (it writes to memory).
+pub fn csv(report: &CabinetReport, by: Dimension) -> Result<String, ::csv::Error> {
+    let mut view = programme_table(report, by).view(report.units);
+    if report.units == Units::Thousands {
+        let mut note = vec![Cell::text(
+            "Note: figures are rounded to the nearest £000, so totals may differ from the sum of the rounded figures",
+        )];
+        note.resize(view.headings.len(), Cell::text(""));
+        view.push(note);
+    }
+    Ok(format!("{BOM}{}", super::to_csv(&view)?))
 }
 
 /// The carbon summary: energy and tCO2e per year as the estate stands and
@@ -244,7 +327,7 @@ pub fn basis_lines(report: &CabinetReport) -> Vec<String> {
     if report.units == Units::Thousands {
         out.push("Capital figures in £000.".to_string());
     }
-    out
+    out.iter().map(|l| long_dates_in(l)).collect()
 }
 
 /// Every assumption with its source: the capital ones (as the run used
@@ -257,11 +340,32 @@ pub fn assumptions_view(report: &CabinetReport) -> View {
         &report.register,
         &report.settings,
     );
-    if let Basis::SavedRun { command, .. } = &report.basis {
+    // Sources as citations: an import batch by its file and the day it was
+    // imported (its checksum stays in the JSON).
+    for (row, b) in view
+        .rows
+        .iter_mut()
+        .filter(|r| {
+            r.first()
+                .is_some_and(|c| c.text.starts_with("import batch "))
+        })
+        .zip(&report.register.batches)
+    {
+        if let Some(source) = row.get_mut(2) {
+            *source = Cell::text(format!(
+                "supplier file imported into the register on {}",
+                long_dates_in(&b.imported_at)
+            ));
+        }
+    }
+    if let Basis::SavedRun { run, .. } = &report.basis {
         view.push(vec![
-            Cell::text("saved by"),
-            Cell::text(command),
-            Cell::text(""),
+            Cell::text("saved run"),
+            Cell::text(format!("run {} \"{}\"", run.id, run.name)),
+            Cell::text(format!(
+                "saved in the register on {}",
+                long_dates_in(&run.created_at)
+            )),
         ]);
     }
     match &report.running {
@@ -343,20 +447,32 @@ fn running_assumptions(r: &RunningCosts, view: &mut View) {
 /// leases, what was left out (as `estate forecast` prints them).
 pub fn capital_notes(report: &CabinetReport) -> Vec<String> {
     let mut notes = super::forecast::notes(&report.programme, report.units);
-    notes.extend(report.levers.as_ref().map(LeverEffect::sentence));
+    match scenario_levers(report) {
+        Some(l) => {
+            let base = report.programme.total();
+            let change = l.total - base;
+            notes.push(format!(
+                "the programme by line is {}'s, its levers applied ({}): {} over the horizon against {base} for the programme before them ({} {}); the change columns show what the levers do on each line; the breakdowns by organisation, class, site and department, and the backlog and notes above, are before the levers",
+                l.scenario,
+                l.levers,
+                l.total,
+                if change.is_negative() { "saving" } else { "adding" },
+                if change.is_negative() { -change } else { change },
+            ));
+        }
+        None => notes.extend(report.levers.as_ref().map(LeverEffect::sentence)),
+    }
     notes
 }
 
 /// The figures of the chart: each programme line with any spending, and
 /// its amount per year.
 pub fn chart_series(report: &CabinetReport) -> Vec<(String, Vec<Money>)> {
-    report
-        .programme
-        .by_line
+    programme_table(report, Dimension::Line)
         .rows
-        .iter()
-        .filter(|r| !r.total.is_zero())
-        .map(|r| (r.label.clone(), r.amounts.clone()))
+        .into_iter()
+        .filter(|r| r.amounts.iter().any(|a| !a.is_zero()))
+        .map(|r| (r.label, r.amounts))
         .collect()
 }
 
@@ -369,11 +485,12 @@ pub fn switch_off_lines(f: &crate::forecast::lines::LinesForecast) -> Vec<String
     let critical = f.migrations.iter().filter(|m| m.critical_care).count();
     let past_due = f.migrations.iter().filter(|m| m.past_due).count();
     let cost: crate::domain::Money = f.migrations.iter().map(|m| m.cost).sum();
+    let long = |d| long_date(&iso(d)).unwrap_or_else(|| iso(d));
     let mut out = vec![format!(
-        "PSTN/ISDN switch-off on {}: {} lines to migrate by {} ({}), {cost}; {critical} of them critical care (telecare, alarms, lifts, warden call), listed in the workbook's Revenue sheet",
-        crate::domain::iso(f.switch_off.date),
+        "PSTN/ISDN switch-off on {}: {} lines to migrate by {} ({}), {cost}; {critical} of them critical care (telecare, alarms, lifts, warden call), listed in the workbook's Line migrations sheet",
+        long(f.switch_off.date),
         f.migrations.len(),
-        crate::domain::iso(f.switch_off.last_day),
+        long(f.switch_off.last_day),
         f.switch_off.due_year,
     )];
     if past_due > 0 {

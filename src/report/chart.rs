@@ -2,16 +2,24 @@
 //! year as stacked bars, drawn by `plotters` into an SVG string, with a
 //! text alternative (`<title>`, `<desc>` and ARIA) for screen readers.
 //!
+//! Readable printed in black and white: each programme line's bars are
+//! filled with its colour overlaid with a pattern of its own (solid,
+//! diagonal, horizontal, cross-hatched, dotted …), outlined, and the legend
+//! shows the same patterns. In £000 the value axis is in £000.
+//!
 //! Bar heights are whole pence (`i64` coordinates), so money never passes
 //! through floating point here either. Text is laid out by the browser
 //! (plotters' SVG backend without a font library), so nothing here needs
 //! fonts or system libraries.
+
+use std::fmt::Write as _;
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
 use crate::domain::money::group_thousands;
 use crate::domain::{FinancialYear, Money};
+use crate::forecast::programme::Units;
 
 /// Colour-blind-safe colours (Okabe and Ito), in the order lines are drawn.
 const PALETTE: [RGBColor; 8] = [
@@ -54,6 +62,54 @@ fn pounds_label(pence: i64) -> String {
         "£{sign}{}",
         group_thousands(&pounds.unsigned_abs().to_string())
     )
+}
+
+/// `1,250` (£000) for an axis label in thousands.
+fn thousands_label(pence: i64) -> String {
+    let thousands = pence / 100_000;
+    let sign = if thousands < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}",
+        group_thousands(&thousands.unsigned_abs().to_string())
+    )
+}
+
+/// The marks laid over each colour, in the palette's order, so the series
+/// differ in black and white too: none, diagonal lines, horizontal lines,
+/// cross-hatching, dots, vertical lines, the other diagonal, white dots.
+const PATTERNS: [&str; 8] = [
+    "",
+    "<path d=\"M-2,2 L2,-2 M0,8 L8,0 M6,10 L10,6\" stroke=\"#000\" stroke-width=\"1.6\"/>",
+    "<path d=\"M0,4 H8\" stroke=\"#000\" stroke-width=\"1.6\"/>",
+    "<path d=\"M0,4 H8 M4,0 V8\" stroke=\"#000\" stroke-width=\"1.2\"/>",
+    "<circle cx=\"4\" cy=\"4\" r=\"1.7\" fill=\"#000\"/>",
+    "<path d=\"M4,0 V8\" stroke=\"#fff\" stroke-width=\"2\"/>",
+    "<path d=\"M-2,6 L2,10 M0,0 L8,8 M6,-2 L10,2\" stroke=\"#fff\" stroke-width=\"1.6\"/>",
+    "<circle cx=\"4\" cy=\"4\" r=\"1.7\" fill=\"#fff\"/>",
+];
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Fills every bar and legend key of palette colour k with the pattern
+/// `{id}-pk` (its colour and its marks), outlined; returns the `<defs>`.
+fn patterned(svg: &mut String, id: &str, used: usize) -> String {
+    let mut defs = String::from("<defs>");
+    for k in 0..used.min(PALETTE.len()) {
+        let colour = hex(PALETTE[k]);
+        let _ = write!(
+            defs,
+            "<pattern id=\"{id}-p{k}\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\" fill=\"{colour}\"/>{}</pattern>",
+            PATTERNS[k]
+        );
+        *svg = svg.replace(
+            &format!("fill=\"{colour}\" stroke=\"none\""),
+            &format!("fill=\"url(#{id}-p{k})\" stroke=\"#1a1a1a\" stroke-width=\"0.8\""),
+        );
+    }
+    defs.push_str("</defs>");
+    defs
 }
 
 /// The top of the value axis: the tallest bar rounded up to a round figure
@@ -104,7 +160,9 @@ fn escape(text: &str) -> String {
 
 /// Draws the stacked bar chart of `series` (label, amount per year) over
 /// `years` as an SVG element whose `<title>` is `title` and whose `<desc>`
-/// says every figure; `id` prefixes the ids its ARIA attributes refer to.
+/// says every figure; `id` prefixes the ids its ARIA attributes and
+/// patterns refer to. The value axis is in pounds or, in `Units::Thousands`,
+/// in £000.
 ///
 /// # Errors
 /// Only if plotters fails to draw (it writes to memory).
@@ -113,6 +171,7 @@ pub fn stacked_bars(
     title: &str,
     years: &[FinancialYear],
     series: &[(String, Vec<Money>)],
+    units: Units,
 ) -> Result<String, ChartError> {
     let n = years.len();
     let mut tops = vec![0i64; n];
@@ -133,8 +192,17 @@ pub fn stacked_bars(
             .y_label_area_size(100)
             .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0i64..top)
             .map_err(err)?;
+        let label: &dyn Fn(&i64) -> String = match units {
+            Units::Pounds => &|p| pounds_label(*p),
+            Units::Thousands => &|p| thousands_label(*p),
+        };
         chart
             .configure_mesh()
+            .y_desc(if units == Units::Thousands {
+                "£000"
+            } else {
+                ""
+            })
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&|v| match v {
@@ -144,7 +212,7 @@ pub fn stacked_bars(
                 SegmentValue::Last => String::new(),
             })
             .y_labels(6)
-            .y_label_formatter(&|p| pounds_label(*p))
+            .y_label_formatter(label)
             .label_style(("sans-serif", 14))
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
@@ -189,8 +257,9 @@ pub fn stacked_bars(
     // The text alternative: the root element is an image labelled by its
     // title and described by its desc.
     let open_end = svg.find('>').ok_or_else(|| err("no <svg> element"))?;
+    let defs = patterned(&mut svg, id, series.len());
     let alt = format!(
-        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{defs}",
         escape(title),
         escape(&describe(years, series))
     );
@@ -232,7 +301,7 @@ mod tests {
                 vec![Money::from_pence(50_000), Money::from_pence(143_000)],
             ),
         ];
-        let svg = stacked_bars("c", "Capital", &years, &series).unwrap();
+        let svg = stacked_bars("c", "Capital", &years, &series, Units::Pounds).unwrap();
         assert!(
             svg.starts_with("<svg role=\"img\" aria-labelledby=\"c-title\""),
             "{svg}"

@@ -16,6 +16,7 @@ use super::cabinet::{
 use super::chart::{self, ChartError};
 use super::forecast::{approvals_view, summary_view};
 use super::running::consolidation_view;
+use super::words::{for_people, long_dates_in};
 use super::{Cell, View};
 use crate::forecast::cabinet::CabinetReport;
 use crate::forecast::programme::{Dimension, Units};
@@ -67,6 +68,21 @@ footer { margin-top: 2rem; font-size: 8.5pt; color: #555; }
   thead { display: table-header-group; }
   tfoot { display: table-footer-group; }
 }
+";
+
+/// The most years a programme table prints with on A4 portrait; a longer
+/// programme (councils publish ten years) prints landscape in smaller type,
+/// so its Total column always prints.
+const WIDE_YEARS: usize = 5;
+
+/// A4 landscape and smaller figures for a programme of more than
+/// [`WIDE_YEARS`] years.
+const WIDE_CSS: &str = r"
+body { max-width: none; }
+table { font-size: 7.5pt; }
+th, td { padding: 0.15rem 0.2rem; }
+@page { size: A4 landscape; margin: 10mm 8mm; }
+@media print { body { font-size: 9pt; } table { font-size: 7pt; } }
 ";
 
 /// Writes a view as a table: the first column's cells are row headers, a
@@ -143,7 +159,7 @@ fn notes(out: &mut String, lines: &[String]) {
     }
     out.push_str("<ul class=\"notes\">\n");
     for l in lines {
-        let _ = writeln!(out, "<li>{}</li>", escape(l));
+        let _ = writeln!(out, "<li>{}</li>", escape(&long_dates_in(l)));
     }
     out.push_str("</ul>\n");
 }
@@ -174,8 +190,13 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
         out,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
+         <title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
         escape(&report.title),
+        if years.len() > WIDE_YEARS {
+            WIDE_CSS
+        } else {
+            ""
+        },
         escape(&report.title)
     );
     for line in basis_lines(report) {
@@ -201,7 +222,7 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
     notes(&mut out, &capital_notes(report));
     let series = chart_series(report);
     let chart_title = format!("Capital by programme line and financial year, {span}");
-    let svg = chart::stacked_bars("capital-chart", &chart_title, years, &series)?;
+    let svg = chart::stacked_bars("capital-chart", &chart_title, years, &series, units)?;
     let _ = write!(
         out,
         "<figure>\n{svg}\n<figcaption>Figure 1: {}. The figures are in the capital programme table above.</figcaption>\n</figure>\n",
@@ -217,29 +238,26 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
         view.headings.push(format!("Total{}", units.suffix()));
         for row in change.rows.iter().chain(std::iter::once(&change.total)) {
             let mut cells = vec![Cell::text(&row.label)];
-            cells.extend(
-                row.amounts
-                    .iter()
-                    .map(|m| super::forecast::amount(*m, units)),
-            );
-            cells.push(super::forecast::amount(row.total, units));
+            let figure =
+                |m: &crate::domain::Money| super::words::cell(&super::forecast::amount(*m, units));
+            cells.extend(row.amounts.iter().map(figure));
+            cells.push(figure(&row.total));
             view.push(cells);
         }
-        let against = report
-            .change
-            .as_ref()
-            .map(|c| {
-                format!(
-                    "run {} \"{}\" saved {}",
-                    c.against.id, c.against.name, c.against.created_at
-                )
-            })
-            .unwrap_or_default();
-        table(
-            &mut out,
-            &format!("Change against {against} (this programme less that one)"),
-            &view,
-        );
+        let caption = match (&report.change, super::cabinet::scenario_levers(report)) {
+            (Some(c), _) => format!(
+                "Change against run {} \"{}\" saved {} (this programme less that one)",
+                c.against.id,
+                c.against.name,
+                long_dates_in(&c.against.created_at)
+            ),
+            (None, Some(l)) => format!(
+                "What {}'s levers change ({}): this programme less the programme before them",
+                l.scenario, l.levers
+            ),
+            (None, None) => String::new(),
+        };
+        table(&mut out, &caption, &view);
     }
     out.push_str("</section>\n");
 
@@ -253,13 +271,13 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
     table(
         &mut out,
         "Due, funded and deferred each year",
-        &summary_view(&report.programme.summary, units),
+        &for_people(&summary_view(&report.programme.summary, units)),
     );
     if !report.programme.approvals.is_empty() {
         table(
             &mut out,
             "Programme lines that need approval",
-            &approvals_view(&report.programme, units),
+            &for_people(&approvals_view(&report.programme, units)),
         );
     }
     out.push_str("</section>\n");
@@ -293,14 +311,14 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
             table(
                 &mut out,
                 "Energy and carbon: the estate as it stands and after the replacements",
-                &carbon_view(&r.power),
+                &for_people(&carbon_view(&r.power)),
             );
             notes(&mut out, &switch_off_lines(&r.lines));
             if !r.licences.consolidation.is_empty() {
                 table(
                     &mut out,
                     "Licence consolidation",
-                    &consolidation_view(&r.licences),
+                    &for_people(&consolidation_view(&r.licences)),
                 );
             }
         }
@@ -316,14 +334,14 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
     table_with_class(
         &mut out,
         "Every rule, price and rate used, with its source, and the register state",
-        &assumptions_view(report),
+        &for_people(&assumptions_view(report)),
         "assumptions",
     );
     out.push_str("</section>\n</main>\n");
     let _ = write!(
         out,
         "<footer><p>Made by estate from the register on {}. The workbook of the same report lists every replacement.</p></footer>\n</body>\n</html>\n",
-        escape(&report.prepared)
+        escape(&long_dates_in(&report.prepared))
     );
     Ok(out)
 }

@@ -7,15 +7,19 @@
 //! HTML page with an SVG chart ([`html`], [`chart`]), or its programme
 //! table in Markdown or CSV ([`cabinet`] builds the views all of them share).
 //!
-//! Only this module knows `tabled` and the file formats. CSV and workbook
-//! output is safe to open in a spreadsheet: text that would start a formula
-//! is neutralised (see [`neutralise`]); HTML escapes every string.
+//! Only this module knows `tabled` and the file formats. CSV output is safe
+//! to open in a spreadsheet: text that would start a formula is neutralised
+//! (see [`neutralise`]); a workbook writes text as text cells, which are
+//! never evaluated, so it needs no apostrophe; HTML escapes every string and
+//! Markdown every cell ([`markdown_escape`]).
 
 pub mod cabinet;
 pub mod chart;
+pub mod docx;
 pub mod forecast;
 pub mod html;
 pub mod running;
+pub mod words;
 pub mod xlsx;
 
 use std::fmt;
@@ -146,6 +150,8 @@ pub enum Document {
     Csv,
     /// The whole report in JSON.
     Json,
+    /// A Word document: the programme, its chart, approvals and assumptions.
+    Docx,
 }
 
 impl Document {
@@ -162,6 +168,7 @@ impl Document {
             Document::Md => "md",
             Document::Csv => "csv",
             Document::Json => "json",
+            Document::Docx => "docx",
         }
     }
 }
@@ -175,8 +182,9 @@ impl FromStr for Document {
             "md" | "markdown" => Ok(Document::Md),
             "csv" => Ok(Document::Csv),
             "json" => Ok(Document::Json),
+            "docx" => Ok(Document::Docx),
             other => Err(format!(
-                "`{other}` is not a report format; use xlsx, html, md, csv or json"
+                "`{other}` is not a report format; use xlsx, html, docx, md, csv or json"
             )),
         }
     }
@@ -188,7 +196,7 @@ impl fmt::Display for Document {
     }
 }
 
-/// Makes imported text safe to open in a spreadsheet: text starting with
+/// Makes imported text safe to open from a CSV file: text starting with
 /// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so no
 /// spreadsheet runs it as a formula (CSV/formula injection). Numbers are
 /// never passed through here.
@@ -318,9 +326,28 @@ pub fn write_csv_rows<W: std::io::Write, R: AsRef<[Cell]>>(
     Ok(())
 }
 
-/// Renders a listing as a Markdown table (pipes in text escaped).
+/// Escapes text for a Markdown table cell: `|` (which would end the cell)
+/// as `\|`, a line break as a space, and `&`, `<` and `>` as HTML entities,
+/// so markup in imported text (`<img onerror=…>`) is shown, never run, by
+/// whatever renders the Markdown as HTML.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders a listing as a Markdown table (see [`markdown_escape`]).
 pub fn to_markdown(view: &View) -> String {
-    let esc = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let esc = |t: &str| markdown_escape(t);
     let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
     let mut out = line(view.headings.iter().map(|h| esc(h)).collect());
     let right = |i: usize| {
@@ -360,6 +387,16 @@ mod tests {
         assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",-12.50");
         assert_eq!(lines[2], "'+cmd|' /C calc'!A0,3.00");
         assert_eq!(lines[3], "'@SUM(1),");
+    }
+
+    #[test]
+    fn markdown_escapes_raw_html_from_imported_data() {
+        let mut v = View::new(&["<b>name</b>"]);
+        v.push(vec![Cell::text("<img src=x onerror=alert(1)> R&B")]);
+        assert_eq!(
+            to_markdown(&v),
+            "| &lt;b&gt;name&lt;/b&gt; |\n| --- |\n| &lt;img src=x onerror=alert(1)&gt; R&amp;B |\n"
+        );
     }
 
     #[test]

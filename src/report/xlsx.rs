@@ -1,20 +1,31 @@
 //! The Cabinet report as an Excel workbook (`rust_xlsxwriter`): the
 //! capital programme on a Summary sheet that prints on one landscape A4
 //! page, the programme by organisation, class, site and department, the
-//! risk being accepted, every replacement (Detail), the revenue position,
-//! power and carbon, licence consolidation, and every assumption with its
-//! source — so the workbook explains itself.
+//! risk being accepted and the approvals needed, every replacement
+//! (Detail), the revenue position and what it is made of, power and
+//! carbon, licence consolidation, and every assumption with its source —
+//! so the workbook explains itself.
 //!
 //! Totals are real `=SUM(...)` formulas whose cached results are the
 //! engine's figures, written as exact decimal text; a finance officer can
 //! audit them and a reader that does not recalculate still shows them.
 //! Cells hold pounds whatever the units: £000 is a number format
-//! (`#,##0,`), so no figure is rounded in the file.
+//! (`#,##0,`), so no figure is rounded in the file. Negative amounts show
+//! in brackets.
 //!
-//! Every text cell goes through [`neutralise`], so imported text cannot
-//! start a formula; numbers are written as numbers. The Detail sheet is a
-//! constant-memory worksheet written row by row, so a million replacements
-//! do not sit in memory twice.
+//! Laid out to print as it is opened: every table has its own sheet (or
+//! columns of its own shape), every column is as wide as its widest text
+//! or formatted figure (with room for the wider fonts LibreOffice
+//! substitutes for Calibri), a heading row is as tall as its wrapped
+//! headings, long lines are wrapped across the table with the row tall
+//! enough, and the heading row repeats on every printed page.
+//!
+//! Text cells are written as text, unchanged: a workbook's text cell is
+//! never evaluated, so imported text cannot run as a formula and shows as
+//! it was imported (neutralising with `'` belongs to CSV). Numbers are
+//! written as numbers. The Detail sheet is a constant-memory worksheet
+//! written row by row, so a million replacements do not sit in memory
+//! twice.
 //!
 //! Every sheet has its title in row 1, a line saying what it is in row 2
 //! and its first table's header in row 4.
@@ -24,18 +35,20 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::utility::cell_range;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
 
 use super::cabinet::{
     MoneyRow, MoneyTable, assumptions_view, basis_lines, capital_notes, programme_table,
 };
-use super::forecast::{approvals_view, summary_view};
+use super::forecast::{amount, approvals_view, summary_view};
 use super::running::{
     compliance_view, consolidation_view, lines_type_view, migrations_view, power_breakdown_view,
     power_year_view, renewals_view, standardise_view,
 };
-use super::{Cell, View, neutralise};
-use crate::domain::{Money, iso};
+use super::words::{bracketed, for_people, long_dates_in};
+use super::{Cell, View};
 use crate::forecast::cabinet::CabinetReport;
 use crate::forecast::programme::{DetailRow, Dimension, Units};
 
@@ -44,17 +57,24 @@ pub const HEADER_ROW: u32 = 3;
 
 /// The sheets, in order (a Detail too long for one sheet goes on to
 /// `Detail 2`, `Detail 3`, … after it).
-pub const SHEETS: [&str; 11] = [
+pub const SHEETS: [&str; 18] = [
     "Summary",
     "By organisation",
     "By class",
     "By site",
     "By department",
-    "Risk and approvals",
+    "Risk",
+    "Approvals",
     "Detail",
     "Revenue",
+    "Licence renewals",
+    "Phone lines",
+    "Line migrations",
     "Power and carbon",
+    "Power by class and organisation",
     "Licence consolidation",
+    "Standardisation",
+    "Licence compliance",
     "Assumptions",
 ];
 
@@ -71,7 +91,7 @@ fn number(value: Decimal) -> f64 {
 }
 
 /// A formula's cached result: the exact decimal, as text.
-fn result(m: Money) -> String {
+fn result(m: crate::domain::Money) -> String {
     m.amount().normalize().to_string()
 }
 
@@ -85,6 +105,7 @@ struct Formats {
     wrap: Format,
     money: Format,
     money_bold: Format,
+    date: Format,
     /// Number formats of other cells, by (currency, decimals, bold).
     cells: BTreeMap<(bool, u32, bool), Format>,
 }
@@ -93,9 +114,9 @@ impl Formats {
     fn new(units: Units) -> Self {
         let money_code = match units {
             // "£" quoted: the symbol is a literal in Excel's format codes.
-            Units::Pounds => "\"£\"#,##0.00;-\"£\"#,##0.00",
+            Units::Pounds => "\"£\"#,##0.00;(\"£\"#,##0.00)",
             // The trailing comma shows thousands: the cell still holds pounds.
-            Units::Thousands => "#,##0,;-#,##0,",
+            Units::Thousands => "#,##0,;(#,##0,)",
         };
         let header = Format::new()
             .set_bold()
@@ -104,7 +125,11 @@ impl Formats {
             .set_border_bottom(FormatBorder::Thin)
             .set_align(FormatAlign::Top);
         Formats {
-            title: Format::new().set_bold().set_font_size(14),
+            title: Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             header_number: header.clone().set_align(FormatAlign::Right),
             header,
             bold: Format::new().set_bold(),
@@ -115,15 +140,18 @@ impl Formats {
                 .set_num_format(money_code)
                 .set_bold()
                 .set_border_top(FormatBorder::Thin),
+            date: Format::new().set_num_format("d mmmm yyyy"),
             cells: BTreeMap::new(),
         }
     }
 
     /// The format of a number shown as `text` on screen: currency when it
-    /// starts with £, as many decimals as the text has, thousands grouped.
+    /// starts with £ (negatives in brackets), as many decimals as the text
+    /// has, thousands grouped.
     fn for_number(&mut self, text: &str, bold: bool) -> Format {
-        let currency = text.trim_start_matches('-').starts_with('£');
+        let currency = text.trim_start_matches(['-', '(']).starts_with('£');
         let decimals = text
+            .trim_end_matches(')')
             .split_once('.')
             .map_or(0, |(_, f)| u32::try_from(f.len()).unwrap_or(0));
         self.cells
@@ -135,9 +163,9 @@ impl Formats {
                     String::new()
                 };
                 let code = if currency {
-                    format!("\"£\"#,##0{places};-\"£\"#,##0{places}")
+                    format!("\"£\"#,##0{places};(\"£\"#,##0{places})")
                 } else {
-                    format!("#,##0{places}")
+                    format!("#,##0{places};(#,##0{places})")
                 };
                 let f = Format::new().set_num_format(code);
                 if bold { f.set_bold() } else { f }
@@ -146,23 +174,183 @@ impl Formats {
     }
 }
 
-/// Writes a sheet's title and the line saying what it is.
-fn heading(ws: &mut Worksheet, f: &Formats, title: &str, about: &str) -> Result<(), XlsxError> {
-    ws.write_string_with_format(0, 0, neutralise(title), &f.title)?;
-    ws.write_string_with_format(1, 0, neutralise(about), &f.text)?;
+/// How much wider than Calibri's (the width Excel measures columns in) the
+/// fonts another program may print with are: LibreOffice without Carlito
+/// prints in `DejaVu Sans`.
+const FONT: f64 = 1.2;
+/// Room either side of a cell's text, in characters.
+const PAD: f64 = 2.0;
+/// The widest a column gets from its content; longer text wraps.
+const MAX_WIDTH: f64 = 60.0;
+/// The height of one line of 11-point text, in points (with the wider font).
+const LINE: f64 = 15.5;
+
+/// A sheet's column widths, worked out from what is written in each
+/// column, and its heading rows, made tall enough for their wrapped
+/// headings once the widths are known.
+#[derive(Debug, Default)]
+struct Layout {
+    widths: Vec<f64>,
+    headers: Vec<(u32, Vec<String>)>,
+}
+
+/// The width a column needs to show `chars` characters.
+fn width_for(chars: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss, reason = "a few hundred characters")]
+    let c = chars as f64;
+    c * FONT + PAD
+}
+
+/// How many lines `text` takes wrapped at word breaks in a column `width`
+/// wide.
+fn lines_in(text: &str, width: f64) -> u32 {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a small positive width"
+    )]
+    let fit = (((width - PAD) / FONT).floor() as usize).max(1);
+    let mut lines = 0u32;
+    for paragraph in text.split('\n') {
+        let mut used = 0usize;
+        lines += 1;
+        for word in paragraph.split(' ') {
+            let n = word.chars().count();
+            if used > 0 && used + 1 + n > fit {
+                lines += 1;
+                used = 0;
+            }
+            if used > 0 {
+                used += 1;
+            }
+            // A word longer than the line breaks across lines.
+            let mut n = n;
+            while n > fit {
+                lines += 1;
+                n -= fit;
+            }
+            used += n;
+        }
+    }
+    lines
+}
+
+impl Layout {
+    /// Notes a cell of `chars` characters in `col`.
+    fn note(&mut self, col: u16, chars: usize) {
+        let col = usize::from(col);
+        if self.widths.len() <= col {
+            self.widths.resize(col + 1, 8.0);
+        }
+        self.widths[col] = self.widths[col].max(width_for(chars).min(MAX_WIDTH));
+    }
+
+    /// Notes a heading row at `row`: each column at least as wide as the
+    /// heading's longest word, the row made tall enough by [`Layout::apply`].
+    fn header(&mut self, row: u32, headings: &[String]) {
+        for (col, h) in (0u16..).zip(headings) {
+            let word = h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
+            self.note(col, word);
+        }
+        self.headers.push((row, headings.to_vec()));
+    }
+
+    fn width(&self, col: u16) -> f64 {
+        self.widths.get(usize::from(col)).copied().unwrap_or(8.0)
+    }
+
+    /// The width of columns A to `last` together.
+    fn span(&self, last: u16) -> f64 {
+        (0..=last).map(|c| self.width(c)).sum()
+    }
+
+    /// The last column with anything in it.
+    fn last(&self) -> u16 {
+        u16::try_from(self.widths.len().saturating_sub(1)).unwrap_or(0)
+    }
+
+    /// Sets the widths and the heading rows' heights.
+    fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        for (col, w) in (0u16..).zip(&self.widths) {
+            ws.set_column_width(col, (w * 10.0).ceil() / 10.0)?;
+        }
+        for (row, headings) in &self.headers {
+            let lines = (0u16..)
+                .zip(headings)
+                .map(|(col, h)| lines_in(h, self.width(col)))
+                .max()
+                .unwrap_or(1);
+            ws.set_row_height(*row, LINE * f64::from(lines) + 3.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `text` across columns A to `last` at `row` (merged, wrapped, the
+/// row tall enough for it at `line` points a line), so long text stays
+/// inside the printed page.
+fn banner(
+    ws: &mut Worksheet,
+    layout: &Layout,
+    row: u32,
+    text: &str,
+    format: &Format,
+    line: f64,
+) -> Result<(), XlsxError> {
+    let last = layout.last();
+    let lines = lines_in(text, layout.span(last) * LINE / line);
+    if last == 0 {
+        ws.write_string_with_format(row, 0, text, format)?;
+    } else {
+        ws.merge_range(row, 0, row, last, text, format)?;
+    }
+    ws.set_row_height(row, line * f64::from(lines) + 2.0)?;
     Ok(())
 }
 
-/// Landscape A4, a page wide (and, when `one_page`, a page tall), with the
-/// sheet name and page number in the footer.
-fn page_setup(ws: &mut Worksheet, one_page: bool) {
+/// Writes a sheet's title (row 1) and the line saying what it is (row 2)
+/// across its tables' width.
+fn heading(
+    ws: &mut Worksheet,
+    f: &Formats,
+    layout: &Layout,
+    title: &str,
+    about: &str,
+) -> Result<(), XlsxError> {
+    banner(ws, layout, 0, title, &f.title, 20.0)?;
+    banner(ws, layout, 1, about, &f.wrap, LINE)
+}
+
+/// Each line across the table at `row` on, wrapped. Returns the next row.
+fn wrapped_lines(
+    ws: &mut Worksheet,
+    f: &Formats,
+    layout: &Layout,
+    mut row: u32,
+    lines: &[String],
+) -> Result<u32, XlsxError> {
+    for l in lines {
+        banner(ws, layout, row, &long_dates_in(l), &f.wrap, LINE)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// Landscape A4, a page wide (and, when `one_page`, a page tall), the
+/// heading row at `header` repeated on every page, with the sheet name and
+/// page number in the footer.
+fn page_setup(ws: &mut Worksheet, one_page: bool, header: Option<u32>) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(A4);
     ws.set_print_fit_to_pages(1, u16::from(one_page));
     ws.set_footer("&L&A&RPage &P of &N");
+    if let Some(row) = header {
+        ws.set_repeat_rows(row, row)?;
+    }
+    Ok(())
 }
 
-/// Writes text (neutralised) at a cell.
+/// Writes text at a cell, as it is (a text cell is never evaluated).
 fn text(
     ws: &mut Worksheet,
     row: u32,
@@ -173,8 +361,13 @@ fn text(
     if value.is_empty() {
         return Ok(());
     }
-    ws.write_string_with_format(row, col, neutralise(value), format)?;
+    ws.write_string_with_format(row, col, value, format)?;
     Ok(())
+}
+
+/// A figure as the workbook shows it in `units`: its width is the column's.
+fn shown(m: crate::domain::Money, units: Units) -> usize {
+    bracketed(&amount(m, units).text).chars().count()
 }
 
 /// Writes `table` with its header at `top`: figures as numbers, each
@@ -183,26 +376,30 @@ fn text(
 fn money_table(
     ws: &mut Worksheet,
     f: &Formats,
+    layout: &mut Layout,
     top: u32,
     table: &MoneyTable,
     units: Units,
 ) -> Result<u32, XlsxError> {
     let n = u16::try_from(table.years.len())
         .map_err(|_| XlsxError::ParameterError("too many years".into()))?;
-    for (col, h) in (0u16..).zip(table.headings(units)) {
+    let headings = table.headings(units);
+    for (col, h) in (0u16..).zip(&headings) {
         let format = if col == 0 {
             &f.header
         } else {
             &f.header_number
         };
-        ws.write_string_with_format(top, col, &h, format)?;
+        ws.write_string_with_format(top, col, h, format)?;
     }
+    layout.header(top, &headings);
     let first = top + 1;
     let rows = u32::try_from(table.rows.len())
         .map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
     let last = first + rows.max(1) - 1;
     // A block of year figures and its Total at `col` on `row`.
     let block = |ws: &mut Worksheet,
+                 layout: &mut Layout,
                  row: u32,
                  col: u16,
                  r: &MoneyRow,
@@ -210,6 +407,7 @@ fn money_table(
      -> Result<(), XlsxError> {
         for (c, m) in (col..).zip(&r.amounts) {
             ws.write_number_with_format(row, c, number(m.amount()), format)?;
+            layout.note(c, shown(*m, units));
         }
         let sum = format!("=SUM({})", cell_range(row, col, row, col + n - 1));
         ws.write_formula_with_format(
@@ -218,20 +416,26 @@ fn money_table(
             Formula::new(sum).set_result(result(r.total)),
             format,
         )?;
+        layout.note(col + n, shown(r.total, units) + 1);
         Ok(())
     };
     for (i, r) in (0u32..).zip(&table.rows) {
         let row = first + i;
         text(ws, row, 0, &r.label, &f.text)?;
-        block(ws, row, 1, r, &f.money)?;
+        layout.note(0, r.label.chars().count());
+        block(ws, layout, row, 1, r, &f.money)?;
         if let Some(c) = &table.change {
-            block(ws, row, n + 2, &c.rows[i as usize], &f.money)?;
+            block(ws, layout, row, n + 2, &c.rows[i as usize], &f.money)?;
         }
     }
     let total_row = first + rows;
     ws.write_string_with_format(total_row, 0, "Total", &f.bold)?;
     // The Total row: each column summed, with the engine's total cached.
-    let column_totals = |ws: &mut Worksheet, col: u16, r: &MoneyRow| -> Result<(), XlsxError> {
+    let column_totals = |ws: &mut Worksheet,
+                         layout: &mut Layout,
+                         col: u16,
+                         r: &MoneyRow|
+     -> Result<(), XlsxError> {
         let values = r.amounts.iter().chain(std::iter::once(&r.total));
         for (c, m) in (col..).zip(values) {
             if rows == 0 {
@@ -245,26 +449,37 @@ fn money_table(
                     &f.money_bold,
                 )?;
             }
+            // Bold figures are a little wider.
+            layout.note(c, shown(*m, units) + 1);
         }
         Ok(())
     };
-    column_totals(ws, 1, &table.total)?;
+    column_totals(ws, layout, 1, &table.total)?;
     if let Some(c) = &table.change {
-        column_totals(ws, n + 2, &c.total)?;
+        column_totals(ws, layout, n + 2, &c.total)?;
     }
     let mut next = total_row + 1;
     for memo in &table.memo {
         text(ws, next, 0, &memo.label, &f.text)?;
-        block(ws, next, 1, memo, &f.money)?;
+        layout.note(0, memo.label.chars().count());
+        block(ws, layout, next, 1, memo, &f.money)?;
         next += 1;
     }
     Ok(next)
 }
 
-/// Writes a view with its header at `top`: numbers as numbers (formatted
-/// as they show on screen, valued exactly), text neutralised; a row
-/// labelled Total in bold. Returns the next free row.
-fn view_rows(ws: &mut Worksheet, f: &mut Formats, top: u32, view: &View) -> Result<u32, XlsxError> {
+/// Writes a view, as people read it (see [`for_people`]), with its header
+/// at `top`: numbers as numbers (formatted as they show on screen, valued
+/// exactly), text as text; a row labelled Total in bold. Returns the next
+/// free row.
+fn view_rows(
+    ws: &mut Worksheet,
+    f: &mut Formats,
+    layout: &mut Layout,
+    top: u32,
+    view: &View,
+) -> Result<u32, XlsxError> {
+    let view = for_people(view);
     for (col, h) in (0u16..).zip(&view.headings) {
         let numeric = view
             .rows
@@ -275,13 +490,15 @@ fn view_rows(ws: &mut Worksheet, f: &mut Formats, top: u32, view: &View) -> Resu
         } else {
             &f.header
         };
-        ws.write_string_with_format(top, col, neutralise(h), format)?;
+        ws.write_string_with_format(top, col, h, format)?;
     }
+    layout.header(top, &view.headings);
     let mut row = top + 1;
     for cells in &view.rows {
         let bold = cells.first().is_some_and(|c| c.text.starts_with("Total"));
         for (col, c) in (0u16..).zip(cells) {
             cell(ws, f, row, col, c, bold)?;
+            layout.note(col, c.text.chars().count() + usize::from(bold));
         }
         row += 1;
     }
@@ -308,63 +525,50 @@ fn cell(
     text(ws, row, col, &c.text, &format)
 }
 
-/// Several titled views one under another, the first header at
-/// [`HEADER_ROW`]. Returns the next free row.
-fn sections(ws: &mut Worksheet, f: &mut Formats, parts: &[(&str, View)]) -> Result<u32, XlsxError> {
+/// A sheet of one table (or of several of the same columns, each under its
+/// caption), its title and what it is above, frozen below its header.
+fn views_sheet(
+    wb: &mut Workbook,
+    f: &mut Formats,
+    name: &str,
+    title: &str,
+    about: &str,
+    parts: &[(&str, View)],
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(name)?;
+    let mut layout = Layout::default();
     let mut row = HEADER_ROW;
-    for (i, (title, view)) in parts.iter().enumerate() {
+    for (i, (caption, view)) in parts.iter().enumerate() {
         if i > 0 {
             row += 1;
-            ws.write_string_with_format(row, 0, neutralise(title), &f.bold)?;
+            ws.write_string_with_format(row, 0, *caption, &f.bold)?;
             row += 1;
         }
-        row = view_rows(ws, f, row, view)?;
+        row = view_rows(ws, f, &mut layout, row, view)?;
     }
-    Ok(row)
+    layout.apply(ws)?;
+    heading(ws, f, &layout, &format!("{title} — {name}"), about)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    page_setup(ws, false, Some(HEADER_ROW))
 }
 
-/// Column widths from the longest text in each column (within limits).
-fn widths(ws: &mut Worksheet, views: &[&View]) -> Result<(), XlsxError> {
-    let mut w: Vec<usize> = Vec::new();
-    for v in views {
-        for (i, h) in v.headings.iter().enumerate() {
-            if w.len() <= i {
-                w.resize(i + 1, 8);
-            }
-            w[i] = w[i].max(h.chars().count().min(18));
-            for r in &v.rows {
-                if let Some(c) = r.get(i) {
-                    w[i] = w[i].max(c.text.chars().count() + 2);
-                }
-            }
-        }
-    }
-    for (col, width) in (0u16..).zip(w) {
-        ws.set_column_width(col, u32::try_from(width.min(60)).unwrap_or(60))?;
-    }
-    Ok(())
-}
-
-/// Writes each line across columns A to `last` (merged, wrapped, the row
-/// tall enough), so long text stays inside the printed page.
-fn wrapped_lines(
-    ws: &mut Worksheet,
+/// A sheet with only its title and a line saying why (a part the report
+/// does not have).
+fn text_sheet(
+    wb: &mut Workbook,
     f: &Formats,
-    mut row: u32,
-    last: u16,
-    width: usize,
-    lines: &[String],
-) -> Result<u32, XlsxError> {
-    for l in lines {
-        let lines_needed = l.chars().count() / width.max(1) + 1;
-        ws.merge_range(row, 0, row, last, &neutralise(l), &f.wrap)?;
-        ws.set_row_height(
-            row,
-            15.0 * f64::from(u32::try_from(lines_needed).unwrap_or(1)),
-        )?;
-        row += 1;
+    name: &str,
+    title: &str,
+    about: &str,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(name)?;
+    let mut layout = Layout::default();
+    for col in 0..8 {
+        layout.note(col, 10);
     }
-    Ok(row)
+    layout.apply(ws)?;
+    heading(ws, f, &layout, &format!("{title} — {name}"), about)?;
+    page_setup(ws, false, None)
 }
 
 /// A programme sheet: the table by `dimension`, frozen below its header.
@@ -379,40 +583,20 @@ fn programme_sheet(
     let units = report.units;
     let table = programme_table(report, dimension);
     let ws = wb.add_worksheet().set_name(name)?;
-    ws.write_string_with_format(
-        0,
-        0,
-        neutralise(&format!("{} — {name}", report.title)),
-        &f.title,
-    )?;
-    let next = money_table(ws, f, HEADER_ROW, &table, units)?;
-    let label = table
-        .rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(10);
-    ws.set_column_width(0, u32::try_from(label.clamp(16, 50) + 2).unwrap_or(40))?;
-    let figure_width: u16 = if units == Units::Thousands { 12 } else { 15 };
-    let columns = table.headings(units).len();
-    for col in 1..u16::try_from(columns).unwrap_or(1) {
-        ws.set_column_width(col, figure_width)?;
-    }
+    let mut layout = Layout::default();
+    layout.note(0, 16);
+    let next = money_table(ws, f, &mut layout, HEADER_ROW, &table, units)?;
+    layout.apply(ws)?;
+    heading(ws, f, &layout, &format!("{} — {name}", report.title), about)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
-    // The table's width in characters, for wrapping the text around it.
-    let width = label.clamp(16, 50) + 2 + (columns - 1) * usize::from(figure_width);
-    let last = u16::try_from(columns - 1).unwrap_or(1);
-    wrapped_lines(ws, f, 1, last, width, &[about.to_string()])?;
     if dimension == Dimension::Line {
         let mut lines = capital_notes(report);
         lines.extend(basis_lines(report).into_iter().skip(2));
-        wrapped_lines(ws, f, next + 1, last, width, &lines)?;
-        page_setup(ws, true);
+        wrapped_lines(ws, f, &layout, next + 1, &lines)?;
+        page_setup(ws, true, Some(HEADER_ROW))
     } else {
-        page_setup(ws, false);
+        page_setup(ws, false, Some(HEADER_ROW))
     }
-    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    Ok(())
 }
 
 /// Rows of replacements one Detail sheet holds: Excel's 1,048,576 rows less
@@ -483,7 +667,9 @@ fn detail_sheets(
     Ok(())
 }
 
-/// One Detail sheet of `rows`.
+/// One Detail sheet of `rows`: its widths from its content (worked out
+/// first: a constant-memory sheet is written in order), a filter on its
+/// heading row, frozen below it, due dates as dates.
 fn detail_part(
     wb: &mut Workbook,
     title: &str,
@@ -493,28 +679,53 @@ fn detail_part(
     units: Units,
 ) -> Result<(), XlsxError> {
     let f = Formats::new(units);
+    let headings: Vec<String> = [
+        "Organisation",
+        "Asset tag",
+        "Class",
+        "Programme line",
+        "Site",
+        "Department",
+        "Manufacturer",
+        "Model",
+        "Due date",
+        "Due year",
+        "Funded in",
+        "Reason",
+        "Cost",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let mut layout = Layout::default();
+    // "Cost (£000)" is a heading of its own column.
+    let mut headings = headings;
+    headings[12] = format!("Cost{}", units.suffix());
+    layout.header(HEADER_ROW, &headings);
+    layout.note(8, "30 September 2027".len());
+    layout.note(10, "unfunded".len());
+    for d in rows {
+        let texts = [
+            &*d.organisation,
+            &d.asset_tag,
+            d.class.label(),
+            &*d.line,
+            d.site.as_deref().unwrap_or(""),
+            d.department.as_deref().unwrap_or(""),
+            d.manufacturer.as_deref().unwrap_or(""),
+            d.model.as_deref().unwrap_or(""),
+        ];
+        for (col, t) in (0u16..).zip(texts) {
+            layout.note(col, t.chars().count());
+        }
+        layout.note(11, d.reason.as_str().len());
+        layout.note(12, shown(d.cost, units));
+    }
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(name)?;
-    let headings = [
-        ("Organisation", 12),
-        ("Asset tag", 16),
-        ("Class", 12),
-        ("Programme line", 30),
-        ("Site", 24),
-        ("Department", 24),
-        ("Manufacturer", 14),
-        ("Model", 22),
-        ("Due date", 11),
-        ("Due year", 9),
-        ("Funded in", 10),
-        ("Reason", 12),
-        ("Cost", 13),
-    ];
-    for (col, (_, width)) in (0u16..).zip(headings) {
-        ws.set_column_width(col, width)?;
-    }
-    heading(ws, &f, &format!("{title} — Detail"), about)?;
-    for (col, (h, _)) in (0u16..).zip(headings) {
+    layout.apply(ws)?;
+    heading(ws, &f, &layout, &format!("{title} — Detail"), about)?;
+    for (col, h) in (0u16..).zip(&headings) {
         let format = if col == 12 {
             &f.header_number
         } else {
@@ -523,6 +734,7 @@ fn detail_part(
         ws.write_string_with_format(HEADER_ROW, col, h, format)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    let mut last = HEADER_ROW;
     for (row, d) in (HEADER_ROW + 1..).zip(rows) {
         text(ws, row, 0, &d.organisation, &f.text)?;
         text(ws, row, 1, &d.asset_tag, &f.text)?;
@@ -532,7 +744,13 @@ fn detail_part(
         text(ws, row, 5, d.department.as_deref().unwrap_or(""), &f.text)?;
         text(ws, row, 6, d.manufacturer.as_deref().unwrap_or(""), &f.text)?;
         text(ws, row, 7, d.model.as_deref().unwrap_or(""), &f.text)?;
-        ws.write_string_with_format(row, 8, iso(d.due_date), &f.text)?;
+        let due = d.due_date;
+        let date = ExcelDateTime::from_ymd(
+            u16::try_from(due.year()).unwrap_or(1900),
+            u8::from(due.month()),
+            due.day(),
+        )?;
+        ws.write_datetime_with_format(row, 8, &date, &f.date)?;
         ws.write_string_with_format(row, 9, d.due_year.to_string(), &f.text)?;
         let funded = d
             .year
@@ -540,32 +758,118 @@ fn detail_part(
         ws.write_string_with_format(row, 10, funded, &f.text)?;
         ws.write_string_with_format(row, 11, d.reason.as_str(), &f.text)?;
         ws.write_number_with_format(row, 12, number(d.cost.amount()), &f.money)?;
+        last = row;
     }
-    page_setup(ws, false);
-    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    Ok(())
-}
-
-/// A sheet of titled views under a heading.
-fn views_sheet(
-    wb: &mut Workbook,
-    f: &mut Formats,
-    name: &str,
-    title: &str,
-    about: &str,
-    parts: &[(&str, View)],
-) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name(name)?;
-    heading(ws, f, &format!("{title} — {name}"), about)?;
-    sections(ws, f, parts)?;
-    let views: Vec<&View> = parts.iter().map(|(_, v)| v).collect();
-    widths(ws, &views)?;
-    ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
-    page_setup(ws, false);
-    Ok(())
+    ws.autofilter(HEADER_ROW, 0, last, 12)?;
+    page_setup(ws, false, Some(HEADER_ROW))
 }
 
 const NO_RUNNING_COSTS: &str = "Not in this report: this run was saved without its running costs (saved before estate kept them).";
+
+/// The revenue sheets: the revenue position, then what it is made of
+/// (licence renewals, phone lines, the switch-off migrations), power and
+/// carbon, and licence consolidation, each table on a sheet of its own.
+fn running_sheets(
+    wb: &mut Workbook,
+    f: &mut Formats,
+    title: &str,
+    r: &crate::forecast::cabinet::RunningCosts,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Revenue")?;
+    let mut layout = Layout::default();
+    let next = money_table(
+        ws,
+        f,
+        &mut layout,
+        HEADER_ROW,
+        &MoneyTable::revenue(&r.revenue),
+        Units::Pounds,
+    )?;
+    layout.apply(ws)?;
+    heading(
+        ws,
+        f,
+        &layout,
+        &format!("{title} — Revenue"),
+        "The revenue budget each year: licences, phone lines and the switch-off migrations, and electricity after the replacements. The Licence renewals, Phone lines and Line migrations sheets show what it is made of.",
+    )?;
+    wrapped_lines(
+        ws,
+        f,
+        &layout,
+        next + 1,
+        &super::cabinet::switch_off_lines(&r.lines),
+    )?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    page_setup(ws, false, Some(HEADER_ROW))?;
+    for (name, about, view) in [
+        (
+            "Licence renewals",
+            "Every licence agreement: what is payable each year as it renews, and its annualised cost",
+            renewals_view(&r.licences),
+        ),
+        (
+            "Phone lines",
+            "Phone lines by type and year: rental, the switch-off migrations due and their cost",
+            lines_type_view(&r.lines),
+        ),
+        (
+            "Line migrations",
+            "Lines to migrate before the switch-off, critical care first",
+            migrations_view(r.lines.migrations.iter()),
+        ),
+    ] {
+        views_sheet(wb, f, name, title, about, &[("", view)])?;
+    }
+    views_sheet(
+        wb,
+        f,
+        "Power and carbon",
+        title,
+        &format!(
+            "Energy, cost and carbon (tCO2e) each year as the estate stands and after the replacements; servers and storage × PUE {}",
+            r.power.pue
+        ),
+        &[("By year", power_year_view(&r.power))],
+    )?;
+    views_sheet(
+        wb,
+        f,
+        "Power by class and organisation",
+        title,
+        "Energy, cost and carbon by asset class, then by organisation, each year",
+        &[
+            (
+                "By class",
+                power_breakdown_view(&r.power.years, &r.power.by_class, "class"),
+            ),
+            (
+                "By organisation",
+                power_breakdown_view(&r.power.years, &r.power.by_org, "organisation"),
+            ),
+        ],
+    )?;
+    for (name, about, view) in [
+        (
+            "Licence consolidation",
+            "The saving from moving every seat of a product to the cheapest agreement held",
+            consolidation_view(&r.licences),
+        ),
+        (
+            "Standardisation",
+            "Products doing the same job: candidates to standardise on one",
+            standardise_view(&r.licences),
+        ),
+        (
+            "Licence compliance",
+            "Licences held against those in use: shelfware and shortfalls",
+            compliance_view(&r.licences),
+        ),
+    ] {
+        views_sheet(wb, f, name, title, about, &[("", view)])?;
+    }
+    Ok(())
+}
 
 /// Writes the report as a workbook to `out`.
 ///
@@ -595,129 +899,94 @@ pub fn write<W: Write + Send>(report: &CabinetReport, out: W) -> Result<(), Xlsx
         programme_sheet(&mut wb, &f, report, name, dimension, about)?;
     }
     let p = &report.programme;
-    let mut risk = vec![(
-        "Due, funded and deferred each year",
-        summary_view(&p.summary, Units::Pounds),
-    )];
-    if !p.approvals.is_empty() {
-        risk.push((
-            "Programme lines that need approval",
-            approvals_view(p, Units::Pounds),
-        ));
-    }
-    let mut notes = View::new(&["What the programme leaves out or carries"]);
-    for n in super::forecast::notes(p, Units::Pounds) {
-        notes.push(vec![Cell::text(n)]);
-    }
-    risk.push(("Backlog, unfunded, unknown age, leases", notes));
-    views_sheet(
-        &mut wb,
+    // The risk: the year-by-year figures, and the notes wrapped below them.
+    let ws = wb.add_worksheet().set_name("Risk")?;
+    let mut layout = Layout::default();
+    let next = view_rows(
+        ws,
         &mut f,
-        "Risk and approvals",
-        title,
-        "The risk being accepted: what falls due, what is funded, what is deferred or unfunded, and the kit running past its life",
-        &risk,
+        &mut layout,
+        HEADER_ROW,
+        &summary_view(&p.summary, Units::Pounds),
     )?;
-    detail_sheet(&mut wb, title, &p.detail, units)?;
-    match &report.running {
-        Some(r) => {
-            let ws = wb.add_worksheet().set_name("Revenue")?;
-            heading(
-                ws,
-                &f,
-                &format!("{title} — Revenue"),
-                "The revenue budget each year: licences, phone lines and the switch-off migrations, and electricity after the replacements",
-            )?;
-            let next = money_table(
-                ws,
-                &f,
-                HEADER_ROW,
-                &MoneyTable::revenue(&r.revenue),
-                Units::Pounds,
-            )?;
-            ws.set_column_width(0, 52)?;
-            for col in 1..=u16::try_from(r.revenue.years.len() + 1).unwrap_or(1) {
-                ws.set_column_width(col, 15)?;
-            }
-            let renewals = renewals_view(&r.licences);
-            let lines = lines_type_view(&r.lines);
-            let migrations = migrations_view(r.lines.migrations.iter());
-            let mut row = next + 1;
-            for line in super::cabinet::switch_off_lines(&r.lines) {
-                text(ws, row, 0, &line, &f.text)?;
-                row += 1;
-            }
-            row += 1;
-            for (caption, view) in [
-                ("Licence renewals as payable", &renewals),
-                ("Phone lines by type and year", &lines),
-                (
-                    "Lines to migrate before the switch-off (critical care first)",
-                    &migrations,
-                ),
-            ] {
-                ws.write_string_with_format(row, 0, caption, &f.bold)?;
-                row = view_rows(ws, &mut f, row + 1, view)? + 1;
-            }
-            ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
-            page_setup(ws, false);
-            views_sheet(
-                &mut wb,
-                &mut f,
-                "Power and carbon",
-                title,
-                &format!(
-                    "Energy, cost and carbon (tCO2e) each year as the estate stands and after the replacements; servers and storage × PUE {}",
-                    r.power.pue
-                ),
-                &[
-                    ("By year", power_year_view(&r.power)),
-                    (
-                        "By class",
-                        power_breakdown_view(&r.power.years, &r.power.by_class, "class"),
-                    ),
-                    (
-                        "By organisation",
-                        power_breakdown_view(&r.power.years, &r.power.by_org, "organisation"),
-                    ),
-                ],
-            )?;
-            views_sheet(
-                &mut wb,
-                &mut f,
-                "Licence consolidation",
-                title,
-                "The saving from moving every seat of a product to the cheapest agreement held; products doing the same job; compliance",
-                &[
-                    ("Consolidation", consolidation_view(&r.licences)),
-                    ("Standardisation candidates", standardise_view(&r.licences)),
-                    ("Compliance", compliance_view(&r.licences)),
-                ],
-            )?;
-        }
-        None => {
-            for name in ["Revenue", "Power and carbon", "Licence consolidation"] {
-                let ws = wb.add_worksheet().set_name(name)?;
-                heading(ws, &f, &format!("{title} — {name}"), NO_RUNNING_COSTS)?;
-                page_setup(ws, false);
-            }
-        }
-    }
-    let assumptions = assumptions_view(report);
-    let ws = wb.add_worksheet().set_name("Assumptions")?;
+    layout.apply(ws)?;
     heading(
         ws,
         &f,
+        &layout,
+        &format!("{title} — Risk"),
+        "The risk being accepted: what falls due, what is funded, what is deferred or unfunded, and the kit running past its life",
+    )?;
+    let mut notes = super::forecast::notes(p, Units::Pounds);
+    if notes.is_empty() {
+        notes.push("Nothing is left unfunded, of unknown age or leased.".to_string());
+    }
+    ws.write_string_with_format(
+        next + 1,
+        0,
+        "Backlog, unfunded, unknown age, leases",
+        &f.bold,
+    )?;
+    wrapped_lines(ws, &f, &layout, next + 2, &notes)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    page_setup(ws, false, Some(HEADER_ROW))?;
+    if p.approvals.is_empty() {
+        text_sheet(
+            &mut wb,
+            &f,
+            "Approvals",
+            title,
+            "No programme line needs approval above the thresholds (see Assumptions).",
+        )?;
+    } else {
+        views_sheet(
+            &mut wb,
+            &mut f,
+            "Approvals",
+            title,
+            "Programme lines that need approval, and from whom",
+            &[("", approvals_view(p, Units::Pounds))],
+        )?;
+    }
+    detail_sheet(&mut wb, title, &p.detail, units)?;
+    match &report.running {
+        Some(r) => running_sheets(&mut wb, &mut f, title, r)?,
+        None => {
+            for name in &SHEETS[8..17] {
+                text_sheet(&mut wb, &f, name, title, NO_RUNNING_COSTS)?;
+            }
+        }
+    }
+    let assumptions = for_people(&assumptions_view(report));
+    let ws = wb.add_worksheet().set_name("Assumptions")?;
+    let mut layout = Layout::default();
+    layout.header(HEADER_ROW, &assumptions.headings);
+    let columns = [40.0, 40.0, 70.0];
+    for (col, w) in (0u16..).zip(columns) {
+        layout.note(col, 0);
+        layout.widths[usize::from(col)] = w;
+    }
+    layout.apply(ws)?;
+    for (col, h) in (0u16..).zip(&assumptions.headings) {
+        ws.write_string_with_format(HEADER_ROW, col, h, &f.header)?;
+    }
+    for (row, cells) in (HEADER_ROW + 1..).zip(&assumptions.rows) {
+        let mut lines = 1;
+        for (col, c) in (0u16..).zip(cells) {
+            text(ws, row, col, &c.text, &f.wrap)?;
+            lines = lines.max(lines_in(&c.text, layout.width(col)));
+        }
+        ws.set_row_height(row, LINE * f64::from(lines) + 2.0)?;
+    }
+    heading(
+        ws,
+        &f,
+        &layout,
         &format!("{title} — Assumptions"),
         "Every rule, price, rate, cap, tariff and carbon factor used, with its source; the scenario; the register state (its import batches)",
     )?;
-    view_rows(ws, &mut f, HEADER_ROW, &assumptions)?;
-    ws.set_column_width(0, 44)?;
-    ws.set_column_width(1, 40)?;
-    ws.set_column_width(2, 90)?;
-    ws.set_column_format(2, &f.wrap)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    page_setup(ws, false);
+    page_setup(ws, false, Some(HEADER_ROW))?;
     wb.save_to_writer(out)
 }
 
