@@ -158,6 +158,9 @@ struct ForecastJson<'a> {
     /// (the programme above is before them).
     #[serde(skip_serializing_if = "Option::is_none")]
     with_levers: Option<estate::forecast::cabinet::LeverEffect>,
+    /// Live kit already past its last supported day, by class and organisation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unsupported_now: Vec<forecast::support::Unsupported>,
 }
 
 /// Runs `estate forecast`.
@@ -242,6 +245,9 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             .as_ref()
             .map(estate::forecast::cabinet::LeverEffect::sentence),
     );
+    let unsupported =
+        forecast::support::unsupported(&run.snapshot, &run.assumptions.support, ctx.today);
+    notes.extend(unsupported_note(&unsupported, ctx.today));
     let heading = title(
         "Capital programme",
         horizon,
@@ -276,8 +282,29 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             saved_run: saved,
             programme: p,
             with_levers,
+            unsupported_now: unsupported,
         },
     )
+}
+
+/// The "unsupported now" risk line: live kit already past its last
+/// supported day, by class and organisation.
+fn unsupported_note(rows: &[forecast::support::Unsupported], today: time::Date) -> Option<String> {
+    if rows.is_empty() {
+        return None;
+    }
+    let total: u64 = rows.iter().map(|r| r.count).sum();
+    let parts: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{} {} at {}", r.count, r.class, r.organisation))
+        .collect();
+    Some(format!(
+        "unsupported now ({}): {total} live {} past {} last supported day: {}",
+        estate::domain::iso(today),
+        if total == 1 { "asset" } else { "assets" },
+        if total == 1 { "its" } else { "their" },
+        parts.join(", ")
+    ))
 }
 
 /// Prints the register's five-year capital programme from the year
