@@ -168,15 +168,17 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             key.push('\u{1f}');
         }
         if !releases.contains_key(key.as_str()) {
-            let found = crate::policy::support::asset_release(&support, os, os_version, model)
-                .map(|r| Release {
-                    name: r.name(),
-                    recorded: match (os, os_version) {
-                        (Some(o), Some(v)) => format!("{o} {v}"),
-                        _ => model.unwrap_or("").to_string(),
-                    },
-                    security_end: r.security_end.day(),
-                    extended_end: r.extended_end.day(),
+            let found =
+                crate::policy::support::asset_release(&support, os, os_version, model).map(|r| {
+                    Release {
+                        name: r.name(),
+                        recorded: match (os, os_version) {
+                            (Some(o), Some(v)) => format!("{o} {v}"),
+                            _ => model.unwrap_or("").to_string(),
+                        },
+                        security_end: r.security_end.day(),
+                        extended_end: r.extended_end.day(),
+                    }
                 });
             releases.insert(key.clone(), found);
         }

@@ -122,7 +122,11 @@ pub struct Leaving {
 
 /// Live assets whose last supported day falls in the horizon (or before
 /// it: listed in its first year), by year, day, organisation and tag.
-pub fn leaving_support(snapshot: &Snapshot, rules: &SupportRules, horizon: Horizon) -> Vec<Leaving> {
+pub fn leaving_support(
+    snapshot: &Snapshot,
+    rules: &SupportRules,
+    horizon: Horizon,
+) -> Vec<Leaving> {
     let mut out = Vec::new();
     for a in snapshot.assets() {
         if !a.status.is_live() {
@@ -147,7 +151,12 @@ pub fn leaving_support(snapshot: &Snapshot, rules: &SupportRules, horizon: Horiz
         });
     }
     out.sort_by(|x, y| {
-        (x.year, x.last_day, &x.organisation, &x.tag).cmp(&(y.year, y.last_day, &y.organisation, &y.tag))
+        (x.year, x.last_day, &x.organisation, &x.tag).cmp(&(
+            y.year,
+            y.last_day,
+            &y.organisation,
+            &y.tag,
+        ))
     });
     out
 }

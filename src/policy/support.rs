@@ -31,9 +31,9 @@ impl SupportDate {
         match text.trim() {
             "" => Ok(SupportDate::None),
             "ended" => Ok(SupportDate::Ended),
-            t => parse_iso_date(t)
-                .map(SupportDate::On)
-                .ok_or_else(|| format!("{column} `{t}` is not a date (YYYY-MM-DD), `ended` or blank")),
+            t => parse_iso_date(t).map(SupportDate::On).ok_or_else(|| {
+                format!("{column} `{t}` is not a date (YYYY-MM-DD), `ended` or blank")
+            }),
         }
     }
 
@@ -182,10 +182,12 @@ pub fn find_release<'a>(rows: &'a [SupportRow], os: &str, version: &str) -> Opti
     if os.is_empty() || version.is_empty() {
         return None;
     }
-    rows.iter().filter(|r| r.kind != SupportKind::Device).find(|r| {
-        let product = fold(&r.product);
-        (os == product || os.ends_with(&format!("-{product}"))) && names(&version, r)
-    })
+    rows.iter()
+        .filter(|r| r.kind != SupportKind::Device)
+        .find(|r| {
+            let product = fold(&r.product);
+            (os == product || os.ends_with(&format!("-{product}"))) && names(&version, r)
+        })
 }
 
 /// The device a model names: its label with or without the product
@@ -245,13 +247,21 @@ impl SupportRules {
     /// # Errors
     /// A class or yes/no that does not read, as `(key, value, reason)`.
     pub fn from_settings(settings: &[Setting]) -> Result<Self, (&'static str, String, String)> {
-        let get = |key: &str| settings.iter().find(|s| s.key == key).map(|s| s.value.as_str());
+        let get = |key: &str| {
+            settings
+                .iter()
+                .find(|s| s.key == key)
+                .map(|s| s.value.as_str())
+        };
         let mut rules = SupportRules::default();
         if let Some(value) = get("support_replaces") {
-            for word in value.split([' ', ',', ';']).filter(|w| !w.trim().is_empty()) {
-                let class = word.parse::<AssetClass>().map_err(|e| {
-                    ("support_replaces", value.to_string(), e.to_string())
-                })?;
+            for word in value
+                .split([' ', ',', ';'])
+                .filter(|w| !w.trim().is_empty())
+            {
+                let class = word
+                    .parse::<AssetClass>()
+                    .map_err(|e| ("support_replaces", value.to_string(), e.to_string()))?;
                 if !rules.replaces.contains(&class) {
                     rules.replaces.push(class);
                 }

@@ -117,9 +117,10 @@ pub fn summary_view(summary: &[YearSummary], units: Units) -> View {
     // Shown only when support drives a replacement, so a register without
     // support data reads as before.
     if summary.iter().any(|s| s.end_of_support.count > 0) {
-        view.push(count_row("  of which replaced for end of support (assets)", &|s| {
-            s.end_of_support.count
-        }));
+        view.push(count_row(
+            "  of which replaced for end of support (assets)",
+            &|s| s.end_of_support.count,
+        ));
         view.push(money_row("  of which replaced for end of support", &|s| {
             s.end_of_support.value
         }));
