@@ -330,3 +330,26 @@ fn add_and_update_record_what_an_asset_runs_and_show_gives_it() {
     assert_eq!(json[0]["support_end"], serde_json::Value::Null);
     assert_eq!(json[0]["os_version"], "17.12");
 }
+
+#[test]
+fn a_saved_run_keeps_a_replacement_made_for_end_of_support() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--purchase-date",
+        "2025-06-15",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2016",
+    ]);
+    env.said(&["forecast", "--save", "support"]);
+    let out = env.ok(&["runs", "show", "1", "--detail", "--format", "csv"]);
+    assert!(
+        out.contains("SRV-1,server,Server and storage replacement,,,2027-01-12,2026/27,2026/27,end of support,10000.00"),
+        "{out}"
+    );
+}
