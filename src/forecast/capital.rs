@@ -1368,6 +1368,10 @@ mod tests {
             if *kind == 2 {
                 a.funding = Funding::Leased;
             }
+            // Every third asset has a recorded support end, from 2016 to 2035:
+            // before, inside and after the horizons tested.
+            a.support_end =
+                (i % 3 == 0).then(|| date!(2016 - 01 - 01) + time::Duration::days(*days));
             s.push(&a).unwrap();
         }
         s
@@ -1420,7 +1424,12 @@ mod tests {
                     continue;
                 };
                 let life = i32::try_from(rules[i].0).unwrap();
-                let mut due = FinancialYear::containing(add_years(in_service, life)).max(h.first);
+                // The first link is the earlier of age and end of support.
+                let mut due = FinancialYear::containing(add_years(in_service, life));
+                if let Some(day) = crate::forecast::support::support_due_date(&s, asset, &a.support) {
+                    due = due.min(FinancialYear::containing(day));
+                }
+                let mut due = due.max(h.first);
                 let mut k = 0;
                 while due <= h.last() {
                     prop_assert!(k < mine.len(), "asset {i}: due {due} missing");
@@ -1441,7 +1450,9 @@ mod tests {
         #[test]
         fn with_no_cap_the_levelled_programme_is_the_unlevelled_one(estate in arb_estate(), years in 1u32..8) {
             let s = build(&estate);
-            let a = policy_with_models();
+            let mut a = policy_with_models();
+            // Both forms of the end-of-support rule.
+            a.support.replace_before = years % 2 == 0;
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
             let mut levelled: Vec<(u32, FinancialYear, i64, Reason)> = f
