@@ -182,11 +182,42 @@ fn extended_updates_bought_move_a_windows_10_laptop_to_their_end() {
         "key,value,source\n\
          support_replaces,server storage network desktop laptop thin_client mobile tablet,test\n\
          support_replace_before,no,test\n\
-         extended_support,Windows 10 22H2,test\n",
+         extended_support,Windows 10 22H2=61.00,test\n",
     );
     assert_eq!(
         detail(&env),
         ["LT-1,2028-10-10,2028/29,2028/29,end of support,884.34"]
+    );
+    // The updates cost £61.00 a device a year (revenue) in each year from the
+    // one its security support ended in (2025/26) until it is replaced
+    // (2028/29, not counted): in the horizon, 2026/27 and 2027/28.
+    let json = env.json(&["forecast"]);
+    let costs: Vec<(String, String)> = json["extended_support"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_str().unwrap().to_string(),
+                y["cost"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("2026/27", "61.00"),
+        ("2027/28", "61.00"),
+        ("2028/29", "0.00"),
+        ("2029/30", "0.00"),
+        ("2030/31", "0.00"),
+    ];
+    assert_eq!(
+        costs,
+        want.map(|(y, c)| (y.to_string(), c.to_string())).to_vec()
+    );
+    let shown = env.ok(&["forecast"]);
+    assert!(
+        shown.contains("extended security updates bought (revenue, not in the capital figures): 2026/27 £61.00, 2027/28 £61.00, 2028/29 £0.00"),
+        "{shown}"
     );
 }
 

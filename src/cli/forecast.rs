@@ -161,6 +161,17 @@ struct ForecastJson<'a> {
     /// Live kit already past its last supported day, by class and organisation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unsupported_now: Vec<forecast::support::Unsupported>,
+    /// What extended security updates cost each year (revenue), when bought
+    /// at a price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extended_support: Vec<ExtendedSupportYear>,
+}
+
+/// One year's extended security updates.
+#[derive(Serialize)]
+struct ExtendedSupportYear {
+    year: FinancialYear,
+    cost: estate::domain::Money,
 }
 
 /// Runs `estate forecast`.
@@ -248,6 +259,23 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     let unsupported =
         forecast::support::unsupported(&run.snapshot, &run.assumptions.support, ctx.today);
     notes.extend(unsupported_note(&unsupported, ctx.today));
+    let mut extended_support = forecast::support::extended_support_costs(
+        &run.snapshot,
+        &run.assumptions.support,
+        &run.forecast,
+    );
+    if extended_support.iter().all(|(_, m)| m.is_zero()) {
+        extended_support.clear();
+    } else {
+        let years: Vec<String> = extended_support
+            .iter()
+            .map(|(y, m)| format!("{y} {m}"))
+            .collect();
+        notes.push(format!(
+            "extended security updates bought (revenue, not in the capital figures): {}",
+            years.join(", ")
+        ));
+    }
     let heading = title(
         "Capital programme",
         horizon,
@@ -283,6 +311,10 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             programme: p,
             with_levers,
             unsupported_now: unsupported,
+            extended_support: extended_support
+                .into_iter()
+                .map(|(year, cost)| ExtendedSupportYear { year, cost })
+                .collect(),
         },
     )
 }

@@ -160,3 +160,59 @@ pub fn leaving_support(
     });
     out
 }
+
+/// What extended security updates cost each year of the horizon (revenue):
+/// per device per year, for each live purchased asset on a release whose
+/// updates are bought at a price, in each year from the one holding its
+/// security end to the one holding the extended end, until the year the
+/// forecast replaces it (not counting that year).
+pub fn extended_support_costs(
+    snapshot: &Snapshot,
+    rules: &SupportRules,
+    forecast: &super::capital::CapitalForecast,
+) -> Vec<(FinancialYear, crate::domain::Money)> {
+    let horizon = forecast.horizon;
+    let mut replaced: Vec<Option<FinancialYear>> = vec![None; snapshot.len()];
+    for r in &forecast.replacements {
+        let slot = &mut replaced[r.asset as usize];
+        if let Some(year) = r.funded
+            && slot.is_none_or(|y| year < y)
+        {
+            *slot = Some(year);
+        }
+    }
+    let mut pence = vec![0i64; horizon.years as usize];
+    for (i, a) in snapshot.assets().iter().enumerate() {
+        if !a.status.is_live() || a.funding == Funding::Leased || a.support_end.is_some() {
+            continue;
+        }
+        let Some(r) = a.release.map(|r| &snapshot.releases()[r as usize]) else {
+            continue;
+        };
+        let (Some(security), Some(extended)) = (r.security_end, r.extended_end) else {
+            continue;
+        };
+        let Some(cost) = rules
+            .extended_for(&r.name, &r.recorded)
+            .and_then(|e| e.per_device_year)
+            .and_then(crate::domain::Money::to_pence)
+        else {
+            continue;
+        };
+        let (from, to) = (
+            FinancialYear::containing(security),
+            FinancialYear::containing(extended),
+        );
+        for (k, year) in horizon.years().into_iter().enumerate() {
+            if year >= from && year <= to && replaced[i].is_none_or(|y| year < y) {
+                pence[k] += cost;
+            }
+        }
+    }
+    horizon
+        .years()
+        .into_iter()
+        .zip(pence)
+        .map(|(y, p)| (y, crate::domain::Money::from_pence(p)))
+        .collect()
+}

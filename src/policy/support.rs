@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::{PolicyError, Setting, read_rows};
-use crate::domain::{AssetClass, parse_iso_date};
+use crate::domain::{AssetClass, Money, parse_iso_date};
 
 /// The shipped `data/support/support.csv`.
 pub const BUILTIN_SUPPORT: &str = include_str!("../../data/support/support.csv");
@@ -235,8 +235,17 @@ pub struct SupportRules {
     pub replaces: Vec<AssetClass>,
     /// Replace in the year before the one holding the last supported day.
     pub replace_before: bool,
-    /// Releases with extended updates bought ("Windows 10 22H2"), as written.
-    pub extended: Vec<String>,
+    /// Releases with extended updates bought, with what they cost.
+    pub extended: Vec<ExtendedSupport>,
+}
+
+/// Extended security updates bought for one release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtendedSupport {
+    /// The release, as written ("Windows 10 22H2").
+    pub release: String,
+    /// What they cost per device per year (revenue), when given.
+    pub per_device_year: Option<Money>,
 }
 
 impl SupportRules {
@@ -281,12 +290,31 @@ impl SupportRules {
             };
         }
         if let Some(value) = get("extended_support") {
-            rules.extended = value
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            for item in value.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                let (release, cost) = match item.split_once('=') {
+                    Some((r, c)) => {
+                        let cost = Money::parse_gbp(c.trim())
+                            .ok()
+                            .filter(|m| !m.is_negative() && m.to_pence().is_some())
+                            .ok_or_else(|| {
+                                (
+                                    "extended_support",
+                                    value.to_string(),
+                                    format!(
+                                        "`{}` is not a cost per device per year in whole pence",
+                                        c.trim()
+                                    ),
+                                )
+                            })?;
+                        (r.trim(), Some(cost))
+                    }
+                    None => (item, None),
+                };
+                rules.extended.push(ExtendedSupport {
+                    release: release.to_string(),
+                    per_device_year: cost,
+                });
+            }
         }
         Ok(rules)
     }
@@ -300,11 +328,16 @@ impl SupportRules {
     /// (as the support data names it, "Windows 10 22H2") or `recorded` (as
     /// the register records it, "Windows 10").
     pub fn extended_bought(&self, name: &str, recorded: &str) -> bool {
+        self.extended_for(name, recorded).is_some()
+    }
+
+    /// The extended updates bought for a release named `name` or `recorded`.
+    pub fn extended_for(&self, name: &str, recorded: &str) -> Option<&ExtendedSupport> {
         let (name, recorded) = (fold(name), fold(recorded));
-        self.extended
-            .iter()
-            .map(|e| fold(e))
-            .any(|e| e == name || (!recorded.is_empty() && e == recorded))
+        self.extended.iter().find(|e| {
+            let e = fold(&e.release);
+            e == name || (!recorded.is_empty() && e == recorded)
+        })
     }
 }
 
