@@ -162,6 +162,7 @@ fn every_subcommand_is_in_the_readme() {
         "power",
         "lines",
         "licences",
+        "support",
         "vocabulary",
     ] {
         assert!(

@@ -19,5 +19,6 @@ mod slips_files;
 mod slips_forget;
 mod slips_records;
 mod slips_register;
+mod support;
 mod trust;
 mod util;

@@ -158,6 +158,20 @@ struct ForecastJson<'a> {
     /// (the programme above is before them).
     #[serde(skip_serializing_if = "Option::is_none")]
     with_levers: Option<estate::forecast::cabinet::LeverEffect>,
+    /// Live kit already past its last supported day, by class and organisation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unsupported_now: Vec<forecast::support::Unsupported>,
+    /// What extended security updates cost each year (revenue), when bought
+    /// at a price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extended_support: Vec<ExtendedSupportYear>,
+}
+
+/// One year's extended security updates.
+#[derive(Serialize)]
+struct ExtendedSupportYear {
+    year: FinancialYear,
+    cost: estate::domain::Money,
 }
 
 /// Runs `estate forecast`.
@@ -242,6 +256,26 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             .as_ref()
             .map(estate::forecast::cabinet::LeverEffect::sentence),
     );
+    let unsupported =
+        forecast::support::unsupported(&run.snapshot, &run.assumptions.support, ctx.today);
+    notes.extend(unsupported_note(&unsupported, ctx.today));
+    let mut extended_support = forecast::support::extended_support_costs(
+        &run.snapshot,
+        &run.assumptions.support,
+        &run.forecast,
+    );
+    if extended_support.iter().all(|(_, m)| m.is_zero()) {
+        extended_support.clear();
+    } else {
+        let years: Vec<String> = extended_support
+            .iter()
+            .map(|(y, m)| format!("{y} {m}"))
+            .collect();
+        notes.push(format!(
+            "extended security updates bought (revenue, not in the capital figures): {}",
+            years.join(", ")
+        ));
+    }
     let heading = title(
         "Capital programme",
         horizon,
@@ -276,8 +310,33 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             saved_run: saved,
             programme: p,
             with_levers,
+            unsupported_now: unsupported,
+            extended_support: extended_support
+                .into_iter()
+                .map(|(year, cost)| ExtendedSupportYear { year, cost })
+                .collect(),
         },
     )
+}
+
+/// The "unsupported now" risk line: live kit already past its last
+/// supported day, by class and organisation.
+fn unsupported_note(rows: &[forecast::support::Unsupported], today: time::Date) -> Option<String> {
+    if rows.is_empty() {
+        return None;
+    }
+    let total: u64 = rows.iter().map(|r| r.count).sum();
+    let parts: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{} {} at {}", r.count, r.class, r.organisation))
+        .collect();
+    Some(format!(
+        "unsupported now ({}): {total} live {} past {} last supported day: {}",
+        estate::domain::iso(today),
+        if total == 1 { "asset" } else { "assets" },
+        if total == 1 { "its" } else { "their" },
+        parts.join(", ")
+    ))
 }
 
 /// Prints the register's five-year capital programme from the year

@@ -18,6 +18,7 @@ mod register;
 mod report;
 mod running;
 mod runs;
+mod support;
 mod vocabulary;
 
 use std::path::{Path, PathBuf};
@@ -236,6 +237,17 @@ category that could be standardised.",
         after_help = "Examples:\n  estate licences\n  estate licences compliance\n  estate licences consolidation\n  estate licences standardise"
     )]
     Licences(licences::LicencesArgs),
+    /// What leaves security support in each year: operating systems and devices past their updates.
+    #[command(
+        long_about = "Lists every live asset whose last supported day falls in the horizon (or has \
+already passed: listed in the first year), with what it runs and whether the policy replaces its class for \
+end of support. The last supported day is the asset's own support end if recorded (--support-end), else \
+the end of security updates for its operating system and version (--os, --os-version) or its model (phones, \
+tablets, Surface), from data/support/support.csv (endoflife.date), or the extended date where the \
+extended_support setting says updates are bought.",
+        after_help = "Examples:\n  estate support\n  estate support --from 2026/27 --years 5 --format csv"
+    )]
+    Support(support::SupportArgs),
     /// Write the Cabinet report: the capital programme workbook, an HTML report
     /// with its chart, or the programme table in Markdown or CSV, or all of it in JSON.
     #[command(
@@ -423,6 +435,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Power(args) => power::run(&ctx, &args),
         Command::Lines(args) => lines::run(&ctx, &args),
         Command::Licences(args) => licences::run(&ctx, &args),
+        Command::Support(args) => support::run(&ctx, &args),
     }
 }
 

@@ -73,6 +73,20 @@ pub struct AssetFlags {
     /// Free-text notes.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Operating system, e.g. "Windows Server", Windows, iOS, ESXi (matched
+    /// to the end-of-support data: `estate support`).
+    #[arg(long)]
+    pub os: Option<String>,
+    /// The operating system's version or release, e.g. 2016, "10 22H2", 17.
+    #[arg(long, value_name = "VERSION")]
+    pub os_version: Option<String>,
+    /// Firmware version (network and storage kit).
+    #[arg(long, value_name = "VERSION")]
+    pub firmware: Option<String>,
+    /// The last supported day, from a supplier's end-of-life notice; beats
+    /// the support data.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub support_end: Option<Date>,
 }
 
 impl AssetFlags {
@@ -91,6 +105,12 @@ impl AssetFlags {
         set(&mut f.supplier, &self.supplier);
         set(&mut f.order_ref, &self.order_ref);
         set(&mut f.notes, &self.notes);
+        set(&mut f.os, &self.os);
+        set(&mut f.os_version, &self.os_version);
+        set(&mut f.firmware, &self.firmware);
+        if self.support_end.is_some() {
+            f.support_end = self.support_end;
+        }
         if self.purchase_date.is_some() {
             f.in_service_date = self.purchase_date;
         }
@@ -498,10 +518,14 @@ fn clear_field(f: &mut AssetFields, name: &str) -> Result<()> {
             f.power_kwh_per_year = None;
         }
         "notes" => f.notes = None,
+        "os" => f.os = None,
+        "os_version" => f.os_version = None,
+        "firmware" => f.firmware = None,
+        "support_end" => f.support_end = None,
         other => bail!(
             "`{other}` cannot be cleared; clearable fields: serial, manufacturer, model, site, \
              department, user, purchase_date, cost, supplier, order_ref, warranty_end, lease_end, \
-             life, power, notes"
+             life, power, notes, os, os_version, firmware, support_end"
         ),
     }
     Ok(())

@@ -199,6 +199,9 @@ pub struct Assumptions {
     pub programme_lines: Vec<ProgrammeLine>,
     /// The scenario applied, if any.
     pub scenario: Option<AppliedScenario>,
+    /// The end-of-support rule (off in runs saved before it).
+    #[serde(default)]
+    pub support: crate::policy::support::SupportRules,
 }
 
 fn setting<'a>(defaults: &'a Defaults, key: &'static str) -> Result<&'a str, AssumptionsError> {
@@ -245,6 +248,12 @@ impl Assumptions {
             },
             programme_lines: defaults.programme_lines.clone(),
             scenario: None,
+            support: crate::policy::support::SupportRules::from_settings(&defaults.settings)
+                .map_err(|(key, value, reason)| AssumptionsError::BadSetting {
+                    key,
+                    value,
+                    reason,
+                })?,
         };
         assumptions.validate()?;
         Ok(assumptions)

@@ -118,6 +118,9 @@ pub enum Reason {
     RepeatCycle,
     /// It fell due in an earlier year and was deferred by the cap.
     Deferred,
+    /// What it runs leaves security support before its life ends (or has
+    /// already left: then it is due in the first year).
+    EndOfSupport,
 }
 
 impl Reason {
@@ -128,6 +131,7 @@ impl Reason {
             Reason::Overdue => "overdue",
             Reason::RepeatCycle => "repeat cycle",
             Reason::Deferred => "deferred",
+            Reason::EndOfSupport => "end of support",
         }
     }
 
@@ -138,6 +142,7 @@ impl Reason {
             Reason::Overdue => "overdue",
             Reason::RepeatCycle => "repeat_cycle",
             Reason::Deferred => "deferred",
+            Reason::EndOfSupport => "end_of_support",
         }
     }
 }
@@ -230,6 +235,10 @@ pub struct YearSummary {
     /// Assets past their life and not replaced at the year's end: the risk
     /// being accepted.
     pub past_life_at_year_end: u64,
+    /// Of `due`, what falls due because its support ends before its life
+    /// (including kit already unsupported, in the first year).
+    #[serde(default)]
+    pub end_of_support: Tally,
 }
 
 /// Leased kit: renewals by the financial year its lease ends.
@@ -521,15 +530,19 @@ pub fn forecast(
         };
         scope.scheduled += 1;
         let life = rules.life(asset);
-        let due_date = add_years(in_service, i32::from(life));
+        let (due_date, for_support) =
+            due_date(snapshot, asset, &assumptions.support, in_service, life);
         let due_year = FinancialYear::containing(due_date);
         if due_year > last {
             continue;
         }
-        let (slot, cause) = if due_year < horizon.first {
-            (0, Reason::Overdue)
+        let slot = year_index(due_year.max(horizon.first), horizon);
+        let cause = if for_support {
+            Reason::EndOfSupport
+        } else if due_year < horizon.first {
+            Reason::Overdue
         } else {
-            (year_index(due_year, horizon), Reason::Age)
+            Reason::Age
         };
         due_by_year[slot].push(Candidate {
             asset: u32::try_from(i).expect("invariant: snapshot indexes fit u32"),
@@ -558,8 +571,13 @@ pub fn forecast(
         for c in &due_now {
             let pence = rules.cost(c.price, i);
             row.due.add(pence);
-            if c.cause == Reason::Overdue {
+            if c.cause == Reason::Overdue
+                || (c.cause == Reason::EndOfSupport && c.due_date < horizon.first.first_day())
+            {
                 row.overdue.add(pence);
+            }
+            if c.cause == Reason::EndOfSupport {
+                row.end_of_support.add(pence);
             }
         }
         candidates.extend(due_now);
@@ -614,6 +632,7 @@ pub fn forecast(
             // in the deferred queue, so the queue is exactly the kit running
             // past its life.
             past_life_at_year_end: deferred.len() as u64,
+            end_of_support: row.end_of_support.tally(),
         });
     }
     let mut unfunded = PenceTally::default();
@@ -646,6 +665,29 @@ struct YearTallies {
     deferred_in: PenceTally,
     funded: PenceTally,
     deferred_out: PenceTally,
+    end_of_support: PenceTally,
+}
+
+/// When an asset falls due: `life` years after it entered service, or, when
+/// its class is replaced for support and its support ends in an earlier
+/// financial year, at its support's end (a year before it if the policy
+/// says so). True when support is what made it due.
+fn due_date(
+    snapshot: &Snapshot,
+    asset: &SnapshotAsset,
+    support: &crate::policy::support::SupportRules,
+    in_service: Date,
+    life: u8,
+) -> (Date, bool) {
+    let by_age = add_years(in_service, i32::from(life));
+    match super::support::support_due_date(snapshot, asset, support) {
+        Some(by_support)
+            if FinancialYear::containing(by_support) < FinancialYear::containing(by_age) =>
+        {
+            (by_support, true)
+        }
+        _ => (by_age, false),
+    }
 }
 
 /// Funds `c` in `year` (index `i`) and schedules its repeat cycle.
@@ -753,11 +795,25 @@ pub fn unlevelled(
             continue;
         };
         let life = life_years(snapshot, asset, assumptions);
-        let due = FinancialYear::containing(add_years(in_service, life));
-        let (mut year, mut cause) = if due < horizon.first {
-            (horizon.first, Reason::Overdue)
+        let by_age = FinancialYear::containing(add_years(in_service, life));
+        let by_support = if assumptions.support.replaces(asset.class) {
+            super::support::last_supported_day(snapshot, asset, &assumptions.support).map(
+                |(day, _)| {
+                    let year = FinancialYear::containing(day);
+                    if assumptions.support.replace_before {
+                        year.offset(-1)
+                    } else {
+                        year
+                    }
+                },
+            )
         } else {
-            (due, Reason::Age)
+            None
+        };
+        let (mut year, mut cause) = match by_support {
+            Some(s) if s < by_age => (s.max(horizon.first), Reason::EndOfSupport),
+            _ if by_age < horizon.first => (horizon.first, Reason::Overdue),
+            _ => (by_age, Reason::Age),
         };
         let unit = unit_price(snapshot, asset, assumptions);
         while year <= horizon.last() {
@@ -1312,6 +1368,10 @@ mod tests {
             if *kind == 2 {
                 a.funding = Funding::Leased;
             }
+            // Every third asset has a recorded support end, from 2016 to 2035:
+            // before, inside and after the horizons tested.
+            a.support_end =
+                (i % 3 == 0).then(|| date!(2016 - 01 - 01) + time::Duration::days(*days));
             s.push(&a).unwrap();
         }
         s
@@ -1364,7 +1424,12 @@ mod tests {
                     continue;
                 };
                 let life = i32::try_from(rules[i].0).unwrap();
-                let mut due = FinancialYear::containing(add_years(in_service, life)).max(h.first);
+                // The first link is the earlier of age and end of support.
+                let mut due = FinancialYear::containing(add_years(in_service, life));
+                if let Some(day) = crate::forecast::support::support_due_date(&s, asset, &a.support) {
+                    due = due.min(FinancialYear::containing(day));
+                }
+                let mut due = due.max(h.first);
                 let mut k = 0;
                 while due <= h.last() {
                     prop_assert!(k < mine.len(), "asset {i}: due {due} missing");
@@ -1385,7 +1450,9 @@ mod tests {
         #[test]
         fn with_no_cap_the_levelled_programme_is_the_unlevelled_one(estate in arb_estate(), years in 1u32..8) {
             let s = build(&estate);
-            let a = policy_with_models();
+            let mut a = policy_with_models();
+            // Both forms of the end-of-support rule.
+            a.support.replace_before = years % 2 == 0;
             let h = Horizon::new(fy("2026/27"), years).unwrap();
             let f = forecast(&s, &a, h).unwrap();
             let mut levelled: Vec<(u32, FinancialYear, i64, Reason)> = f

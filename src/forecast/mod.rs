@@ -19,6 +19,7 @@ pub mod runs;
 pub mod scenario;
 pub mod snapshot;
 pub mod store;
+pub mod support;
 
 pub use assumptions::{Assumptions, Caps, Thresholds};
 pub use capital::{CapitalForecast, ForecastError, Horizon, Reason, Replacement, forecast};

@@ -60,6 +60,37 @@ pub struct SnapshotAsset {
     pub site: Option<u32>,
     /// Index of its department.
     pub department: Option<u32>,
+    /// Its last supported day as the register records it (beats `release`).
+    pub support_end: Option<Date>,
+    /// Index of the release it runs, in [`Snapshot::releases`], when the
+    /// support data knows it.
+    pub release: Option<u32>,
+}
+
+/// A release an asset runs, as the support data gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleaseInput<'a> {
+    /// The support data's name for it, e.g. "Windows Server 2016".
+    pub name: &'a str,
+    /// What the register records, e.g. "Windows Server 2016" or "iPhone XR".
+    pub recorded: &'a str,
+    /// Its last day of security updates.
+    pub security_end: Option<Date>,
+    /// Its last day of paid extended updates, where sold.
+    pub extended_end: Option<Date>,
+}
+
+/// A release in the snapshot (interned: many assets run one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRelease {
+    /// The support data's name for it.
+    pub name: String,
+    /// What the register records.
+    pub recorded: String,
+    /// Its last day of security updates.
+    pub security_end: Option<Date>,
+    /// Its last day of paid extended updates, where sold.
+    pub extended_end: Option<Date>,
 }
 
 /// What a caller gives to add one asset; strings are borrowed and interned.
@@ -89,6 +120,10 @@ pub struct AssetInput<'a> {
     pub site: Option<&'a str>,
     /// Department name.
     pub department: Option<&'a str>,
+    /// Last supported day, as recorded.
+    pub support_end: Option<Date>,
+    /// The release it runs, as the support data gives it.
+    pub release: Option<ReleaseInput<'a>>,
 }
 
 impl<'a> AssetInput<'a> {
@@ -107,6 +142,8 @@ impl<'a> AssetInput<'a> {
             model: None,
             site: None,
             department: None,
+            support_end: None,
+            release: None,
         }
     }
 }
@@ -127,6 +164,8 @@ pub struct Snapshot {
     sites: Vec<SnapshotPlace>,
     departments: Vec<SnapshotPlace>,
     models: Vec<SnapshotModel>,
+    releases: Vec<SnapshotRelease>,
+    release_index: HashMap<(String, String), u32>,
     tags: String,
     assets: Vec<SnapshotAsset>,
     not_live: u64,
@@ -292,6 +331,10 @@ impl Snapshot {
             input.department,
         )?;
         let model = self.model(input.manufacturer, input.model)?;
+        let release = match input.release {
+            None => None,
+            Some(r) => Some(self.release(&r)?),
+        };
         let start = index(self.tags.len())?;
         self.tags.push_str(input.tag);
         let end = index(self.tags.len())?;
@@ -308,8 +351,31 @@ impl Snapshot {
             model,
             site,
             department,
+            support_end: input.support_end,
+            release,
         });
         Ok(())
+    }
+
+    fn release(&mut self, r: &ReleaseInput<'_>) -> Result<u32, SnapshotError> {
+        let key = (r.name.to_string(), r.recorded.to_string());
+        if let Some(i) = self.release_index.get(&key) {
+            return Ok(*i);
+        }
+        let i = index(self.releases.len())?;
+        self.releases.push(SnapshotRelease {
+            name: key.0.clone(),
+            recorded: key.1.clone(),
+            security_end: r.security_end,
+            extended_end: r.extended_end,
+        });
+        self.release_index.insert(key, i);
+        Ok(i)
+    }
+
+    /// The releases assets run, by index.
+    pub fn releases(&self) -> &[SnapshotRelease] {
+        &self.releases
     }
 
     /// Records that `count` retired, disposed or lost assets were left out

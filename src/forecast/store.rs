@@ -15,7 +15,7 @@ use super::programme::{CapitalProgramme, DetailRow, Name, sort_detail};
 use super::runs::{
     BatchRecord, RegisterState, RunAsset, RunDiff, RunItem, RunSummary, SavedRun, diff,
 };
-use super::snapshot::{AssetInput, Snapshot, SnapshotError};
+use super::snapshot::{AssetInput, ReleaseInput, Snapshot, SnapshotError};
 use crate::db::{DbError, now_timestamp};
 use crate::domain::{AssetClass, AssetStatus, FinancialYear, Funding, Money, RunId, iso};
 use crate::register::RegisterError;
@@ -121,7 +121,8 @@ fn date_column(row: &Row<'_>, i: usize, column: &'static str) -> Result<Option<D
 /// order keeps runs reproducible). Public so the forecast benchmark's
 /// baseline scans exactly what the forecast scans.
 pub const SNAPSHOT_QUERY: &str = "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, \
-     a.in_service_date, a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name \
+     a.in_service_date, a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name, \
+     a.os, a.os_version, a.support_end \
      FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
      LEFT JOIN sites s ON s.site_id = a.site_id \
      LEFT JOIN departments d ON d.department_id = a.department_id \
@@ -151,9 +152,45 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             .collect();
         snapshot.set_shares(code, &members)?;
     }
+    let support = crate::policy::support::builtin_support();
+    // What each (os, version, model) runs, matched once: (name, recorded,
+    // security end, extended end). Keys are built in one reused buffer.
+    let mut releases: std::collections::HashMap<String, Option<Release>> =
+        std::collections::HashMap::new();
+    let mut key = String::new();
     let mut stmt = conn.prepare(SNAPSHOT_QUERY)?;
     let mut rows = stmt.query([organisation])?;
     while let Some(row) = rows.next()? {
+        let (os, os_version, model) = (text(row, 12)?, text(row, 13)?, text(row, 9)?);
+        key.clear();
+        for part in [os, os_version, model] {
+            key.push_str(part.unwrap_or(""));
+            key.push('\u{1f}');
+        }
+        if !releases.contains_key(key.as_str()) {
+            let found =
+                crate::policy::support::asset_release(&support, os, os_version, model).map(|r| {
+                    Release {
+                        name: r.name(),
+                        recorded: match (os, os_version) {
+                            (Some(o), Some(v)) => format!("{o} {v}"),
+                            _ => model.unwrap_or("").to_string(),
+                        },
+                        security_end: r.security_end.day(),
+                        extended_end: r.extended_end.day(),
+                    }
+                });
+            releases.insert(key.clone(), found);
+        }
+        let release = releases
+            .get(key.as_str())
+            .and_then(Option::as_ref)
+            .map(|r| ReleaseInput {
+                name: &r.name,
+                recorded: &r.recorded,
+                security_end: r.security_end,
+                extended_end: r.extended_end,
+            });
         let class = canonical(AssetClass::ALL, AssetClass::as_str, row, 2, "class")?;
         let status = canonical(AssetStatus::ALL, AssetStatus::as_str, row, 3, "status")?;
         let funding = canonical(Funding::ALL, Funding::as_str, row, 4, "funding")?;
@@ -170,6 +207,8 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             model: text(row, 9)?,
             site: text(row, 10)?,
             department: text(row, 11)?,
+            support_end: date_column(row, 14, "support_end")?,
+            release,
         })?;
     }
     let left_out: i64 = conn.query_row(
@@ -180,6 +219,14 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
     )?;
     snapshot.set_not_live_left_out(count(left_out));
     Ok(snapshot)
+}
+
+/// A release matched while reading a snapshot.
+struct Release {
+    name: String,
+    recorded: String,
+    security_end: Option<Date>,
+    extended_end: Option<Date>,
 }
 
 /// The assumptions the policy held in the register gives (no caps, no
@@ -546,6 +593,7 @@ fn reason_from_key(key: &str) -> Option<Reason> {
         Reason::Overdue,
         Reason::RepeatCycle,
         Reason::Deferred,
+        Reason::EndOfSupport,
     ]
     .into_iter()
     .find(|r| r.as_key() == key)

@@ -8,6 +8,7 @@
 
 pub mod running;
 pub mod store;
+pub mod support;
 
 use std::path::Path;
 
@@ -217,6 +218,7 @@ impl Defaults {
         )
         .and_then(|d| d.with_model_lives(BUILTIN_MODEL_LIVES))
         .and_then(|d| d.with_running_costs(&running::FILES.map(|(_, text)| text)))
+        .and_then(|d| d.with_support_settings(support::BUILTIN_SUPPORT_SETTINGS))
         .expect("invariant: the shipped data files are valid (tested)")
     }
 
@@ -254,7 +256,33 @@ impl Defaults {
                 *text = read(rel)?;
             }
         }
-        defaults.with_running_costs(&texts.each_ref().map(String::as_str))
+        let defaults = defaults.with_running_costs(&texts.each_ref().map(String::as_str))?;
+        // And the end-of-support rule's settings.
+        if dir.join("support/settings.csv").exists() {
+            defaults.with_support_settings(&read("support/settings.csv")?)
+        } else {
+            defaults.with_support_settings(support::BUILTIN_SUPPORT_SETTINGS)
+        }
+    }
+
+    /// These defaults with the end-of-support rule's settings read from
+    /// `text` (the form of `data/support/settings.csv`) added.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the line, or a key another file gives.
+    pub fn with_support_settings(mut self, text: &str) -> Result<Self, PolicyError> {
+        let file = "support/settings.csv";
+        for s in parse_settings(file, text)? {
+            if self.settings.iter().any(|x| x.key == s.key) {
+                return Err(PolicyError::Row {
+                    file: file.into(),
+                    line: 0,
+                    message: format!("setting `{}` is also given by another file", s.key),
+                });
+            }
+            self.settings.push(s);
+        }
+        Ok(self)
     }
 
     /// These defaults with the running-cost reference data read from the

@@ -335,6 +335,19 @@ pub struct AssetFields {
     pub power_kwh_per_year: Option<Decimal>,
     /// Free-text notes.
     pub notes: Option<String>,
+    /// Operating system, e.g. "Windows Server" (matched to the support data).
+    #[serde(default)]
+    pub os: Option<String>,
+    /// Its version or release, e.g. "2016".
+    #[serde(default)]
+    pub os_version: Option<String>,
+    /// Firmware version (network and storage kit).
+    #[serde(default)]
+    pub firmware: Option<String>,
+    /// The last supported day, when known from elsewhere (a supplier's
+    /// end-of-life notice); beats the support data.
+    #[serde(default, with = "crate::domain::dates::iso_date_opt")]
+    pub support_end: Option<Date>,
 }
 
 impl AssetFields {
@@ -362,6 +375,10 @@ impl AssetFields {
             power_hours_per_year: None,
             power_kwh_per_year: None,
             notes: None,
+            os: None,
+            os_version: None,
+            firmware: None,
+            support_end: None,
         }
     }
 
@@ -418,6 +435,10 @@ impl AssetFields {
                 self.power_kwh_per_year.map(|d| d.normalize().to_string()),
             ),
             ("notes", self.notes.clone()),
+            ("os", self.os.clone()),
+            ("os_version", self.os_version.clone()),
+            ("firmware", self.firmware.clone()),
+            ("support_end", date(self.support_end)),
         ]
     }
 

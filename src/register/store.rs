@@ -192,6 +192,7 @@ fn asset_json(f: &AssetFields) -> String {
     j.text("assigned_user", f.assigned_user.as_deref());
     j.text("class", Some(f.class.as_str()));
     j.text("department", f.department.as_deref());
+    j.text("firmware", f.firmware.as_deref());
     j.text("funding", Some(f.funding.as_str()));
     j.date("in_service_date", f.in_service_date);
     j.date("lease_end", f.lease_end);
@@ -200,6 +201,8 @@ fn asset_json(f: &AssetFields) -> String {
     j.text("model", f.model.as_deref());
     j.text("notes", f.notes.as_deref());
     j.text("order_ref", f.order_ref.as_deref());
+    j.text("os", f.os.as_deref());
+    j.text("os_version", f.os_version.as_deref());
     j.shown("power_hours_per_year", f.power_hours_per_year);
     j.shown(
         "power_kwh_per_year",
@@ -211,6 +214,7 @@ fn asset_json(f: &AssetFields) -> String {
     j.text("site", f.site.as_deref());
     j.text("status", Some(f.status.as_str()));
     j.text("supplier", f.supplier.as_deref());
+    j.date("support_end", f.support_end);
     j.date("warranty_end", f.warranty_end);
     j.finish()
 }
@@ -810,7 +814,8 @@ impl Places {
 const ASSET_SELECT: &str = "SELECT a.asset_id, o.code, a.asset_tag, a.serial, a.class, a.manufacturer, \
      a.model, s.name, d.name, a.assigned_user, a.in_service_date, a.purchase_cost_pence, a.supplier, \
      a.order_ref, a.warranty_end, a.funding, a.lease_end, a.status, a.life_years, a.power_watts, \
-     a.power_hours_per_year, a.power_kwh_per_year, a.notes, a.batch_id, a.created_at, a.updated_at \
+     a.power_hours_per_year, a.power_kwh_per_year, a.notes, a.batch_id, a.created_at, a.updated_at, \
+     a.os, a.os_version, a.firmware, a.support_end \
      FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
      LEFT JOIN sites s ON s.site_id = a.site_id \
      LEFT JOIN departments d ON d.department_id = a.department_id";
@@ -872,6 +877,10 @@ fn asset_from_row(r: &Row<'_>) -> rusqlite::Result<Asset> {
             power_hours_per_year: r.get(20)?,
             power_kwh_per_year: get_decimal(r, 21)?,
             notes: r.get(22)?,
+            os: r.get(26)?,
+            os_version: r.get(27)?,
+            firmware: r.get(28)?,
+            support_end: get_date(r, 29)?,
         },
         batch_id: r.get::<_, Option<i64>>(23)?.map(BatchId),
         created_at: r.get(24)?,
@@ -1120,9 +1129,10 @@ pub fn insert_new_asset(
         "INSERT INTO assets (organisation_id, asset_tag, serial, class, manufacturer, model, site_id, \
          department_id, assigned_user, in_service_date, purchase_cost_pence, supplier, order_ref, \
          warranty_end, funding, lease_end, status, life_years, power_watts, power_hours_per_year, \
-         power_kwh_per_year, notes, batch_id, created_at, updated_at, tag_key, serial_key) VALUES \
+         power_kwh_per_year, notes, batch_id, created_at, updated_at, tag_key, serial_key, os, \
+         os_version, firmware, support_end) VALUES \
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-         ?21, ?22, ?23, ?24, ?24, ?25, ?26)",
+         ?21, ?22, ?23, ?24, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?;
     stmt.execute(params![
         org.id.0,
@@ -1151,6 +1161,10 @@ pub fn insert_new_asset(
         now,
         identity::key(&fields.asset_tag),
         fields.serial.as_deref().map(identity::key),
+        fields.os,
+        fields.os_version,
+        fields.firmware,
+        fields.support_end.map(iso),
     ])?;
     let id = AssetId(tx.last_insert_rowid());
     audit(
@@ -1246,8 +1260,8 @@ fn write_asset_update(
          site_id = ?7, department_id = ?8, assigned_user = ?9, in_service_date = ?10, \
          purchase_cost_pence = ?11, supplier = ?12, order_ref = ?13, warranty_end = ?14, funding = ?15, \
          lease_end = ?16, status = ?17, life_years = ?18, power_watts = ?19, power_hours_per_year = ?20, \
-         power_kwh_per_year = ?21, notes = ?22, updated_at = ?23, tag_key = ?24, serial_key = ?25 \
-         WHERE asset_id = ?1",
+         power_kwh_per_year = ?21, notes = ?22, updated_at = ?23, tag_key = ?24, serial_key = ?25, \
+         os = ?26, os_version = ?27, firmware = ?28, support_end = ?29 WHERE asset_id = ?1",
     )?
     .execute(params![
         current.id.0,
@@ -1275,6 +1289,10 @@ fn write_asset_update(
         now_timestamp(),
         identity::key(&fields.asset_tag),
         fields.serial.as_deref().map(identity::key),
+        fields.os,
+        fields.os_version,
+        fields.firmware,
+        fields.support_end.map(iso),
     ])?;
     audit_changes(tx, Entity::Asset, current.id.0, org.id, changes, actor)?;
     Ok(())

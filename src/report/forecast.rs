@@ -114,6 +114,17 @@ pub fn summary_view(summary: &[YearSummary], units: Units) -> View {
     view.push(count_row("  of which overdue (assets)", &|s| {
         s.overdue.count
     }));
+    // Shown only when support drives a replacement, so a register without
+    // support data reads as before.
+    if summary.iter().any(|s| s.end_of_support.count > 0) {
+        view.push(count_row(
+            "  of which replaced for end of support (assets)",
+            &|s| s.end_of_support.count,
+        ));
+        view.push(money_row("  of which replaced for end of support", &|s| {
+            s.end_of_support.value
+        }));
+    }
     view.push(count_row("Deferred in (assets)", &|s| s.deferred_in.count));
     view.push(money_row("Deferred in", &|s| s.deferred_in.value));
     view.push(count_row("Funded (assets)", &|s| s.funded.count));

@@ -1,0 +1,386 @@
+//! End of support (issue 17): what an asset runs, the support data, and the
+//! forecast replacing at the earlier of age and support end. Every figure
+//! below is worked out by hand from data/policy (server £10,000.00 on a
+//! 3-year life, laptop £850.00 on 4, mobile £250.00 on 3; prices at 2026/27,
+//! inflation 2.0%) and data/support/support.csv (endoflife.date); the
+//! tests run on 28 November 2026, so the horizon is 2026/27 to 2030/31.
+
+use crate::util::Env;
+
+/// The detail rows (tag, due date, due year, funded in, reason, cost), in
+/// the order `--detail --format csv` gives them.
+fn detail(env: &Env) -> Vec<String> {
+    env.ok(&["forecast", "--detail", "--format", "csv"])
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            [c[1], c[6], c[7], c[8], c[9], c[10]].join(",")
+        })
+        .collect()
+}
+
+/// A copy of the shipped data folder with `support/settings.csv` replaced,
+/// loaded into the register with `estate policy load --data`.
+fn load_support_settings(env: &Env, settings: &str) {
+    let data = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    let copy = env.path().join("data");
+    for sub in ["policy", "power", "lines", "licences", "support"] {
+        std::fs::create_dir_all(copy.join(sub)).unwrap();
+        for entry in std::fs::read_dir(data.join(sub)).unwrap() {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "csv") {
+                std::fs::copy(&p, copy.join(sub).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    std::fs::copy(
+        data.join("programme-lines.csv"),
+        copy.join("programme-lines.csv"),
+    )
+    .unwrap();
+    std::fs::write(copy.join("support/settings.csv"), settings).unwrap();
+    env.ok(&["policy", "load", "--data", copy.to_str().unwrap()]);
+}
+
+#[test]
+fn a_server_on_windows_server_2016_is_replaced_when_its_support_ends_not_at_the_end_of_its_life() {
+    let env = Env::with_org();
+    // Bought 15 June 2025, 3-year life: due by age 15 June 2028, in 2028/29.
+    // Windows Server 2016's security updates end 12 January 2027, in 2026/27:
+    // due then, at 2026/27's price £10,000.00; its replacement is next due
+    // 3 years on, 2029/30, at 10,000 x 1.02^3 = £10,612.08.
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--purchase-date",
+        "2025-06-15",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2016",
+    ]);
+    // The same server with nothing recorded about what it runs: by age, 2028/29,
+    // 10,000 x 1.02^2 = £10,404.00.
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-2",
+        "--purchase-date",
+        "2025-06-15",
+    ]);
+    assert_eq!(
+        detail(&env),
+        [
+            "SRV-1,2027-01-12,2026/27,2026/27,end of support,10000.00",
+            "SRV-2,2028-06-15,2028/29,2028/29,age,10404.00",
+            "SRV-1,2029-04-01,2029/30,2029/30,repeat cycle,10612.08",
+        ]
+    );
+    // The year table counts it as replaced for end of support.
+    let json = env.json(&["forecast"]);
+    let first = &json["programme"]["summary"][0]["end_of_support"];
+    assert_eq!(first["count"], 1);
+    assert_eq!(first["value"], "10000.00");
+    assert_eq!(
+        json["programme"]["summary"][2]["end_of_support"]["count"],
+        0
+    );
+    let table = env.ok(&["forecast"]);
+    assert!(
+        table.contains("of which replaced for end of support (assets)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_iphone_whose_model_leaves_support_inside_the_horizon_is_replaced_then() {
+    let env = Env::with_org();
+    // An iPhone XR (support ended 22 April 2026, in 2026/27) bought June 2025:
+    // by age 2028/29, by support 2026/27 at £250.00. A phone with a recorded
+    // support end of 29 February 2028 (2027/28), bought April 2026 (age-due
+    // 2029/30): due 2027/28 at 250 x 1.02 = £255.00.
+    env.ok(&[
+        "add",
+        "mobile",
+        "--tag",
+        "PH-1",
+        "--purchase-date",
+        "2025-06-01",
+        "--manufacturer",
+        "Apple",
+        "--model",
+        "iPhone XR",
+    ]);
+    env.ok(&[
+        "add",
+        "mobile",
+        "--tag",
+        "PH-2",
+        "--purchase-date",
+        "2026-04-10",
+        "--support-end",
+        "2028-02-29",
+    ]);
+    assert_eq!(
+        detail(&env),
+        [
+            "PH-1,2026-04-22,2026/27,2026/27,end of support,250.00",
+            "PH-2,2028-02-29,2027/28,2027/28,end of support,255.00",
+            // PH-1's replacement, bought 2026/27, is next due 2029/30:
+            // 250 x 1.02^3 = 265.302 -> £265.30.
+            "PH-1,2029-04-01,2029/30,2029/30,repeat cycle,265.30",
+            // PH-2's, bought 2027/28, next due 2030/31: 250 x 1.02^4 =
+            // 270.608 -> £270.61.
+            "PH-2,2030-04-01,2030/31,2030/31,repeat cycle,270.61",
+        ]
+    );
+}
+
+#[test]
+fn extended_updates_bought_move_a_windows_10_laptop_to_their_end() {
+    let env = Env::with_org();
+    // Bought 1 May 2025, 4-year life: by age 1 May 2029, 2029/30.
+    // Windows 10 22H2 left support on 14 October 2025, before the horizon: due
+    // in 2026/27 as end of support (backlog), £850.00.
+    env.ok(&[
+        "add",
+        "laptop",
+        "--tag",
+        "LT-1",
+        "--purchase-date",
+        "2025-05-01",
+        "--os",
+        "Windows",
+        "--os-version",
+        "10 22H2",
+    ]);
+    // Its replacement, bought 2026/27, is next due 4 years on, 2030/31:
+    // 850 x 1.02^4 = 920.067... -> £920.07.
+    assert_eq!(
+        detail(&env),
+        [
+            "LT-1,2025-10-14,2025/26,2026/27,end of support,850.00",
+            "LT-1,2030-04-01,2030/31,2030/31,repeat cycle,920.07",
+        ]
+    );
+    let json = env.json(&["forecast"]);
+    assert_eq!(json["programme"]["summary"][0]["overdue"]["count"], 1);
+    // It is unsupported now, and the forecast says so.
+    assert_eq!(
+        json["unsupported_now"],
+        serde_json::json!([{"class": "laptop", "organisation": "BCW", "count": 1,
+                            "replaced_for_support": 1}])
+    );
+    // With extended security updates bought for Windows 10 22H2 (to 10 October
+    // 2028, in 2028/29): due then, at 850 x 1.02^2 = £884.34.
+    load_support_settings(
+        &env,
+        "key,value,source\n\
+         support_replaces,server storage network desktop laptop thin_client mobile tablet,test\n\
+         support_replace_before,no,test\n\
+         extended_support,Windows 10 22H2=61.00,test\n",
+    );
+    assert_eq!(
+        detail(&env),
+        ["LT-1,2028-10-10,2028/29,2028/29,end of support,884.34"]
+    );
+    // The updates cost £61.00 a device a year (revenue) in each year from the
+    // one its security support ended in (2025/26) until it is replaced
+    // (2028/29, not counted): in the horizon, 2026/27 and 2027/28.
+    let json = env.json(&["forecast"]);
+    let costs: Vec<(String, String)> = json["extended_support"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_str().unwrap().to_string(),
+                y["cost"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("2026/27", "61.00"),
+        ("2027/28", "61.00"),
+        ("2028/29", "0.00"),
+        ("2029/30", "0.00"),
+        ("2030/31", "0.00"),
+    ];
+    assert_eq!(
+        costs,
+        want.map(|(y, c)| (y.to_string(), c.to_string())).to_vec()
+    );
+    let shown = env.ok(&["forecast"]);
+    assert!(
+        shown.contains("extended security updates bought (revenue, not in the capital figures): 2026/27 £61.00, 2027/28 £61.00, 2028/29 £0.00"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_rule_can_be_turned_off_for_a_class_or_set_to_replace_a_year_early() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--purchase-date",
+        "2025-06-15",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2016",
+    ]);
+    env.ok(&[
+        "add",
+        "mobile",
+        "--tag",
+        "PH-2",
+        "--purchase-date",
+        "2026-04-10",
+        "--support-end",
+        "2028-02-29",
+    ]);
+    // Servers left out: SRV-1 by age (2028/29, £10,404.00). Replace before:
+    // PH-2's last day is in 2027/28, so it is due a year earlier, 2026/27
+    // (the date a year before, 28 February 2027), at £250.00; its repeat
+    // 3 years on, 2029/30, at £265.30.
+    load_support_settings(
+        &env,
+        "key,value,source\n\
+         support_replaces,mobile,test\n\
+         support_replace_before,yes,test\n\
+         extended_support,,test\n",
+    );
+    assert_eq!(
+        detail(&env),
+        [
+            "PH-2,2027-02-28,2026/27,2026/27,end of support,250.00",
+            "SRV-1,2028-06-15,2028/29,2028/29,age,10404.00",
+            "PH-2,2029-04-01,2029/30,2029/30,repeat cycle,265.30",
+        ]
+    );
+}
+
+#[test]
+fn estate_support_lists_what_leaves_support_in_each_year() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--purchase-date",
+        "2025-06-15",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2016",
+    ]);
+    env.ok(&[
+        "add",
+        "printer",
+        "--tag",
+        "PR-1",
+        "--purchase-date",
+        "2024-01-10",
+        "--support-end",
+        "2029-03-31",
+    ]);
+    // Ubuntu 22.04's standard support ends 1 April 2027 (2027/28); nothing
+    // after the horizon (SRV-3, Windows Server 2025, to 2034) is listed.
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-2",
+        "--purchase-date",
+        "2024-01-10",
+        "--os",
+        "Ubuntu",
+        "--os-version",
+        "22.04",
+    ]);
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-3",
+        "--purchase-date",
+        "2025-01-10",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2025",
+    ]);
+    assert_eq!(
+        env.ok(&["support", "--format", "csv"]),
+        "year,last supported day,org,tag,class,runs,replaced for support\n\
+         2026/27,2027-01-12,BCW,SRV-1,server,Windows Server 2016,yes\n\
+         2027/28,2027-04-01,BCW,SRV-2,server,Ubuntu 22.04,yes\n\
+         2028/29,2029-03-31,BCW,PR-1,printer,recorded support end,no: class replaced by age only\n"
+    );
+}
+
+#[test]
+fn add_and_update_record_what_an_asset_runs_and_show_gives_it() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add",
+        "network",
+        "--tag",
+        "SW-1",
+        "--os",
+        "Cisco IOS XE",
+        "--os-version",
+        "17.9",
+        "--firmware",
+        "17.9.4a",
+    ]);
+    env.said(&[
+        "update",
+        "SW-1",
+        "--support-end",
+        "2030-07-31",
+        "--os-version",
+        "17.12",
+    ]);
+    let json = env.json(&["show", "SW-1"]);
+    let a = &json["asset"];
+    assert_eq!(a["os"], "Cisco IOS XE");
+    assert_eq!(a["os_version"], "17.12");
+    assert_eq!(a["firmware"], "17.9.4a");
+    assert_eq!(a["support_end"], "2030-07-31");
+    env.said(&["update", "SW-1", "--clear", "support_end"]);
+    let json = env.json(&["list"]);
+    assert_eq!(json[0]["support_end"], serde_json::Value::Null);
+    assert_eq!(json[0]["os_version"], "17.12");
+}
+
+#[test]
+fn a_saved_run_keeps_a_replacement_made_for_end_of_support() {
+    let env = Env::with_org();
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--purchase-date",
+        "2025-06-15",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2016",
+    ]);
+    env.said(&["forecast", "--save", "support"]);
+    let out = env.ok(&["runs", "show", "1", "--detail", "--format", "csv"]);
+    assert!(
+        out.contains("SRV-1,server,Server and storage replacement,,,2027-01-12,2026/27,2026/27,end of support,10000.00"),
+        "{out}"
+    );
+}
