@@ -9,6 +9,7 @@ mod forecast;
 mod fuzz;
 mod hostile;
 mod import;
+mod money;
 mod readme;
 mod register;
 mod report;

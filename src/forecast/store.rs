@@ -56,6 +56,9 @@ pub enum StoreError {
     /// A register read failed.
     #[error(transparent)]
     Register(#[from] RegisterError),
+    /// Two saved runs could not be replayed to explain their difference.
+    #[error("cannot replay the saved runs to explain their difference: {0}")]
+    Replay(#[from] super::runs::DiffError),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -642,7 +645,7 @@ pub fn diff_runs(conn: &Connection, old: RunId, new: RunId) -> Result<RunDiff> {
         &b,
         &run_assets(conn, new)?,
         &run_items(conn, new)?,
-    ))
+    )?)
 }
 
 #[cfg(test)]

@@ -567,8 +567,19 @@ pub fn capital_assumptions_view(
     view
 }
 
-/// `estate runs diff`: the causes of the movement, the assumptions that
-/// changed, and every asset that moved.
+/// A change as text with its sign: `+£17.34`, `-£867.00` (or in £000).
+fn signed(change: Money, units: Units) -> String {
+    let text = amount(change, units).text;
+    if change > Money::default() {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// `estate runs diff`: the causes of the movement (attributed one at a
+/// time in a fixed order), the assumptions that changed, and every asset
+/// that moved with each cause's part.
 pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
     let mut causes = View::new(&[
         "why it moved",
@@ -585,7 +596,8 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
     let total: Money = d.causes.iter().map(|c| c.change).sum();
     causes.push(vec![
         Cell::text("Total"),
-        count(d.causes.iter().map(|c| c.assets).sum::<u64>()),
+        // An asset moved by two causes is counted under each, once here.
+        count(d.assets.len() as u64),
         amount(total, units),
     ]);
     let mut assumptions = View::new(&["assumption", "was", "now"]);
@@ -600,8 +612,8 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
         "organisation",
         "asset tag",
         "class",
-        "why",
         "what changed",
+        &format!("why it moved{}", units.suffix()),
         &format!("was{}", units.suffix()),
         &format!("now{}", units.suffix()),
     ]);
@@ -610,8 +622,14 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
             Cell::text(&a.organisation),
             Cell::text(&a.asset_tag),
             Cell::text(a.class.label()),
-            Cell::text(a.cause.label()),
             Cell::text(&a.detail),
+            Cell::text(
+                a.parts
+                    .iter()
+                    .map(|p| format!("{} {}", p.cause.label(), signed(p.change, units)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             amount(a.old_value, units),
             amount(a.new_value, units),
         ]);
