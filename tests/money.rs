@@ -173,3 +173,147 @@ fn runs_diff_attributes_each_cause_in_order_and_the_parts_sum_to_the_total() {
         assert!(table.contains(words), "{words} missing:\n{table}");
     }
 }
+
+/// Two saved runs on BCW (5 years from 2026/27; prices at 2026/27, 2%):
+///
+/// | asset | class   | in service | run 1 (approved)               | run 2 (laptop life 4 → 5)        |
+/// |-------|---------|------------|--------------------------------|----------------------------------|
+/// | PC1   | desktop | 2021-06-01 | 2026/27 £600.00                | the same                         |
+/// | LT1   | laptop  | 2023-09-01 | 2027/28 £850 × 1.02 = £867.00  | 2028/29 £850 × 1.02² = £884.34   |
+/// | MOB1  | mobile  | 2024-01-15 | 2026/27 £250.00; again 1 April 2026 + 3 years, 2029/30, £250 × 1.02³ = £265.30 | the same |
+///
+/// Desktop and laptop refresh: 2027/28 approved £867.00, proposed £0,
+/// variance −£867.00, all of it slipped (now due 2028/29); 2028/29 approved
+/// £0, proposed £884.34, variance +£884.34. The line moved +£17.34, all of
+/// it lives. Mobile devices: no variance, no slippage.
+#[test]
+fn a_proposal_is_compared_with_the_approved_programme_line_by_line_with_slippage() {
+    let env = Env::with_org();
+    add(&env, "desktop", "PC1", "2021-06-01");
+    add(&env, "laptop", "LT1", "2023-09-01");
+    add(&env, "mobile", "MOB1", "2024-01-15");
+    env.said(&["forecast", "--from", "2026/27", "--save", "Feb 2026"]);
+    env.said(&["policy", "set", "life", "laptop", "5"]);
+    env.said(&["forecast", "--from", "2026/27", "--save", "Feb 2027"]);
+
+    // Nothing approved yet: the comparison says so and how to fix it.
+    let err = env.fails(&["runs", "compare", "2"], 1);
+    assert!(
+        err.contains("no run of the whole register has been approved"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: mark the programme that was approved with `estate runs approve"),
+        "{err}"
+    );
+    let err = env.fails(&["runs", "approve", "1", "--minute", "  "], 1);
+    assert!(
+        err.contains("an approval needs the decision's minute"),
+        "{err}"
+    );
+
+    let said = env.said(&[
+        "runs",
+        "approve",
+        "1",
+        "--minute",
+        "Cabinet 12 Feb 2026, min. 87",
+    ]);
+    assert!(
+        said.contains("approved run 1: Cabinet 12 Feb 2026, min. 87"),
+        "{said}"
+    );
+    let runs = env.json(&["runs"]);
+    assert_eq!(runs[1]["id"], 1);
+    assert_eq!(runs[1]["approved"], "Cabinet 12 Feb 2026, min. 87");
+    assert!(runs[0].get("approved").is_none());
+    // The audit trail records the approval.
+    assert!(
+        env.dump()
+            .iter()
+            .any(|row| row.contains("approved_run") && row.contains("Cabinet 12 Feb 2026, min. 87")),
+        "no audit row for the approval"
+    );
+
+    let c = env.json(&["runs", "compare", "2"]);
+    assert_eq!(c["approval"]["run"], 1);
+    let row = |line: &str, year: &str| -> [String; 4] {
+        let r = c["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["line"] == line && r["year"] == year)
+            .unwrap_or_else(|| panic!("no row {line} {year}"));
+        ["approved", "proposed", "variance", "slipped"].map(|k| r[k].as_str().unwrap().to_string())
+    };
+    let money = |v: [&str; 4]| v.map(str::to_string);
+    let line = "Desktop and laptop refresh";
+    assert_eq!(
+        row(line, "2026/27"),
+        money(["600.00", "600.00", "0.00", "0.00"])
+    );
+    assert_eq!(
+        row(line, "2027/28"),
+        money(["867.00", "0.00", "-867.00", "867.00"])
+    );
+    assert_eq!(
+        row(line, "2028/29"),
+        money(["0.00", "884.34", "884.34", "0.00"])
+    );
+    assert_eq!(
+        row("Mobile devices", "2029/30"),
+        money(["265.30", "265.30", "0.00", "0.00"])
+    );
+    assert_eq!(
+        row("Total", "2027/28"),
+        money(["867.00", "0.00", "-867.00", "867.00"])
+    );
+    assert_eq!(c["reasons"].as_array().unwrap().len(), 1);
+    assert_eq!(c["reasons"][0]["line"], line);
+    assert_eq!(c["reasons"][0]["cause"], "lives");
+    assert_eq!(c["reasons"][0]["change"], "17.34");
+    assert_eq!(c["slipped"].as_array().unwrap().len(), 1);
+    assert_eq!(c["slipped"][0]["asset_tag"], "LT1");
+    assert_eq!(c["slipped"][0]["approved_year"], "2027/28");
+    assert_eq!(c["slipped"][0]["proposed_year"], "2028/29");
+    assert_eq!(c["slipped"][0]["cost"], "867.00");
+
+    // The Cabinet report of run 2 carries the same comparison in its JSON.
+    env.said(&[
+        "--format",
+        "json",
+        "report",
+        "--run",
+        "2",
+        "--out",
+        "run2.json",
+    ]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path().join("run2.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["against_approved"]["slipped"][0]["cost"], "867.00");
+    assert_eq!(
+        report["against_approved"]["approval"]["minute"],
+        "Cabinet 12 Feb 2026, min. 87"
+    );
+
+    // Approving run 2 supersedes run 1 for the whole register; run 1's
+    // approval stays on record but is no longer the one in force.
+    let said = env.said(&[
+        "runs",
+        "approve",
+        "2",
+        "--minute",
+        "Cabinet 11 Feb 2027, min. 52",
+    ]);
+    assert!(
+        said.contains("supersedes run 1: Cabinet 12 Feb 2026, min. 87"),
+        "{said}"
+    );
+    let runs = env.json(&["runs"]);
+    assert_eq!(runs[0]["approved"], "Cabinet 11 Feb 2027, min. 52");
+    assert!(runs[1].get("approved").is_none());
+    // An earlier approval can still be named.
+    let c = env.json(&["runs", "compare", "2", "--approved", "1"]);
+    assert_eq!(c["approval"]["minute"], "Cabinet 12 Feb 2026, min. 87");
+}

@@ -77,6 +77,10 @@ pub struct RunSummary {
     pub funded: Money,
     /// Unfunded at the end.
     pub unfunded: Money,
+    /// The minute approving it, when it is the approved programme in force
+    /// for its scope (`estate runs approve`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved: Option<String>,
 }
 
 /// A saved run in full. Its parts are stored as JSON: a field added later

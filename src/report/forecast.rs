@@ -421,6 +421,7 @@ pub fn runs_view(runs: &[RunSummary]) -> View {
         "capped",
         "funded",
         "unfunded",
+        "approved",
     ]);
     for r in runs {
         view.push(vec![
@@ -437,6 +438,7 @@ pub fn runs_view(runs: &[RunSummary]) -> View {
             Cell::text(if r.capped { "yes" } else { "no" }),
             Cell::money(r.funded),
             Cell::money(r.unfunded),
+            Cell::opt(r.approved.as_deref()),
         ]);
     }
     view

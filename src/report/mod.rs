@@ -11,6 +11,7 @@
 //! output is safe to open in a spreadsheet: text that would start a formula
 //! is neutralised (see [`neutralise`]); HTML escapes every string.
 
+pub mod approved;
 pub mod cabinet;
 pub mod chart;
 pub mod forecast;
