@@ -317,3 +317,112 @@ fn a_proposal_is_compared_with_the_approved_programme_line_by_line_with_slippage
     let c = env.json(&["runs", "compare", "2", "--approved", "1"]);
     assert_eq!(c["approval"]["minute"], "Cabinet 12 Feb 2026, min. 87");
 }
+
+/// BCW, 3 years from 2026/27 (prices at 2026/27, 2%; no repeat cycle
+/// falls inside: the earliest, MOB1's, is 1 April 2026 + 3 years = 2029/30):
+///
+/// | asset | class   | in service | due     | cost       |
+/// |-------|---------|------------|---------|------------|
+/// | PC1   | desktop | 2021-06-01 | 2026/27 | £600.00    |
+/// | PC2   | desktop | 2021-09-01 | 2026/27 | £600.00    |
+/// | MOB1  | mobile  | 2023-05-01 | 2026/27 | £250.00    |
+/// | SRV1  | server  | 2024-01-10 | 2026/27 | £10,000.00 |
+/// | LT1   | laptop  | 2023-09-01 | 2027/28 | £850 × 1.02 = £867.00 |
+fn threshold_estate() -> Env {
+    let env = Env::with_org();
+    add(&env, "desktop", "PC1", "2021-06-01");
+    add(&env, "desktop", "PC2", "2021-09-01");
+    add(&env, "mobile", "MOB1", "2023-05-01");
+    add(&env, "server", "SRV1", "2024-01-10");
+    add(&env, "laptop", "LT1", "2023-09-01");
+    env
+}
+
+/// (year, capital, revenue, revenue items) of the forecast's split.
+fn split(env: &Env) -> Vec<(String, String, String, u64)> {
+    let f = env.json(&["forecast", "--from", "2026/27", "--years", "3"]);
+    f["programme"]["capitalisation"]["years"]
+        .as_array()
+        .expect("a capital and revenue split")
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_str().unwrap().to_string(),
+                y["capital"].as_str().unwrap().to_string(),
+                y["revenue"].as_str().unwrap().to_string(),
+                y["revenue_items"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn year(y: &str, capital: &str, revenue: &str, items: u64) -> (String, String, String, u64) {
+    (
+        y.to_string(),
+        capital.to_string(),
+        revenue.to_string(),
+        items,
+    )
+}
+
+#[test]
+fn with_no_capital_threshold_set_everything_is_capital_and_no_split_is_shown() {
+    let env = threshold_estate();
+    let f = env.json(&["forecast", "--from", "2026/27", "--years", "3"]);
+    assert!(f["programme"].get("capitalisation").is_none());
+    // The shipped default is 0.00, off, with its source.
+    let policy = env.ok(&["policy", "show"]);
+    assert!(policy.contains("capital_threshold"), "{policy}");
+}
+
+/// £1,000 per item: in 2026/27 PC1 £600, PC2 £600 and MOB1 £250 are
+/// revenue (£1,450.00, 3 items), SRV1 £10,000.00 capital; in 2027/28 LT1
+/// £867.00 is revenue. The programme itself still holds all £12,317.00.
+#[test]
+fn a_capital_threshold_per_item_moves_cheaper_replacements_to_revenue() {
+    let env = threshold_estate();
+    env.said(&["policy", "set", "capital-threshold", "1000"]);
+    assert_eq!(
+        split(&env),
+        [
+            year("2026/27", "10000.00", "1450.00", 3),
+            year("2027/28", "0.00", "867.00", 1),
+            year("2028/29", "0.00", "0.00", 0),
+        ]
+    );
+    let f = env.json(&["forecast", "--from", "2026/27", "--years", "3"]);
+    assert_eq!(f["programme"]["by_line"]["total"], "12317.00");
+    let lines = &f["programme"]["capitalisation"]["revenue_by_line"];
+    assert_eq!(lines[0]["line"], "Desktop and laptop refresh");
+    assert_eq!(lines[0]["revenue"][0], "1200.00");
+    assert_eq!(lines[0]["revenue"][1], "867.00");
+    assert_eq!(lines[1]["line"], "Mobile devices");
+    assert_eq!(lines[1]["revenue"][0], "250.00");
+    let table = env.ok(&["forecast", "--from", "2026/27", "--years", "3"]);
+    assert!(
+        table.contains("Capital and revenue (capital threshold £1,000.00 per item)"),
+        "{table}"
+    );
+}
+
+/// £1,000 grouped: 2026/27's desktops are one scheme, £600 + £600 =
+/// £1,200.00 ≥ £1,000, so capital with SRV1: £11,200.00; MOB1's class
+/// scheme is £250 < £1,000, revenue (1 item). 2027/28: the laptops are LT1
+/// alone, £867.00 < £1,000, revenue.
+#[test]
+fn a_grouped_capital_threshold_treats_a_years_refresh_of_one_class_as_one_scheme() {
+    let env = threshold_estate();
+    env.said(&["policy", "set", "capital-threshold", "1000", "--grouped"]);
+    assert_eq!(
+        split(&env),
+        [
+            year("2026/27", "11200.00", "250.00", 1),
+            year("2027/28", "0.00", "867.00", 1),
+            year("2028/29", "0.00", "0.00", 0),
+        ]
+    );
+    // Back to off: 0 removes the split.
+    env.said(&["policy", "set", "capital-threshold", "0"]);
+    let f = env.json(&["forecast", "--from", "2026/27", "--years", "3"]);
+    assert!(f["programme"].get("capitalisation").is_none());
+}

@@ -391,6 +391,7 @@ mod tests {
             by_line,
             approvals: Vec::new(),
             detail: Vec::new(),
+            capitalisation: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod approved;
 pub mod assumptions;
 pub mod cabinet;
 pub mod capital;
+pub mod capitalisation;
 pub mod levers;
 pub mod licences;
 pub mod lines;

@@ -358,6 +358,11 @@ fn assumption_changes(old: &SavedRun, new: &SavedRun) -> Vec<AssumptionChange> {
         b.inflation.to_string(),
     );
     push("caps".into(), a.caps.to_string(), b.caps.to_string());
+    push(
+        "capital threshold".into(),
+        a.capitalisation.to_string(),
+        b.capitalisation.to_string(),
+    );
     for class in AssetClass::ALL {
         let life = |x: &Assumptions| {
             x.class_life(*class)

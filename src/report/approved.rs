@@ -1,10 +1,12 @@
-//! Views of the approved programme against the proposed one
-//! (`estate runs compare`): per line and year, approved, proposed, variance
-//! and slippage; the reasons per line; the approved replacements now due
-//! later. Built by hand from [`ApprovedComparison`], whose JSON is the
-//! records themselves.
+//! Views of the programme's money as finance sees it: the approved
+//! programme against the proposed one (`estate runs compare`: per line and
+//! year, approved, proposed, variance and slippage; the reasons per line;
+//! the approved replacements now due later), and the capital and revenue
+//! split under the capital threshold. Built by hand from the records, whose
+//! JSON is the records themselves.
 
 use crate::forecast::approved::ApprovedComparison;
+use crate::forecast::capitalisation::CapitalSplit;
 use crate::forecast::programme::Units;
 
 use super::forecast::{Section, amount};
@@ -91,4 +93,44 @@ pub fn approved_sections(c: &ApprovedComparison, units: Units) -> Vec<Section> {
         });
     }
     out
+}
+
+/// The programme's capital and revenue per year (capital threshold), with
+/// each line's revenue.
+pub fn capitalisation_view(c: &CapitalSplit, units: Units) -> View {
+    let mut headings = vec![String::new()];
+    headings.extend(
+        c.years
+            .iter()
+            .map(|y| format!("{}{}", y.year, units.suffix())),
+    );
+    let refs: Vec<&str> = headings.iter().map(String::as_str).collect();
+    let mut view = View::new(&refs);
+    let mut row = |label: &str, cells: Vec<Cell>| {
+        let mut r = vec![Cell::text(label)];
+        r.extend(cells);
+        view.push(r);
+    };
+    row(
+        "Capital",
+        c.years.iter().map(|y| amount(y.capital, units)).collect(),
+    );
+    row(
+        "Revenue (below the threshold)",
+        c.years.iter().map(|y| amount(y.revenue, units)).collect(),
+    );
+    row(
+        "Replacements that are revenue",
+        c.years
+            .iter()
+            .map(|y| Cell::number(y.revenue_items.to_string()))
+            .collect(),
+    );
+    for l in &c.revenue_by_line {
+        row(
+            &format!("  revenue: {}", l.line),
+            l.revenue.iter().map(|m| amount(*m, units)).collect(),
+        );
+    }
+    view
 }

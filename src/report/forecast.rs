@@ -303,6 +303,12 @@ pub fn programme_sections(
         Section::new(title, programme_view(p.table(dimension), units)),
         Section::new("Due, funded and deferred", summary_view(&p.summary, units)),
     ];
+    if let Some(c) = &p.capitalisation {
+        out.push(Section::new(
+            format!("Capital and revenue (capital threshold {})", c.rule),
+            super::approved::capitalisation_view(c, units),
+        ));
+    }
     if !p.approvals.is_empty() {
         out.push(Section::new("Approvals needed", approvals_view(p, units)));
     }
@@ -493,6 +499,11 @@ pub fn capital_assumptions_view(
         source_of("inflation"),
     );
     push("caps".into(), a.caps.to_string(), "");
+    push(
+        "capital threshold".into(),
+        a.capitalisation.to_string(),
+        source_of("capital_threshold"),
+    );
     push(
         "approval threshold: joint board".into(),
         a.thresholds.joint_board.to_string(),
