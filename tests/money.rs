@@ -426,3 +426,104 @@ fn a_grouped_capital_threshold_treats_a_years_refresh_of_one_class_as_one_scheme
     let f = env.json(&["forecast", "--from", "2026/27", "--years", "3"]);
     assert!(f["programme"].get("capitalisation").is_none());
 }
+
+/// Licence prices rise by the `licence_price_uplift` setting (5%) a year
+/// from the first forecast year (2026/27, from the pinned today):
+///
+/// - Widget Pro, 10 users at £100.00 a year: £1,000.00; £1,000 × 1.05 =
+///   £1,050.00; £1,000 × 1.1025 = £1,102.50
+/// - Chat, 7 users at £2.50 a month: £2.50 × 7 × 12 = £210.00; £210 × 1.05
+///   = £220.50; £210 × 1.1025 = £231.525 → £231.53 (half away from zero)
+///
+/// Revenue payable (the term agreement, below, renews in 2026/27):
+/// 2027/28 £1,270.50, 2028/29 £1,334.03.
+#[test]
+fn licence_prices_rise_by_the_uplift_each_year() {
+    let env = Env::with_org();
+    env.said(&[
+        "licences",
+        "add",
+        "Widget Pro",
+        "--metric",
+        "user",
+        "--quantity",
+        "10",
+        "--unit-cost",
+        "100",
+        "--basis",
+        "annual",
+        "--org",
+        "BCW",
+    ]);
+    env.said(&[
+        "licences",
+        "add",
+        "Chat",
+        "--metric",
+        "user",
+        "--quantity",
+        "7",
+        "--unit-cost",
+        "2.50",
+        "--basis",
+        "monthly",
+        "--org",
+        "BCW",
+    ]);
+    env.said(&[
+        "licences",
+        "add",
+        "Backup Suite",
+        "--metric",
+        "site",
+        "--quantity",
+        "1",
+        "--unit-cost",
+        "3000",
+        "--basis",
+        "one_off",
+        "--start",
+        "2024-04-01",
+        "--end",
+        "2027-03-31",
+        "--org",
+        "BCW",
+    ]);
+    // Shipped flat (0.0%) until set.
+    let flat = env.json(&["licences"]);
+    assert_eq!(flat["totals"][1]["revenue"], "1210.00");
+    env.said(&["policy", "set", "licence-uplift", "5%"]);
+    let l = env.json(&["licences"]);
+    assert_eq!(l["uplift"], "5%");
+    let payable = |product: &str| -> Vec<String> {
+        let r = l["renewals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["held_as"] == product)
+            .unwrap();
+        r["payable"].as_array().unwrap()[..3]
+            .iter()
+            .map(|m| m.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(payable("Widget Pro"), ["1000.00", "1050.00", "1102.50"]);
+    assert_eq!(payable("Chat"), ["210.00", "220.50", "231.53"]);
+    // A 3-year term renews at its end, 31 March 2027 (2026/27, year 0:
+    // £3,000.00), then 31 March 2030 (2029/30, year 3): £3,000 × 1.05³ =
+    // £3,000 × 1.157625 = £3,472.875 → £3,472.88.
+    let term = l["renewals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["held_as"] == "Backup Suite")
+        .unwrap();
+    assert_eq!(term["payable"][0], "3000.00");
+    assert_eq!(term["payable"][1], "0.00");
+    assert_eq!(term["payable"][3], "3472.88");
+    let revenue: Vec<&str> = l["totals"].as_array().unwrap()[1..3]
+        .iter()
+        .map(|t| t["revenue"].as_str().unwrap())
+        .collect();
+    assert_eq!(revenue, ["1270.50", "1334.03"]);
+}

@@ -417,6 +417,8 @@ pub enum PolicyChange {
         /// A year's replacements of one class are one scheme.
         grouped: bool,
     },
+    /// The yearly rise of recurring licence prices.
+    LicenceUplift(Rate),
 }
 
 /// What a policy change did.
@@ -589,6 +591,16 @@ pub fn set(
             let new = year.to_string();
             let old = upsert_setting(tx, "price_base", &new, &source)?;
             ("price_base".to_string(), old, new)
+        }
+        PolicyChange::LicenceUplift(rate) => {
+            if rate.fraction() <= -rust_decimal::Decimal::ONE {
+                return Err(PolicySetError::Invalid(format!(
+                    "a licence price uplift of {rate} is not possible (it must be above -100%)"
+                )));
+            }
+            let new = rate.to_string();
+            let old = upsert_setting(tx, "licence_price_uplift", &new, &source)?;
+            ("licence_price_uplift".to_string(), old, new)
         }
         PolicyChange::CapitalThreshold { amount, grouped } => {
             let pence = amount.to_pence().filter(|p| *p >= 0).ok_or_else(|| {
