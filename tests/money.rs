@@ -527,3 +527,55 @@ fn licence_prices_rise_by_the_uplift_each_year() {
         .collect();
     assert_eq!(revenue, ["1270.50", "1334.03"]);
 }
+
+/// Leased kit renews when its lease ends, priced from the price book at
+/// that year's prices (prices at 2026/27, 2%), as revenue beside the
+/// capital programme:
+///
+/// - MFD1 (mfd, lease to 2028-03-31): 2027/28, £4,500 × 1.02 = £4,590.00
+/// - LT9 (laptop, lease to 2026-12-31): 2026/27, £850.00
+/// - LT8 (laptop, lease to 2032-01-31): after the horizon, not costed
+///
+/// 2026/27 £850.00, 2027/28 £4,590.00, later years £0.00: £5,440.00. None
+/// of it is in the capital programme (£0.00).
+#[test]
+fn lease_renewals_are_costed_from_the_price_book_as_revenue() {
+    let env = Env::with_org();
+    for (class, tag, end) in [
+        ("mfd", "MFD1", "2028-03-31"),
+        ("laptop", "LT9", "2026-12-31"),
+        ("laptop", "LT8", "2032-01-31"),
+    ] {
+        env.said(&[
+            "add",
+            class,
+            "--org",
+            "BCW",
+            "--tag",
+            tag,
+            "--funding",
+            "leased",
+            "--lease-end",
+            end,
+        ]);
+    }
+    let f = env.json(&["forecast", "--from", "2026/27"]);
+    let leases = &f["programme"]["leases"];
+    let costs: Vec<&str> = leases["cost_by_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert_eq!(costs, ["850.00", "4590.00", "0.00", "0.00", "0.00"]);
+    assert_eq!(leases["after"], 1);
+    assert_eq!(f["programme"]["by_line"]["total"], "0.00");
+    let table = env.ok(&["forecast", "--from", "2026/27"]);
+    assert!(
+        table.contains(
+            "lease renewals priced from the price book at each year's prices (revenue): 2026/27 \
+             £850.00, 2027/28 £4,590.00, 2028/29 £0.00, 2029/30 £0.00, 2030/31 £0.00; £5,440.00 in all"
+        ),
+        "{table}"
+    );
+}

@@ -277,6 +277,19 @@ pub fn notes(p: &CapitalProgramme, units: Units) -> Vec<String> {
             parts.push(format!("{} with no lease end recorded", l.end_unknown));
         }
         out.push(parts.join("; "));
+        if l.cost_by_year.iter().any(|m| *m != Money::ZERO) {
+            let costs: Vec<String> = l
+                .by_year
+                .iter()
+                .zip(&l.cost_by_year)
+                .map(|((y, _), m)| format!("{y} {m}"))
+                .collect();
+            out.push(format!(
+                "lease renewals priced from the price book at each year's prices (revenue): {}; {} in all",
+                costs.join(", "),
+                l.cost_by_year.iter().copied().sum::<Money>()
+            ));
+        }
     }
     if p.scope.not_live > 0 {
         out.push(format!(
