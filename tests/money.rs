@@ -579,3 +579,33 @@ fn lease_renewals_are_costed_from_the_price_book_as_revenue() {
         "{table}"
     );
 }
+
+#[test]
+fn forgetting_a_person_reaches_the_approvals_they_recorded_or_are_named_in() {
+    let env = Env::with_org();
+    add(&env, "laptop", "LT1", "2023-09-01");
+    env.said(&["forecast", "--from", "2026/27", "--save", "Feb 2026", "-q"]);
+    env.said(&[
+        "--as",
+        "Jane Smith",
+        "runs",
+        "approve",
+        "1",
+        "--minute",
+        "Cabinet 12 Feb 2026, min. 87, moved by Jane Smith",
+    ]);
+    assert!(env.dump().iter().any(|row| row.contains("Jane Smith")));
+    env.said(&["forget-user", "Jane Smith"]);
+    let left: Vec<String> = env
+        .dump()
+        .into_iter()
+        .filter(|row| row.contains("Jane Smith"))
+        .collect();
+    assert!(left.is_empty(), "{left:#?}");
+    // The approval stands, without the name.
+    let runs = env.json(&["runs"]);
+    assert_eq!(
+        runs[0]["approved"],
+        "Cabinet 12 Feb 2026, min. 87, moved by [redacted]"
+    );
+}

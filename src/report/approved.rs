@@ -23,7 +23,21 @@ pub fn approved_view(c: &ApprovedComparison, units: Units) -> View {
         &format!("variance{s}"),
         &format!("slipped{s}"),
     ]);
-    for r in &c.rows {
+    // Lines with nothing approved, proposed or slipped in any year are left
+    // out of the table (the JSON keeps every row).
+    let moving = |line: &str| {
+        c.rows.iter().any(|r| {
+            r.line == line
+                && [r.approved, r.proposed, r.slipped]
+                    .iter()
+                    .any(|m| *m != crate::domain::Money::ZERO)
+        })
+    };
+    for r in c
+        .rows
+        .iter()
+        .filter(|r| r.line == "Total" || moving(&r.line))
+    {
         view.push(vec![
             Cell::text(&r.line),
             Cell::text(r.year.to_string()),
