@@ -9,6 +9,7 @@ mod forecast;
 mod fuzz;
 mod hostile;
 mod import;
+mod money;
 mod papers;
 mod readme;
 mod real_files;

@@ -179,7 +179,24 @@ pub(super) fn forecast_licences(
     target: Option<String>,
 ) -> Result<LicencesForecast> {
     let held = store::list_licences(conn, org)?;
+    // A register made before the setting existed has none: 0%, as before.
+    let uplift = estate
+        .defaults
+        .settings
+        .iter()
+        .find(|s| s.key == "licence_price_uplift")
+        .map(|s| {
+            s.value.parse::<estate::domain::Rate>().map_err(|e| {
+                anyhow::anyhow!(
+                    "setting licence_price_uplift: `{}` is not a rate: {e}",
+                    s.value
+                )
+            })
+        })
+        .transpose()?
+        .unwrap_or_default();
     let context = LicenceContext {
+        uplift,
         shares: estate.shares,
         staff: estate.staff.organisations,
         devices: estate::running::store::in_use_devices(conn)?,

@@ -187,7 +187,7 @@ financial years.",
     Forecast(forecast::ForecastArgs),
     /// Saved forecast runs: list them, show one as it was saved, or what moved between two.
     #[command(
-        after_help = "Examples:\n  estate runs\n  estate runs show 1\n  estate runs diff 1 2"
+        after_help = "Examples:\n  estate runs\n  estate runs show 1\n  estate runs diff 1 2\n  estate runs approve 1 --minute \"Cabinet 12 Feb 2026, min. 87\"\n  estate runs compare 2"
     )]
     Runs(runs::RunsArgs),
     /// Write a consistent copy of the register to a file (others may keep working).
@@ -554,6 +554,10 @@ pub fn help_for(err: &anyhow::Error) -> Option<String> {
     if let Some(help) = err.chain().find_map(|c| {
         c.downcast_ref::<RegisterError>()
             .and_then(RegisterError::help)
+            .or_else(|| {
+                c.downcast_ref::<estate::forecast::store::StoreError>()
+                    .and_then(estate::forecast::store::StoreError::help)
+            })
     }) {
         return Some(help);
     }

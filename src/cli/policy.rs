@@ -28,7 +28,7 @@ pub enum PolicyCommand {
     /// inflation rate or the price base. Each change is kept in the audit
     /// trail; saved forecast runs keep the figures they were made with.
     #[command(
-        after_help = "Examples:\n  estate policy set life desktop 6\n  estate policy set model-life Dell \"OptiPlex 7010\" 7\n  estate policy set price laptop 850.00\n  estate policy set price laptop 1125.00 --manufacturer Lenovo --model \"ThinkPad T14\"\n  estate policy set inflation 3.5%\n  estate policy set price-base 2026/27"
+        after_help = "Examples:\n  estate policy set life desktop 6\n  estate policy set model-life Dell \"OptiPlex 7010\" 7\n  estate policy set price laptop 850.00\n  estate policy set price laptop 1125.00 --manufacturer Lenovo --model \"ThinkPad T14\"\n  estate policy set inflation 3.5%\n  estate policy set price-base 2026/27\n  estate policy set capital-threshold 10000 --grouped\n  estate policy set licence-uplift 5%"
     )]
     Set {
         #[command(subcommand)]
@@ -88,6 +88,24 @@ pub enum SetCommand {
         /// The year.
         year: FinancialYear,
     },
+    /// The yearly rise of recurring licence prices (monthly, annual and
+    /// term renewals), e.g. 5%.
+    LicenceUplift {
+        /// The rate.
+        rate: Rate,
+    },
+    /// The capitalisation de minimis, ex VAT: a replacement costing less
+    /// is revenue, not capital (0 turns it off). With --grouped, a year's
+    /// replacements of one class are one scheme, capital when together they
+    /// reach it (as councils treat a PC refresh).
+    CapitalThreshold {
+        /// The threshold in pounds, e.g. 10000.
+        #[arg(value_parser = super::parse_money)]
+        amount: Money,
+        /// Treat a year's replacements of one class as one scheme.
+        #[arg(long)]
+        grouped: bool,
+    },
 }
 
 /// Refuses a policy figure that is almost certainly a slip unless `--force`.
@@ -97,7 +115,12 @@ fn check_likely(ctx: &Ctx, change: &PolicyChange) -> Result<()> {
         PolicyChange::Price { class, amount, .. } => {
             ctx.unless_forced(rules::likely_cost(&format!("a {class} price"), *amount))
         }
-        PolicyChange::Inflation(rate) => ctx.unless_forced(rules::likely_inflation(*rate)),
+        PolicyChange::Inflation(rate) | PolicyChange::LicenceUplift(rate) => {
+            ctx.unless_forced(rules::likely_inflation(*rate))
+        }
+        PolicyChange::CapitalThreshold { amount, .. } => {
+            ctx.unless_forced(rules::likely_cost("a capital threshold", *amount))
+        }
         PolicyChange::PriceBase(year) => {
             ctx.unless_forced(rules::likely_price_base(*year, ctx.today))
         }
@@ -134,6 +157,11 @@ fn change(what: &SetCommand) -> Result<PolicyChange> {
         },
         SetCommand::Inflation { rate } => PolicyChange::Inflation(*rate),
         SetCommand::PriceBase { year } => PolicyChange::PriceBase(*year),
+        SetCommand::LicenceUplift { rate } => PolicyChange::LicenceUplift(*rate),
+        SetCommand::CapitalThreshold { amount, grouped } => PolicyChange::CapitalThreshold {
+            amount: *amount,
+            grouped: *grouped,
+        },
     })
 }
 

@@ -196,6 +196,7 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
         change: None,
         running: Some(running),
         levers,
+        against_approved: None,
     })
 }
 
@@ -258,6 +259,9 @@ fn saved(
         change: None,
         running: load_running(conn, id).with_context(|| format!("failed to read run {}", id.0))?,
         levers: None,
+        against_approved: estate::forecast::store::against_approved(conn, id).with_context(
+            || format!("failed to compare run {} with the approved programme", id.0),
+        )?,
     })
 }
 

@@ -1,11 +1,15 @@
 //! `estate runs`: saved forecast runs — list them, show one exactly as it
-//! was saved, or say what moved between two and why.
+//! was saved, say what moved between two and why, mark one as the approved
+//! programme and compare a proposal with it.
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use estate::domain::RunId;
 use estate::forecast::programme::{Dimension, Units};
-use estate::forecast::store::{diff_runs, list_runs, load_run, run_detail};
+use estate::forecast::store::{
+    approve_run, compare_runs, diff_runs, list_runs, load_run, run_detail,
+};
+use estate::report::approved::{approved_sections, approved_view};
 use estate::report::forecast::{
     Section, assumptions_view, diff_sections, notes, programme_sections, programme_view, runs_view,
     write_detail_csv,
@@ -57,10 +61,59 @@ pub enum RunsCommand {
         #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
         units: Units,
     },
+    /// Mark a saved run as the approved programme, with the decision that
+    /// approved it. One run is approved per scope (the whole register, or
+    /// one organisation for a run saved with --org): approving another run
+    /// of the same scope supersedes the earlier approval, which stays on
+    /// record, as does who approved what and when (the audit trail).
+    #[command(
+        after_help = "Example:\n  estate runs approve 1 --minute \"Cabinet 12 Feb 2026, min. 87\""
+    )]
+    Approve {
+        /// The run's number (from `estate runs`).
+        id: i64,
+        /// The decision: body, date and minute number.
+        #[arg(long)]
+        minute: String,
+    },
+    /// A proposed run against the approved programme: per programme line
+    /// and year, approved, proposed, the variance and slippage (approved
+    /// spending in a year that is now due later), with the reasons each
+    /// line moved (as `runs diff` attributes them).
+    #[command(
+        after_help = "Examples:\n  estate runs compare 2\n  estate runs compare 2 --approved 1 --units thousands"
+    )]
+    Compare {
+        /// The proposed run.
+        proposed: i64,
+        /// The approved run to compare with (default: the approval in force
+        /// for the proposed run's scope).
+        #[arg(long, value_name = "RUN")]
+        approved: Option<i64>,
+        /// Pounds or thousands of pounds.
+        #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
+        units: Units,
+    },
 }
 
 /// Runs `estate runs`.
 pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
+    if let Some(RunsCommand::Approve { id, minute }) = &args.command {
+        let mut conn = ctx.open()?;
+        let actor = ctx.actor();
+        let (approval, previous) =
+            estate::db::write(&mut conn, |tx| approve_run(tx, RunId(*id), minute, &actor))
+                .with_context(|| format!("failed to approve run {id}"))?;
+        let superseded = previous
+            .filter(|p| p.run != approval.run)
+            .map(|p| format!(" (supersedes run {}: {})", p.run, p.minute))
+            .unwrap_or_default();
+        let text = format!(
+            "approved run {}: {}{superseded}",
+            approval.run, approval.minute
+        );
+        return ctx.out.done(&text, &approval);
+    }
     let conn = ctx.open_read()?;
     match &args.command {
         None => {
@@ -109,6 +162,23 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
             };
             ctx.out
                 .sections(sections, &notes(&run.programme, *units), csv, &run)
+        }
+        Some(RunsCommand::Approve { .. }) => Ok(()),
+        Some(RunsCommand::Compare {
+            proposed,
+            approved,
+            units,
+        }) => {
+            let c =
+                compare_runs(&conn, approved.map(RunId), RunId(*proposed)).with_context(|| {
+                    format!("failed to compare run {proposed} with the approved programme")
+                })?;
+            ctx.out.sections(
+                || approved_sections(&c, *units),
+                &[],
+                |out| write_csv(&approved_view(&c, *units), out),
+                &c,
+            )
         }
         Some(RunsCommand::Diff { old, new, units }) => {
             let d = diff_runs(&conn, RunId(*old), RunId(*new))

@@ -202,6 +202,43 @@ pub struct Assumptions {
     /// The end-of-support rule (off in runs saved before it).
     #[serde(default)]
     pub support: crate::policy::support::SupportRules,
+    /// What counts as capital (runs saved before it: everything).
+    #[serde(default)]
+    pub capitalisation: Capitalisation,
+}
+
+/// The capitalisation de minimis: a replacement (or, grouped, a year's
+/// replacements of one class) costing less than `threshold` is revenue.
+/// A threshold of zero is off: everything is capital.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Capitalisation {
+    /// The de minimis, ex VAT.
+    pub threshold: Money,
+    /// Whether a year's replacements of one class are one scheme.
+    pub grouped: bool,
+}
+
+impl Capitalisation {
+    /// Whether any replacement can be revenue.
+    pub fn is_on(self) -> bool {
+        self.threshold > Money::ZERO
+    }
+}
+
+impl fmt::Display for Capitalisation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.is_on() {
+            f.write_str("none (every replacement is capital)")
+        } else if self.grouped {
+            write!(
+                f,
+                "{} per class per year (a year's replacements of one class are one scheme)",
+                self.threshold
+            )
+        } else {
+            write!(f, "{} per item", self.threshold)
+        }
+    }
 }
 
 fn setting<'a>(defaults: &'a Defaults, key: &'static str) -> Result<&'a str, AssumptionsError> {
@@ -225,6 +262,19 @@ where
             value: value.to_string(),
             reason: e.to_string(),
         })
+}
+
+fn optional<T: FromStr>(
+    defaults: &Defaults,
+    key: &'static str,
+) -> Result<Option<T>, AssumptionsError>
+where
+    T::Err: fmt::Display,
+{
+    if setting(defaults, key).is_err() {
+        return Ok(None);
+    }
+    parsed(defaults, key).map(Some)
 }
 
 impl Assumptions {
@@ -254,6 +304,22 @@ impl Assumptions {
                     value,
                     reason,
                 })?,
+            // A register made before these settings existed has neither:
+            // everything is capital, as it was.
+            capitalisation: Capitalisation {
+                threshold: optional(defaults, "capital_threshold")?.unwrap_or_default(),
+                grouped: match setting(defaults, "capital_threshold_grouped").ok() {
+                    None | Some("no") => false,
+                    Some("yes") => true,
+                    Some(other) => {
+                        return Err(AssumptionsError::BadSetting {
+                            key: "capital_threshold_grouped",
+                            value: other.to_string(),
+                            reason: "it must be yes or no".into(),
+                        });
+                    }
+                },
+            },
         };
         assumptions.validate()?;
         Ok(assumptions)

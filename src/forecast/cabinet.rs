@@ -34,6 +34,10 @@ pub struct ReportOrganisation {
 /// Where the capital figures come from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per report; boxing the run would only complicate its JSON and its readers"
+)]
 pub enum Basis {
     /// A forecast made now from the register.
     Forecast,
@@ -299,6 +303,11 @@ pub struct CabinetReport {
     /// scenario with levers; the programme is before them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levers: Option<LeverEffect>,
+    /// A saved run against the approved programme in force for its scope
+    /// (per line and year: approved, proposed, variance, slippage, and the
+    /// reasons), when another run of its scope is approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against_approved: Option<super::approved::ApprovedComparison>,
 }
 
 impl CabinetReport {
@@ -395,6 +404,7 @@ mod tests {
             by_line,
             approvals: Vec::new(),
             detail: Vec::new(),
+            capitalisation: None,
         }
     }
 
@@ -411,6 +421,7 @@ mod tests {
             assets_in_scope: 0,
             funded: Money::ZERO,
             unfunded: Money::ZERO,
+            approved: None,
         }
     }
 

@@ -252,6 +252,12 @@ pub struct LeaseRenewals {
     pub after: u64,
     /// Leased kit with no lease end recorded.
     pub end_unknown: u64,
+    /// What renewing the leases ending in each year of the horizon costs,
+    /// priced from the price book at that year's prices (the value of the
+    /// kit a new lease provides; revenue, not in the capital figures).
+    /// Empty in runs saved before estate costed them.
+    #[serde(default)]
+    pub cost_by_year: Vec<Money>,
 }
 
 /// How many assets the forecast looked at, and how it treated them.
@@ -510,6 +516,7 @@ pub fn forecast(
     let mut unknown_age = PenceTally::default();
     let mut leases = LeaseRenewals {
         by_year: horizon.years().into_iter().map(|y| (y, 0)).collect(),
+        cost_by_year: vec![Money::ZERO; n],
         ..LeaseRenewals::default()
     };
     let mut due_by_year: Vec<Vec<Candidate>> = vec![Vec::new(); n];
@@ -521,6 +528,13 @@ pub fn forecast(
         if asset.funding == Funding::Leased {
             scope.leased += 1;
             count_lease(&mut leases, asset.lease_end, horizon);
+            if let Some(end) = asset.lease_end {
+                let year = FinancialYear::containing(end);
+                if year >= horizon.first && year <= last {
+                    let i = year_index(year, horizon);
+                    leases.cost_by_year[i] += Money::from_pence(rules.cost(rules.price(asset), i));
+                }
+            }
             continue;
         }
         let Some(in_service) = asset.in_service else {

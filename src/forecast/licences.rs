@@ -23,6 +23,12 @@
 //!   year containing its start (if in the horizon) and in the year
 //!   containing its end date and every `term` years after. Perpetual:
 //!   quantity × unit in the year of its start, if in the horizon.
+//! - **Uplift.** Recurring payments (monthly, annual, a term's renewals)
+//!   rise by the `licence_price_uplift` setting a year from the horizon's
+//!   first year: year k pays the held price × (1 + uplift)^k, rounded to
+//!   the penny per entitlement. One-off payments at a term's start or for a
+//!   perpetual licence are at the price held. Annualised costs are not
+//!   uplifted (they compare prices held).
 //! - **Annualised** (for comparison): monthly × 12, annual as is, a term's
 //!   cost ÷ its years (rounded to the penny per entitlement), perpetual £0.
 //! - **Compliance** per organisation, product and metric: per-device
@@ -60,7 +66,7 @@ use super::lines::Shares;
 use super::programme::apportion;
 use super::snapshot::Snapshot;
 use crate::domain::{
-    AssetClass, BudgetType, CostBasis, FinancialYear, LicenceMetric, Money, add_years,
+    AssetClass, BudgetType, CostBasis, FinancialYear, LicenceMetric, Money, Rate, add_years,
     enums::normalise_word,
 };
 use crate::policy::ProductSynonym;
@@ -94,6 +100,10 @@ pub struct LicenceContext {
     pub synonyms: Vec<ProductSynonym>,
     /// Consolidate onto this agreement instead of the cheapest price.
     pub target: Option<String>,
+    /// The yearly price uplift of recurring licence payments (the
+    /// `licence_price_uplift` setting; 0% when a register has none).
+    #[serde(default)]
+    pub uplift: Rate,
 }
 
 /// How an entitlement's cost recurs, resolved.
@@ -302,6 +312,9 @@ pub struct LicencesForecast {
     pub consolidation: Vec<Consolidation>,
     /// Standardisation candidates, by category.
     pub standardisation: Vec<Standardisation>,
+    /// The yearly price uplift applied to recurring payments.
+    #[serde(default)]
+    pub uplift: Rate,
 }
 
 /// Product names resolved through the synonyms.
@@ -369,43 +382,78 @@ fn annualised(f: &LicenceFields, term: Term) -> Result<Money, LicencesError> {
     })
 }
 
-/// What `f` is payable in each year of `horizon`.
-fn payable(f: &LicenceFields, term: Term, horizon: Horizon) -> Result<Vec<Money>, LicencesError> {
+/// `amount × (1 + uplift)^k`, rounded to the penny half away from zero.
+fn uplifted(amount: Money, uplift: Rate, k: usize) -> Result<Money, LicencesError> {
+    let factor = uplift
+        .compound(i32::try_from(k).map_err(|_| LicencesError::Overflow)?)
+        .ok_or(LicencesError::Overflow)?;
+    Ok(Money::from_decimal(
+        amount
+            .amount()
+            .checked_mul(factor)
+            .ok_or(LicencesError::Overflow)?,
+    )
+    .round_to_penny())
+}
+
+/// What `f` is payable in each year of `horizon`. Recurring payments
+/// (monthly, annual, a term's renewals) rise by `uplift` a year from the
+/// horizon's first year: in year k (the first is 0) they are the held price
+/// × (1 + uplift)^k, rounded to the penny per entitlement. A one-off paid
+/// at a term's start or for a perpetual licence is at the price held.
+fn payable(
+    f: &LicenceFields,
+    term: Term,
+    horizon: Horizon,
+    uplift: Rate,
+) -> Result<Vec<Money>, LicencesError> {
     let years = horizon.years();
     let total = f
         .unit_cost
         .times(u64::from(f.quantity))
         .ok_or(LicencesError::Overflow)?;
     let mut out = vec![Money::ZERO; years.len()];
-    let pay = |year: FinancialYear, out: &mut Vec<Money>| {
-        if let Ok(i) = usize::try_from(year.years_since(horizon.first))
-            && let Some(slot) = out.get_mut(i)
-        {
-            *slot += total;
-        }
+    let index = |year: FinancialYear| {
+        usize::try_from(year.years_since(horizon.first))
+            .ok()
+            .filter(|i| *i < years.len())
     };
     match term {
         Term::Monthly => {
             let a = total.times(12).ok_or(LicencesError::Overflow)?;
-            out.fill(a);
+            for (k, slot) in out.iter_mut().enumerate() {
+                *slot = uplifted(a, uplift, k)?;
+            }
         }
-        Term::Annual => out.fill(total),
+        Term::Annual => {
+            for (k, slot) in out.iter_mut().enumerate() {
+                *slot = uplifted(total, uplift, k)?;
+            }
+        }
         Term::Term(term_years) => {
-            if let Some(start) = f.start_date {
-                pay(FinancialYear::containing(start), &mut out);
+            if let Some(i) = f
+                .start_date
+                .and_then(|d| index(FinancialYear::containing(d)))
+            {
+                out[i] += total;
             }
             if let Some(end) = f.end_date {
                 let step = i32::try_from(term_years).unwrap_or(1);
                 let mut renew = end;
                 while FinancialYear::containing(renew) <= horizon.last() {
-                    pay(FinancialYear::containing(renew), &mut out);
+                    if let Some(i) = index(FinancialYear::containing(renew)) {
+                        out[i] += uplifted(total, uplift, i)?;
+                    }
                     renew = add_years(renew, step);
                 }
             }
         }
         Term::Perpetual => {
-            if let Some(start) = f.start_date {
-                pay(FinancialYear::containing(start), &mut out);
+            if let Some(i) = f
+                .start_date
+                .and_then(|d| index(FinancialYear::containing(d)))
+            {
+                out[i] += total;
             }
         }
     }
@@ -433,7 +481,7 @@ pub fn forecast(
     for l in licences {
         let f = &l.fields;
         let term = Term::of(f);
-        let pay = payable(f, term, horizon)?;
+        let pay = payable(f, term, horizon, context.uplift)?;
         let annual = annualised(f, term)?;
         let org = orgs
             .add_organisation(&l.organisation)
@@ -505,6 +553,7 @@ pub fn forecast(
         renewals,
         totals,
         by_org,
+        uplift: context.uplift,
     })
 }
 

@@ -7,9 +7,11 @@
 //! files, environment or clock: the CLI resolves "today" and passes the
 //! first year in. SQL is only in `store.rs`.
 
+pub mod approved;
 pub mod assumptions;
 pub mod cabinet;
 pub mod capital;
+pub mod capitalisation;
 pub mod levers;
 pub mod licences;
 pub mod lines;

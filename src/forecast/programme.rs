@@ -348,6 +348,9 @@ pub struct CapitalProgramme {
     /// Every replacement, when asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detail: Vec<DetailRow>,
+    /// Capital and revenue per year, when a capital threshold is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capitalisation: Option<super::capitalisation::CapitalSplit>,
 }
 
 impl CapitalProgramme {
@@ -508,6 +511,10 @@ pub fn build(
         by_department: by_department_table,
         approvals,
         detail,
+        capitalisation: assumptions
+            .capitalisation
+            .is_on()
+            .then(|| super::capitalisation::split(forecast, snapshot, assumptions)),
     }
 }
 

@@ -1,8 +1,9 @@
 //! Saved forecast runs: what a run keeps (every assumption, the register
 //! state, every result line and the assets it saw), and how two runs differ
 //! — what moved between last year's approved programme and this year's,
-//! and why: new assets, assets gone from the register, changed records,
-//! changed lives or prices, or timing (horizon, inflation, caps).
+//! and why, attributed one cause at a time in a fixed order (register,
+//! lives, prices, price base, inflation, caps, horizon) by replaying the
+//! saved inputs through the engine.
 //!
 //! Pure types and logic; `store.rs` reads and writes them.
 
@@ -12,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::assumptions::Assumptions;
-use super::capital::{Horizon, Reason};
+use super::capital::{ForecastError, Horizon, Reason, forecast, resolved_rules};
 use super::programme::{CapitalProgramme, Comparison, compare};
+use super::snapshot::{AssetInput, Snapshot};
 use crate::domain::{AssetClass, AssetStatus, FinancialYear, Funding, Money, RunId, iso};
 
 /// An import batch, as the register held it when a run was saved.
@@ -75,6 +77,10 @@ pub struct RunSummary {
     pub funded: Money,
     /// Unfunded at the end.
     pub unfunded: Money,
+    /// The minute approving it, when it is the approved programme in force
+    /// for its scope (`estate runs approve`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved: Option<String>,
 }
 
 /// A saved run in full. Its parts are stored as JSON: a field added later
@@ -144,37 +150,86 @@ pub struct RunItem {
     pub cost: Money,
 }
 
-/// Why an asset's funded value moved between two runs.
+/// A cause of movement between two runs, in the fixed order movement is
+/// attributed in (the order of the variants): the register first, then
+/// lives, prices, the price base, inflation, the caps and the horizon.
+///
+/// Each cause's part is the programme with that cause and every cause
+/// before it changed to the newer run's, minus the programme with only the
+/// causes before it changed. The register's part is split by what happened
+/// to each asset; the parts together are exactly the difference in funded
+/// totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffCause {
-    /// In the newer run only: added to the register (or brought into scope).
+    /// Register: in the newer run only (added, or brought into scope).
     NewAsset,
-    /// In the older run only: disposed of, retired, lost or removed.
+    /// Register: in the older run only (disposed of, retired, lost or removed).
     LeftRegister,
-    /// Its record changed: class, funding, in-service or lease dates, status.
+    /// Register: its record changed (class, funding, status, dates, model,
+    /// or its own life).
     RecordChanged,
-    /// The life the rules give it changed.
-    LifeChanged,
-    /// The unit price the rules give it changed.
-    PriceChanged,
-    /// Nothing about the asset changed: the horizon, inflation or caps moved
-    /// its replacement.
-    Timing,
+    /// Register: an unchanged asset moved because others changed under a
+    /// cap (levelling funds the oldest first).
+    RegisterKnockOn,
+    /// The lives the policy gives (per class and per model).
+    Lives,
+    /// The price book.
+    Prices,
+    /// The year the prices are quoted at.
+    PriceBase,
+    /// The inflation rate.
+    Inflation,
+    /// The spending caps.
+    Caps,
+    /// The years the programme covers.
+    Horizon,
+    /// What replaying the saved inputs with today's engine does not give:
+    /// the engine's rules changed between the runs. Zero when they did not.
+    NotReproduced,
 }
 
 impl DiffCause {
+    /// Every cause, in the order movement is attributed.
+    pub const ORDER: [DiffCause; 11] = [
+        DiffCause::NewAsset,
+        DiffCause::LeftRegister,
+        DiffCause::RecordChanged,
+        DiffCause::RegisterKnockOn,
+        DiffCause::Lives,
+        DiffCause::Prices,
+        DiffCause::PriceBase,
+        DiffCause::Inflation,
+        DiffCause::Caps,
+        DiffCause::Horizon,
+        DiffCause::NotReproduced,
+    ];
+
     /// The words shown.
     pub fn label(self) -> &'static str {
         match self {
             DiffCause::NewAsset => "new assets",
             DiffCause::LeftRegister => "assets no longer in the register",
             DiffCause::RecordChanged => "changed asset records",
-            DiffCause::LifeChanged => "changed lives",
-            DiffCause::PriceChanged => "changed prices",
-            DiffCause::Timing => "horizon, inflation or caps",
+            DiffCause::RegisterKnockOn => "other assets moved by register changes under the caps",
+            DiffCause::Lives => "changed lives",
+            DiffCause::Prices => "changed prices",
+            DiffCause::PriceBase => "changed price base",
+            DiffCause::Inflation => "changed inflation",
+            DiffCause::Caps => "changed caps",
+            DiffCause::Horizon => "changed horizon",
+            DiffCause::NotReproduced => "not reproduced by this version's rules",
         }
     }
+}
+
+/// One cause's part of one asset's movement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CausePart {
+    /// The cause.
+    pub cause: DiffCause,
+    /// Its part of the movement.
+    pub change: Money,
 }
 
 /// One asset whose funded value moved.
@@ -186,9 +241,10 @@ pub struct AssetChange {
     pub asset_tag: String,
     /// Class (as in the newer run where it is in both).
     pub class: AssetClass,
-    /// Why it moved.
-    pub cause: DiffCause,
-    /// What changed, in words.
+    /// Each cause's part of its movement (non-zero parts, in the
+    /// attribution order); they sum to `new_value - old_value`.
+    pub parts: Vec<CausePart>,
+    /// What changed about it, in words.
     pub detail: String,
     /// Funded in the older run.
     pub old_value: Money,
@@ -201,9 +257,9 @@ pub struct AssetChange {
 pub struct CauseTotal {
     /// The cause.
     pub cause: DiffCause,
-    /// How many assets.
+    /// How many assets its part moved.
     pub assets: u64,
-    /// Newer − older funded value.
+    /// Its part: newer − older funded value.
     pub change: Money,
 }
 
@@ -302,6 +358,11 @@ fn assumption_changes(old: &SavedRun, new: &SavedRun) -> Vec<AssumptionChange> {
         b.inflation.to_string(),
     );
     push("caps".into(), a.caps.to_string(), b.caps.to_string());
+    push(
+        "capital threshold".into(),
+        a.capitalisation.to_string(),
+        b.capitalisation.to_string(),
+    );
     for class in AssetClass::ALL {
         let life = |x: &Assumptions| {
             x.class_life(*class)
@@ -379,10 +440,135 @@ fn assumption_changes(old: &SavedRun, new: &SavedRun) -> Vec<AssumptionChange> {
     out
 }
 
-/// Explains the difference between two saved runs. Each asset's funded
-/// value in each run is compared; the first matching cause is its reason:
-/// new, gone, record changed, life changed, price changed, else timing. The
-/// cause totals add up exactly to the difference in funded totals.
+/// Why two runs could not be replayed to explain their difference.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// A saved asset the snapshot refuses.
+    #[error(transparent)]
+    Snapshot(#[from] super::snapshot::SnapshotError),
+    /// The engine refused the mixed assumptions.
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
+}
+
+/// The assets a run saw, as a snapshot: an asset whose saved life differs
+/// from the one its run's rules give had its own life (an override), which
+/// is part of its record. (An override equal to the rule's life cannot be
+/// told apart from none; it then follows the rule.)
+fn replay_snapshot(
+    assets: &[RunAsset],
+    assumptions: &Assumptions,
+    horizon: Horizon,
+) -> Result<Snapshot, DiffError> {
+    fn input(a: &RunAsset, life: Option<u32>) -> AssetInput<'_> {
+        AssetInput {
+            organisation: &a.organisation,
+            tag: &a.asset_tag,
+            class: a.class,
+            status: a.status,
+            funding: a.funding,
+            in_service: a.in_service,
+            lease_end: a.lease_end,
+            life_years: life,
+            manufacturer: a.manufacturer.as_deref(),
+            model: a.model.as_deref(),
+            site: a.site.as_deref(),
+            department: a.department.as_deref(),
+            // A saved run does not keep what an asset runs, so the replay
+            // has no end of support: movement it drove is left to the
+            // "not reproduced" part (end of support as a cause of its own
+            // is issue 17's, still open).
+            support_end: None,
+            release: None,
+        }
+    }
+    let mut plain = Snapshot::new();
+    for a in assets {
+        plain.push(&input(a, None))?;
+    }
+    let rules = resolved_rules(&plain, assumptions, horizon)?;
+    let mut snapshot = Snapshot::new();
+    for (a, (life, _)) in assets.iter().zip(&rules) {
+        let own = (a.life_years != *life).then_some(a.life_years);
+        snapshot.push(&input(a, own))?;
+    }
+    Ok(snapshot)
+}
+
+/// Funded value per (organisation, tag) of a programme.
+type Values = BTreeMap<(String, String), Money>;
+
+fn funded_values(
+    snapshot: &Snapshot,
+    assumptions: &Assumptions,
+    horizon: Horizon,
+) -> Result<Values, DiffError> {
+    let result = forecast(snapshot, assumptions, horizon)?;
+    let mut v = Values::new();
+    for r in result.replacements.iter().filter(|r| r.funded.is_some()) {
+        let a = &snapshot.assets()[r.asset as usize];
+        *v.entry((
+            snapshot.organisation_code(a.organisation).to_string(),
+            snapshot.tag(a).to_string(),
+        ))
+        .or_default() += r.cost();
+    }
+    Ok(v)
+}
+
+fn saved_values(items: &[RunItem]) -> Values {
+    let mut v = Values::new();
+    for i in items.iter().filter(|i| i.year.is_some()) {
+        *v.entry((i.organisation.clone(), i.asset_tag.clone()))
+            .or_default() += i.cost;
+    }
+    v
+}
+
+/// What changed about an asset between runs, in words, and which register
+/// cause it falls under.
+fn asset_story(o: Option<&RunAsset>, n: Option<&RunAsset>) -> (DiffCause, String) {
+    match (o, n) {
+        (None, _) => (DiffCause::NewAsset, "new in the register".to_string()),
+        (Some(_), None) => (
+            DiffCause::LeftRegister,
+            "no longer in scope (disposed, retired, lost or removed)".to_string(),
+        ),
+        (Some(o), Some(n)) => {
+            let mut record = record_changes(o, n);
+            let register = if record.is_empty() {
+                DiffCause::RegisterKnockOn
+            } else {
+                DiffCause::RecordChanged
+            };
+            if o.life_years != n.life_years {
+                record.push(format!("life {} → {} years", o.life_years, n.life_years));
+            }
+            if o.unit_cost != n.unit_cost {
+                record.push(format!("unit price {} → {}", o.unit_cost, n.unit_cost));
+            }
+            if record.is_empty() {
+                record.push("same asset, life and price".to_string());
+            }
+            (register, record.join("; "))
+        }
+    }
+}
+
+/// Explains the difference between two saved runs by replaying them.
+///
+/// Movement is attributed one cause at a time in a fixed order — the
+/// register (its assets and their records), lives, prices, the price base,
+/// inflation, caps, the horizon — each part being the programme with that
+/// cause and every cause before it taken from the newer run, minus the
+/// programme with only the causes before it taken from the newer run. The
+/// first programme replays the older run and the last the newer one; what
+/// a replay does not reproduce of the saved figures (rules changed in
+/// between) is its own part, so the parts sum exactly to the difference in
+/// funded totals. Each asset's movement is split the same way.
+///
+/// # Errors
+/// A saved asset or assumption that today's engine refuses.
 pub fn diff(
     old: &SavedRun,
     old_assets: &[RunAsset],
@@ -390,17 +576,49 @@ pub fn diff(
     new: &SavedRun,
     new_assets: &[RunAsset],
     new_items: &[RunItem],
-) -> RunDiff {
-    type Key<'a> = (&'a str, &'a str);
-    let value = |items: &'_ [RunItem]| -> BTreeMap<(String, String), Money> {
-        let mut v: BTreeMap<(String, String), Money> = BTreeMap::new();
-        for i in items.iter().filter(|i| i.year.is_some()) {
-            *v.entry((i.organisation.clone(), i.asset_tag.clone()))
-                .or_default() += i.cost;
-        }
-        v
-    };
-    let (old_value, new_value) = (value(old_items), value(new_items));
+) -> Result<RunDiff, DiffError> {
+    let old_snapshot = replay_snapshot(old_assets, &old.assumptions, old.horizon)?;
+    let new_snapshot = replay_snapshot(new_assets, &new.assumptions, new.horizon)?;
+    // The programmes of the chain: saved old, then one per cause.
+    let mut a = old.assumptions.clone();
+    let mut steps: Vec<(DiffCause, Values)> = Vec::new();
+    let replayed_old = funded_values(&old_snapshot, &a, old.horizon)?;
+    steps.push((
+        DiffCause::RegisterKnockOn,
+        funded_values(&new_snapshot, &a, old.horizon)?,
+    ));
+    a.lives.clone_from(&new.assumptions.lives);
+    a.model_lives.clone_from(&new.assumptions.model_lives);
+    steps.push((
+        DiffCause::Lives,
+        funded_values(&new_snapshot, &a, old.horizon)?,
+    ));
+    a.prices.clone_from(&new.assumptions.prices);
+    steps.push((
+        DiffCause::Prices,
+        funded_values(&new_snapshot, &a, old.horizon)?,
+    ));
+    a.price_base = new.assumptions.price_base;
+    steps.push((
+        DiffCause::PriceBase,
+        funded_values(&new_snapshot, &a, old.horizon)?,
+    ));
+    a.inflation = new.assumptions.inflation;
+    steps.push((
+        DiffCause::Inflation,
+        funded_values(&new_snapshot, &a, old.horizon)?,
+    ));
+    a.caps.clone_from(&new.assumptions.caps);
+    steps.push((
+        DiffCause::Caps,
+        funded_values(&new_snapshot, &a, old.horizon)?,
+    ));
+    steps.push((
+        DiffCause::Horizon,
+        funded_values(&new_snapshot, &a, new.horizon)?,
+    ));
+    steps.push((DiffCause::NotReproduced, saved_values(new_items)));
+
     let index = |assets: &'_ [RunAsset]| -> BTreeMap<(String, String), usize> {
         assets
             .iter()
@@ -409,74 +627,68 @@ pub fn diff(
             .collect()
     };
     let (old_index, new_index) = (index(old_assets), index(new_assets));
-    let mut keys: Vec<&(String, String)> = old_index.keys().chain(new_index.keys()).collect();
+    let saved_old = saved_values(old_items);
+    let mut keys: Vec<&(String, String)> = old_index
+        .keys()
+        .chain(new_index.keys())
+        .chain(saved_old.keys())
+        .chain(steps.iter().flat_map(|(_, v)| v.keys()))
+        .collect();
     keys.sort();
     keys.dedup();
     let mut changes = Vec::new();
     let mut totals: BTreeMap<DiffCause, (u64, Money)> = BTreeMap::new();
     for key in keys {
-        let k: Key<'_> = (&key.0, &key.1);
-        let before = old_value.get(key).copied().unwrap_or_default();
-        let after = new_value.get(key).copied().unwrap_or_default();
+        let value = |v: &Values| v.get(key).copied().unwrap_or_default();
         let (o, n) = (
             old_index.get(key).map(|i| &old_assets[*i]),
             new_index.get(key).map(|i| &new_assets[*i]),
         );
-        let (cause, detail, class) = match (o, n) {
-            (None, Some(n)) => (
-                DiffCause::NewAsset,
-                "new in the register".to_string(),
-                n.class,
-            ),
-            (Some(o), None) => (
-                DiffCause::LeftRegister,
-                "no longer in scope (disposed, retired, lost or removed)".to_string(),
-                o.class,
-            ),
-            (Some(o), Some(n)) => {
-                let record = record_changes(o, n);
-                if !record.is_empty() {
-                    (DiffCause::RecordChanged, record.join("; "), n.class)
-                } else if o.life_years != n.life_years {
-                    (
-                        DiffCause::LifeChanged,
-                        format!("life {} → {} years", o.life_years, n.life_years),
-                        n.class,
-                    )
-                } else if o.unit_cost != n.unit_cost {
-                    (
-                        DiffCause::PriceChanged,
-                        format!("unit price {} → {}", o.unit_cost, n.unit_cost),
-                        n.class,
-                    )
-                } else {
-                    (
-                        DiffCause::Timing,
-                        "same asset and rules; horizon, inflation or caps moved it".to_string(),
-                        n.class,
-                    )
+        let (register, detail) = asset_story(o, n);
+        let before = value(&saved_old);
+        let after = value(&steps[steps.len() - 1].1);
+        let mut parts = Vec::new();
+        // What a replay of the older run does not reproduce is counted
+        // with the newer run's, so the chain starts at the saved figure.
+        let mut previous = value(&replayed_old);
+        let mut unreproduced = previous - before;
+        for (cause, values) in &steps {
+            let now = value(values);
+            let mut change = now - previous;
+            let cause = match cause {
+                DiffCause::RegisterKnockOn => register,
+                DiffCause::NotReproduced => {
+                    change += unreproduced;
+                    unreproduced = Money::default();
+                    DiffCause::NotReproduced
                 }
+                c => *c,
+            };
+            previous = now;
+            if change != Money::default() {
+                parts.push(CausePart { cause, change });
             }
-            (None, None) => unreachable!("invariant: every key comes from one of the maps"),
-        };
-        if before == after {
-            // Whatever changed, it moved no money in the programme.
+        }
+        if before == after && parts.is_empty() {
             continue;
         }
-        let t = totals.entry(cause).or_default();
-        t.0 += 1;
-        t.1 += after - before;
+        for p in &parts {
+            let t = totals.entry(p.cause).or_default();
+            t.0 += 1;
+            t.1 += p.change;
+        }
+        let (org, tag) = key;
         changes.push(AssetChange {
-            organisation: k.0.to_string(),
-            asset_tag: k.1.to_string(),
-            class,
-            cause,
+            organisation: org.clone(),
+            asset_tag: tag.clone(),
+            class: n.or(o).map_or(AssetClass::Other, |a| a.class),
+            parts,
             detail,
             old_value: before,
             new_value: after,
         });
     }
-    RunDiff {
+    Ok(RunDiff {
         old: old.summary.clone(),
         new: new.summary.clone(),
         comparison: compare(
@@ -495,5 +707,5 @@ pub fn diff(
             })
             .collect(),
         assets: changes,
-    }
+    })
 }

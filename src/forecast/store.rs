@@ -9,6 +9,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use time::Date;
 
+use super::approved::{ApprovedComparison, RunApproval, compare_with_approved};
 use super::assumptions::{Assumptions, AssumptionsError};
 use super::capital::{CapitalForecast, Horizon, Reason, resolved_rules};
 use super::programme::{CapitalProgramme, DetailRow, Name, sort_detail};
@@ -56,6 +57,34 @@ pub enum StoreError {
     /// A register read failed.
     #[error(transparent)]
     Register(#[from] RegisterError),
+    /// An approval without its minute.
+    #[error(
+        "an approval needs the decision's minute, e.g. --minute \"Cabinet 12 Feb 2026, min. 87\""
+    )]
+    BlankMinute,
+    /// No approved programme to compare with.
+    #[error("{what}")]
+    NotApproved {
+        /// "run 3 (…) has not been approved", "no run of … has been approved".
+        what: String,
+    },
+    /// Two saved runs could not be replayed to explain their difference.
+    #[error("cannot replay the saved runs to explain their difference: {0}")]
+    Replay(#[from] super::runs::DiffError),
+}
+
+impl StoreError {
+    /// The fix, where there is one.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            StoreError::NotApproved { .. } => Some(
+                "mark the programme that was approved with `estate runs approve N --minute \
+                 \"Cabinet 12 Feb 2026, min. 87\"` (`estate runs` lists the runs)"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -436,6 +465,7 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<(RunSummary, String)> {
             assets_in_scope: count(r.get(8)?),
             funded: Money::from_pence(r.get(9)?),
             unfunded: Money::from_pence(r.get(10)?),
+            approved: None,
         },
         r.get(3)?,
     ))
@@ -446,7 +476,7 @@ fn finish_summary((mut s, first_year): (RunSummary, String)) -> Result<RunSummar
     Ok(s)
 }
 
-/// Every saved run, newest first.
+/// Every saved run, newest first, each approved run in force with its minute.
 ///
 /// # Errors
 /// A database error.
@@ -457,7 +487,16 @@ pub fn list_runs(conn: &Connection) -> Result<Vec<RunSummary>> {
     let rows = stmt
         .query_map([], summary_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(finish_summary).collect()
+    let mut runs = rows
+        .into_iter()
+        .map(finish_summary)
+        .collect::<Result<Vec<_>>>()?;
+    for run in &mut runs {
+        run.approved = current_approval(conn, run.organisation.as_deref())?
+            .filter(|a| a.run == run.id)
+            .map(|a| a.minute);
+    }
+    Ok(runs)
 }
 
 /// A saved run, exactly as saved (its programme without per-asset detail;
@@ -690,7 +729,175 @@ pub fn diff_runs(conn: &Connection, old: RunId, new: RunId) -> Result<RunDiff> {
         &b,
         &run_assets(conn, new)?,
         &run_items(conn, new)?,
+    )?)
+}
+
+/// The approval in force for a scope: the latest approval of a run limited
+/// to `organisation` (or of a run of the whole register when `None`).
+///
+/// # Errors
+/// A database error.
+pub fn current_approval(
+    conn: &Connection,
+    organisation: Option<&str>,
+) -> Result<Option<RunApproval>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.run_id, a.minute, a.approved_at, a.who FROM run_approvals a \
+             JOIN forecast_runs r ON r.run_id = a.run_id \
+             WHERE r.organisation IS ?1 ORDER BY a.approval_id DESC LIMIT 1",
+            [organisation],
+            |r| {
+                Ok(RunApproval {
+                    run: RunId(r.get(0)?),
+                    minute: r.get(1)?,
+                    approved_at: r.get(2)?,
+                    who: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Marks run `id` as the approved programme of its scope (its organisation,
+/// or the whole register), with the decision's minute, in the caller's
+/// transaction; an audit row records it with the approval it supersedes.
+/// Returns the approval and the run it supersedes, if any.
+///
+/// # Errors
+/// No such run, a blank minute, or a database error.
+pub fn approve_run(
+    tx: &Transaction<'_>,
+    id: RunId,
+    minute: &str,
+    actor: &crate::register::Actor,
+) -> Result<(RunApproval, Option<RunApproval>)> {
+    let minute = minute.trim();
+    if minute.is_empty() {
+        return Err(StoreError::BlankMinute);
+    }
+    let run = load_run(tx, id)?;
+    let previous = current_approval(tx, run.summary.organisation.as_deref())?;
+    let at = now_timestamp();
+    tx.execute(
+        "INSERT INTO run_approvals (run_id, minute, approved_at, who, command) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.0, minute, at, actor.who, actor.command],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_log (at, entity, entity_id, action, field, old_value, new_value, \
+         command, who) VALUES (?1, 'policy', ?2, 'update', 'approved_run', ?3, ?4, ?5, ?6)",
+        params![
+            at,
+            id.0,
+            previous
+                .as_ref()
+                .map(|p| format!("run {}: {}", p.run, p.minute)),
+            format!(
+                "run {id}: {minute} ({})",
+                run.summary
+                    .organisation
+                    .as_deref()
+                    .unwrap_or("whole register")
+            ),
+            actor.command,
+            actor.who
+        ],
+    )?;
+    Ok((
+        RunApproval {
+            run: id,
+            minute: minute.to_string(),
+            approved_at: at,
+            who: actor.who.clone(),
+        },
+        previous,
     ))
+}
+
+/// Run `proposed` against the approved programme: run `approved` if given,
+/// else the approval in force for the proposed run's scope.
+///
+/// # Errors
+/// No approved run for the scope, no such run, or runs that no longer read
+/// back or replay.
+pub fn compare_runs(
+    conn: &Connection,
+    approved: Option<RunId>,
+    proposed: RunId,
+) -> Result<ApprovedComparison> {
+    let new = load_run(conn, proposed)?;
+    let approval = match approved {
+        Some(id) => {
+            let old = load_run(conn, id)?;
+            approval_of(conn, id)?.ok_or_else(|| StoreError::NotApproved {
+                what: format!("run {id} ({}) has not been approved", old.summary.name),
+            })?
+        }
+        None => current_approval(conn, new.summary.organisation.as_deref())?.ok_or_else(|| {
+            StoreError::NotApproved {
+                what: format!(
+                    "no run of {} has been approved",
+                    new.summary
+                        .organisation
+                        .as_deref()
+                        .map_or("the whole register".to_string(), |o| format!("`{o}`"))
+                ),
+            }
+        })?,
+    };
+    let old = load_run(conn, approval.run)?;
+    let (old_assets, old_items) = (
+        run_assets(conn, old.summary.id)?,
+        run_items(conn, old.summary.id)?,
+    );
+    let (new_assets, new_items) = (run_assets(conn, proposed)?, run_items(conn, proposed)?);
+    let d = diff(&old, &old_assets, &old_items, &new, &new_assets, &new_items)?;
+    Ok(compare_with_approved(
+        approval,
+        &old,
+        &old_assets,
+        &old_items,
+        &new,
+        &new_assets,
+        &new_items,
+        d,
+    ))
+}
+
+/// Run `id` against the approved programme in force for its scope, or
+/// `None` when none is, or when `id` is that approved run.
+///
+/// # Errors
+/// A database error, or runs that no longer read back or replay.
+pub fn against_approved(conn: &Connection, id: RunId) -> Result<Option<ApprovedComparison>> {
+    let run = load_run(conn, id)?;
+    match current_approval(conn, run.summary.organisation.as_deref())? {
+        Some(a) if a.run != id => compare_runs(conn, Some(a.run), id).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The latest approval of run `id`, if it was ever approved.
+///
+/// # Errors
+/// A database error.
+pub fn approval_of(conn: &Connection, id: RunId) -> Result<Option<RunApproval>> {
+    Ok(conn
+        .query_row(
+            "SELECT run_id, minute, approved_at, who FROM run_approvals WHERE run_id = ?1 \
+             ORDER BY approval_id DESC LIMIT 1",
+            [id.0],
+            |r| {
+                Ok(RunApproval {
+                    run: RunId(r.get(0)?),
+                    minute: r.get(1)?,
+                    approved_at: r.get(2)?,
+                    who: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 #[cfg(test)]

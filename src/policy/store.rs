@@ -409,6 +409,16 @@ pub enum PolicyChange {
     Inflation(Rate),
     /// The financial year the price book is quoted at.
     PriceBase(FinancialYear),
+    /// The capitalisation de minimis (0 = off), per item or, grouped, per
+    /// class per year.
+    CapitalThreshold {
+        /// The threshold, ex VAT.
+        amount: Money,
+        /// A year's replacements of one class are one scheme.
+        grouped: bool,
+    },
+    /// The yearly rise of recurring licence prices.
+    LicenceUplift(Rate),
 }
 
 /// What a policy change did.
@@ -581,6 +591,33 @@ pub fn set(
             let new = year.to_string();
             let old = upsert_setting(tx, "price_base", &new, &source)?;
             ("price_base".to_string(), old, new)
+        }
+        PolicyChange::LicenceUplift(rate) => {
+            if rate.fraction() <= -rust_decimal::Decimal::ONE {
+                return Err(PolicySetError::Invalid(format!(
+                    "a licence price uplift of {rate} is not possible (it must be above -100%)"
+                )));
+            }
+            let new = rate.to_string();
+            let old = upsert_setting(tx, "licence_price_uplift", &new, &source)?;
+            ("licence_price_uplift".to_string(), old, new)
+        }
+        PolicyChange::CapitalThreshold { amount, grouped } => {
+            let pence = amount.to_pence().filter(|p| *p >= 0).ok_or_else(|| {
+                PolicySetError::Invalid(format!(
+                    "a capital threshold must be a whole number of pence, 0 or more, not {amount}"
+                ))
+            })?;
+            let value = crate::register::money_text(Money::from_pence(pence));
+            let grouping = if *grouped { "yes" } else { "no" };
+            let old_value = upsert_setting(tx, "capital_threshold", &value, &source)?;
+            let old_grouping = upsert_setting(tx, "capital_threshold_grouped", grouping, &source)?;
+            (
+                "capital_threshold".to_string(),
+                old_value
+                    .map(|v| format!("{v} grouped {}", old_grouping.as_deref().unwrap_or("no"))),
+                format!("{value} grouped {grouping}"),
+            )
         }
     };
     tx.execute(

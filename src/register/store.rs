@@ -2128,7 +2128,7 @@ pub fn forget_user(tx: &Transaction<'_>, forget: &Forget, actor: &Actor) -> Resu
 /// to (entity, id, organisation and how a person knows the record; NULLs
 /// where it belongs to no one record), and where a person would look for
 /// it. A migration that adds such a column adds it here.
-pub const REDACTABLE: [(&str, &str, &str, &str); 17] = [
+pub const REDACTABLE: [(&str, &str, &str, &str); 20] = [
     (
         "assets",
         "assigned_user",
@@ -2196,7 +2196,24 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 17] = [
         "NULL, NULL, NULL, 'word ' || t.vocabulary_id",
         "taught words",
     ),
+    // An approval keeps its minute, who recorded it and the command (V11).
+    (
+        "run_approvals",
+        "minute",
+        APPROVAL_HOLDER,
+        "saved forecasts",
+    ),
+    ("run_approvals", "who", APPROVAL_HOLDER, "saved forecasts"),
+    (
+        "run_approvals",
+        "command",
+        APPROVAL_HOLDER,
+        "saved forecasts",
+    ),
 ];
+
+/// An approval belongs to no one record.
+const APPROVAL_HOLDER: &str = "NULL, NULL, NULL, 'approval of run ' || t.run_id";
 
 /// A saved forecast belongs to no one record.
 const RUN_HOLDER: &str = "NULL, NULL, NULL, 'run ' || t.run_id";

@@ -288,6 +288,19 @@ pub fn notes(p: &CapitalProgramme, units: Units) -> Vec<String> {
             parts.push(format!("{} with no lease end recorded", l.end_unknown));
         }
         out.push(parts.join("; "));
+        if l.cost_by_year.iter().any(|m| *m != Money::ZERO) {
+            let costs: Vec<String> = l
+                .by_year
+                .iter()
+                .zip(&l.cost_by_year)
+                .map(|((y, _), m)| format!("{y} {m}"))
+                .collect();
+            out.push(format!(
+                "lease renewals priced from the price book at each year's prices (revenue): {}; {} in all",
+                costs.join(", "),
+                l.cost_by_year.iter().copied().sum::<Money>()
+            ));
+        }
     }
     if p.scope.not_live > 0 {
         out.push(format!(
@@ -314,6 +327,12 @@ pub fn programme_sections(
         Section::new(title, programme_view(p.table(dimension), units)),
         Section::new("Due, funded and deferred", summary_view(&p.summary, units)),
     ];
+    if let Some(c) = &p.capitalisation {
+        out.push(Section::new(
+            format!("Capital and revenue (capital threshold {})", c.rule),
+            super::approved::capitalisation_view(c, units),
+        ));
+    }
     if !p.approvals.is_empty() {
         out.push(Section::new("Approvals needed", approvals_view(p, units)));
     }
@@ -432,6 +451,7 @@ pub fn runs_view(runs: &[RunSummary]) -> View {
         "capped",
         "funded",
         "unfunded",
+        "approved",
     ]);
     for r in runs {
         view.push(vec![
@@ -448,6 +468,7 @@ pub fn runs_view(runs: &[RunSummary]) -> View {
             Cell::text(if r.capped { "yes" } else { "no" }),
             Cell::money(r.funded),
             Cell::money(r.unfunded),
+            Cell::opt(r.approved.as_deref()),
         ]);
     }
     view
@@ -502,6 +523,11 @@ pub fn capital_assumptions_view(
         source_of("inflation"),
     );
     push("caps".into(), a.caps.to_string(), "");
+    push(
+        "capital threshold".into(),
+        a.capitalisation.to_string(),
+        source_of("capital_threshold"),
+    );
     push(
         "approval threshold: joint board".into(),
         a.thresholds.joint_board.to_string(),
@@ -578,8 +604,19 @@ pub fn capital_assumptions_view(
     view
 }
 
-/// `estate runs diff`: the causes of the movement, the assumptions that
-/// changed, and every asset that moved.
+/// A change as text with its sign: `+£17.34`, `-£867.00` (or in £000).
+fn signed(change: Money, units: Units) -> String {
+    let text = amount(change, units).text;
+    if change > Money::default() {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// `estate runs diff`: the causes of the movement (attributed one at a
+/// time in a fixed order), the assumptions that changed, and every asset
+/// that moved with each cause's part.
 pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
     let mut causes = View::new(&[
         "why it moved",
@@ -596,7 +633,8 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
     let total: Money = d.causes.iter().map(|c| c.change).sum();
     causes.push(vec![
         Cell::text("Total"),
-        count(d.causes.iter().map(|c| c.assets).sum::<u64>()),
+        // An asset moved by two causes is counted under each, once here.
+        count(d.assets.len() as u64),
         amount(total, units),
     ]);
     let mut assumptions = View::new(&["assumption", "was", "now"]);
@@ -611,8 +649,8 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
         "organisation",
         "asset tag",
         "class",
-        "why",
         "what changed",
+        &format!("why it moved{}", units.suffix()),
         &format!("was{}", units.suffix()),
         &format!("now{}", units.suffix()),
     ]);
@@ -621,8 +659,14 @@ pub fn diff_sections(d: &RunDiff, units: Units) -> Vec<Section> {
             Cell::text(&a.organisation),
             Cell::text(&a.asset_tag),
             Cell::text(a.class.label()),
-            Cell::text(a.cause.label()),
             Cell::text(&a.detail),
+            Cell::text(
+                a.parts
+                    .iter()
+                    .map(|p| format!("{} {}", p.cause.label(), signed(p.change, units)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             amount(a.old_value, units),
             amount(a.new_value, units),
         ]);

@@ -13,6 +13,7 @@
 //! never evaluated, so it needs no apostrophe; HTML escapes every string and
 //! Markdown every cell ([`markdown_escape`]).
 
+pub mod approved;
 pub mod cabinet;
 pub mod chart;
 pub mod docx;
