@@ -8,11 +8,18 @@
 
 pub mod db;
 pub mod domain;
+pub mod error;
 pub mod forecast;
 pub mod generate;
 pub mod import;
+pub mod ops;
 pub mod output_file;
 pub mod policy;
 pub mod register;
 pub mod report;
 pub mod running;
+#[path = "report/views.rs"]
+pub mod views;
+
+pub use error::{Error, ErrorKind, Result};
+pub use ops::Register;
