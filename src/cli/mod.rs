@@ -326,6 +326,21 @@ impl Ctx {
         }
     }
 
+    /// A shipped scenario by name, or a scenario file by path; a likely slip
+    /// in it is refused unless `--force` was given.
+    pub fn scenario(&self, name: &str) -> estate::Result<estate::forecast::scenario::Scenario> {
+        estate::ops::forecast::scenario(name, self.today, self.slips())
+    }
+
+    /// Whether likely slips are refused or taken (`--force`).
+    pub fn slips(&self) -> estate::ops::forecast::Slips {
+        if self.force {
+            estate::ops::forecast::Slips::Take
+        } else {
+            estate::ops::forecast::Slips::Refuse
+        }
+    }
+
     /// The actor for changes this command makes.
     pub fn actor(&self) -> Actor {
         Actor::command(self.command_line.clone()).by(self.who.clone())

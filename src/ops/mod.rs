@@ -9,8 +9,10 @@
 //! `cli/report.rs` (they move here next).
 
 mod handle;
+pub mod assets;
 pub mod forecast;
 pub mod maintenance;
+pub mod orgs;
 pub mod running;
 
 pub use handle::Register;

@@ -367,6 +367,21 @@ pub fn read_energy_star(bytes: &[u8], name: &str) -> Result<Option<CertifiedList
     }
 }
 
+/// Refuses an import of no lists (every file given was of a kind estate
+/// does not read), before the register is opened.
+///
+/// # Errors
+/// As said.
+pub fn some_lists(lists: &[CertifiedList]) -> Result<()> {
+    if lists.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Invalid,
+            "none of the files is an ENERGY STAR list estate reads",
+        ));
+    }
+    Ok(())
+}
+
 /// Matches `lists` to the register's models and keeps the certified
 /// figures of those that match (dated `today`).
 ///
@@ -378,12 +393,7 @@ pub fn import_profiles(
     today: time::Date,
     actor: &Actor,
 ) -> Result<MatchReport> {
-    if lists.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Invalid,
-            "none of the files is an ENERGY STAR list estate reads",
-        ));
-    }
+    some_lists(lists)?;
     let models = running_store::register_models(register.reader())?;
     let report = energystar::match_models(lists, &models);
     let when = iso(today);
