@@ -1,11 +1,11 @@
 //! `estate runs`: saved forecast runs — list them, show one exactly as it
 //! was saved, or say what moved between two and why.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use estate::domain::RunId;
 use estate::forecast::programme::{Dimension, Units};
-use estate::forecast::store::{diff_runs, list_runs, load_run, run_detail};
+use estate::ops;
 use estate::report::forecast::{
     Section, assumptions_view, diff_sections, notes, programme_sections, programme_view, runs_view,
     write_detail_csv,
@@ -61,10 +61,10 @@ pub enum RunsCommand {
 
 /// Runs `estate runs`.
 pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
-    let conn = ctx.open_read()?;
+    let register = ctx.register_to_read()?;
     match &args.command {
         None => {
-            let runs = list_runs(&conn).context("failed to list the saved runs")?;
+            let runs = ops::runs::list(&register)?;
             ctx.out.listing(&runs_view(&runs), &runs)
         }
         Some(RunsCommand::Show {
@@ -73,10 +73,7 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
             detail,
             units,
         }) => {
-            let mut run = load_run(&conn, RunId(*id))?;
-            if *detail {
-                run.programme.detail = run_detail(&conn, &run)?;
-            }
+            let run = ops::runs::show(&register, RunId(*id), *detail)?;
             let s = &run.summary;
             let heading = format!(
                 "Run {} \"{}\", saved {}: capital programme {} to {}, by {}",
@@ -111,8 +108,7 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
                 .sections(sections, &notes(&run.programme, *units), csv, &run)
         }
         Some(RunsCommand::Diff { old, new, units }) => {
-            let d = diff_runs(&conn, RunId(*old), RunId(*new))
-                .with_context(|| format!("failed to compare runs {old} and {new}"))?;
+            let d = ops::runs::diff(&register, RunId(*old), RunId(*new))?;
             let sections = diff_sections(&d, *units);
             ctx.out.sections(
                 || sections.clone(),

@@ -13,6 +13,8 @@ pub mod assets;
 pub mod forecast;
 pub mod maintenance;
 pub mod orgs;
+pub mod policy;
+pub mod runs;
 pub mod running;
 
 pub use handle::Register;

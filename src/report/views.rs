@@ -10,6 +10,7 @@ use crate::forecast::power::ModelProfile;
 use crate::register::forget::Forgotten;
 use crate::domain::Rate;
 use crate::ops::assets::Shown;
+use crate::policy::Defaults;
 use crate::ops::orgs::Organisations;
 use crate::register::store::PlaceKind;
 use crate::register::{Asset, AuditEntry, Licence, Line, Place};
@@ -292,6 +293,65 @@ pub fn places_view(places: &[Place], kind: PlaceKind) -> View {
             row.push(Cell::opt(p.cost_centre.as_ref()));
         }
         view.push(row);
+    }
+    view
+}
+
+/// The policy: lives, prices, model lives, programme lines, settings and
+/// the running-cost figures, each with its source as a plain citation
+/// (the data files keep the maintainers' notes).
+pub fn policy_view(d: &Defaults) -> View {
+    let mut view = View::new(&["item", "class", "value", "source"]);
+    for l in &d.lives {
+        view.push(vec![
+            Cell::text("life (years)"),
+            Cell::text(l.class.as_str()),
+            Cell::number(l.life_years.to_string()),
+            Cell::text(&l.source),
+        ]);
+    }
+    for p in &d.prices {
+        let class = if p.manufacturer.is_empty() && p.model.is_empty() {
+            p.class.as_str().to_string()
+        } else {
+            format!("{} ({} {})", p.class.as_str(), p.manufacturer, p.model)
+        };
+        view.push(vec![
+            Cell::text("unit price"),
+            Cell::text(class),
+            Cell::money(p.unit_cost),
+            Cell::text(&p.source),
+        ]);
+    }
+    for m in &d.model_lives {
+        view.push(vec![
+            Cell::text("model life (years)"),
+            Cell::text(format!("{} {}", m.manufacturer, m.model)),
+            Cell::number(m.life_years.to_string()),
+            Cell::text(&m.source),
+        ]);
+    }
+    for l in &d.programme_lines {
+        view.push(vec![
+            Cell::text("programme line"),
+            Cell::text(l.class.as_str()),
+            Cell::text(&l.line),
+            Cell::text(&l.source),
+        ]);
+    }
+    for s in &d.settings {
+        view.push(vec![
+            Cell::text("setting"),
+            Cell::text(&s.key),
+            Cell::text(&s.value),
+            Cell::text(&s.source),
+        ]);
+    }
+    crate::report::running::policy_rows(d, &mut view);
+    for row in &mut view.rows {
+        if let Some(source) = row.get_mut(3) {
+            *source = Cell::text(crate::policy::citation(&source.text));
+        }
     }
     view
 }
