@@ -6,6 +6,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use estate::domain::FinancialYear;
+use estate::domain::rules::HORIZON_YEARS;
 use estate::forecast::programme::{Dimension, Units};
 use estate::forecast::scenario::Scenario;
 use estate::forecast::{self, Caps, Horizon, Request};
@@ -50,7 +51,8 @@ pub struct HorizonArgs {
     pub from: Option<FinancialYear>,
     /// How many financial years (1 to 50).
     #[arg(long, default_value_t = 5, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=50))]
+          value_parser = clap::value_parser!(u32).range(
+              i64::from(*HORIZON_YEARS.start())..=i64::from(*HORIZON_YEARS.end())))]
     pub years: u32,
     /// Only this organisation's assets.
     #[arg(long, value_name = "CODE")]

@@ -44,6 +44,21 @@ pub fn life_years(years: u32) -> Result<u32, RuleError> {
     }
 }
 
+/// A life already held to [`LIFE_YEARS`] as the byte the engines keep
+/// (clamped into the range, defensively, should one slip through).
+pub fn life_u8(years: u32) -> u8 {
+    let clamped = years.clamp(*LIFE_YEARS.start(), *LIFE_YEARS.end());
+    u8::try_from(clamped).unwrap_or(u8::MAX)
+}
+
+/// A life override as the byte the engines keep, or why it is refused.
+///
+/// # Errors
+/// Outside [`LIFE_YEARS`].
+pub fn life_override(years: u32) -> Result<u8, RuleError> {
+    life_years(years).map(life_u8)
+}
+
 /// Hours a year at a power draw.
 ///
 /// # Errors
