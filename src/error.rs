@@ -158,7 +158,9 @@ impl Error {
     /// one of the module errors it is made from. A front end walks its cause
     /// chain with this and takes the first answer (the outermost library
     /// error, which classifies whatever it wraps).
-    pub fn classify(err: &(dyn std::error::Error + 'static)) -> Option<(ErrorKind, Option<String>)> {
+    pub fn classify(
+        err: &(dyn std::error::Error + 'static),
+    ) -> Option<(ErrorKind, Option<String>)> {
         if let Some(e) = err.downcast_ref::<Error>() {
             return Some((e.kind, e.help.clone()));
         }
@@ -514,9 +516,7 @@ impl Classify for crate::forecast::ForecastError {
 impl Classify for crate::forecast::snapshot::SnapshotError {
     fn kind(&self) -> ErrorKind {
         match self {
-            crate::forecast::snapshot::SnapshotError::UnknownOrganisation(_) => {
-                ErrorKind::NotFound
-            }
+            crate::forecast::snapshot::SnapshotError::UnknownOrganisation(_) => ErrorKind::NotFound,
             _ => ErrorKind::Invalid,
         }
     }
@@ -595,7 +595,10 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Busy);
         assert_eq!(e.kind().exit_code(), 3);
         assert_eq!(e.kind().http_status(), 503);
-        assert!(e.help().is_some_and(|h| h.starts_with("another estate command")));
+        assert!(
+            e.help()
+                .is_some_and(|h| h.starts_with("another estate command"))
+        );
         assert_eq!(e.to_string(), DbError::Busy.to_string());
     }
 

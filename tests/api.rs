@@ -48,7 +48,10 @@ fn while_held(env: &Env, args: &[&str]) -> (Option<i32>, String) {
         .output()
         .expect("run estate");
     drop(held);
-    (out.status.code(), String::from_utf8(out.stderr).expect("utf-8"))
+    (
+        out.status.code(),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
 }
 
 #[test]
@@ -64,11 +67,30 @@ fn every_write_on_a_busy_register_exits_3_with_the_busy_help_line() {
         &["policy", "set", "life", "desktop", "6"],
         &["forecast", "--save", "busy run"],
         &[
-            "licences", "add", "Office", "--org", "BCW", "--metric", "per_user", "--quantity",
-            "10", "--unit-cost", "20.40", "--basis", "monthly",
+            "licences",
+            "add",
+            "Office",
+            "--org",
+            "BCW",
+            "--metric",
+            "per_user",
+            "--quantity",
+            "10",
+            "--unit-cost",
+            "20.40",
+            "--basis",
+            "monthly",
         ],
         &[
-            "lines", "add", "01632 960058", "--org", "BCW", "--type", "pstn", "--rental", "18.99",
+            "lines",
+            "add",
+            "01632 960058",
+            "--org",
+            "BCW",
+            "--type",
+            "pstn",
+            "--rental",
+            "18.99",
         ],
         &["add", "desktop", "--tag", "PC-1", "--cost", "612.34"],
         &["orgs", "add", "AVN", "Avonmere District Council"],
@@ -169,7 +191,11 @@ fn each_kind_has_one_exit_code_and_one_http_status() {
         (K::Internal, 1, 500),
     ];
     for (kind, exit, status) in table {
-        assert_eq!((kind.exit_code(), kind.http_status()), (exit, status), "{kind:?}");
+        assert_eq!(
+            (kind.exit_code(), kind.http_status()),
+            (exit, status),
+            "{kind:?}"
+        );
     }
 }
 
@@ -260,8 +286,8 @@ mod library {
     fn sample() -> (Env, Register) {
         let env = Env::new();
         env.ok(&["demo", "--out", "sample"]);
-        let r = Register::open(&env.path().join("sample/estate.db"), Duration::from_secs(5))
-            .unwrap();
+        let r =
+            Register::open(&env.path().join("sample/estate.db"), Duration::from_secs(5)).unwrap();
         (env, r)
     }
 
@@ -277,7 +303,10 @@ mod library {
         let p = &f.run.programme;
         // The independent check's figures (tests/golden/sample-estate).
         assert_eq!(p.total(), money("1551869.47"));
-        assert_eq!((p.backlog.count, p.backlog.value), (215, money("469190.00")));
+        assert_eq!(
+            (p.backlog.count, p.backlog.value),
+            (215, money("469190.00"))
+        );
         assert_eq!(p.summary[0].funded.value, money("635950.00"));
         assert!(f.with_levers.is_none());
         let id = f.saved.unwrap();
@@ -290,7 +319,10 @@ mod library {
         assert!(d.comparison.total.difference.iter().all(|m| m.is_zero()));
         let missing = runs::show(&r, RunId(99), false).unwrap_err();
         assert_eq!(missing.kind(), ErrorKind::NotFound);
-        assert_eq!(missing.to_string(), "no saved run 99; `estate runs` lists them");
+        assert_eq!(
+            missing.to_string(),
+            "no saved run 99; `estate runs` lists them"
+        );
     }
 
     #[test]
@@ -382,7 +414,7 @@ mod library {
         )
         .unwrap();
         assert_eq!(updated.tag, "PC-00123");
-        let fields: Vec<&str> = updated.changes.iter().map(|c| &*c.field).collect();
+        let fields: Vec<&str> = updated.changes.iter().map(|c| c.field).collect();
         assert_eq!(fields, ["assigned_user", "purchase_cost"]);
 
         let listed = assets::list(&r, &AssetFilter::default()).unwrap();
@@ -399,8 +431,8 @@ mod library {
             notes: None,
         };
         assets::dispose(&mut r, None, "PC-00123", &disposal, checks(), &actor()).unwrap();
-        let e = assets::dispose(&mut r, None, "PC-00123", &disposal, checks(), &actor())
-            .unwrap_err();
+        let e =
+            assets::dispose(&mut r, None, "PC-00123", &disposal, checks(), &actor()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Conflict);
         let (_, _, reversed) =
             assets::undo_disposal(&mut r, None, "PC-00123", "a slip", &actor()).unwrap();
@@ -436,7 +468,10 @@ mod library {
             ("AVN".to_string(), Rate::from_percent(Decimal::from(40))),
             ("BCW".to_string(), Rate::from_percent(Decimal::from(60))),
         ];
-        assert_eq!(orgs::set_shares(&mut r, "abs", &members, &actor()).unwrap(), "ABS");
+        assert_eq!(
+            orgs::set_shares(&mut r, "abs", &members, &actor()).unwrap(),
+            "ABS"
+        );
         let e = orgs::set_shares(&mut r, "AVN", &members, &actor()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid);
         assert!(e.help().is_some_and(|h| h.contains("--shared")));
@@ -459,7 +494,10 @@ mod library {
             &actor(),
         )
         .unwrap_err();
-        assert_eq!(e.to_string(), "--cost-centre belongs to departments, not sites");
+        assert_eq!(
+            e.to_string(),
+            "--cost-centre belongs to departments, not sites"
+        );
     }
 
     #[test]
@@ -472,13 +510,16 @@ mod library {
         let done = policy::set(&mut r, &life(6), (TODAY, Slips::Refuse), &actor()).unwrap();
         assert_eq!((done.old.as_deref(), done.new.as_str()), (Some("5"), "6"));
         let shown = policy::show(&r).unwrap();
-        let desktop = shown.lives.iter().find(|l| l.class == AssetClass::Desktop).unwrap();
+        let desktop = shown
+            .lives
+            .iter()
+            .find(|l| l.class == AssetClass::Desktop)
+            .unwrap();
         assert_eq!(desktop.life_years, 6);
         let e = policy::set(&mut r, &life(51), (TODAY, Slips::Refuse), &actor()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid);
-        let inflation = estate::policy::store::PolicyChange::Inflation(Rate::from_percent(
-            Decimal::from(30),
-        ));
+        let inflation =
+            estate::policy::store::PolicyChange::Inflation(Rate::from_percent(Decimal::from(30)));
         let e = policy::set(&mut r, &inflation, (TODAY, Slips::Refuse), &actor()).unwrap_err();
         assert!(e.to_string().contains("--force"), "{e}");
     }
@@ -632,7 +673,10 @@ mod library {
         let would = maintenance::forget_user(&mut r, &dry, &actor()).unwrap();
         assert!(would.matches() >= 1);
         let shown = assets::show(&r, None, "PC-1").unwrap();
-        assert_eq!(shown.asset.fields.assigned_user.as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            shown.asset.fields.assigned_user.as_deref(),
+            Some("Jane Doe")
+        );
         let done = maintenance::forget_user(
             &mut r,
             &ForgetRequest {
@@ -644,14 +688,20 @@ mod library {
         .unwrap();
         assert_eq!(done.matches(), would.matches());
         let shown = assets::show(&r, None, "PC-1").unwrap();
-        assert_ne!(shown.asset.fields.assigned_user.as_deref(), Some("Jane Doe"));
+        assert_ne!(
+            shown.asset.fields.assigned_user.as_deref(),
+            Some("Jane Doe")
+        );
         drop(r);
 
         let restored = maintenance::restore(&path, &copy, Duration::from_secs(5)).unwrap();
         assert!(restored.set_aside.is_none());
         let r = Register::open(&path, Duration::from_secs(5)).unwrap();
         let shown = assets::show(&r, None, "PC-1").unwrap();
-        assert_eq!(shown.asset.fields.assigned_user.as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            shown.asset.fields.assigned_user.as_deref(),
+            Some("Jane Doe")
+        );
         let bad = env.path().join("bad.db");
         std::fs::write(&bad, vec![7u8; 8192]).unwrap();
         let e = maintenance::restore(&path, &bad, Duration::from_secs(5)).unwrap_err();

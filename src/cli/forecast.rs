@@ -278,7 +278,7 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
     let compared = ops::forecast::compare(
         &register,
         horizon,
-        organisation.clone(),
+        organisation.as_deref(),
         c.horizon.cap.as_ref(),
         (&base_scenario, &other_scenario),
     )?;

@@ -148,7 +148,10 @@ pub fn run(ctx: &Ctx, args: &LinesArgs) -> Result<()> {
 }
 
 fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
-    Ok(ops::running::lines(&ctx.register_to_read()?, &h.request(ctx)?)?)
+    Ok(ops::running::lines(
+        &ctx.register_to_read()?,
+        &h.request(ctx)?,
+    )?)
 }
 
 /// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
@@ -176,12 +179,14 @@ fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
         active: true,
         notes: None,
     };
-    let org = ops::running::add_line(&mut ctx.register()?, a.org.as_deref(), &fields, &ctx.actor())?;
+    let org = ops::running::add_line(
+        &mut ctx.register()?,
+        a.org.as_deref(),
+        &fields,
+        &ctx.actor(),
+    )?;
     ctx.out.done(
-        &format!(
-            "added {} line {} to {org}",
-            fields.line_type, fields.number
-        ),
+        &format!("added {} line {} to {org}", fields.line_type, fields.number),
         &fields,
     )
 }

@@ -25,11 +25,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use estate::{ErrorKind, Register};
 use estate::db::{self, DbError, OpenMode};
 use estate::domain::rules::Implausible;
 use estate::register::Actor;
 use estate::report::{Document, Format};
+use estate::{ErrorKind, Register};
 use rusqlite::Connection;
 use time::Date;
 

@@ -268,15 +268,16 @@ impl Snapshot {
     /// # Errors
     /// A life override outside 1-50 years, or more than `u32::MAX` assets.
     pub fn push(&mut self, input: &AssetInput<'_>) -> Result<(), SnapshotError> {
-        let life_override = match input.life_years {
-            None => None,
-            Some(years) => Some(crate::domain::rules::life_override(years).map_err(|reason| {
-                SnapshotError::BadLife {
-                    tag: input.tag.to_string(),
-                    reason,
-                }
-            })?),
-        };
+        let life_override =
+            match input.life_years {
+                None => None,
+                Some(years) => Some(crate::domain::rules::life_override(years).map_err(
+                    |reason| SnapshotError::BadLife {
+                        tag: input.tag.to_string(),
+                        reason,
+                    },
+                )?),
+            };
         let organisation = self.add_organisation(input.organisation)?;
         let site = Snapshot::place(
             &mut self.sites,

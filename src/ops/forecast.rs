@@ -100,14 +100,17 @@ pub struct Forecast {
 /// # Errors
 /// No such organisation, a policy that cannot be forecast, a run name that
 /// is blank, or a register that cannot be written.
-pub fn forecast(register: &mut Register, request: &Request, save: Option<&Save>) -> Result<Forecast> {
+pub fn forecast(
+    register: &mut Register,
+    request: &Request,
+    save: Option<&Save>,
+) -> Result<Forecast> {
     let run = forecast::run(register.reader(), request)
         .context("failed to forecast the capital programme")?;
     let saved = match save {
         Some(save) => {
             let organisation = request.organisation.as_deref();
-            let running =
-                running_costs(register.reader(), organisation, request.horizon, &run)?;
+            let running = running_costs(register.reader(), organisation, request.horizon, &run)?;
             let id = forecast::save_with_running(
                 register.connection_mut(),
                 &run,
@@ -163,7 +166,7 @@ impl Compared {
 pub fn compare(
     register: &Register,
     horizon: Horizon,
-    organisation: Option<String>,
+    organisation: Option<&str>,
     caps: Option<&forecast::Caps>,
     (base, other): (&Scenario, &Scenario),
 ) -> Result<Compared> {
@@ -172,7 +175,7 @@ pub fn compare(
         horizon,
         scenario: Some(s.clone()),
         caps: caps.cloned(),
-        organisation: organisation.clone(),
+        organisation: organisation.map(str::to_string),
         detail: true,
     };
     let programme = |s: &Scenario| -> Result<CapitalProgramme> {
@@ -180,7 +183,12 @@ pub fn compare(
             .with_context(|| format!("failed to forecast scenario `{}`", s.name))?
             .programme)
     };
-    let capital = programme::compare(&base.name, &programme(base)?, &other.name, &programme(other)?);
+    let capital = programme::compare(
+        &base.name,
+        &programme(base)?,
+        &other.name,
+        &programme(other)?,
+    );
     let estate = Estate::read(conn)?;
     let base_running = super::running::scenario_running(conn, &estate, &request(base))?;
     let other_running = super::running::scenario_running(conn, &estate, &request(other))?;

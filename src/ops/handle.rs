@@ -6,7 +6,7 @@
 //!
 //! The stores (`register::store`, `policy::store`, `forecast::store`,
 //! `running::store`) stay free functions over a `SQLite` connection; this
-//! handle is the seam where a second store (PostgreSQL) would come in: see
+//! handle is the seam where a second store (`PostgreSQL`) would come in: see
 //! ARCHITECTURE.md, "A second store".
 
 use std::path::{Path, PathBuf};
@@ -118,7 +118,10 @@ impl Register {
     ///
     /// # Errors
     /// Whatever `f` returns, or a database error.
-    pub fn rehearse<T, E>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    pub fn rehearse<T, E>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {

@@ -8,13 +8,13 @@
 //! Import and the Cabinet report still live in `cli/import.rs` and
 //! `cli/report.rs` (they move here next).
 
-mod handle;
 pub mod assets;
 pub mod forecast;
+mod handle;
 pub mod maintenance;
 pub mod orgs;
 pub mod policy;
-pub mod runs;
 pub mod running;
+pub mod runs;
 
 pub use handle::Register;

@@ -96,12 +96,7 @@ pub fn set_shares(
 ///
 /// # Errors
 /// No such organisation, a busy register.
-pub fn set_staff(
-    register: &mut Register,
-    code: &str,
-    count: u32,
-    actor: &Actor,
-) -> Result<String> {
+pub fn set_staff(register: &mut Register, code: &str, count: u32, actor: &Actor) -> Result<String> {
     let org = store::resolve_organisation(register.reader(), Some(code))?;
     register.write(|tx| store::set_staff_count(tx, &org, Some(count), actor))?;
     Ok(org.code)

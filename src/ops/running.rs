@@ -305,7 +305,13 @@ impl PowerRun {
                  --mfd-ratio 14)",
             ));
         };
-        Ok(levers::compare(&self.capital, chosen, plan, &self.base, with))
+        Ok(levers::compare(
+            &self.capital,
+            chosen,
+            plan,
+            &self.base,
+            with,
+        ))
     }
 }
 
@@ -458,7 +464,10 @@ pub fn licences(
 pub fn list_lines(register: &Register, org: Option<&str>) -> Result<Vec<Line>> {
     let conn = register.reader();
     let org = organisation(conn, org)?;
-    Ok(store::list_lines(conn, org.as_ref().map(|o| o.code.as_str()))?)
+    Ok(store::list_lines(
+        conn,
+        org.as_ref().map(|o| o.code.as_str()),
+    )?)
 }
 
 /// Adds a line to organisation `org` (the only one when `None`), returning

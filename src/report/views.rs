@@ -4,14 +4,14 @@
 //! `report/mod.rs` is left as it is while the report writers change); it
 //! belongs to `report` and moves under it with them.
 
+use crate::domain::Rate;
 use crate::domain::iso;
 use crate::forecast::lines::LinesForecast;
 use crate::forecast::power::ModelProfile;
-use crate::register::forget::Forgotten;
-use crate::domain::Rate;
 use crate::ops::assets::Shown;
-use crate::policy::Defaults;
 use crate::ops::orgs::Organisations;
+use crate::policy::Defaults;
+use crate::register::forget::Forgotten;
 use crate::register::store::PlaceKind;
 use crate::register::{Asset, AuditEntry, Licence, Line, Place};
 use crate::report::running::{count, quantity};
