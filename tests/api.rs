@@ -608,9 +608,9 @@ mod library {
             notes: None,
         };
         let avn = licence("Microsoft 365 E3", 600, "20.40", "EA 8841203");
-        running::add_licence(&mut r, Some("AVN"), &avn, &actor()).unwrap();
+        running::add_licence(&mut r, Some("AVN"), &avn, (Slips::Refuse, &actor())).unwrap();
         let bcw = licence("M365 E3 (User)", 400, "23.10", "EA 61945507");
-        running::add_licence(&mut r, Some("BCW"), &bcw, &actor()).unwrap();
+        running::add_licence(&mut r, Some("BCW"), &bcw, (Slips::Refuse, &actor())).unwrap();
         let request = RunningRequest {
             horizon: Horizon::new("2026/27".parse().unwrap(), 1).unwrap(),
             organisation: None,
@@ -635,8 +635,9 @@ mod library {
             active: true,
             notes: None,
         };
-        running::add_line(&mut r, Some("BCW"), &line, &actor()).unwrap();
-        let e = running::add_line(&mut r, Some("BCW"), &line, &actor()).unwrap_err();
+        running::add_line(&mut r, Some("BCW"), &line, (Slips::Refuse, &actor())).unwrap();
+        let e =
+            running::add_line(&mut r, Some("BCW"), &line, (Slips::Refuse, &actor())).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Conflict);
         let lines = running::lines(&r, &request).unwrap();
         assert_eq!(lines.migrations.len(), 1);

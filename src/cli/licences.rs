@@ -171,10 +171,6 @@ fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
-    ctx.unless_forced(estate::domain::rules::likely_cost(
-        &format!("licence {}: a unit cost", a.product.trim()),
-        a.unit_cost,
-    ))?;
     let fields = LicenceFields {
         product: a.product.trim().to_string(),
         vendor: a.vendor.clone(),
@@ -191,11 +187,12 @@ fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
         category: a.category.clone(),
         notes: None,
     };
+    ops::running::check_licence(&fields, ctx.slips())?;
     let org = ops::running::add_licence(
         &mut ctx.register()?,
         a.org.as_deref(),
         &fields,
-        &ctx.actor(),
+        (ctx.slips(), &ctx.actor()),
     )?;
     ctx.out.done(
         &format!(

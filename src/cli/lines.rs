@@ -163,10 +163,6 @@ fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
-    ctx.unless_forced(estate::domain::rules::likely_cost(
-        &format!("line {}: a monthly rental", a.number.trim()),
-        a.rental,
-    ))?;
     let fields = LineFields {
         number: a.number.trim().to_string(),
         line_type: a.line_type,
@@ -179,11 +175,12 @@ fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
         active: true,
         notes: None,
     };
+    ops::running::check_line(&fields, ctx.slips())?;
     let org = ops::running::add_line(
         &mut ctx.register()?,
         a.org.as_deref(),
         &fields,
-        &ctx.actor(),
+        (ctx.slips(), &ctx.actor()),
     )?;
     ctx.out.done(
         &format!("added {} line {} to {org}", fields.line_type, fields.number),

@@ -26,7 +26,6 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use estate::db::{self, DbError, OpenMode};
-use estate::domain::rules::Implausible;
 use estate::register::Actor;
 use estate::report::{Document, Format};
 use estate::{ErrorKind, Register};
@@ -316,14 +315,6 @@ impl Ctx {
             inputs,
         };
         Ok(estate::output_file::check(target, flag, protected)?)
-    }
-
-    /// Refuses a likely slip unless `--force` was given.
-    pub fn unless_forced<T>(&self, checked: Result<T, Implausible>) -> Result<()> {
-        match checked {
-            Err(e) if !self.force => Err(e.into()),
-            _ => Ok(()),
-        }
     }
 
     /// A shipped scenario by name, or a scenario file by path; a likely slip

@@ -724,12 +724,7 @@ pub fn compare(
     with: &PowerForecast,
 ) -> LeverComparison {
     let capital_base: Vec<Money> = capital.summary.iter().map(|s| s.funded.value).collect();
-    let capital_change = plan.capital_by_year(capital.horizon);
-    let capital_levers = capital_base
-        .iter()
-        .zip(&capital_change)
-        .map(|(b, c)| *b + *c)
-        .collect();
+    let capital_levers = capital_with(capital, plan);
     let after = |f: &PowerForecast| f.totals.iter().map(|t| t.figures.after).collect();
     side_by_side(
         capital.horizon.years(),
@@ -738,6 +733,17 @@ pub fn compare(
         (after(base), after(with)),
         plan,
     )
+}
+
+/// Capital per year with `plan`'s levers: the forecast's funded capital
+/// plus what the levers change.
+pub fn capital_with(capital: &CapitalForecast, plan: &Plan) -> Vec<Money> {
+    capital
+        .summary
+        .iter()
+        .zip(plan.capital_by_year(capital.horizon))
+        .map(|(s, c)| s.funded.value + c)
+        .collect()
 }
 
 /// Two programmes' capital and energy after replacements per year side by

@@ -94,3 +94,42 @@ pub fn set(
         .write(|tx| policy::store::set(tx, change, actor.clone()))
         .context("failed to change the policy")
 }
+
+/// Creates the sample register at `path` (marked as a sample, so `estate
+/// demo` may rebuild it): the built-in policy, the two councils of the
+/// sample estate and their shared ICT service (40% / 60%), in one write.
+///
+/// # Errors
+/// A file is there already, or cannot be created.
+pub fn create_sample(path: &Path, busy_timeout: Duration, actor: &Actor) -> Result<()> {
+    use crate::register::store;
+    use rust_decimal::Decimal;
+    let mut register = Register::create(path, busy_timeout)?;
+    crate::db::mark_sample(register.reader())?;
+    let defaults = Defaults::builtin();
+    register
+        .write(|tx| -> Result<()> {
+            policy::store::load(tx, &defaults, actor, "the built-in data/")?;
+            let councils = [
+                ("AVN", "Avonmere District Council", false, Some(640)),
+                ("BRK", "Brookfield Borough Council", false, Some(910)),
+                (
+                    "ABS",
+                    "Avonmere & Brookfield Shared ICT Service",
+                    true,
+                    None,
+                ),
+            ];
+            for (code, name, shared, staff) in councils {
+                store::add_organisation(tx, code, name, shared, staff, actor)?;
+            }
+            let org = |code: &str| store::resolve_organisation(tx, Some(code));
+            let members = vec![
+                (org("AVN")?, Decimal::new(4, 1)),
+                (org("BRK")?, Decimal::new(6, 1)),
+            ];
+            store::set_shares(tx, &org("ABS")?, &members, actor)?;
+            Ok(())
+        })
+        .context("failed to build the sample register")
+}

@@ -25,6 +25,7 @@ use crate::running::energystar::{self, CertifiedList, MatchReport};
 use crate::running::store as running_store;
 
 use super::Register;
+use super::forecast::Slips;
 
 /// The register read for the running-cost engines.
 pub struct Estate {
@@ -233,15 +234,8 @@ fn running_of(
         levers::plan(snapshot, capital, assumptions, &chosen, &estate.staff)?
     };
     let with = power::forecast(snapshot, capital, &pa, &overrides, &plan)?;
-    let change = plan.capital_by_year(capital.horizon);
-    let capital_by_year = capital
-        .summary
-        .iter()
-        .zip(&change)
-        .map(|(s, c)| s.funded.value + *c)
-        .collect();
     Ok(ScenarioRunning {
-        capital: capital_by_year,
+        capital: levers::capital_with(capital, &plan),
         power: with.totals.iter().map(|t| t.figures.after).collect(),
         plan,
         levers: chosen.describe(),
@@ -470,17 +464,32 @@ pub fn list_lines(register: &Register, org: Option<&str>) -> Result<Vec<Line>> {
     )?)
 }
 
+/// Refuses a line's monthly rental that is almost certainly a slip (over
+/// £10,000,000) unless slips are taken (a front end may ask before it
+/// opens the register).
+///
+/// # Errors
+/// As said.
+pub fn check_line(fields: &LineFields, slips: Slips) -> Result<()> {
+    slips.check(crate::domain::rules::likely_cost(
+        &format!("line {}: a monthly rental", fields.number.trim()),
+        fields.monthly_rental,
+    ))
+}
+
 /// Adds a line to organisation `org` (the only one when `None`), returning
 /// the organisation's code.
 ///
 /// # Errors
-/// No such organisation, the number is held already, the register is busy.
+/// A likely slip of a rental, no such organisation, the number is held
+/// already, the register is busy.
 pub fn add_line(
     register: &mut Register,
     org: Option<&str>,
     fields: &LineFields,
-    actor: &Actor,
+    (slips, actor): (Slips, &Actor),
 ) -> Result<String> {
+    check_line(fields, slips)?;
     let org = store::resolve_organisation(register.reader(), org)?;
     register
         .write(|tx| store::insert_line(tx, &org, fields, false, actor))
@@ -501,17 +510,31 @@ pub fn list_licences(register: &Register, org: Option<&str>) -> Result<Vec<Licen
     )?)
 }
 
+/// Refuses a licence's unit cost that is almost certainly a slip (over
+/// £10,000,000) unless slips are taken.
+///
+/// # Errors
+/// As said.
+pub fn check_licence(fields: &LicenceFields, slips: Slips) -> Result<()> {
+    slips.check(crate::domain::rules::likely_cost(
+        &format!("licence {}: a unit cost", fields.product.trim()),
+        fields.unit_cost,
+    ))
+}
+
 /// Adds a licence entitlement to organisation `org` (the only one when
 /// `None`), returning the organisation's code.
 ///
 /// # Errors
-/// No such organisation, a value breaks a rule, the register is busy.
+/// A likely slip of a unit cost, no such organisation, a value breaks a
+/// rule, the register is busy.
 pub fn add_licence(
     register: &mut Register,
     org: Option<&str>,
     fields: &LicenceFields,
-    actor: &Actor,
+    (slips, actor): (Slips, &Actor),
 ) -> Result<String> {
+    check_licence(fields, slips)?;
     let org = store::resolve_organisation(register.reader(), org)?;
     register
         .write(|tx| store::insert_licence(tx, &org, fields, actor))
