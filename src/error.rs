@@ -615,4 +615,28 @@ mod tests {
         let plain = std::fmt::Error;
         assert_eq!(Error::classify(&plain).map(|(k, _)| k), None);
     }
+
+    #[test]
+    fn any_other_database_failure_is_a_database_error_and_a_file_an_io_error() {
+        let sql = Error::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(
+            (sql.kind(), sql.kind().exit_code()),
+            (ErrorKind::Database, 3)
+        );
+        assert!(sql.help().is_none());
+        let io = Error::from(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!((io.kind(), io.kind().http_status()), (ErrorKind::Io, 500));
+    }
+
+    #[test]
+    fn context_goes_before_the_message_and_keeps_the_kind_and_fix() {
+        let e = Error::from(DbError::Busy).context("failed to change the policy");
+        assert_eq!(e.kind(), ErrorKind::Busy);
+        assert!(e.help().is_some());
+        assert_eq!(e.to_string(), "failed to change the policy");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some(DbError::Busy.to_string().as_str()));
+        let internal = Error::new(ErrorKind::Internal, "a bug");
+        assert_eq!(internal.kind().exit_code(), 1);
+    }
 }

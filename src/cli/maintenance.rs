@@ -52,12 +52,7 @@ pub struct ForgetArgs {
 pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
     ctx.check_output(&args.file, "the backup", &[])?;
     let register = ctx.register_to_read()?;
-    maintenance::backup(&register, &args.file).with_context(|| {
-        format!(
-            "failed to back up the register to `{}`",
-            args.file.display()
-        )
-    })?;
+    maintenance::backup(&register, &args.file)?;
     ctx.out.done(
         &format!(
             "backed up {} to {}",

@@ -27,7 +27,8 @@ pub fn backup(register: &Register, file: &Path) -> Result<()> {
         )
         .into());
     }
-    Ok(db::backup(register.reader(), file)?)
+    db::backup(register.reader(), file)
+        .with_context(|| format!("failed to back up the register to `{}`", file.display()))
 }
 
 /// What a restore did.
