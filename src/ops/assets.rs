@@ -153,21 +153,16 @@ fn check_cost(slips: Slips, given: Option<Money>, f: &AssetFields) -> Result<()>
     }
 }
 
-/// Refuses in-service dates in the future or before 1980, as import does.
+/// Refuses in-service dates in the future or before 1980, by the rule
+/// import keeps (`domain::rules::in_service_date`).
 fn check_dates(today: Date, f: &AssetFields) -> Result<()> {
     if let Some(d) = f.in_service_date {
-        let invalid = |why: &str| {
-            Err(Error::new(
+        crate::domain::rules::in_service_date(d, today).map_err(|e| {
+            Error::new(
                 ErrorKind::Invalid,
-                format!("asset {}: the purchase date {} {why}", f.asset_tag, iso(d)),
-            ))
-        };
-        if d > today {
-            return invalid("is in the future");
-        }
-        if d.year() < 1980 {
-            return invalid("is before 1980");
-        }
+                format!("asset {}: the purchase date {e}", f.asset_tag),
+            )
+        })?;
     }
     Ok(())
 }
