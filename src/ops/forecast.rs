@@ -12,7 +12,6 @@ use crate::forecast::levers::LeverComparison;
 use crate::forecast::programme::{self, CapitalProgramme, Comparison};
 use crate::forecast::scenario::Scenario;
 use crate::forecast::{self, Horizon, Request, Run};
-use crate::register::store::resolve_organisation;
 
 use super::Register;
 use super::running::{Estate, ScenarioRunning, lever_effect, running_comparison, running_costs};
@@ -68,9 +67,7 @@ pub fn scenario(name: &str, today: time::Date, slips: Slips) -> Result<Scenario>
 /// # Errors
 /// No such organisation.
 pub fn organisation(register: &Register, code: Option<&str>) -> Result<Option<String>> {
-    Ok(code
-        .map(|code| resolve_organisation(register.reader(), Some(code)).map(|o| o.code))
-        .transpose()?)
+    Ok(super::running::organisation(register.reader(), code)?.map(|o| o.code))
 }
 
 /// A forecast saved as a run: its name and the command that made it.
