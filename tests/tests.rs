@@ -1,6 +1,7 @@
 //! The one integration-test binary: every area's end-to-end tests run the
 //! real `estate` in its own temporary folder with its own register.
 
+mod api;
 mod bad_inputs;
 mod concurrency;
 mod durability;

@@ -5,12 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use estate::db::{self, OpenMode};
+use estate::db;
+use estate::ops;
 use estate::output_file::{OutputFile, Protected, Refused, check, with_suffix};
-use estate::policy::{self, Defaults};
-use estate::register::store;
 use estate::report::Format;
-use rust_decimal::Decimal;
 
 use super::{Ctx, Printer};
 
@@ -48,47 +46,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     // Built beside its place and moved there at the end: a demo that fails
     // leaves the folder as it was.
     let register = OutputFile::reserve(&db_path);
-    let mut conn = db::open(register.temp_path(), OpenMode::CreateNew)?;
-    db::mark_sample(&conn)?;
-    let actor = ctx.actor();
-    let defaults = Defaults::builtin();
-    db::write(&mut conn, |tx| -> Result<()> {
-        policy::store::load(tx, &defaults, &actor, "the built-in data/")?;
-        store::add_organisation(
-            tx,
-            "AVN",
-            "Avonmere District Council",
-            false,
-            Some(640),
-            &actor,
-        )?;
-        store::add_organisation(
-            tx,
-            "BRK",
-            "Brookfield Borough Council",
-            false,
-            Some(910),
-            &actor,
-        )?;
-        store::add_organisation(
-            tx,
-            "ABS",
-            "Avonmere & Brookfield Shared ICT Service",
-            true,
-            None,
-            &actor,
-        )?;
-        let org =
-            |code: &str| store::organisation_by_code(tx, code).map(|o| o.expect("just added"));
-        let members = vec![
-            (org("AVN")?, Decimal::new(4, 1)),
-            (org("BRK")?, Decimal::new(6, 1)),
-        ];
-        store::set_shares(tx, &org("ABS")?, &members, &actor)?;
-        Ok(())
-    })
-    .context("failed to build the sample register")?;
-    drop(conn);
+    ops::policy::create_sample(register.temp_path(), ctx.busy_timeout, &ctx.actor())?;
     ctx.out
         .message(&format!("built the sample register {}", db_path.display()));
     let sub = Ctx {
@@ -109,7 +67,9 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     ctx.out.data("Imported\n")?;
     super::import::run(&sub, &super::import::ImportArgs::for_files(files))?;
     ctx.out.data("Organisations\n")?;
-    super::orgs::orgs(&sub, &super::orgs::OrgsArgs { command: None })?;
+    let all = ops::orgs::organisations(&sub.register_to_read()?)?;
+    sub.out
+        .listing(&estate::views::organisations_view(&all), &all)?;
     ctx.out.data("\n")?;
     super::forecast::print_programme(&sub)?;
     let written = super::report::sample(&sub, &reports[0], &reports[1])

@@ -3,18 +3,14 @@
 //! `forecast::Request`; "today" (for the default first year) is resolved
 //! here, never in the engine.
 
-use std::path::Path;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use estate::domain::FinancialYear;
-use estate::domain::Money;
-use estate::forecast::levers::LeverComparison;
-use estate::forecast::power::Energy;
-use estate::forecast::programme::{Dimension, Units, compare};
+use estate::domain::rules::HORIZON_YEARS;
+use estate::forecast::programme::{Dimension, Units};
 use estate::forecast::scenario::Scenario;
 use estate::forecast::{self, Caps, Horizon, Request};
-use estate::register::store::resolve_organisation;
+use estate::ops;
 use estate::report::forecast::{
     Section, comparison_notes, comparison_view, notes, programme_sections, programme_view,
     write_detail_csv,
@@ -55,7 +51,8 @@ pub struct HorizonArgs {
     pub from: Option<FinancialYear>,
     /// How many financial years (1 to 50).
     #[arg(long, default_value_t = 5, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=50))]
+          value_parser = clap::value_parser!(u32).range(
+              i64::from(*HORIZON_YEARS.start())..=i64::from(*HORIZON_YEARS.end())))]
     pub years: u32,
     /// Only this organisation's assets.
     #[arg(long, value_name = "CODE")]
@@ -78,10 +75,7 @@ impl HorizonArgs {
 
     /// The organisation's code, checked against the register.
     pub(super) fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
-        self.org
-            .as_deref()
-            .map(|code| Ok(resolve_organisation(conn, Some(code))?.code))
-            .transpose()
+        Ok(ops::running::organisation(conn, self.org.as_deref())?.map(|o| o.code))
     }
 }
 
@@ -121,25 +115,10 @@ pub struct CompareArgs {
     pub horizon: HorizonArgs,
 }
 
-/// A shipped scenario by name, or a scenario file by path.
+/// A shipped scenario by name, or a scenario file by path (for
+/// `cli/report.rs`, until the Cabinet report moves into `estate::ops`).
 pub fn scenario(ctx: &Ctx, name: &str) -> Result<Scenario> {
-    let found = read_scenario(name)?;
-    ctx.unless_forced(found.likely(ctx.today))?;
-    Ok(found)
-}
-
-fn read_scenario(name: &str) -> Result<Scenario> {
-    let path = Path::new(name);
-    let is_file = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
-        || path.components().count() > 1;
-    if is_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("failed to read scenario `{name}`"))?;
-        return Ok(Scenario::parse(&text, name)?);
-    }
-    Ok(Scenario::builtin(name)?)
+    Ok(ctx.scenario(name)?)
 }
 
 /// What `--format json` prints for a forecast.
@@ -201,55 +180,42 @@ fn title(
 }
 
 fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
-    let mut conn = if o.save.is_some() {
-        ctx.open()?
+    let mut register = if o.save.is_some() {
+        ctx.register()?
     } else {
-        ctx.open_read()?
+        ctx.register_to_read()?
     };
     let horizon = o.horizon.horizon(ctx)?;
-    let organisation = o.horizon.organisation(&conn)?;
+    let organisation = ops::forecast::organisation(&register, o.horizon.org.as_deref())?;
     let request = Request {
         horizon,
-        scenario: o
-            .scenario
-            .as_deref()
-            .map(|s| scenario(ctx, s))
-            .transpose()?,
+        scenario: o.scenario.as_deref().map(|s| ctx.scenario(s)).transpose()?,
         caps: o.horizon.cap.clone(),
         organisation: organisation.clone(),
         detail: o.detail,
     };
-    let run = forecast::run(&conn, &request).context("failed to forecast the capital programme")?;
-    let saved = match &o.save {
-        Some(name) => {
-            // The run keeps its running costs too, so a report of it a year later
-            // shows them as forecast now.
-            let running =
-                super::report::running_costs(&conn, organisation.as_deref(), horizon, &run)?;
-            let id = forecast::save_with_running(
-                &mut conn,
-                &run,
-                Some(&running),
-                name,
-                &ctx.command_line,
-                organisation.as_deref(),
-            )
-            .with_context(|| format!("failed to save the run `{name}`"))?;
-            ctx.out.message(&format!(
-                "saved as run {id} \"{}\"; `estate runs show {id}` shows it",
-                name.trim()
-            ));
-            Some(id.0)
-        }
-        None => None,
-    };
+    let save = o.save.as_ref().map(|name| ops::forecast::Save {
+        name: name.clone(),
+        command: ctx.command_line.clone(),
+    });
+    let ops::forecast::Forecast {
+        run,
+        with_levers,
+        saved,
+    } = ops::forecast::forecast(&mut register, &request, save.as_ref())?;
+    if let (Some(id), Some(name)) = (saved, &o.save) {
+        ctx.out.message(&format!(
+            "saved as run {id} \"{}\"; `estate runs show {id}` shows it",
+            name.trim()
+        ));
+    }
+    let saved = saved.map(|id| id.0);
     let units = o.horizon.units;
     let scenario_name = run.assumptions.scenario.as_ref().map(|s| s.name.as_str());
     let p = &run.programme;
     // A scenario's levers (thin clients, virtualisation, MFD consolidation)
     // change capital outside the replacement rules: said beside the table,
     // never silently left out.
-    let with_levers = super::power::lever_effect(&conn, &request, &run)?;
     let mut notes = notes(p, units);
     notes.extend(
         with_levers
@@ -362,32 +328,21 @@ pub fn print_programme(ctx: &Ctx) -> Result<()> {
 }
 
 fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
-    let conn = ctx.open_read()?;
+    let register = ctx.register_to_read()?;
     let horizon = c.horizon.horizon(ctx)?;
-    let organisation = c.horizon.organisation(&conn)?;
+    let organisation = ops::forecast::organisation(&register, c.horizon.org.as_deref())?;
     // Scenarios are named by their own `name` (a file path is only where one came from).
-    let (base_scenario, other_scenario) = (scenario(ctx, &c.base)?, scenario(ctx, &c.other)?);
+    let (base_scenario, other_scenario) = (ctx.scenario(&c.base)?, ctx.scenario(&c.other)?);
     let (base_name, other_name) = (base_scenario.name.clone(), other_scenario.name.clone());
-    let request = |s: &forecast::scenario::Scenario| Request {
+    let compared = ops::forecast::compare(
+        &register,
         horizon,
-        scenario: Some(s.clone()),
-        caps: c.horizon.cap.clone(),
-        organisation: organisation.clone(),
-        detail: true,
-    };
-    let programme =
-        |s: &forecast::scenario::Scenario| -> Result<forecast::programme::CapitalProgramme> {
-            Ok(forecast::run(&conn, &request(s))
-                .with_context(|| format!("failed to forecast scenario `{}`", s.name))?
-                .programme)
-        };
-    let comparison = compare(
-        &base_name,
-        &programme(&base_scenario)?,
-        &other_name,
-        &programme(&other_scenario)?,
-    );
-    let view = comparison_view(&comparison, c.horizon.units);
+        organisation.as_deref(),
+        c.horizon.cap.as_ref(),
+        (&base_scenario, &other_scenario),
+    )?;
+    let comparison = &compared.capital;
+    let view = comparison_view(comparison, c.horizon.units);
     let heading_text = |with_levers: bool| {
         let suffix = if with_levers { " (before levers)" } else { "" };
         title(
@@ -400,15 +355,12 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
     };
     // Capital, power and carbon together: each scenario's levers (thin clients,
     // virtualisation, MFD consolidation) change all three.
-    let estate = super::running::Estate::read(&conn)?;
-    let base = super::power::scenario_running(&conn, &estate, &request(&base_scenario))?;
-    let other = super::power::scenario_running(&conn, &estate, &request(&other_scenario))?;
-    let running = running_comparison(horizon, &base, &other);
-    let running_view = comparison_view_labelled(&running, &base_name, &other_name);
-    let with_levers = !base.plan.summary.is_empty() || !other.plan.summary.is_empty();
+    let running = &compared.running;
+    let running_view = comparison_view_labelled(running, &base_name, &other_name);
+    let with_levers = compared.has_levers();
     let mut notes = if with_levers {
         // The programme-line table is before levers; the totals that count are below.
-        let total: Money = running.capital_change.iter().copied().sum();
+        let total = compared.capital_change();
         vec![format!(
             "the programme lines above are before levers; with them {} {} {} over the horizon",
             other_name,
@@ -420,9 +372,9 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
             if total.is_negative() { -total } else { total }
         )]
     } else {
-        comparison_notes(&comparison)
+        comparison_notes(comparison)
     };
-    for (name, s) in [(&base_name, &base), (&other_name, &other)] {
+    for (name, s) in [(&base_name, &compared.base), (&other_name, &compared.other)] {
         notes.push(format!("levers in {name}: {}", s.levers));
         notes.extend(
             s.plan
@@ -451,41 +403,4 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
         |out| write_csv(&view, out),
         &serde_json::json!({ "capital": comparison, "running": running }),
     )
-}
-
-/// Two scenarios' capital (levers included) and energy after replacements,
-/// side by side with the change (`other − base`; negative is a saving).
-fn running_comparison(
-    horizon: forecast::Horizon,
-    base: &super::power::ScenarioRunning,
-    other: &super::power::ScenarioRunning,
-) -> LeverComparison {
-    let capital_change = base
-        .capital
-        .iter()
-        .zip(&other.capital)
-        .map(|(b, o)| *o - *b)
-        .collect();
-    let power_change = base
-        .power
-        .iter()
-        .zip(&other.power)
-        .map(|(b, o)| Energy {
-            kwh: o.kwh - b.kwh,
-            cost: o.cost - b.cost,
-            kg_co2e: o.kg_co2e - b.kg_co2e,
-        })
-        .collect();
-    LeverComparison {
-        years: horizon.years(),
-        levers: other.levers.clone(),
-        capital_base: base.capital.clone(),
-        capital_levers: other.capital.clone(),
-        capital_change,
-        power_base: base.power.clone(),
-        power_levers: other.power.clone(),
-        power_change,
-        summary: other.plan.summary.clone(),
-        notes: other.plan.notes.clone(),
-    }
 }

@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use estate::db::{self, OpenMode};
-use estate::policy::{self, Defaults};
+use estate::{db, ops};
 
 use super::Ctx;
 
@@ -20,13 +19,13 @@ pub struct InitArgs {
 
 /// Creates the register.
 pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
-    let (defaults, origin) = load_defaults(args.data.as_deref())?;
-    let mut conn = ctx.open_as(OpenMode::CreateNew)?;
-    let actor = ctx.actor();
-    db::write(&mut conn, |tx| {
-        policy::store::load(tx, &defaults, &actor, &origin)
-    })
-    .context("failed to load the defaults")?;
+    let (defaults, origin) = ops::policy::defaults(args.data.as_deref())?;
+    ops::policy::init(
+        &ctx.db_path,
+        ctx.busy_timeout,
+        (&defaults, &origin),
+        &ctx.actor(),
+    )?;
     let path = std::fs::canonicalize(&ctx.db_path).unwrap_or_else(|_| ctx.db_path.clone());
     ctx.out.done(
         &format!(
@@ -40,12 +39,4 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
         ),
         &serde_json::json!({ "register": path, "schema_version": db::latest_schema_version() }),
     )
-}
-
-/// The defaults from `dir`, or the built-in copy; with a description of where from.
-pub fn load_defaults(dir: Option<&std::path::Path>) -> Result<(Defaults, String)> {
-    match dir {
-        Some(dir) => Ok((Defaults::from_dir(dir)?, dir.display().to_string())),
-        None => Ok((Defaults::builtin(), "the built-in data/".to_string())),
-    }
 }

@@ -2,21 +2,20 @@
 //! compliance, consolidation and standardisation, and adding and listing
 //! the register's entitlements.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use estate::db;
-use estate::domain::{AgreementType, BudgetType, CostBasis, LicenceMetric, Money, iso};
-use estate::forecast::licences::{self, LicenceContext, LicencesForecast};
+use estate::domain::{AgreementType, BudgetType, CostBasis, LicenceMetric, Money};
+use estate::forecast::licences::LicencesForecast;
+use estate::ops;
 use estate::register::LicenceFields;
-use estate::register::store;
-use estate::report::{Cell, View};
+use estate::views::licences_view;
 use time::Date;
 
 use estate::report::running::{
     basis_word, compliance_view, consolidation_view, count, renewals_view, standardise_view,
 };
 
-use super::running::{Estate, HorizonFlags, organisation};
+use super::running::HorizonFlags;
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate licences`.
@@ -156,99 +155,22 @@ pub fn run(ctx: &Ctx, args: &LicencesArgs) -> Result<()> {
 }
 
 fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<LicencesForecast> {
-    let conn = ctx.open_read()?;
-    let estate = Estate::read(&conn)?;
-    let org = h.organisation(&conn)?;
-    let horizon = h.horizon(ctx)?;
-    forecast_licences(
-        &conn,
-        estate,
-        org.as_ref().map(|o| o.code.as_str()),
-        horizon,
+    Ok(ops::running::licences(
+        &ctx.register_to_read()?,
+        &h.request(ctx)?,
         target,
-    )
+    )?)
 }
 
-/// The licence forecast of the register's entitlements (one
-/// organisation's, or all) over `horizon`.
-pub(super) fn forecast_licences(
-    conn: &rusqlite::Connection,
-    estate: Estate,
-    org: Option<&str>,
-    horizon: estate::forecast::Horizon,
-    target: Option<String>,
-) -> Result<LicencesForecast> {
-    let held = store::list_licences(conn, org)?;
-    // A register made before the setting existed has none: 0%, as before.
-    let uplift = estate
-        .defaults
-        .settings
-        .iter()
-        .find(|s| s.key == "licence_price_uplift")
-        .map(|s| {
-            s.value.parse::<estate::domain::Rate>().map_err(|e| {
-                anyhow::anyhow!(
-                    "setting licence_price_uplift: `{}` is not a rate: {e}",
-                    s.value
-                )
-            })
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let context = LicenceContext {
-        uplift,
-        shares: estate.shares,
-        staff: estate.staff.organisations,
-        devices: estate::running::store::in_use_devices(conn)?,
-        synonyms: estate.defaults.product_synonyms,
-        target,
-    };
-    Ok(licences::forecast(&held, &context, horizon)?)
-}
+/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
+pub(super) use estate::ops::running::forecast_licences;
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
-    let conn = ctx.open_read()?;
-    let org = organisation(&conn, org)?;
-    let held = store::list_licences(&conn, org.as_ref().map(|o| o.code.as_str()))?;
-    let mut view = View::new(&[
-        "org",
-        "product",
-        "agreement",
-        "metric",
-        "quantity",
-        "unit cost",
-        "basis",
-        "start",
-        "end",
-        "budget",
-        "category",
-    ]);
-    for l in &held {
-        let f = &l.fields;
-        view.push(vec![
-            Cell::text(&l.organisation),
-            Cell::text(&f.product),
-            Cell::text(&f.agreement),
-            Cell::text(f.metric.as_str()),
-            count(u64::from(f.quantity)),
-            Cell::money(f.unit_cost),
-            Cell::text(f.cost_basis.as_str()),
-            Cell::opt(f.start_date.map(iso)),
-            Cell::opt(f.end_date.map(iso)),
-            Cell::text(f.budget.as_str()),
-            Cell::opt(f.category.as_ref()),
-        ]);
-    }
-    ctx.out.listing(&view, &held)
+    let held = ops::running::list_licences(&ctx.register_to_read()?, org)?;
+    ctx.out.listing(&licences_view(&held), &held)
 }
 
 fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
-    ctx.unless_forced(estate::domain::rules::likely_cost(
-        &format!("licence {}: a unit cost", a.product.trim()),
-        a.unit_cost,
-    ))?;
-    let mut conn = ctx.open()?;
-    let org = store::resolve_organisation(&conn, a.org.as_deref())?;
     let fields = LicenceFields {
         product: a.product.trim().to_string(),
         vendor: a.vendor.clone(),
@@ -265,15 +187,17 @@ fn add(ctx: &Ctx, a: &AddLicenceArgs) -> Result<()> {
         category: a.category.clone(),
         notes: None,
     };
-    let actor = ctx.actor();
-    db::write(&mut conn, |tx| {
-        store::insert_licence(tx, &org, &fields, &actor)
-    })
-    .with_context(|| format!("failed to add licence {}", fields.product))?;
+    ops::running::check_licence(&fields, ctx.slips())?;
+    let org = ops::running::add_licence(
+        &mut ctx.register()?,
+        a.org.as_deref(),
+        &fields,
+        (ctx.slips(), &ctx.actor()),
+    )?;
     ctx.out.done(
         &format!(
-            "added {} × {} ({}) to {}",
-            fields.quantity, fields.product, fields.metric, org.code
+            "added {} × {} ({}) to {org}",
+            fields.quantity, fields.product, fields.metric
         ),
         &fields,
     )

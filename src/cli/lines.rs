@@ -2,19 +2,17 @@
 //! PSTN/ISDN switch-off migrations), the critical-care lines, and adding
 //! and listing the register's lines.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use estate::db;
 use estate::domain::{LineType, Money, iso};
-use estate::forecast::lines::{self, LineAssumptions, LinesForecast};
-use estate::register::store;
-use estate::register::{Line, LineFields};
-use estate::report::{Cell, View};
+use estate::forecast::lines::LinesForecast;
+use estate::ops;
+use estate::register::LineFields;
+use estate::report::running::{lines_org_view, lines_type_view, migrations_view};
+use estate::views::{contracts_ending_view, lines_view};
 use time::Date;
 
-use estate::report::running::{lines_org_view, lines_type_view, migrations_view};
-
-use super::running::{Estate, HorizonFlags, organisation};
+use super::running::HorizonFlags;
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate lines`.
@@ -136,24 +134,7 @@ pub fn run(ctx: &Ctx, args: &LinesArgs) -> Result<()> {
         }
         Some(LinesCommand::Contracts(h)) => {
             let f = compute(ctx, h)?;
-            let mut view = View::new(&[
-                "org",
-                "number",
-                "type",
-                "contract end",
-                "year",
-                "rental that year",
-            ]);
-            for c in &f.contracts_ending {
-                view.push(vec![
-                    Cell::text(&c.organisation),
-                    Cell::text(&c.number),
-                    Cell::text(c.line_type.as_str()),
-                    Cell::text(iso(c.contract_end)),
-                    Cell::text(c.year.to_string()),
-                    Cell::money(c.rental),
-                ]);
-            }
+            let view = contracts_ending_view(&f);
             ctx.out.listing(&view, &f.contracts_ending)?;
             ctx.out.message(&format!(
                 "{} more active lines have no contract end or are already out of contract",
@@ -167,72 +148,21 @@ pub fn run(ctx: &Ctx, args: &LinesArgs) -> Result<()> {
 }
 
 fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
-    let conn = ctx.open_read()?;
-    let estate = Estate::read(&conn)?;
-    let org = h.organisation(&conn)?;
-    let horizon = h.horizon(ctx)?;
-    Ok(forecast_lines(
-        &conn,
-        &estate,
-        org.as_ref().map(|o| o.code.as_str()),
-        horizon,
-    )?
-    .1)
+    Ok(ops::running::lines(
+        &ctx.register_to_read()?,
+        &h.request(ctx)?,
+    )?)
 }
 
-/// The line forecast of the register's lines (one organisation's, or all)
-/// over `horizon`, with its assumptions.
-pub(super) fn forecast_lines(
-    conn: &rusqlite::Connection,
-    estate: &Estate,
-    org: Option<&str>,
-    horizon: estate::forecast::Horizon,
-) -> Result<(LineAssumptions, LinesForecast)> {
-    let held = store::list_lines(conn, org)?;
-    let assumptions = LineAssumptions::from_defaults(&estate.defaults)?;
-    let f = lines::forecast(&held, &estate.shares, &assumptions, horizon)?;
-    Ok((assumptions, f))
-}
+/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
+pub(super) use estate::ops::running::forecast_lines;
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
-    let conn = ctx.open_read()?;
-    let org = organisation(&conn, org)?;
-    let held: Vec<Line> = store::list_lines(&conn, org.as_ref().map(|o| o.code.as_str()))?;
-    let mut view = View::new(&[
-        "org",
-        "number",
-        "type",
-        "use",
-        "critical care",
-        "site",
-        "monthly rental",
-        "contract end",
-        "status",
-    ]);
-    for l in &held {
-        let f = &l.fields;
-        view.push(vec![
-            Cell::text(&l.organisation),
-            Cell::text(&f.number),
-            Cell::text(f.line_type.as_str()),
-            Cell::opt(f.line_use.as_ref()),
-            Cell::text(if f.critical_care { "yes" } else { "no" }),
-            Cell::opt(f.site.as_ref()),
-            Cell::money(f.monthly_rental),
-            Cell::opt(f.contract_end.map(iso)),
-            Cell::text(if f.active { "active" } else { "ceased" }),
-        ]);
-    }
-    ctx.out.listing(&view, &held)
+    let held = ops::running::list_lines(&ctx.register_to_read()?, org)?;
+    ctx.out.listing(&lines_view(&held), &held)
 }
 
 fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
-    ctx.unless_forced(estate::domain::rules::likely_cost(
-        &format!("line {}: a monthly rental", a.number.trim()),
-        a.rental,
-    ))?;
-    let mut conn = ctx.open()?;
-    let org = store::resolve_organisation(&conn, a.org.as_deref())?;
     let fields = LineFields {
         number: a.number.trim().to_string(),
         line_type: a.line_type,
@@ -245,16 +175,15 @@ fn add(ctx: &Ctx, a: &AddLineArgs) -> Result<()> {
         active: true,
         notes: None,
     };
-    let actor = ctx.actor();
-    db::write(&mut conn, |tx| {
-        store::insert_line(tx, &org, &fields, false, &actor)
-    })
-    .with_context(|| format!("failed to add line {}", fields.number))?;
+    ops::running::check_line(&fields, ctx.slips())?;
+    let org = ops::running::add_line(
+        &mut ctx.register()?,
+        a.org.as_deref(),
+        &fields,
+        (ctx.slips(), &ctx.actor()),
+    )?;
     ctx.out.done(
-        &format!(
-            "added {} line {} to {}",
-            fields.line_type, fields.number, org.code
-        ),
+        &format!("added {} line {} to {org}", fields.line_type, fields.number),
         &fields,
     )
 }

@@ -1,15 +1,12 @@
 //! `estate backup`, `restore`, `check` and `forget-user`: keeping the
 //! register safe, sound and lawful.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
-use estate::db::{self, DbError};
-use estate::output_file::Refused;
-use estate::register::forget::Forget;
-use estate::register::store;
-use estate::report::{Cell, View};
+use estate::ops::maintenance::{self, ForgetRequest};
+use estate::views::forgotten_view;
 
 use super::Ctx;
 
@@ -54,21 +51,8 @@ pub struct ForgetArgs {
 /// `estate backup`.
 pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
     ctx.check_output(&args.file, "the backup", &[])?;
-    if args.file.symlink_metadata().is_ok() {
-        return Err(Refused::new(
-            &args.file,
-            "it already exists, and a backup never overwrites a file",
-            "give the backup a new file name",
-        )
-        .into());
-    }
-    let conn = ctx.open_read()?;
-    db::backup(&conn, &args.file).with_context(|| {
-        format!(
-            "failed to back up the register to `{}`",
-            args.file.display()
-        )
-    })?;
+    let register = ctx.register_to_read()?;
+    maintenance::backup(&register, &args.file)?;
     ctx.out.done(
         &format!(
             "backed up {} to {}",
@@ -81,165 +65,63 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
 
 /// `estate restore`.
 pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
-    // Verify before touching the register, so a bad file changes nothing.
-    let version = db::verify_register_file(&args.file)
-        .with_context(|| format!("refusing to restore from `{}`", args.file.display()))?;
-    // Restoring is also how a lost or damaged register comes back: create it
-    // if missing; a damaged file is moved aside (never deleted) first.
-    let mut conn = if ctx.db_path.exists() {
-        match ctx.open_as(db::OpenMode::Existing) {
-            Ok(conn) => conn,
-            Err(e) if is_damaged(&e) => {
-                let aside = set_aside(&ctx.db_path)?;
-                ctx.out.message(&format!(
-                    "moved the damaged file {} to {}",
-                    ctx.db_path.display(),
-                    aside.display()
-                ));
-                ctx.open_as(db::OpenMode::CreateNew)?
-            }
-            Err(e) => return Err(e),
-        }
-    } else {
-        ctx.open_as(db::OpenMode::CreateNew)?
-    };
-    db::restore(&mut conn, &ctx.db_path, &args.file)
-        .with_context(|| format!("failed to restore from `{}`", args.file.display()))?;
+    let restored = maintenance::restore(&ctx.db_path, &args.file, ctx.busy_timeout)?;
+    if let Some(aside) = &restored.set_aside {
+        ctx.out.message(&format!(
+            "moved the damaged file {} to {}",
+            ctx.db_path.display(),
+            aside.display()
+        ));
+    }
     ctx.out.done(
         &format!(
-            "restored {} from {} (schema version {version})",
+            "restored {} from {} (schema version {})",
             ctx.db_path.display(),
-            args.file.display()
+            args.file.display(),
+            restored.schema_version
         ),
-        &serde_json::json!({ "restored_from": args.file, "schema_version": version }),
+        &serde_json::json!({
+            "restored_from": args.file,
+            "schema_version": restored.schema_version,
+        }),
     )
 }
 
-fn is_damaged(e: &anyhow::Error) -> bool {
-    matches!(
-        e.downcast_ref::<DbError>(),
-        Some(DbError::Damaged { .. } | DbError::NotARegister { .. })
-    )
-}
-
-/// Renames a damaged register (and any `-wal`/`-shm` beside it) to the first
-/// free `NAME.damaged`, `NAME.damaged-2`, … and returns the new name.
-fn set_aside(path: &Path) -> Result<PathBuf> {
-    let with = |p: &Path, suffix: &str| {
-        let mut name = p.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    let aside = (1..=1000)
-        .map(|n| {
-            with(
-                path,
-                &if n == 1 {
-                    ".damaged".to_string()
-                } else {
-                    format!(".damaged-{n}")
-                },
-            )
-        })
-        .find(|p| !p.exists() && !with(p, "-wal").exists())
-        .context("no free name to move the damaged register to")?;
-    for suffix in ["-wal", "-shm"] {
-        let side = with(path, suffix);
-        if side.exists() {
-            std::fs::rename(&side, with(&aside, suffix))
-                .with_context(|| format!("failed to move `{}` aside", side.display()))?;
-        }
-    }
-    std::fs::rename(path, &aside)
-        .with_context(|| format!("failed to move `{}` aside", path.display()))?;
-    Ok(aside)
-}
-
-/// `estate check`: first whether the file is a whole database at all (it
-/// may not open), then SQLite's integrity, foreign keys and estate's rules.
+/// `estate check`.
 pub fn check(ctx: &Ctx) -> Result<()> {
-    let opened = match db::check_whole(&ctx.db_path) {
-        Ok(()) => ctx.open_read(),
-        Err(e) => Err(e.into()),
-    };
-    let (problems, damaged) = match opened {
-        Ok(conn) => {
-            let problems = store::check(&conn)?;
-            let damaged = problems.iter().any(|p| p.starts_with("integrity:"));
-            (problems, damaged)
-        }
-        Err(e) if is_damaged(&e) => (db::diagnose(&ctx.db_path)?, true),
-        Err(e) => return Err(e),
-    };
-    if problems.is_empty() {
+    let checked = maintenance::check(&ctx.db_path, ctx.busy_timeout)?;
+    if checked.problems.is_empty() {
         return ctx.out.done(
             &format!("{}: no problems found", ctx.db_path.display()),
-            &serde_json::json!({ "problems": problems }),
+            &checked,
         );
     }
     if ctx.out.format == estate::report::Format::Json {
-        ctx.out.data(
-            &(serde_json::to_string_pretty(&serde_json::json!({ "problems": problems }))? + "\n"),
-        )?;
+        ctx.out
+            .data(&(serde_json::to_string_pretty(&checked)? + "\n"))?;
     } else {
-        let mut text = problems.join("\n");
+        let mut text = checked.problems.join("\n");
         text.push('\n');
         ctx.out.data(&text)?;
     }
-    if damaged {
-        return Err(DbError::Damaged {
-            path: ctx.db_path.clone(),
-            reason: format!("{} problem(s) found, listed above", problems.len()),
-        }
-        .into());
-    }
-    bail!(
-        "{} problem(s) found in {}",
-        problems.len(),
-        ctx.db_path.display()
-    )
+    Ok(checked.verdict(&ctx.db_path)?)
 }
 
 /// `estate forget-user`.
 pub fn forget_user(ctx: &Ctx, args: &ForgetArgs) -> Result<()> {
-    let Some(forget) = Forget::new(&args.name, &args.emails) else {
-        bail!(
-            "`{}` holds no word of a name; give the person's name as it is recorded",
-            args.name
-        );
+    let request = ForgetRequest {
+        name: args.name.clone(),
+        emails: args.emails.clone(),
+        word: args.word,
+        dry_run: args.dry_run,
     };
-    if forget.word_count() == 1 && !args.word {
-        bail!(
-            "`{}` is a single word: a first name or a surname alone would also be removed from \
-             everyone else who has it\nhelp: give the whole name (`estate forget-user \"Jane Doe\"`), \
-             or add --word to remove that word wherever it stands alone",
-            args.name
-        );
-    }
-    let mut conn = ctx.open()?;
     // The command line holds the name: record the command without it.
     let mut actor = ctx.actor();
     actor.command = "estate forget-user [redacted]".into();
-    let done = if args.dry_run {
-        // The same work in a transaction that is rolled back, so the list is
-        // exactly what the real run would change.
-        let tx = conn.transaction()?;
-        let done = store::forget_user(&tx, &forget, &actor);
-        tx.rollback()?;
-        done
-    } else {
-        db::write(&mut conn, |tx| store::forget_user(tx, &forget, &actor))
-    }
-    .context("failed to forget the user")?;
-    let mut view = View::new(&["where", "record", "field", "count"]);
-    for c in &done.changes {
-        view.push(vec![
-            Cell::text(&c.place),
-            Cell::text(&c.record),
-            Cell::text(&c.field),
-            Cell::number(c.count.to_string()),
-        ]);
-    }
+    request.forget()?;
+    let mut register = ctx.register()?;
+    let done = maintenance::forget_user(&mut register, &request, &actor)
+        .context("failed to forget the user")?;
     let fields = done.changes.len();
     let matches = done.matches();
     if ctx.out.format == estate::report::Format::Json {
@@ -253,7 +135,7 @@ pub fn forget_user(ctx: &Ctx, args: &ForgetArgs) -> Result<()> {
             }))? + "\n"),
         );
     }
-    ctx.out.listing(&view, &done.changes)?;
+    ctx.out.listing(&forgotten_view(&done), &done.changes)?;
     ctx.out.message(&if args.dry_run {
         format!(
             "would remove {matches} match(es) from {fields} field(s); nothing was changed \

@@ -28,9 +28,9 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use estate::db::{self, DbError, OpenMode};
-use estate::domain::rules::Implausible;
-use estate::register::{Actor, RegisterError};
+use estate::register::Actor;
 use estate::report::{Document, Format};
+use estate::{ErrorKind, Register};
 use rusqlite::Connection;
 use time::Date;
 
@@ -314,6 +314,17 @@ impl Ctx {
         }
     }
 
+    /// The register, to read and write (running pending migrations).
+    pub fn register(&self) -> estate::Result<Register> {
+        Register::open(&self.db_path, self.busy_timeout)
+    }
+
+    /// The register, to read: as [`Ctx::register`], or read-only where the
+    /// register or its folder cannot be written.
+    pub fn register_to_read(&self) -> estate::Result<Register> {
+        Register::open_to_read(&self.db_path, self.busy_timeout)
+    }
+
     /// Opens the register, which must exist or must not (`init`, `restore`).
     pub fn open_as(&self, mode: OpenMode) -> Result<Connection> {
         Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
@@ -329,11 +340,18 @@ impl Ctx {
         Ok(estate::output_file::check(target, flag, protected)?)
     }
 
-    /// Refuses a likely slip unless `--force` was given.
-    pub fn unless_forced<T>(&self, checked: Result<T, Implausible>) -> Result<()> {
-        match checked {
-            Err(e) if !self.force => Err(e.into()),
-            _ => Ok(()),
+    /// A shipped scenario by name, or a scenario file by path; a likely slip
+    /// in it is refused unless `--force` was given.
+    pub fn scenario(&self, name: &str) -> estate::Result<estate::forecast::scenario::Scenario> {
+        estate::ops::forecast::scenario(name, self.today, self.slips())
+    }
+
+    /// Whether likely slips are refused or taken (`--force`).
+    pub fn slips(&self) -> estate::ops::forecast::Slips {
+        if self.force {
+            estate::ops::forecast::Slips::Take
+        } else {
+            estate::ops::forecast::Slips::Refuse
         }
     }
 
@@ -499,100 +517,24 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn store_db_error(e: &estate::forecast::store::StoreError) -> Option<&DbError> {
-    use estate::forecast::store::StoreError;
-    match e {
-        StoreError::Db(db) | StoreError::Register(RegisterError::Db(db)) => Some(db),
-        _ => None,
-    }
+/// The kind and fix of an error: those of the outermost library error in
+/// its cause chain (`estate::Error` or a module error it is made from);
+/// an error the command line made itself is a data or validation problem.
+fn classify(err: &anyhow::Error) -> (ErrorKind, Option<String>) {
+    err.chain()
+        .find_map(estate::Error::classify)
+        .unwrap_or((ErrorKind::Invalid, None))
 }
 
-fn db_error(err: &anyhow::Error) -> Option<&DbError> {
-    use estate::forecast::{RunError, store::StoreError};
-    err.chain().find_map(|c| {
-        c.downcast_ref::<DbError>()
-            .or_else(|| match c.downcast_ref::<RegisterError>() {
-                Some(RegisterError::Db(e)) => Some(e),
-                _ => None,
-            })
-            .or_else(|| c.downcast_ref::<StoreError>().and_then(store_db_error))
-            .or_else(
-                || match c.downcast_ref::<estate::vocabulary::store::VocabularyError>() {
-                    Some(estate::vocabulary::store::VocabularyError::Db(e)) => Some(e),
-                    _ => None,
-                },
-            )
-            .or_else(|| match c.downcast_ref::<RunError>() {
-                Some(RunError::Store(e)) => store_db_error(e),
-                _ => None,
-            })
-    })
-}
-
-/// An output target refused (nothing was written), if that is the error.
-fn refused(err: &anyhow::Error) -> Option<&estate::output_file::Refused> {
-    err.chain().find_map(|c| c.downcast_ref())
-}
-
-/// The exit code for an error: 2 for a refused output file, 3 for a
-/// database problem, 1 otherwise.
+/// The exit code for an error, from its kind alone (0 ok, 1 data or
+/// validation, 2 usage, 3 register or database; see [`ErrorKind`]).
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
-    if refused(err).is_some() {
-        ExitCode::from(2)
-    } else if db_error(err).is_some() {
-        ExitCode::from(3)
-    } else {
-        ExitCode::from(1)
-    }
+    ExitCode::from(classify(err).0.exit_code())
 }
 
 /// A `help:` line for errors with a known fix.
 pub fn help_for(err: &anyhow::Error) -> Option<String> {
-    if let Some(r) = refused(err) {
-        return Some(r.help.clone());
-    }
-    if let Some(help) = err.chain().find_map(|c| {
-        c.downcast_ref::<RegisterError>()
-            .and_then(RegisterError::help)
-            .or_else(|| {
-                c.downcast_ref::<estate::forecast::store::StoreError>()
-                    .and_then(estate::forecast::store::StoreError::help)
-            })
-    }) {
-        return Some(help);
-    }
-    let db = db_error(err)?;
-    match db {
-        DbError::NotFound { .. } => Some(
-            "run `estate init` to create a register here, or point --db (or ESTATE_DB) at yours"
-                .into(),
-        ),
-        DbError::AlreadyExists { .. } => {
-            Some("use that register, or give --db with a new file name".into())
-        }
-        // Only for the register itself (the error as it came from opening
-        // it), not for a backup being restored, which comes with context.
-        DbError::Damaged { .. } | DbError::NotARegister { .. }
-            if err.to_string() == db.to_string() =>
-        {
-            Some(
-                "if this file was your register, put a backup in its place with `estate restore \
-                 BACKUP` (`estate check` lists what is wrong); otherwise point --db at your \
-                 register"
-                    .into(),
-            )
-        }
-        DbError::ReadOnly { .. } => Some(
-            "commands that only read (list, show, forecast, report, check …) still work here; to \
-             change the register, get write access to its folder or work on a copy in a folder \
-             you can write"
-                .into(),
-        ),
-        DbError::Busy => {
-            Some("another estate command is writing; run this again when it has finished".into())
-        }
-        _ => None,
-    }
+    classify(err).1
 }
 
 /// Parses a money amount for a flag.

@@ -3,10 +3,13 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use estate::db;
 use estate::domain::Rate;
-use estate::register::store::{self, PlaceKind};
-use estate::report::{Cell, View};
+use estate::ops::{
+    self,
+    orgs::{AddOrganisation, AddPlace},
+};
+use estate::register::store::PlaceKind;
+use estate::views::{organisations_view, places_view};
 
 use super::Ctx;
 
@@ -53,84 +56,50 @@ pub enum OrgsCommand {
 
 /// Runs `estate orgs`.
 pub fn orgs(ctx: &Ctx, args: &OrgsArgs) -> Result<()> {
-    let mut conn = if args.command.is_none() {
-        ctx.open_read()?
-    } else {
-        ctx.open()?
+    let Some(command) = &args.command else {
+        let all = ops::orgs::organisations(&ctx.register_to_read()?)?;
+        return ctx.out.listing(&organisations_view(&all), &all);
     };
     let actor = ctx.actor();
-    match &args.command {
-        None => {
-            let orgs = store::list_organisations(&conn)?;
-            let shares = store::list_shares(&conn)?;
-            let mut view = View::new(&["code", "name", "shared service", "staff", "shares"]);
-            for o in &orgs {
-                let split: Vec<String> = shares
-                    .iter()
-                    .filter(|s| s.shared == o.code)
-                    .map(|s| format!("{} {}", s.member, Rate::from_fraction(s.ratio)))
-                    .collect();
-                view.push(vec![
-                    Cell::text(&o.code),
-                    Cell::text(&o.name),
-                    Cell::text(if o.is_shared_service { "yes" } else { "no" }),
-                    Cell::number(o.staff_count.map(|s| s.to_string()).unwrap_or_default()),
-                    Cell::text(split.join(", ")),
-                ]);
-            }
-            ctx.out.listing(
-                &view,
-                &serde_json::json!({ "organisations": orgs, "shares": shares }),
-            )
-        }
-        Some(OrgsCommand::Add {
+    match command {
+        OrgsCommand::Add {
             code,
             name,
             shared,
             staff,
-        }) => {
-            let code = code.trim().to_ascii_uppercase();
-            db::write(&mut conn, |tx| {
-                store::add_organisation(tx, &code, name, *shared, *staff, &actor)
-            })
-            .with_context(|| format!("failed to add organisation {code}"))?;
+        } => {
+            let request = AddOrganisation {
+                code: code.clone(),
+                name: name.clone(),
+                shared: *shared,
+                staff: *staff,
+            };
+            let code = ops::orgs::add_organisation(&mut ctx.register()?, &request, &actor)?;
             ctx.out.done(
                 &format!("added organisation {code} {}", name.trim()),
                 &serde_json::json!({ "code": code, "name": name.trim() }),
             )
         }
-        Some(OrgsCommand::Shares { shared, members }) => {
-            let shared_org = store::resolve_organisation(&conn, Some(shared))?;
+        OrgsCommand::Shares { shared, members } => {
             let mut parsed = Vec::new();
             for m in members {
                 let Some((code, share)) = m.split_once('=') else {
                     bail!("`{m}` is not MEMBER=SHARE (e.g. AVN=40%)");
                 };
-                let org = store::resolve_organisation(&conn, Some(code))?;
                 let rate: Rate = share.parse().with_context(|| format!("in `{m}`"))?;
-                parsed.push((org, rate.fraction()));
+                parsed.push((code.to_string(), rate));
             }
-            db::write(&mut conn, |tx| {
-                store::set_shares(tx, &shared_org, &parsed, &actor)
-            })
-            .with_context(|| format!("failed to set the shares of {}", shared_org.code))?;
+            let shared = ops::orgs::set_shares(&mut ctx.register()?, shared, &parsed, &actor)?;
             ctx.out.done(
-                &format!(
-                    "set the shares of {}: {}",
-                    shared_org.code,
-                    members.join(" ")
-                ),
-                &serde_json::json!({ "shared": shared_org.code, "members": members }),
+                &format!("set the shares of {shared}: {}", members.join(" ")),
+                &serde_json::json!({ "shared": shared, "members": members }),
             )
         }
-        Some(OrgsCommand::Staff { code, count }) => {
-            let org = store::resolve_organisation(&conn, Some(code))?;
-            db::write(&mut conn, |tx| {
-                store::set_staff_count(tx, &org, Some(*count), &actor)
-            })?;
+        OrgsCommand::Staff { code, count } => {
+            let code = ops::orgs::set_staff(&mut ctx.register()?, code, *count, &actor)?;
             ctx.out.done(
-                &format!("{} has {count} staff", org.code),
-                &serde_json::json!({ "code": org.code, "staff": count }),
+                &format!("{code} has {count} staff"),
+                &serde_json::json!({ "code": code, "staff": count }),
             )
         }
     }
@@ -161,48 +130,23 @@ pub enum PlacesCommand {
 
 /// Runs `estate sites` or `estate departments`.
 pub fn places(ctx: &Ctx, args: &PlacesArgs, kind: PlaceKind) -> Result<()> {
-    let mut conn = if args.command.is_none() {
-        ctx.open_read()?
-    } else {
-        ctx.open()?
-    };
-    let what = match kind {
-        PlaceKind::Site => "site",
-        PlaceKind::Department => "department",
-    };
+    let what = ops::orgs::place_word(kind);
     match &args.command {
         None => {
-            let org = match &args.org {
-                Some(code) => Some(store::resolve_organisation(&conn, Some(code))?.id),
-                None => None,
-            };
-            let places = store::list_places(&conn, kind, org)?;
-            let mut view = match kind {
-                PlaceKind::Site => View::new(&["org", "site"]),
-                PlaceKind::Department => View::new(&["org", "department", "cost centre"]),
-            };
-            for p in &places {
-                let mut row = vec![Cell::text(&p.organisation), Cell::text(&p.name)];
-                if kind == PlaceKind::Department {
-                    row.push(Cell::opt(p.cost_centre.as_ref()));
-                }
-                view.push(row);
-            }
-            ctx.out.listing(&view, &places)
+            let places = ops::orgs::places(&ctx.register_to_read()?, kind, args.org.as_deref())?;
+            ctx.out.listing(&places_view(&places, kind), &places)
         }
         Some(PlacesCommand::Add { name, cost_centre }) => {
-            if kind == PlaceKind::Site && cost_centre.is_some() {
-                bail!("--cost-centre belongs to departments, not sites");
-            }
-            let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-            let actor = ctx.actor();
-            db::write(&mut conn, |tx| {
-                store::add_place(tx, kind, &org, name, cost_centre.as_deref(), &actor)
-            })
-            .with_context(|| format!("failed to add {what} {}", name.trim()))?;
+            let request = AddPlace {
+                kind,
+                organisation: args.org.clone(),
+                name: name.clone(),
+                cost_centre: cost_centre.clone(),
+            };
+            let org = ops::orgs::add_place(&mut ctx.register()?, &request, &ctx.actor())?;
             ctx.out.done(
-                &format!("added {what} {} to {}", name.trim(), org.code),
-                &serde_json::json!({ "org": org.code, what: name.trim() }),
+                &format!("added {what} {} to {org}", name.trim()),
+                &serde_json::json!({ "org": org, what: name.trim() }),
             )
         }
     }

@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use estate::db;
 use estate::domain::{ClassSynonyms, FinancialYear, Money, Rate};
+use estate::ops;
 use estate::policy::{self, store::PolicyChange};
-use estate::report::{Cell, View};
+use estate::views::policy_view;
 
 use super::Ctx;
 
@@ -108,26 +108,6 @@ pub enum SetCommand {
     },
 }
 
-/// Refuses a policy figure that is almost certainly a slip unless `--force`.
-fn check_likely(ctx: &Ctx, change: &PolicyChange) -> Result<()> {
-    use estate::domain::rules;
-    match change {
-        PolicyChange::Price { class, amount, .. } => {
-            ctx.unless_forced(rules::likely_cost(&format!("a {class} price"), *amount))
-        }
-        PolicyChange::Inflation(rate) | PolicyChange::LicenceUplift(rate) => {
-            ctx.unless_forced(rules::likely_inflation(*rate))
-        }
-        PolicyChange::CapitalThreshold { amount, .. } => {
-            ctx.unless_forced(rules::likely_cost("a capital threshold", *amount))
-        }
-        PolicyChange::PriceBase(year) => {
-            ctx.unless_forced(rules::likely_price_base(*year, ctx.today))
-        }
-        _ => Ok(()),
-    }
-}
-
 fn change(what: &SetCommand) -> Result<PolicyChange> {
     let class = |text: &str| ClassSynonyms::builtin().parse_class(text);
     Ok(match what {
@@ -171,11 +151,13 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
         PolicyCommand::Show => show(ctx),
         PolicyCommand::Set { what } => {
             let change = change(what)?;
-            check_likely(ctx, &change)?;
-            let mut conn = ctx.open()?;
-            let actor = ctx.actor();
-            let done = db::write(&mut conn, |tx| policy::store::set(tx, &change, &actor))
-                .context("failed to change the policy")?;
+            ops::policy::check_likely(&change, ctx.today, ctx.slips())?;
+            let done = ops::policy::set(
+                &mut ctx.register()?,
+                &change,
+                (ctx.today, ctx.slips()),
+                &ctx.actor(),
+            )?;
             let was = done
                 .old
                 .as_deref()
@@ -184,13 +166,8 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
                 .done(&format!("set {} to {}{was}", done.field, done.new), &done)
         }
         PolicyCommand::Load { data } => {
-            let (defaults, origin) = super::init::load_defaults(data.as_deref())?;
-            let mut conn = ctx.open()?;
-            let actor = ctx.actor();
-            db::write(&mut conn, |tx| {
-                policy::store::load(tx, &defaults, &actor, &origin)
-            })
-            .context("failed to load the defaults")?;
+            let (defaults, origin) = ops::policy::defaults(data.as_deref())?;
+            ops::policy::load(&mut ctx.register()?, (&defaults, &origin), &ctx.actor())?;
             ctx.out.done(
                 &format!("loaded the policy from {origin}"),
                 &serde_json::json!({ "loaded_from": origin }),
@@ -200,61 +177,8 @@ pub fn run(ctx: &Ctx, args: &PolicyArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx) -> Result<()> {
-    let conn = ctx.open_read()?;
-    let d = policy::store::read(&conn)?;
-    let mut view = View::new(&["item", "class", "value", "source"]);
-    for l in &d.lives {
-        view.push(vec![
-            Cell::text("life (years)"),
-            Cell::text(l.class.as_str()),
-            Cell::number(l.life_years.to_string()),
-            Cell::text(&l.source),
-        ]);
-    }
-    for p in &d.prices {
-        let class = if p.manufacturer.is_empty() && p.model.is_empty() {
-            p.class.as_str().to_string()
-        } else {
-            format!("{} ({} {})", p.class.as_str(), p.manufacturer, p.model)
-        };
-        view.push(vec![
-            Cell::text("unit price"),
-            Cell::text(class),
-            Cell::money(p.unit_cost),
-            Cell::text(&p.source),
-        ]);
-    }
-    for m in &d.model_lives {
-        view.push(vec![
-            Cell::text("model life (years)"),
-            Cell::text(format!("{} {}", m.manufacturer, m.model)),
-            Cell::number(m.life_years.to_string()),
-            Cell::text(&m.source),
-        ]);
-    }
-    for l in &d.programme_lines {
-        view.push(vec![
-            Cell::text("programme line"),
-            Cell::text(l.class.as_str()),
-            Cell::text(&l.line),
-            Cell::text(&l.source),
-        ]);
-    }
-    for s in &d.settings {
-        view.push(vec![
-            Cell::text("setting"),
-            Cell::text(&s.key),
-            Cell::text(&s.value),
-            Cell::text(&s.source),
-        ]);
-    }
-    estate::report::running::policy_rows(&d, &mut view);
-    // People see plain citations; the data files keep the maintainers' notes.
-    for row in &mut view.rows {
-        if let Some(source) = row.get_mut(3) {
-            *source = Cell::text(policy::citation(&source.text));
-        }
-    }
+    let d = ops::policy::show(&ctx.register_to_read()?)?;
+    let view = policy_view(&d);
     let mut records = serde_json::to_value(&d)?;
     cite_sources(&mut records);
     ctx.out.listing(&view, &records)

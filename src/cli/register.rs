@@ -1,14 +1,13 @@
 //! `estate add`, `list`, `show`, `update` and `dispose`: hardware assets.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
-use estate::db;
-use estate::domain::{AssetClass, AssetStatus, ClassSynonyms, DisposalMethod, Funding, Money, iso};
-use estate::register::store::{self, Entity};
-use estate::register::{Asset, AssetFields, AssetFilter, Disposal};
-use estate::report::{Cell, View};
+use estate::domain::{AssetStatus, DisposalMethod, Funding, Money, iso};
+use estate::ops::assets::{self, AddAsset, AssetChanges, Checks, UpdateAsset};
+use estate::register::{AssetFilter, Disposal};
+use estate::report::View;
+use estate::views::{asset_record_view, asset_view, history_view};
 use rust_decimal::Decimal;
-use serde::Serialize;
 use time::Date;
 
 use super::{Ctx, parse_date, parse_money};
@@ -90,56 +89,32 @@ pub struct AssetFlags {
 }
 
 impl AssetFlags {
-    fn apply(&self, f: &mut AssetFields) {
-        let set = |slot: &mut Option<String>, v: &Option<String>| {
-            if let Some(v) = v {
-                *slot = Some(v.trim().to_string()).filter(|s| !s.is_empty());
-            }
-        };
-        set(&mut f.serial, &self.serial);
-        set(&mut f.manufacturer, &self.manufacturer);
-        set(&mut f.model, &self.model);
-        set(&mut f.site, &self.site);
-        set(&mut f.department, &self.department);
-        set(&mut f.assigned_user, &self.user);
-        set(&mut f.supplier, &self.supplier);
-        set(&mut f.order_ref, &self.order_ref);
-        set(&mut f.notes, &self.notes);
-        set(&mut f.os, &self.os);
-        set(&mut f.os_version, &self.os_version);
-        set(&mut f.firmware, &self.firmware);
-        if self.support_end.is_some() {
-            f.support_end = self.support_end;
-        }
-        if self.purchase_date.is_some() {
-            f.in_service_date = self.purchase_date;
-        }
-        if self.cost.is_some() {
-            f.purchase_cost = self.cost;
-        }
-        if self.warranty_end.is_some() {
-            f.warranty_end = self.warranty_end;
-        }
-        if let Some(funding) = self.funding {
-            f.funding = funding;
-        }
-        if self.lease_end.is_some() {
-            f.lease_end = self.lease_end;
-        }
-        if let Some(status) = self.status {
-            f.status = status;
-        }
-        if self.life.is_some() {
-            f.life_years = self.life;
-        }
-        if self.power_watts.is_some() {
-            f.power_watts = self.power_watts;
-        }
-        if self.power_hours.is_some() {
-            f.power_hours_per_year = self.power_hours;
-        }
-        if self.power_kwh.is_some() {
-            f.power_kwh_per_year = self.power_kwh;
+    /// The changes these flags ask for.
+    fn changes(&self) -> AssetChanges {
+        AssetChanges {
+            serial: self.serial.clone(),
+            manufacturer: self.manufacturer.clone(),
+            model: self.model.clone(),
+            site: self.site.clone(),
+            department: self.department.clone(),
+            user: self.user.clone(),
+            purchase_date: self.purchase_date,
+            cost: self.cost,
+            supplier: self.supplier.clone(),
+            order_ref: self.order_ref.clone(),
+            warranty_end: self.warranty_end,
+            funding: self.funding,
+            lease_end: self.lease_end,
+            status: self.status,
+            life: self.life,
+            power_watts: self.power_watts,
+            power_hours: self.power_hours,
+            power_kwh: self.power_kwh,
+            notes: self.notes.clone(),
+            os: self.os.clone(),
+            os_version: self.os_version.clone(),
+            firmware: self.firmware.clone(),
+            support_end: self.support_end,
         }
     }
 }
@@ -250,115 +225,42 @@ pub struct DisposeArgs {
     pub reason: Option<String>,
 }
 
-fn parse_class(word: &str) -> Result<AssetClass> {
-    Ok(ClassSynonyms::builtin().parse_class(word)?)
-}
-
 /// `estate add`.
 pub fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
-    let class = parse_class(&args.class)?;
-    let mut fields = AssetFields::new(args.tag.trim(), class);
-    args.fields.apply(&mut fields);
-    check_dates(ctx, &fields)?;
-    check_cost(ctx, args.fields.cost, &fields)?;
-    let mut conn = ctx.open()?;
-    let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-    let actor = ctx.actor();
-    let id = db::write(&mut conn, |tx| {
-        store::insert_asset(tx, &org, &fields, false, &actor)
-    })
-    .with_context(|| format!("failed to add asset {}", fields.asset_tag))?;
-    let asset = store::asset_by_id(&conn, id)?;
+    let request = AddAsset {
+        organisation: args.org.clone(),
+        class: assets::class(&args.class)?,
+        tag: args.tag.clone(),
+        fields: args.fields.changes(),
+    };
+    let asset = assets::add(&mut ctx.register()?, &request, checks(ctx), &ctx.actor())?;
     ctx.out.done(
         &format!(
             "added {} {} to {}",
-            class.label(),
-            fields.asset_tag,
-            org.code
+            asset.fields.class.label(),
+            asset.fields.asset_tag,
+            asset.organisation
         ),
         &asset,
     )
 }
 
-/// Refuses a cost given on the command line that is almost certainly a slip
-/// (over £10,000,000) unless `--force`, as import does.
-fn check_cost(ctx: &Ctx, given: Option<Money>, f: &AssetFields) -> Result<()> {
-    match given {
-        Some(cost) => ctx.unless_forced(estate::domain::rules::likely_cost(
-            &format!("asset {}: a cost", f.asset_tag),
-            cost,
-        )),
-        None => Ok(()),
+fn checks(ctx: &Ctx) -> Checks {
+    Checks {
+        today: ctx.today,
+        slips: ctx.slips(),
     }
-}
-
-/// Refuses in-service dates in the future or before 1980, as import does.
-fn check_dates(ctx: &Ctx, f: &AssetFields) -> Result<()> {
-    if let Some(d) = f.in_service_date {
-        if d > ctx.today {
-            bail!(
-                "asset {}: the purchase date {} is in the future",
-                f.asset_tag,
-                iso(d)
-            );
-        }
-        if d.year() < 1980 {
-            bail!(
-                "asset {}: the purchase date {} is before 1980",
-                f.asset_tag,
-                iso(d)
-            );
-        }
-    }
-    Ok(())
-}
-
-/// The columns of `estate list`.
-fn asset_view(assets: &[Asset]) -> View {
-    let mut view = View::new(&[
-        "org",
-        "tag",
-        "class",
-        "manufacturer",
-        "model",
-        "serial",
-        "site",
-        "in service",
-        "cost",
-        "status",
-    ]);
-    for a in assets {
-        let f = &a.fields;
-        view.push(vec![
-            Cell::text(&a.organisation),
-            Cell::text(&f.asset_tag),
-            Cell::text(f.class.as_str()),
-            Cell::opt(f.manufacturer.as_ref()),
-            Cell::opt(f.model.as_ref()),
-            Cell::opt(f.serial.as_ref()),
-            Cell::opt(f.site.as_ref()),
-            Cell::opt(f.in_service_date.map(iso)),
-            Cell::money_opt(f.purchase_cost),
-            Cell::text(f.status.as_str()),
-        ]);
-    }
-    view
 }
 
 /// `estate list`.
 pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
-    let conn = ctx.open_read()?;
-    let organisation = match &args.org {
-        Some(code) => Some(store::resolve_organisation(&conn, Some(code))?.code),
-        None => None,
-    };
     let filter = AssetFilter {
-        organisation,
-        class: args.class.as_deref().map(parse_class).transpose()?,
+        organisation: args.org.clone(),
+        class: args.class.as_deref().map(assets::class).transpose()?,
         site: args.site.clone(),
         status: args.status,
     };
-    let assets = store::list_assets(&conn, &filter)?;
+    let assets = assets::list(&ctx.register_to_read()?, &filter)?;
     ctx.out.listing(&asset_view(&assets), &assets)?;
     if ctx.out.format == estate::report::Format::Table && !assets.is_empty() {
         let total: Money = assets.iter().filter_map(|a| a.fields.purchase_cost).sum();
@@ -368,115 +270,39 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     Ok(())
 }
 
-#[derive(Serialize)]
-struct Shown<'a> {
-    asset: &'a Asset,
-    disposal: Option<Disposal>,
-    history: Vec<estate::register::AuditEntry>,
-}
-
 /// `estate show`.
 pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<()> {
-    let conn = ctx.open_read()?;
-    let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-    let asset = store::require_asset(&conn, &org, &args.key)?;
-    let disposal = store::disposal_of(&conn, asset.id)?;
-    let history = store::history(&conn, Entity::Asset, asset.id.0)?;
+    let shown = assets::show(&ctx.register_to_read()?, args.org.as_deref(), &args.key)?;
     if ctx.out.format == estate::report::Format::Json {
-        return ctx.out.listing(
-            &View::default(),
-            &Shown {
-                asset: &asset,
-                disposal,
-                history,
-            },
-        );
+        return ctx.out.listing(&View::default(), &shown);
     }
-    let mut record = View::new(&["field", "value"]);
-    record.push(vec![
-        Cell::text("organisation"),
-        Cell::text(&asset.organisation),
-    ]);
-    for (name, value) in asset.fields.field_values() {
-        record.push(vec![
-            Cell::text(name),
-            Cell::text(value.unwrap_or_default()),
-        ]);
-    }
-    if let Some(d) = &disposal {
-        record.push(vec![Cell::text("disposed on"), Cell::text(iso(d.date))]);
-        record.push(vec![
-            Cell::text("disposal method"),
-            Cell::text(d.method.as_str()),
-        ]);
-        record.push(vec![
-            Cell::text("certificate"),
-            Cell::opt(d.certificate.as_ref()),
-        ]);
-        record.push(vec![
-            Cell::text("contractor"),
-            Cell::opt(d.contractor.as_ref()),
-        ]);
-        record.push(vec![Cell::text("proceeds"), Cell::money_opt(d.proceeds)]);
-    }
-    let mut trail = View::new(&["when", "who", "action", "field", "old", "new", "by"]);
-    for e in &history {
-        let by = match e.batch_id {
-            Some(b) => format!("{} (batch {b})", e.command),
-            None => e.command.clone(),
-        };
-        trail.push(vec![
-            Cell::text(e.at.replace('T', " ").trim_end_matches('Z')),
-            Cell::text(&e.who),
-            Cell::text(&e.action),
-            Cell::opt(e.field.as_ref()),
-            Cell::opt(e.old_value.as_ref()),
-            // An insert's new value is the whole record as JSON: too wide for a
-            // terminal (it is in full in --format json and csv).
-            if e.action == "insert" && ctx.out.format == estate::report::Format::Table {
-                Cell::text("(record created)")
-            } else {
-                Cell::opt(e.new_value.as_ref())
-            },
-            Cell::text(by),
-        ]);
-    }
-    ctx.out.listing(&record, &asset)?;
+    // An insert's new value is the whole record as JSON: too wide for a
+    // terminal (it is in full in --format json and csv).
+    let whole_inserts = ctx.out.format != estate::report::Format::Table;
+    ctx.out.listing(&asset_record_view(&shown), &shown.asset)?;
     if ctx.out.format == estate::report::Format::Table {
         ctx.out.data("\nhistory\n")?;
     }
-    ctx.out.listing(&trail, &history)
+    ctx.out
+        .listing(&history_view(&shown.history, whole_inserts), &shown.history)
 }
 
 /// `estate update`.
 pub fn update(ctx: &Ctx, args: &UpdateArgs) -> Result<()> {
-    let mut conn = ctx.open()?;
-    let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-    let current = store::require_asset(&conn, &org, &args.key)?;
-    let mut fields = current.fields.clone();
-    if let Some(class) = &args.class {
-        fields.class = parse_class(class)?;
-    }
-    if let Some(tag) = &args.tag {
-        fields.asset_tag = tag.trim().to_string();
-    }
-    for name in &args.clear {
-        clear_field(&mut fields, name)?;
-    }
-    args.fields.apply(&mut fields);
-    if args.fields.purchase_date.is_some() {
-        check_dates(ctx, &fields)?;
-    }
-    check_cost(ctx, args.fields.cost, &fields)?;
-    let actor = ctx.actor();
-    let changes = db::write(&mut conn, |tx| {
-        store::update_asset(tx, &org, &current, &fields, false, &actor)
-    })
-    .with_context(|| format!("failed to update asset {}", current.fields.asset_tag))?;
-    let text = if changes.is_empty() {
-        format!("asset {} unchanged", current.fields.asset_tag)
+    let request = UpdateAsset {
+        organisation: args.org.clone(),
+        key: args.key.clone(),
+        class: args.class.as_deref().map(assets::class).transpose()?,
+        tag: args.tag.clone(),
+        clear: args.clear.clone(),
+        fields: args.fields.changes(),
+    };
+    let done = assets::update(&mut ctx.register()?, &request, checks(ctx), &ctx.actor())?;
+    let text = if done.changes.is_empty() {
+        format!("asset {} unchanged", done.tag_before)
     } else {
-        let list: Vec<String> = changes
+        let list: Vec<String> = done
+            .changes
             .iter()
             .map(|c| {
                 format!(
@@ -489,46 +315,12 @@ pub fn update(ctx: &Ctx, args: &UpdateArgs) -> Result<()> {
             .collect();
         format!(
             "updated {} in {}: {}",
-            fields.asset_tag,
-            org.code,
+            done.tag,
+            done.organisation,
             list.join("; ")
         )
     };
-    ctx.out.done(&text, &changes)
-}
-
-fn clear_field(f: &mut AssetFields, name: &str) -> Result<()> {
-    match estate::domain::enums::normalise_word(name).as_str() {
-        "serial" => f.serial = None,
-        "manufacturer" => f.manufacturer = None,
-        "model" => f.model = None,
-        "site" => f.site = None,
-        "department" => f.department = None,
-        "user" | "assigned_user" => f.assigned_user = None,
-        "purchase_date" | "in_service_date" => f.in_service_date = None,
-        "cost" | "purchase_cost" => f.purchase_cost = None,
-        "supplier" => f.supplier = None,
-        "order_ref" => f.order_ref = None,
-        "warranty_end" => f.warranty_end = None,
-        "lease_end" => f.lease_end = None,
-        "life" | "life_years" => f.life_years = None,
-        "power" => {
-            f.power_watts = None;
-            f.power_hours_per_year = None;
-            f.power_kwh_per_year = None;
-        }
-        "notes" => f.notes = None,
-        "os" => f.os = None,
-        "os_version" => f.os_version = None,
-        "firmware" => f.firmware = None,
-        "support_end" => f.support_end = None,
-        other => bail!(
-            "`{other}` cannot be cleared; clearable fields: serial, manufacturer, model, site, \
-             department, user, purchase_date, cost, supplier, order_ref, warranty_end, lease_end, \
-             life, power, notes, os, os_version, firmware, support_end"
-        ),
-    }
-    Ok(())
+    ctx.out.done(&text, &done.changes)
 }
 
 /// `estate dispose`.
@@ -539,12 +331,6 @@ pub fn dispose(ctx: &Ctx, args: &DisposeArgs) -> Result<()> {
     let (Some(key), Some(method), Some(date)) = (&args.key, args.method, args.date) else {
         bail!("give the asset, --method and --date (or --undo TAG --reason \"why\")");
     };
-    if date > ctx.today {
-        bail!("the disposal date {} is in the future", iso(date));
-    }
-    let mut conn = ctx.open()?;
-    let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-    let asset = store::require_asset(&conn, &org, key)?;
     let disposal = Disposal {
         date,
         method,
@@ -553,16 +339,18 @@ pub fn dispose(ctx: &Ctx, args: &DisposeArgs) -> Result<()> {
         proceeds: args.proceeds,
         notes: args.notes.clone(),
     };
-    let actor = ctx.actor();
-    db::write(&mut conn, |tx| {
-        store::dispose_asset(tx, &org, &asset, &disposal, &actor)
-    })
-    .with_context(|| format!("failed to dispose of asset {}", asset.fields.asset_tag))?;
+    assets::check_disposal(&disposal, ctx.today)?;
+    let (org, tag) = assets::dispose(
+        &mut ctx.register()?,
+        args.org.as_deref(),
+        key,
+        &disposal,
+        checks(ctx),
+        &ctx.actor(),
+    )?;
     ctx.out.done(
         &format!(
-            "disposed of {} ({}) on {} by {}{}",
-            asset.fields.asset_tag,
-            org.code,
+            "disposed of {tag} ({org}) on {} by {}{}",
             iso(date),
             method,
             args.certificate
@@ -576,25 +364,17 @@ pub fn dispose(ctx: &Ctx, args: &DisposeArgs) -> Result<()> {
 
 /// `estate dispose --undo TAG --reason …`.
 fn undo_disposal(ctx: &Ctx, args: &DisposeArgs, key: &str) -> Result<()> {
-    let mut conn = ctx.open()?;
-    let org = store::resolve_organisation(&conn, args.org.as_deref())?;
-    let asset = store::require_asset(&conn, &org, key)?;
     let reason = args.reason.as_deref().unwrap_or_default();
-    let actor = ctx.actor();
-    let reversed = db::write(&mut conn, |tx| {
-        store::undo_disposal(tx, &org, &asset, reason, &actor)
-    })
-    .with_context(|| {
-        format!(
-            "failed to reverse the disposal of asset {}",
-            asset.fields.asset_tag
-        )
-    })?;
+    let (org, tag, reversed) = assets::undo_disposal(
+        &mut ctx.register()?,
+        args.org.as_deref(),
+        key,
+        reason,
+        &ctx.actor(),
+    )?;
     ctx.out.done(
         &format!(
-            "reversed the disposal of {} ({}){}; its status is {} again",
-            asset.fields.asset_tag,
-            org.code,
+            "reversed the disposal of {tag} ({org}){}; its status is {} again",
             reversed
                 .disposal
                 .as_ref()

@@ -1,17 +1,13 @@
 //! What `estate power`, `estate lines` and `estate licences` share: the
 //! horizon and organisation flags, the capital scenario flags, loading the
-//! register into the engines' inputs.
+//! request types these flags make.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use estate::domain::{FinancialYear, Rate};
-use estate::forecast::levers::{Levers, StaffCounts, Virtualise};
-use estate::forecast::lines::Shares;
+use estate::forecast::levers::{Levers, Virtualise};
 use estate::forecast::{Caps, Horizon, Request};
-use estate::policy::{self, Defaults};
-use estate::register::Organisation;
-use estate::register::store::{self, PlaceKind};
-use rusqlite::Connection;
+use estate::ops::running::{PowerRequest, RunningRequest};
 use rust_decimal::Decimal;
 
 use super::Ctx;
@@ -40,17 +36,13 @@ impl HorizonFlags {
         Ok(Horizon::new(first, self.years)?)
     }
 
-    /// The organisation asked for, checked against the register.
-    pub fn organisation(&self, conn: &Connection) -> Result<Option<Organisation>> {
-        organisation(conn, self.org.as_deref())
+    /// The request of a line or licence forecast.
+    pub fn request(&self, ctx: &Ctx) -> Result<RunningRequest> {
+        Ok(RunningRequest {
+            horizon: self.horizon(ctx)?,
+            organisation: self.org.clone(),
+        })
     }
-}
-
-/// The organisation `code` names, checked against the register; `None` for none.
-pub fn organisation(conn: &Connection, code: Option<&str>) -> Result<Option<Organisation>> {
-    code.map(|code| store::resolve_organisation(conn, Some(code)))
-        .transpose()
-        .map_err(Into::into)
 }
 
 /// The capital programme's scenario, and the levers that change capital,
@@ -86,46 +78,28 @@ impl ScenarioFlags {
         }
     }
 
-    /// The capital forecast request these flags make over `horizon`.
-    pub fn request(
-        &self,
-        ctx: &super::Ctx,
-        horizon: Horizon,
-        org: Option<&Organisation>,
-    ) -> Result<Request> {
-        Ok(Request {
-            horizon,
-            scenario: self
-                .scenario
-                .as_deref()
-                .map(|s| super::forecast::scenario(ctx, s))
-                .transpose()?,
-            caps: self.cap.clone(),
-            organisation: org.map(|o| o.code.clone()),
-            detail: false,
+    /// The power forecast request these flags make over `horizon` (for the
+    /// organisation `org` names, when given).
+    pub fn request(&self, ctx: &Ctx, horizon: Horizon, org: Option<&str>) -> Result<PowerRequest> {
+        let scenario = self
+            .scenario
+            .as_deref()
+            .map(|s| ctx.scenario(s))
+            .transpose()?;
+        let levers = self.levers(scenario.as_ref());
+        Ok(PowerRequest {
+            capital: Request {
+                horizon,
+                scenario,
+                caps: self.cap.clone(),
+                organisation: org.map(str::to_string),
+                detail: false,
+            },
+            levers,
         })
     }
 }
 
-/// The register read for the engines.
-pub struct Estate {
-    /// The reference data.
-    pub defaults: Defaults,
-    /// Shared services' members.
-    pub shares: Shares,
-    /// Staff per organisation and site.
-    pub staff: StaffCounts,
-}
-
-impl Estate {
-    /// Reads the policy, organisations, shares and staff counts.
-    pub fn read(conn: &Connection) -> Result<Self> {
-        let organisations = store::list_organisations(conn)?;
-        let sites = store::list_places(conn, PlaceKind::Site, None)?;
-        Ok(Estate {
-            defaults: policy::store::read(conn).context("failed to read the policy")?,
-            shares: estate::running::shares(&store::list_shares(conn)?),
-            staff: estate::running::staff_counts(&organisations, &sites),
-        })
-    }
-}
+/// The register read for the engines (for `cli/report.rs`, until the
+/// Cabinet report moves into `estate::ops`).
+pub use estate::ops::running::Estate;

@@ -2,13 +2,11 @@
 //! was saved, say what moved between two and why, mark one as the approved
 //! programme and compare a proposal with it.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use estate::domain::RunId;
 use estate::forecast::programme::{Dimension, Units};
-use estate::forecast::store::{
-    approve_run, compare_runs, diff_runs, list_runs, load_run, run_detail,
-};
+use estate::ops;
 use estate::report::approved::{approved_sections, approved_view};
 use estate::report::forecast::{
     Section, assumptions_view, diff_sections, notes, programme_sections, programme_view, runs_view,
@@ -99,11 +97,9 @@ pub enum RunsCommand {
 /// Runs `estate runs`.
 pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
     if let Some(RunsCommand::Approve { id, minute }) = &args.command {
-        let mut conn = ctx.open()?;
-        let actor = ctx.actor();
+        let mut register = ctx.register()?;
         let (approval, previous) =
-            estate::db::write(&mut conn, |tx| approve_run(tx, RunId(*id), minute, &actor))
-                .with_context(|| format!("failed to approve run {id}"))?;
+            ops::runs::approve(&mut register, RunId(*id), minute, &ctx.actor())?;
         let superseded = previous
             .filter(|p| p.run != approval.run)
             .map(|p| format!(" (supersedes run {}: {})", p.run, p.minute))
@@ -114,10 +110,10 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
         );
         return ctx.out.done(&text, &approval);
     }
-    let conn = ctx.open_read()?;
+    let register = ctx.register_to_read()?;
     match &args.command {
         None => {
-            let runs = list_runs(&conn).context("failed to list the saved runs")?;
+            let runs = ops::runs::list(&register)?;
             ctx.out.listing(&runs_view(&runs), &runs)
         }
         Some(RunsCommand::Show {
@@ -126,10 +122,7 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
             detail,
             units,
         }) => {
-            let mut run = load_run(&conn, RunId(*id))?;
-            if *detail {
-                run.programme.detail = run_detail(&conn, &run)?;
-            }
+            let run = ops::runs::show(&register, RunId(*id), *detail)?;
             let s = &run.summary;
             let heading = format!(
                 "Run {} \"{}\", saved {}: capital programme {} to {}, by {}",
@@ -169,10 +162,7 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
             approved,
             units,
         }) => {
-            let c =
-                compare_runs(&conn, approved.map(RunId), RunId(*proposed)).with_context(|| {
-                    format!("failed to compare run {proposed} with the approved programme")
-                })?;
+            let c = ops::runs::compare(&register, approved.map(RunId), RunId(*proposed))?;
             ctx.out.sections(
                 || approved_sections(&c, *units),
                 &[],
@@ -181,8 +171,7 @@ pub fn run(ctx: &Ctx, args: &RunsArgs) -> Result<()> {
             )
         }
         Some(RunsCommand::Diff { old, new, units }) => {
-            let d = diff_runs(&conn, RunId(*old), RunId(*new))
-                .with_context(|| format!("failed to compare runs {old} and {new}"))?;
+            let d = ops::runs::diff(&register, RunId(*old), RunId(*new))?;
             let sections = diff_sections(&d, *units);
             ctx.out.sections(
                 || sections.clone(),

@@ -72,6 +72,41 @@ impl AssetClass {
     }
 }
 
+impl AssetClass {
+    /// How many classes there are.
+    pub const COUNT: usize = AssetClass::ALL.len();
+
+    /// The class's place in [`AssetClass::ALL`] (its declaration order).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One value per asset class: an array sized by the class enum, so a new
+/// class grows it (a table indexed by class can never be a slot short).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByClass<T>([T; AssetClass::COUNT]);
+
+impl<T> ByClass<T> {
+    /// Each class's value from `f`.
+    pub fn from_fn(mut f: impl FnMut(AssetClass) -> T) -> Self {
+        ByClass(std::array::from_fn(|i| f(AssetClass::ALL[i])))
+    }
+}
+
+impl<T> std::ops::Index<AssetClass> for ByClass<T> {
+    type Output = T;
+    fn index(&self, class: AssetClass) -> &T {
+        &self.0[class.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<AssetClass> for ByClass<T> {
+    fn index_mut(&mut self, class: AssetClass) -> &mut T {
+        &mut self.0[class.index()]
+    }
+}
+
 /// Why the synonyms file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SynonymsError {
@@ -184,6 +219,18 @@ impl ClassSynonyms {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_table_by_class_has_a_slot_for_every_class_in_its_own_place() {
+        let mut by = ByClass::from_fn(AssetClass::as_str);
+        for class in AssetClass::ALL {
+            assert_eq!(by[*class], class.as_str());
+        }
+        by[AssetClass::Other] = "else";
+        assert_eq!(by[AssetClass::Other], "else");
+        assert_eq!(by[AssetClass::Printer], "printer");
+        assert_eq!(AssetClass::COUNT, 12);
+    }
+
     use super::*;
 
     #[test]

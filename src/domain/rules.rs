@@ -44,6 +44,45 @@ pub fn life_years(years: u32) -> Result<u32, RuleError> {
     }
 }
 
+/// The earliest in-service (purchase) date estate takes: older dates are
+/// slips of the century (`1921` for `2021`).
+pub const EARLIEST_IN_SERVICE: Date = time::macros::date!(1980 - 01 - 01);
+
+/// An asset's in-service (purchase) date: not after `today`, not before
+/// [`EARLIEST_IN_SERVICE`]. The reason names the date: `2027-01-01 is in
+/// the future`.
+///
+/// # Errors
+/// As said.
+pub fn in_service_date(date: Date, today: Date) -> Result<Date, RuleError> {
+    if date > today {
+        Err(RuleError(format!("{} is in the future", super::iso(date))))
+    } else if date < EARLIEST_IN_SERVICE {
+        Err(RuleError(format!(
+            "{} is before {}",
+            super::iso(date),
+            EARLIEST_IN_SERVICE.year()
+        )))
+    } else {
+        Ok(date)
+    }
+}
+
+/// A life already held to [`LIFE_YEARS`] as the byte the engines keep
+/// (clamped into the range, defensively, should one slip through).
+pub fn life_u8(years: u32) -> u8 {
+    let clamped = years.clamp(*LIFE_YEARS.start(), *LIFE_YEARS.end());
+    u8::try_from(clamped).unwrap_or(u8::MAX)
+}
+
+/// A life override as the byte the engines keep, or why it is refused.
+///
+/// # Errors
+/// Outside [`LIFE_YEARS`].
+pub fn life_override(years: u32) -> Result<u8, RuleError> {
+    life_years(years).map(life_u8)
+}
+
 /// Hours a year at a power draw.
 ///
 /// # Errors
@@ -154,6 +193,27 @@ pub fn likely_price_base(base: FinancialYear, today: Date) -> Result<FinancialYe
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_in_service_date_is_neither_after_today_nor_before_1980() {
+        use time::macros::date;
+        let today = date!(2026 - 11 - 28);
+        assert_eq!(in_service_date(today, today), Ok(today));
+        assert_eq!(
+            in_service_date(date!(2026 - 11 - 29), today).unwrap_err().0,
+            "2026-11-29 is in the future"
+        );
+        assert_eq!(
+            in_service_date(date!(1979 - 12 - 31), today).unwrap_err().0,
+            "1979-12-31 is before 1980"
+        );
+        assert_eq!(life_u8(0), 1);
+        assert_eq!(life_u8(99), 50);
+        assert_eq!(
+            life_override(51).unwrap_err().0,
+            "a life must be 1 to 50 years, not 51"
+        );
+    }
+
     use super::*;
     use time::macros::date;
 

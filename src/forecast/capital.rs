@@ -43,6 +43,7 @@ use time::Date;
 
 use super::assumptions::Assumptions;
 use super::snapshot::{Snapshot, SnapshotAsset};
+use crate::domain::asset_class::ByClass;
 use crate::domain::{AssetClass, FinancialYear, Funding, Money, add_years, enums::normalise_word};
 
 /// The financial years a forecast covers.
@@ -322,8 +323,8 @@ pub fn unit_cost_pence(
 /// Lives and prices resolved once per class and per model, and every unit
 /// cost computed once per (price, year).
 struct Rules {
-    class_life: [u8; 12],
-    class_price: [u32; 12],
+    class_life: ByClass<u8>,
+    class_price: ByClass<u32>,
     /// Per snapshot model: its model life, if a rule names it.
     model_life: Vec<Option<u8>>,
     /// Per snapshot model: (class, price index) for the price-book rows
@@ -338,12 +339,12 @@ struct Rules {
 }
 
 fn class_index(class: AssetClass) -> usize {
-    class as usize
+    class.index()
 }
 
 fn life_u8(years: u32) -> u8 {
-    // Lives are validated as 1-50 where they are read; clamp defensively.
-    u8::try_from(years.clamp(1, 50)).expect("invariant: clamped to 1..=50")
+    // Lives are validated where they are read; clamp defensively.
+    crate::domain::rules::life_u8(years)
 }
 
 impl Rules {
@@ -353,18 +354,16 @@ impl Rules {
         horizon: Horizon,
     ) -> Result<Self, ForecastError> {
         assumptions.validate()?;
-        let mut class_life = [0u8; 12];
-        let mut class_price = [0u32; 12];
+        let mut class_price = ByClass::from_fn(|_| 0u32);
         let mut unit_pence: Vec<i64> = Vec::new();
         let mut price_index: HashMap<(usize, String, String), u32> = HashMap::new();
-        for class in AssetClass::ALL {
-            let i = class_index(*class);
-            class_life[i] = life_u8(
+        let class_life = ByClass::from_fn(|class| {
+            life_u8(
                 assumptions
-                    .class_life(*class)
+                    .class_life(class)
                     .expect("invariant: validated above"),
-            );
-        }
+            )
+        });
         // Price-book rows: the class rows first so their indexes are stable.
         let mut rows: Vec<&crate::policy::Price> = assumptions.prices.iter().collect();
         rows.sort_by_key(|p| !(p.manufacturer.is_empty() && p.model.is_empty()));
@@ -383,7 +382,7 @@ impl Rules {
             let idx = u32::try_from(unit_pence.len()).expect("invariant: few price rows");
             unit_pence.push(pence);
             if key.1.is_empty() && key.2.is_empty() {
-                class_price[key.0] = idx;
+                class_price[p.class] = idx;
             }
             // Two rows that differ only in case or spacing: the first holds.
             price_index.entry(key).or_insert(idx);
@@ -437,7 +436,7 @@ impl Rules {
         asset
             .life_override
             .or_else(|| asset.model.and_then(|m| self.model_life[m as usize]))
-            .unwrap_or(self.class_life[class_index(asset.class)])
+            .unwrap_or(self.class_life[asset.class])
     }
 
     /// The asset's price index: its model's price in its class, else its class's.
@@ -450,7 +449,7 @@ impl Rules {
                     .find(|(c, _)| *c == asset.class)
                     .map(|(_, idx)| *idx)
             })
-            .unwrap_or(self.class_price[class_index(asset.class)])
+            .unwrap_or(self.class_price[asset.class])
     }
 
     /// The cost in pence of price `price` in year index `year` (0 = first

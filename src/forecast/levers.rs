@@ -724,14 +724,44 @@ pub fn compare(
     with: &PowerForecast,
 ) -> LeverComparison {
     let capital_base: Vec<Money> = capital.summary.iter().map(|s| s.funded.value).collect();
-    let capital_change = plan.capital_by_year(capital.horizon);
-    let capital_levers = capital_base
+    let capital_levers = capital_with(capital, plan);
+    let after = |f: &PowerForecast| f.totals.iter().map(|t| t.figures.after).collect();
+    side_by_side(
+        capital.horizon.years(),
+        levers.describe(),
+        (capital_base, capital_levers),
+        (after(base), after(with)),
+        plan,
+    )
+}
+
+/// Capital per year with `plan`'s levers: the forecast's funded capital
+/// plus what the levers change.
+pub fn capital_with(capital: &CapitalForecast, plan: &Plan) -> Vec<Money> {
+    capital
+        .summary
         .iter()
-        .zip(&capital_change)
-        .map(|(b, c)| *b + *c)
+        .zip(plan.capital_by_year(capital.horizon))
+        .map(|(s, c)| s.funded.value + c)
+        .collect()
+}
+
+/// Two programmes' capital and energy after replacements per year side by
+/// side, with the change (`other − base`; negative is a saving) and what
+/// `plan` (the other's levers) did: the arithmetic of [`compare`], shared
+/// with the comparison of two scenarios.
+pub fn side_by_side(
+    years: Vec<FinancialYear>,
+    levers: String,
+    (capital_base, capital_levers): (Vec<Money>, Vec<Money>),
+    (power_base, power_levers): (Vec<Energy>, Vec<Energy>),
+    plan: &Plan,
+) -> LeverComparison {
+    let capital_change = capital_base
+        .iter()
+        .zip(&capital_levers)
+        .map(|(b, o)| *o - *b)
         .collect();
-    let power_base: Vec<Energy> = base.totals.iter().map(|t| t.figures.after).collect();
-    let power_levers: Vec<Energy> = with.totals.iter().map(|t| t.figures.after).collect();
     let power_change = power_base
         .iter()
         .zip(&power_levers)
@@ -742,8 +772,8 @@ pub fn compare(
         })
         .collect();
     LeverComparison {
-        years: capital.horizon.years(),
-        levers: levers.describe(),
+        years,
+        levers,
         capital_base,
         capital_levers,
         capital_change,

@@ -46,6 +46,7 @@ use serde::{Deserialize, Serialize};
 use super::capital::{CapitalForecast, Horizon};
 use super::levers::Plan;
 use super::snapshot::{Snapshot, SnapshotAsset};
+use crate::domain::asset_class::ByClass;
 use crate::domain::{AssetClass, FinancialYear, Money, enums::normalise_word};
 use crate::policy::{CarbonFactor, Defaults, Generation, PowerProfile, Tariff};
 
@@ -366,8 +367,8 @@ impl PowerForecast {
 
 /// Resolved per-class figures and per-year rates.
 struct Rates {
-    legacy: [Decimal; 12],
-    current: [Decimal; 12],
+    legacy: ByClass<Decimal>,
+    current: ByClass<Decimal>,
     /// Per snapshot model: its certified kWh, if a profile names it.
     model: Vec<Option<Decimal>>,
     tariff: Vec<Money>,
@@ -382,18 +383,14 @@ impl Rates {
         horizon: Horizon,
     ) -> Result<Self, PowerError> {
         assumptions.validate()?;
-        let mut legacy = [Decimal::ZERO; 12];
-        let mut current = [Decimal::ZERO; 12];
-        for class in AssetClass::ALL {
-            let get = |g| {
-                assumptions
-                    .profile(*class, g)
-                    .expect("invariant: validated above")
-                    .annual_kwh()
-            };
-            legacy[*class as usize] = get(Generation::Legacy);
-            current[*class as usize] = get(Generation::Current);
-        }
+        let get = |class, g| {
+            assumptions
+                .profile(class, g)
+                .expect("invariant: validated above")
+                .annual_kwh()
+        };
+        let legacy = ByClass::from_fn(|class| get(class, Generation::Legacy));
+        let current = ByClass::from_fn(|class| get(class, Generation::Current));
         // Resolved once per distinct model, not per asset.
         let profiles: BTreeMap<(String, String), Decimal> = assumptions
             .model_profiles
@@ -453,7 +450,7 @@ impl Rates {
 
     /// A replacement of `class` bought now.
     fn current(&self, class: AssetClass) -> Decimal {
-        self.with_pue(class, self.current[class as usize])
+        self.with_pue(class, self.current[class])
     }
 
     /// `kwh` in year index `y`: its cost (rounded to the penny) and carbon.
@@ -501,7 +498,7 @@ fn as_it_stands(
     } else if let Some(kwh) = asset.model.and_then(|m| rates.model[m as usize]) {
         (kwh, Source::Model)
     } else {
-        (rates.legacy[asset.class as usize], Source::Class)
+        (rates.legacy[asset.class], Source::Class)
     };
     (rates.with_pue(asset.class, kwh), source)
 }

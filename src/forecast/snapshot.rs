@@ -182,13 +182,13 @@ pub struct Snapshot {
 /// Why a snapshot could not take a value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SnapshotError {
-    /// A life override outside 1-50 years.
-    #[error("asset {tag}: a life must be 1 to 50 years, not {years}")]
+    /// A life override outside the rule (`domain::rules::LIFE_YEARS`).
+    #[error("asset {tag}: {reason}")]
     BadLife {
         /// The asset's tag.
         tag: String,
-        /// The life given.
-        years: u32,
+        /// The rule it breaks, naming the life given.
+        reason: crate::domain::rules::RuleError,
     },
     /// A share names an organisation not in the snapshot.
     #[error("no organisation `{0}` in the register")]
@@ -307,16 +307,16 @@ impl Snapshot {
     /// # Errors
     /// A life override outside 1-50 years, or more than `u32::MAX` assets.
     pub fn push(&mut self, input: &AssetInput<'_>) -> Result<(), SnapshotError> {
-        let life_override = match input.life_years {
-            None => None,
-            Some(y @ 1..=50) => Some(u8::try_from(y).expect("invariant: 1..=50 fits in u8")),
-            Some(years) => {
-                return Err(SnapshotError::BadLife {
-                    tag: input.tag.to_string(),
-                    years,
-                });
-            }
-        };
+        let life_override =
+            match input.life_years {
+                None => None,
+                Some(years) => Some(crate::domain::rules::life_override(years).map_err(
+                    |reason| SnapshotError::BadLife {
+                        tag: input.tag.to_string(),
+                        reason,
+                    },
+                )?),
+            };
         let organisation = self.add_organisation(input.organisation)?;
         let site = Snapshot::place(
             &mut self.sites,

@@ -1,0 +1,198 @@
+//! The capital programme as use cases: a forecast (saved as a run when
+//! asked, with its running costs), two scenarios compared, and the
+//! scenario a name or file gives.
+
+use std::path::Path;
+
+use crate::domain::Money;
+use crate::domain::rules::Implausible;
+use crate::error::{Context, Result};
+use crate::forecast::cabinet::LeverEffect;
+use crate::forecast::levers::LeverComparison;
+use crate::forecast::programme::{self, CapitalProgramme, Comparison};
+use crate::forecast::scenario::Scenario;
+use crate::forecast::{self, Horizon, Request, Run};
+
+use super::Register;
+use super::running::{Estate, ScenarioRunning, lever_effect, running_comparison, running_costs};
+
+/// Whether a likely slip (an implausible inflation rate or price base in a
+/// scenario) is refused or taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slips {
+    /// Refused, with the advice to give `--force`.
+    Refuse,
+    /// Taken (`--force`).
+    Take,
+}
+
+impl Slips {
+    /// `checked`'s slip, refused unless forced.
+    ///
+    /// # Errors
+    /// The slip, when refused.
+    pub fn check<T>(self, checked: std::result::Result<T, Implausible>) -> Result<()> {
+        match (checked, self) {
+            (Err(e), Slips::Refuse) => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A shipped scenario by name, or a scenario file by path (a name ending
+/// `.toml` or holding a folder).
+///
+/// # Errors
+/// No such scenario, an unreadable or invalid file, or a likely slip in it
+/// (refused unless `slips` takes it) as of `today`.
+pub fn scenario(name: &str, today: time::Date, slips: Slips) -> Result<Scenario> {
+    let path = Path::new(name);
+    let is_file = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        || path.components().count() > 1;
+    let found = if is_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read scenario `{name}`"))?;
+        Scenario::parse(&text, name)?
+    } else {
+        Scenario::builtin(name)?
+    };
+    slips.check(found.likely(today))?;
+    Ok(found)
+}
+
+/// The organisation's code, checked against the register.
+///
+/// # Errors
+/// No such organisation.
+pub fn organisation(register: &Register, code: Option<&str>) -> Result<Option<String>> {
+    Ok(super::running::organisation(register.reader(), code)?.map(|o| o.code))
+}
+
+/// A forecast saved as a run: its name and the command that made it.
+#[derive(Debug, Clone)]
+pub struct Save {
+    /// The run's name.
+    pub name: String,
+    /// The command line (or request) that made it, kept with the run.
+    pub command: String,
+}
+
+/// What a forecast gives.
+pub struct Forecast {
+    /// The run: snapshot, assumptions, capital forecast, programme.
+    pub run: Run,
+    /// What the scenario's levers do to the capital (the programme is
+    /// before them), when it has levers.
+    pub with_levers: Option<LeverEffect>,
+    /// The saved run's id, when saved.
+    pub saved: Option<crate::domain::RunId>,
+}
+
+/// The capital programme `request` asks for; saved as a run (with its
+/// running costs, so a report of it a year later shows them as forecast
+/// now) when `save` is given.
+///
+/// # Errors
+/// No such organisation, a policy that cannot be forecast, a run name that
+/// is blank, or a register that cannot be written.
+pub fn forecast(
+    register: &mut Register,
+    request: &Request,
+    save: Option<&Save>,
+) -> Result<Forecast> {
+    let run = forecast::run(register.reader(), request)
+        .context("failed to forecast the capital programme")?;
+    let saved = match save {
+        Some(save) => {
+            let organisation = request.organisation.as_deref();
+            let running = running_costs(register.reader(), organisation, request.horizon, &run)?;
+            let id = forecast::save_with_running(
+                register.connection_mut(),
+                &run,
+                Some(&running),
+                &save.name,
+                &save.command,
+                organisation,
+            )
+            .with_context(|| format!("failed to save the run `{}`", save.name))?;
+            Some(id)
+        }
+        None => None,
+    };
+    let with_levers = lever_effect(register.reader(), request, &run)?;
+    Ok(Forecast {
+        run,
+        with_levers,
+        saved,
+    })
+}
+
+/// Two scenarios compared.
+pub struct Compared {
+    /// The programme lines side by side (before levers).
+    pub capital: Comparison,
+    /// Capital with levers and energy after replacements, side by side.
+    pub running: LeverComparison,
+    /// The base scenario's levers and what they did.
+    pub base: ScenarioRunning,
+    /// The other scenario's.
+    pub other: ScenarioRunning,
+}
+
+impl Compared {
+    /// True when either scenario has levers that did something.
+    pub fn has_levers(&self) -> bool {
+        !self.base.plan.summary.is_empty() || !self.other.plan.summary.is_empty()
+    }
+
+    /// What the levers change over the horizon (`other − base`, levers
+    /// included; negative is a saving).
+    pub fn capital_change(&self) -> Money {
+        self.running.capital_change.iter().copied().sum()
+    }
+}
+
+/// `other` against `base` over `horizon` (one organisation's assets when
+/// given, under `caps`): the programmes by line, and capital, power and
+/// carbon together with each scenario's levers.
+///
+/// # Errors
+/// Either forecast fails.
+pub fn compare(
+    register: &Register,
+    horizon: Horizon,
+    organisation: Option<&str>,
+    caps: Option<&forecast::Caps>,
+    (base, other): (&Scenario, &Scenario),
+) -> Result<Compared> {
+    let conn = register.reader();
+    let request = |s: &Scenario| Request {
+        horizon,
+        scenario: Some(s.clone()),
+        caps: caps.cloned(),
+        organisation: organisation.map(str::to_string),
+        detail: true,
+    };
+    let programme = |s: &Scenario| -> Result<CapitalProgramme> {
+        Ok(forecast::run(conn, &request(s))
+            .with_context(|| format!("failed to forecast scenario `{}`", s.name))?
+            .programme)
+    };
+    let capital = programme::compare(
+        &base.name,
+        &programme(base)?,
+        &other.name,
+        &programme(other)?,
+    );
+    let estate = Estate::read(conn)?;
+    let base_running = super::running::scenario_running(conn, &estate, &request(base))?;
+    let other_running = super::running::scenario_running(conn, &estate, &request(other))?;
+    Ok(Compared {
+        capital,
+        running: running_comparison(horizon, &base_running, &other_running),
+        base: base_running,
+        other: other_running,
+    })
+}

@@ -1,0 +1,20 @@
+//! The use cases: what a front end (the `estate` command line, a web
+//! server) asks of estate, as plain request types in and records and views
+//! out, through one handle on the register ([`Register`]) and one error
+//! type ([`crate::Error`]).
+//!
+//! A use case never parses flags, prints or exits, and knows no clap or
+//! HTTP type; "today", the actor and the busy timeout come in as values.
+//! Import and the Cabinet report still live in `cli/import.rs` and
+//! `cli/report.rs` (they move here next).
+
+pub mod assets;
+pub mod forecast;
+mod handle;
+pub mod maintenance;
+pub mod orgs;
+pub mod policy;
+pub mod running;
+pub mod runs;
+
+pub use handle::Register;
