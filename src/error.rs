@@ -506,7 +506,7 @@ impl Classify for crate::forecast::RunError {
 
     fn help(&self) -> Option<String> {
         match self {
-            crate::forecast::RunError::Store(e) => e.help(),
+            crate::forecast::RunError::Store(e) => Classify::help(e),
             _ => None,
         }
     }
