@@ -934,6 +934,30 @@ impl Places {
         Ok(Some(ids))
     }
 
+    /// Whether two department texts name the same department of the
+    /// register as it is (`RB02 Revenues & Benefits` and `Revenues &
+    /// Benefits` once that department has cost centre RB02), so that a
+    /// record naming it either way is not changed.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn same_department(
+        &mut self,
+        conn: &Connection,
+        org: OrgId,
+        a: Option<&str>,
+        b: Option<&str>,
+    ) -> Result<bool> {
+        let (Some(a), Some(b)) = (a, b) else {
+            return Ok(false);
+        };
+        let index = self.departments(conn, org)?;
+        Ok(match (index.find(a), index.find(b)) {
+            (Found::Department(x), Found::Department(y)) => x == y,
+            _ => false,
+        })
+    }
+
     /// The ids of a record's site and department, adding (with audit rows)
     /// any not yet in the register.
     ///
