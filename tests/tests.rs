@@ -4,6 +4,7 @@
 mod api;
 mod bad_inputs;
 mod concurrency;
+mod departments;
 mod durability;
 mod exports;
 mod forecast;

@@ -6,6 +6,7 @@
 
 pub mod asset_class;
 pub mod dates;
+pub mod department;
 pub mod enums;
 pub mod financial_year;
 pub mod identity;
@@ -16,6 +17,7 @@ pub mod rules;
 
 pub use asset_class::{AssetClass, ClassSynonyms};
 pub use dates::{add_years, iso, parse_date, parse_iso_date, write_iso};
+pub use department::{DepartmentText, cost_centre_key, department_key, split_department};
 pub use enums::{
     AgreementType, AssetStatus, BudgetType, CostBasis, DisposalMethod, Funding, LicenceMetric,
     LineType, UnknownValue,

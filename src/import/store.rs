@@ -654,6 +654,17 @@ impl Batch<'_, '_> {
         }
         let current = asset_by_id(self.tx, crate::domain::AssetId(id))?;
         let mut merged = merge_asset(&current.fields, rec);
+        if merged.department != current.fields.department
+            && self.places.same_department(
+                self.tx,
+                org.id,
+                merged.department.as_deref(),
+                current.fields.department.as_deref(),
+            )?
+        {
+            // `RB02 Revenues & Benefits` for an asset in `Revenues & Benefits`.
+            merged.department.clone_from(&current.fields.department);
+        }
         // `disposed` is reached only through `estate dispose` and left only
         // through `estate dispose --undo`: a supplier's "disposed" is taken
         // as retired (out of use) until the disposal is recorded, and a

@@ -2,7 +2,7 @@
 //! transaction and records itself in `audit_log`.
 
 use std::collections::BTreeMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use rust_decimal::Decimal;
@@ -16,7 +16,8 @@ use super::{
 };
 use crate::db::now_timestamp;
 use crate::domain::{
-    AssetId, AssetStatus, BatchId, LicenceId, LineId, Money, OrgId, identity, iso,
+    AssetId, AssetStatus, BatchId, LicenceId, LineId, Money, OrgId, cost_centre_key,
+    department_key, identity, iso, split_department,
 };
 
 type Result<T> = std::result::Result<T, RegisterError>;
@@ -551,11 +552,32 @@ pub fn add_place(
     actor: &Actor,
 ) -> Result<i64> {
     let (table, _, entity, what) = kind.table();
-    let name = name.trim();
+    let mut name = name.trim();
+    let mut cost_centre = cost_centre.map(str::trim).filter(|c| !c.is_empty());
+    if kind == PlaceKind::Department && cost_centre.is_none() {
+        // `RB02 Revenues & Benefits`: the code is the cost centre.
+        let text = split_department(name);
+        name = text.name;
+        cost_centre = text.code;
+    }
     if name.is_empty() {
         return Err(RegisterError::Invalid(format!("a {what} needs a name")));
     }
-    if place_id(tx, kind, org.id, name)?.is_some() {
+    let duplicate = match kind {
+        PlaceKind::Site => place_id(tx, kind, org.id, name)?.is_some(),
+        PlaceKind::Department => {
+            let index = Departments::read(tx, org.id)?;
+            if let Some(code) = cost_centre.filter(|c| index.by_code(c).is_some()) {
+                return Err(RegisterError::DuplicateName {
+                    what: "cost centre",
+                    org: org.code.clone(),
+                    name: code.into(),
+                });
+            }
+            index.by_name(name).is_some()
+        }
+    };
+    if duplicate {
         return Err(RegisterError::DuplicateName {
             what,
             org: org.code.clone(),
@@ -590,15 +612,154 @@ pub fn add_place(
     Ok(id)
 }
 
-/// The id of a site or department by name (case-insensitive), if any.
+/// The id of a site by name (case-insensitive), or of a department by the
+/// text's cost-centre code where it starts with one
+/// ([`split_department`]), else by its name's [`department_key`], if any.
 ///
 /// # Errors
 /// A database error.
 pub fn place_id(conn: &Connection, kind: PlaceKind, org: OrgId, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(kind.by_name_sql())?
-        .query_row(params![org.0, name.trim()], |r| r.get(0))
-        .optional()?)
+    match kind {
+        PlaceKind::Site => Ok(conn
+            .prepare_cached(kind.by_name_sql())?
+            .query_row(params![org.0, name.trim()], |r| r.get(0))
+            .optional()?),
+        PlaceKind::Department => Ok(Departments::read(conn, org)?.find(name).id()),
+    }
+}
+
+/// An organisation's departments by cost centre and by name key, for
+/// finding the department a text such as `RB02 Revenues & Benefits` or
+/// `revenues and benefits` means. A department's code is its cost centre,
+/// or (for one stored before codes were split off) the code its name starts
+/// with; its key is that of its name without the code. Where two share a
+/// code or key, the oldest wins.
+#[derive(Debug, Default)]
+struct Departments {
+    by_code: HashMap<String, i64>,
+    by_key: HashMap<String, i64>,
+    coded: HashSet<i64>,
+}
+
+/// Where a department text leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// To this department, as it is.
+    Department(i64),
+    /// To this department, found by name, which has no cost centre yet and
+    /// takes the text's code.
+    GainsCode(i64),
+    /// To no department.
+    Nothing,
+}
+
+impl Found {
+    fn id(self) -> Option<i64> {
+        match self {
+            Found::Department(id) | Found::GainsCode(id) => Some(id),
+            Found::Nothing => None,
+        }
+    }
+}
+
+impl Departments {
+    fn read(conn: &Connection, org: OrgId) -> Result<Self> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT department_id, name, cost_centre FROM departments              WHERE organisation_id = ?1 ORDER BY department_id DESC",
+        )?;
+        let mut index = Departments::default();
+        let mut rows = stmt.query([org.0])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let name: String = r.get(1)?;
+            let cost_centre: Option<String> = r.get(2)?;
+            let text = split_department(&name);
+            index.insert(id, text.name, cost_centre.as_deref().or(text.code));
+        }
+        Ok(index)
+    }
+
+    /// Records a department (a later insert of the same code or key wins,
+    /// so [`Departments::read`] reads the oldest last).
+    fn insert(&mut self, id: i64, name: &str, code: Option<&str>) {
+        self.by_key.insert(department_key(name), id);
+        if let Some(code) = code.filter(|c| !c.trim().is_empty()) {
+            self.by_code.insert(cost_centre_key(code), id);
+            self.coded.insert(id);
+        }
+    }
+
+    fn by_code(&self, code: &str) -> Option<i64> {
+        self.by_code.get(&cost_centre_key(code)).copied()
+    }
+
+    fn by_name(&self, name: &str) -> Option<i64> {
+        self.by_key.get(&department_key(name)).copied()
+    }
+
+    /// The department `text` means: by its code where it has one, else
+    /// (or when no department has that code) by its name.
+    fn find(&self, text: &str) -> Found {
+        let text = split_department(text);
+        if let Some(id) = text.code.and_then(|c| self.by_code(c)) {
+            return Found::Department(id);
+        }
+        match self.by_name(text.name) {
+            Some(id) if text.code.is_some() && !self.coded.contains(&id) => Found::GainsCode(id),
+            Some(id) => Found::Department(id),
+            None => Found::Nothing,
+        }
+    }
+}
+
+/// Gives department `id`, found by name, the cost-centre code `code` (with
+/// an audit row).
+fn set_cost_centre(
+    tx: &Transaction<'_>,
+    org: &Organisation,
+    id: i64,
+    code: &str,
+    actor: &Actor,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE departments SET cost_centre = ?2 WHERE department_id = ?1 AND cost_centre IS NULL",
+    )?
+    .execute(params![id, code])?;
+    audit(
+        tx,
+        Entity::Department,
+        id,
+        Some(org.id),
+        "update",
+        Some("cost_centre"),
+        None,
+        Some(code),
+        actor,
+    )?;
+    Ok(())
+}
+
+/// The department `text` means, giving it the text's code where it was
+/// found by name and has none; `None` when there is no such department.
+fn find_department(
+    tx: &Transaction<'_>,
+    index: &mut Departments,
+    org: &Organisation,
+    text: &str,
+    actor: &Actor,
+) -> Result<Option<i64>> {
+    match index.find(text) {
+        Found::Department(id) => Ok(Some(id)),
+        Found::GainsCode(id) => {
+            let split = split_department(text);
+            if let Some(code) = split.code {
+                set_cost_centre(tx, org, id, code, actor)?;
+                index.insert(id, split.name, Some(code));
+            }
+            Ok(Some(id))
+        }
+        Found::Nothing => Ok(None),
+    }
 }
 
 /// Sites or departments, optionally of one organisation.
@@ -643,7 +804,14 @@ fn resolve_place(
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
-    if let Some(id) = place_id(tx, kind, org.id, name)? {
+    let found = match kind {
+        PlaceKind::Site => place_id(tx, kind, org.id, name)?,
+        PlaceKind::Department if create => {
+            find_department(tx, &mut Departments::read(tx, org.id)?, org, name, actor)?
+        }
+        PlaceKind::Department => Departments::read(tx, org.id)?.find(name).id(),
+    };
+    if let Some(id) = found {
         return Ok(Some(id));
     }
     if create {
@@ -673,10 +841,12 @@ pub struct PlaceIds {
 /// Sites and departments by name for a long run of writes in one
 /// transaction (an import): each organisation's places are read once, and
 /// a name is then resolved by a lookup instead of a query. Names match as
-/// [`place_id`] matches them, trimmed and ignoring ASCII case.
+/// [`place_id`] matches them: sites trimmed and ignoring ASCII case,
+/// departments by cost-centre code, else by name key.
 #[derive(Debug, Default)]
 pub struct Places {
     by_name: HashMap<(i64, PlaceKind), HashMap<String, i64>>,
+    departments: HashMap<i64, Departments>,
     added: Vec<(i64, PlaceKind, String)>,
     key: String,
 }
@@ -705,6 +875,15 @@ impl Places {
         Ok(self.by_name.entry((org.0, kind)).or_default())
     }
 
+    fn departments(&mut self, conn: &Connection, org: OrgId) -> Result<&mut Departments> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.departments.entry(org.0) {
+            slot.insert(Departments::read(conn, org)?);
+        }
+        Ok(self.departments.entry(org.0).or_default())
+    }
+
+    /// The place `name` means, or `None` where resolving it would write
+    /// (add a place, or give a department its code).
     fn lookup(
         &mut self,
         conn: &Connection,
@@ -712,6 +891,12 @@ impl Places {
         org: OrgId,
         name: &str,
     ) -> Result<Option<i64>> {
+        if kind == PlaceKind::Department {
+            return Ok(match self.departments(conn, org)?.find(name) {
+                Found::Department(id) => Some(id),
+                Found::GainsCode(_) | Found::Nothing => None,
+            });
+        }
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         key.extend(name.trim().chars().map(|c| c.to_ascii_lowercase()));
@@ -749,6 +934,30 @@ impl Places {
         Ok(Some(ids))
     }
 
+    /// Whether two department texts name the same department of the
+    /// register as it is (`RB02 Revenues & Benefits` and `Revenues &
+    /// Benefits` once that department has cost centre RB02), so that a
+    /// record naming it either way is not changed.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn same_department(
+        &mut self,
+        conn: &Connection,
+        org: OrgId,
+        a: Option<&str>,
+        b: Option<&str>,
+    ) -> Result<bool> {
+        let (Some(a), Some(b)) = (a, b) else {
+            return Ok(false);
+        };
+        let index = self.departments(conn, org)?;
+        Ok(match (index.find(a), index.find(b)) {
+            (Found::Department(x), Found::Department(y)) => x == y,
+            _ => false,
+        })
+    }
+
     /// The ids of a record's site and department, adding (with audit rows)
     /// any not yet in the register.
     ///
@@ -779,6 +988,20 @@ impl Places {
         let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
             return Ok(None);
         };
+        if kind == PlaceKind::Department {
+            let index = self.departments(tx, org.id)?;
+            if let Some(id) = find_department(tx, index, org, name, actor)? {
+                // A code given may be taken back with the row's savepoint.
+                self.added.push((org.id.0, kind, String::new()));
+                return Ok(Some(id));
+            }
+            let id = add_place(tx, kind, org, name, None, actor)?;
+            let text = split_department(name);
+            self.departments(tx, org.id)?
+                .insert(id, text.name, text.code);
+            self.added.push((org.id.0, kind, String::new()));
+            return Ok(Some(id));
+        }
         if let Some(id) = self.lookup(tx, kind, org.id, name)? {
             return Ok(Some(id));
         }
@@ -802,6 +1025,11 @@ impl Places {
     /// called: their savepoint was rolled back, so they are gone.
     pub fn forget_added(&mut self) {
         for (org, kind, key) in self.added.drain(..) {
+            if kind == PlaceKind::Department {
+                // Read again from the register when next needed.
+                self.departments.remove(&org);
+                continue;
+            }
             if let Some(names) = self.by_name.get_mut(&(org, kind)) {
                 names.remove(&key);
             }
@@ -1234,7 +1462,21 @@ pub fn update_asset_in_places(
     places: PlaceIds,
     actor: &Actor,
 ) -> Result<Vec<FieldChange>> {
-    let fields = &*fields.tidied();
+    let mut fields = fields.tidied();
+    if fields.department != current.fields.department && places.department.is_some() {
+        // `RB02 Revenues & Benefits` names the department the asset is in
+        // already (`Revenues & Benefits`, cost centre RB02): no change.
+        let now: Option<i64> = tx
+            .prepare_cached("SELECT department_id FROM assets WHERE asset_id = ?1")?
+            .query_row([current.id.0], |r| r.get(0))?;
+        if now == places.department {
+            fields
+                .to_mut()
+                .department
+                .clone_from(&current.fields.department);
+        }
+    }
+    let fields = &*fields;
     let changes = diff_fields(&current.fields.field_values(), &fields.field_values());
     if changes.is_empty() {
         return Ok(changes);
