@@ -198,6 +198,18 @@ fn bad_files(dir: &Path) {
     );
     write(
         dir,
+        "portal.xls",
+        b"<html><body><table><tr><th>Name</th><th>Phone</th></tr>\
+          <tr><td>A Person</td><td>01234</td></tr></table></body></html>",
+    );
+    write(
+        dir,
+        "broken-2003.xls",
+        b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">\
+          <Worksheet><Table><Row><Cell><Data>Serial</Data></Row></Table></Worksheet></Workbook>",
+    );
+    write(
+        dir,
         "bad-rows.csv",
         b"Serial Number,Model,Cost\nSN-1,OptiPlex,(12.00)\nSN-2,OptiPlex,abc\n",
     );
@@ -347,6 +359,18 @@ const FILES: &[Case] = &[
         args: &["import", "nul.csv", "--org", "BCW"],
         code: 1,
         stderr: "estate: failed to import `nul.csv`: `nul.csv` cannot be imported: it is neither a spreadsheet (xlsx, xlsb, xls, ods) nor a text file (csv)\n",
+    },
+    Case {
+        what: "an HTML page saved as .xls whose table is not a list of records",
+        args: &["import", "portal.xls", "--org", "BCW"],
+        code: 1,
+        stderr: "estate: failed to import `portal.xls`: `portal.xls` holds no table of records estate recognises (sheet `table`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
+    },
+    Case {
+        what: "SpreadsheetML 2003 XML with a tag left open",
+        args: &["import", "broken-2003.xls", "--org", "BCW"],
+        code: 1,
+        stderr: "estate: failed to import `broken-2003.xls`: `broken-2003.xls` is damaged or not a complete spreadsheet (it could not be read as SpreadsheetML (Excel 2003 XML): ill-formed document: expected `</Cell>`, but `</Row>` was found); open it in Excel and save it again, or ask the supplier for a new copy\n",
     },
     Case {
         what: "a sheet that is not there",

@@ -5,6 +5,7 @@ mod bad_inputs;
 mod concurrency;
 mod durability;
 mod exports;
+mod file_shapes;
 mod forecast;
 mod fuzz;
 mod hostile;

@@ -25,6 +25,7 @@ pub mod bounds;
 pub mod header;
 pub mod identities;
 pub mod mapping;
+pub mod markup;
 pub mod profiles;
 pub mod read;
 pub mod store;
