@@ -154,3 +154,103 @@ fn spreadsheetml_2003_saved_as_xls_is_read_with_its_types() {
     assert_eq!(s["total"]["new"], 2, "{s}");
     assert_two_assets(&env);
 }
+
+/// A sheet whose headings sit under group headings merged across them:
+/// `Device` over three columns, `Purchase` over four and `Warranty` over
+/// two (`Warranty` filled across two columns would be two known headings,
+/// and its row taken for the header).
+fn grouped_workbook(path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    sheet.write_string(0, 0, "Estate return 2026").unwrap();
+    sheet.merge_range(2, 0, 2, 2, "Device", &plain).unwrap();
+    sheet.merge_range(2, 3, 2, 6, "Purchase", &plain).unwrap();
+    sheet.merge_range(2, 7, 2, 8, "Warranty", &plain).unwrap();
+    let headings = [
+        "Asset Tag",
+        "Serial Number",
+        "Model",
+        "Date",
+        "Cost",
+        "Supplier",
+        "Order Number",
+        "Months",
+        "End",
+    ];
+    for (c, h) in headings.iter().enumerate() {
+        sheet
+            .write_string(3, u16::try_from(c).unwrap(), *h)
+            .unwrap();
+    }
+    let rows = [
+        [
+            "BCW-1",
+            "SN-1",
+            "OptiPlex 7010",
+            "31/03/2023",
+            "612.34",
+            "XMA",
+            "PO-1",
+            "36",
+            "31/03/2026",
+        ],
+        [
+            "BCW-2",
+            "SN-2",
+            "Latitude 5540",
+            "01/04/2024",
+            "1049.99",
+            "CDW",
+            "PO-2",
+            "36",
+            "01/04/2027",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet
+                .write_string(u32::try_from(r + 4).unwrap(), u16::try_from(c).unwrap(), *v)
+                .unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_group_heading_merged_over_columns_counts_once_so_the_real_headings_win() {
+    let env = Env::with_org();
+    grouped_workbook(&env.path().join("grouped.xlsx"));
+    let s = env.json(&["import", "grouped.xlsx", "--org", "BCW"]);
+    assert_eq!(s["sheets"][0]["header_row"], 4, "{s}");
+    assert_eq!(s["total"]["new"], 2, "{s}");
+    let all = assets(&env);
+    let one = asset(&all, "BCW-1");
+    assert_eq!(one["serial"], "SN-1");
+    assert_eq!(one["in_service_date"], "2023-03-31");
+    assert_eq!(one["purchase_cost"], "612.34");
+    assert_eq!(one["supplier"], "XMA");
+    assert_eq!(one["order_ref"], "PO-1");
+    assert_eq!(one["warranty_end"], "2026-03-31");
+    let headings: Vec<&str> = s["sheets"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Asset Tag",
+            "Serial Number",
+            "Model",
+            "Purchase Date",
+            "Cost",
+            "Supplier",
+            "Order Number",
+            "Warranty Months",
+            "Warranty End"
+        ]
+    );
+    assert_eq!(asset(&all, "BCW-2")["purchase_cost"], "1049.99");
+}
