@@ -352,7 +352,7 @@ const FILES: &[Case] = &[
         what: "a table with no headings estate knows",
         args: &["import", "no-header.csv", "--org", "BCW"],
         code: 1,
-        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
+        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product; if they are further down, say which row with --header-row N)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
     },
     Case {
         what: "binary bytes called .csv",
@@ -364,7 +364,7 @@ const FILES: &[Case] = &[
         what: "an HTML page saved as .xls whose table is not a list of records",
         args: &["import", "portal.xls", "--org", "BCW"],
         code: 1,
-        stderr: "estate: failed to import `portal.xls`: `portal.xls` holds no table of records estate recognises (sheet `table`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
+        stderr: "estate: failed to import `portal.xls`: `portal.xls` holds no table of records estate recognises (sheet `table`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product; if they are further down, say which row with --header-row N)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
     },
     Case {
         what: "SpreadsheetML 2003 XML with a tag left open",

@@ -254,3 +254,87 @@ fn a_group_heading_merged_over_columns_counts_once_so_the_real_headings_win() {
     );
     assert_eq!(asset(&all, "BCW-2")["purchase_cost"], "1049.99");
 }
+
+#[test]
+fn each_section_after_a_totals_row_is_read_and_its_total_checked() {
+    let env = Env::with_org();
+    // Two sections, each with its own total, then the grand total; the
+    // second section's total is a penny out.
+    let f = write(
+        &env,
+        "sections.csv",
+        "Asset Tag,Serial Number,Model,Purchase Date,Cost\n\
+         BCW-1,SN-1,OptiPlex 7010,31/03/2023,612.34\n\
+         BCW-2,SN-2,OptiPlex 7010,31/03/2023,612.34\n\
+         Total,,,,1224.68\n\
+         LAPTOPS\n\
+         BCW-3,SN-3,Latitude 5540,01/04/2024,1049.99\n\
+         Total,,,,1050.00\n\
+         Grand total,,,,2274.67\n\
+         Prepared by the supplier\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW"]);
+    assert_eq!(s["total"]["new"], 3, "{s}");
+    assert_eq!(s["sheets"][0]["rows"], 3);
+    assert_eq!(s["sheets"][0]["totals_row"], 8);
+    assert_eq!(
+        s["sheets"][0]["skipped_rows"][0],
+        "row 5: a section heading"
+    );
+    let notes: Vec<&str> = s["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    // 612.34 + 612.34 = 1224.68; 1049.99 ≠ 1050.00; all three = 2274.67.
+    assert!(
+        notes.contains(
+            &"sheet `sections.csv`: 2 sections, each read; their totals rows were skipped \
+              (row 4: £1,224.68 agrees with its rows; row 7: £1,050.00, but its rows add up to \
+              £1,049.99 — check the file; row 8: £2,274.67 agrees with its rows)"
+        ),
+        "{notes:?}"
+    );
+    let all = assets(&env);
+    assert_eq!(asset(&all, "BCW-3")["purchase_cost"], "1049.99");
+    assert_eq!(asset(&all, "BCW-3")["in_service_date"], "2024-04-01");
+}
+
+#[test]
+fn a_row_below_the_last_total_with_no_section_of_its_own_is_not_read_and_said() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "stray.csv",
+        "Asset Tag,Serial Number,Model,Cost\n\
+         BCW-1,SN-1,OptiPlex 7010,612.34\n\
+         Total,,,612.34\n\
+         BCW-99,SN-99,OptiPlex 7010,1.00\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW"]);
+    assert_eq!(s["total"]["new"], 1, "{s}");
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `stray.csv`: 1 row(s) below the totals row (row 3) were not read: no \
+                section heading, repeated header or totals row of their own made them a section"),
+        "{s}"
+    );
+}
+
+#[test]
+fn headings_below_row_fifty_are_read_with_header_row() {
+    let env = Env::with_org();
+    let mut text = String::new();
+    for i in 1..=60 {
+        text.push_str(&format!("Terms and conditions, clause {i}\n"));
+    }
+    text.push_str("Asset Tag,Serial Number,Model,Cost\nBCW-1,SN-1,OptiPlex 7010,612.34\n");
+    let f = write(&env, "deep.csv", &text);
+    let err = env.fails(&["import", &f, "--org", "BCW"], 1);
+    assert!(err.contains("say which row with --header-row N"), "{err}");
+    let s = env.json(&["import", &f, "--org", "BCW", "--header-row", "61"]);
+    assert_eq!(s["sheets"][0]["header_row"], 61, "{s}");
+    assert_eq!(s["total"]["new"], 1);
+    assert_eq!(asset(&assets(&env), "BCW-1")["purchase_cost"], "612.34");
+}

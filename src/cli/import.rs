@@ -33,6 +33,10 @@ pub struct ImportArgs {
     /// Read only this sheet (otherwise every sheet that holds a table of records).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The row the column headings are on (as the spreadsheet numbers it), when they are below
+    /// the first 50 rows or estate picks the wrong row.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
     /// A mapping profile: hardware-supplier, telecoms-lines, software-licences, snipe-it, or the
     /// path of a profile file.
     #[arg(long, value_name = "NAME")]
@@ -72,6 +76,7 @@ impl ImportArgs {
             files,
             org: None,
             sheet: None,
+            header_row: None,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -131,6 +136,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     let mut opts = ImportOptions::new(ctx.today);
     opts.organisation.clone_from(&args.org);
     opts.sheet.clone_from(&args.sheet);
+    opts.header_row = args.header_row;
     opts.profile.clone_from(&args.profile);
     opts.kind = args.kind;
     opts.maps.clone_from(&args.maps);

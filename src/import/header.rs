@@ -196,6 +196,22 @@ pub fn find_header(
     None
 }
 
+/// The header at the row numbered `number` (`--header-row`), wherever it
+/// is: its headings, whether estate knows them or not. None when `rows`
+/// has no such row with something in it.
+pub fn header_at(rows: &[Row], merges: &[Merge], number: u32) -> Option<Header> {
+    let i = rows.iter().position(|r| r.number == number)?;
+    let row = rows.get(i)?;
+    if row.is_blank() {
+        return None;
+    }
+    let headings = headings_of(row, rows.get(..i).unwrap_or_default(), merges);
+    Some(Header {
+        row: number,
+        headings: trim_trailing_empty(headings),
+    })
+}
+
 fn trim_trailing_empty(mut headings: Vec<String>) -> Vec<String> {
     while headings.last().is_some_and(String::is_empty) {
         headings.pop();

@@ -234,6 +234,9 @@ pub struct ImportOptions {
     pub organisation: Option<String>,
     /// Read only this sheet.
     pub sheet: Option<String>,
+    /// The headings are on this row (as Excel numbers it), not searched
+    /// for in the first rows (`--header-row`).
+    pub header_row: Option<u32>,
     /// A profile name or path.
     pub profile: Option<String>,
     /// What the sheets hold, overriding detection.
@@ -285,6 +288,7 @@ impl ImportOptions {
         ImportOptions {
             organisation: None,
             sheet: None,
+            header_row: None,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -546,10 +550,15 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         let merges = book.merges(&info.name);
         let mut top = Vec::new();
         book.for_each_row(&info.name, &mut |row| {
+            let number = row.number;
             if !row.is_blank() {
                 top.push(row);
             }
-            if top.len() >= header::HEADER_SCAN_ROWS {
+            let enough = match opts.header_row {
+                Some(wanted) => number >= wanted,
+                None => top.len() >= header::HEADER_SCAN_ROWS,
+            };
+            if enough {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -559,7 +568,19 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             sheets.push(skip("empty"));
             continue;
         }
-        let Some(head) = header::find_header(&top, &merges, &|h| vocab.knows(h)) else {
+        if let Some(wanted) = opts.header_row {
+            if header::header_at(&top, &merges, wanted).is_none() {
+                sheets.push(skip(&format!(
+                    "--header-row {wanted}: row {wanted} has nothing in it"
+                )));
+                continue;
+            }
+        }
+        let found = match opts.header_row {
+            Some(wanted) => header::header_at(&top, &merges, wanted),
+            None => header::find_header(&top, &merges, &|h| vocab.knows(h)),
+        };
+        let Some(head) = found else {
             // No heading estate knows: a list of people or places still
             // says what it is by its first row.
             if let Some(first) = top.first() {
@@ -586,7 +607,8 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             }
             sheets.push(skip(&format!(
                 "no row of column headings estate knows in its first {} rows (such as Serial \
-                 Number, Asset Tag, Model, CLI, Product)",
+                 Number, Asset Tag, Model, CLI, Product; if they are further down, say which \
+                 row with --header-row N)",
                 header::HEADER_SCAN_ROWS
             )));
             continue;
@@ -649,7 +671,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         for row in &top {
             observe(row, &mut evidence, &mut org_values);
         }
-        let whole_sheet_read = top.len() < header::HEADER_SCAN_ROWS;
+        let whole_sheet_read = opts.header_row.is_none() && top.len() < header::HEADER_SCAN_ROWS;
         let org_settled = org_index.is_none()
             || opts.organisations.as_ref().is_some_and(|orgs| {
                 org_values
