@@ -325,10 +325,9 @@ fn a_row_below_the_last_total_with_no_section_of_its_own_is_not_read_and_said() 
 #[test]
 fn headings_below_row_fifty_are_read_with_header_row() {
     let env = Env::with_org();
-    let mut text = String::new();
-    for i in 1..=60 {
-        text.push_str(&format!("Terms and conditions, clause {i}\n"));
-    }
+    let mut text: String = (1..=60)
+        .map(|i| format!("Terms and conditions, clause {i}\n"))
+        .collect();
     text.push_str("Asset Tag,Serial Number,Model,Cost\nBCW-1,SN-1,OptiPlex 7010,612.34\n");
     let f = write(&env, "deep.csv", &text);
     let err = env.fails(&["import", &f, "--org", "BCW"], 1);
