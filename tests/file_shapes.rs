@@ -335,3 +335,88 @@ fn headings_below_row_fifty_are_read_with_header_row() {
     assert_eq!(s["total"]["new"], 1);
     assert_eq!(asset(&assets(&env), "BCW-1")["purchase_cost"], "612.34");
 }
+
+const INTUNE: &str = "Device name,Enrollment date,Last check-in,OS,OS version,Serial number,\
+Manufacturer,Model,Primary user UPN,Compliance\n\
+BCW-LT-01,2023-05-04 09:12:00,2026-12-01 08:00:00,Windows,10.0.22631.4460,PF3ABC12,LENOVO,\
+ThinkPad T14,a.person@bcw.gov.uk,Compliant\n\
+BCW-LT-02,2021-11-30 14:00:00,2026-11-29 17:30:00,Windows,10.0.19045.5131,5CG1234XYZ,HP,\
+EliteBook 840 G8,b.person@bcw.gov.uk,Compliant\n\
+BCW-IPAD-1,,2026-10-01 10:00:00,iOS,17.6.1,DMPXK2ABCD,Apple,iPad (9th generation),,Compliant\n";
+
+#[test]
+fn an_intune_export_takes_its_age_from_enrolment_marked_as_estimated() {
+    let env = Env::with_org();
+    let f = write(&env, "intune.csv", INTUNE);
+    let s = env.json(&["import", &f, "--profile", "intune", "--org", "BCW"]);
+    assert_eq!(s["total"]["new"], 3, "{s}");
+    let all = assets(&env);
+    let one = asset(&all, "PF3ABC12");
+    assert_eq!(one["in_service_date"], "2023-05-04");
+    assert_eq!(one["os"], "Windows");
+    assert_eq!(one["os_version"], "10.0.22631.4460");
+    assert_eq!(one["assigned_user"], "a.person@bcw.gov.uk");
+    assert_eq!(one["class"], "laptop");
+    assert!(
+        one["notes"]
+            .as_str()
+            .unwrap()
+            .contains("age estimated from enrolment (`Enrollment date`)"),
+        "{one}"
+    );
+    let two = asset(&all, "5CG1234XYZ");
+    assert_eq!(two["in_service_date"], "2021-11-30");
+    // No enrolment date: no age, and no mark.
+    let ipad = asset(&all, "DMPXK2ABCD");
+    assert_eq!(ipad["in_service_date"], Value::Null);
+    assert_eq!(ipad["os"], "iOS");
+    assert!(!ipad["notes"].as_str().unwrap_or("").contains("estimated"));
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `intune.csv`: 2 asset(s) have an in-service date taken from `Enrollment \
+                date` (--age-from), marked \"age estimated from enrolment\" in their notes; their \
+                recorded costs come to £0.00, 2 of them with no cost (the forecast prices those by \
+                class)"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_device_export_without_a_purchase_date_suggests_age_from_and_the_flag_reads_it() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "devices.csv",
+        "Serial Number,Model,Operating System,First Seen,Cost\n\
+         SN-1,OptiPlex 7010,Windows 11,14/02/2022,612.34\n\
+         SN-2,OptiPlex 7010,Windows 10,01/09/2020,\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW", "--dry-run"]);
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `devices.csv`: no purchase or in-service date, so the assets' age is not \
+                known; `First Seen` looks like an enrolment date: --age-from \"First Seen\" reads \
+                it as a stand-in in-service date (the assets marked \"age estimated from \
+                enrolment\")"),
+        "{s}"
+    );
+    let s = env.json(&["import", &f, "--org", "BCW", "--age-from", "first seen"]);
+    assert_eq!(s["total"]["new"], 2, "{s}");
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `devices.csv`: 2 asset(s) have an in-service date taken from `First Seen` \
+                (--age-from), marked \"age estimated from enrolment\" in their notes; their \
+                recorded costs come to £612.34, 1 of them with no cost (the forecast prices those \
+                by class)"),
+        "{s}"
+    );
+    let all = assets(&env);
+    assert_eq!(asset(&all, "SN-1")["in_service_date"], "2022-02-14");
+    assert_eq!(asset(&all, "SN-1")["os"], "Windows 11");
+    assert_eq!(asset(&all, "SN-2")["in_service_date"], "2020-09-01");
+    let err = env.fails(&["import", &f, "--org", "BCW", "--age-from", "Enrolled"], 1);
+    assert!(
+        err.contains("--age-from `Enrolled`: sheet `devices.csv` has no column headed so"),
+        "{err}"
+    );
+}

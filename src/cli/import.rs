@@ -37,6 +37,11 @@ pub struct ImportArgs {
     /// the first 50 rows or estate picks the wrong row.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub header_row: Option<u32>,
+    /// Use this column's enrolment, first-seen or registered date as the in-service date of a
+    /// file with no purchase date (a device-management export); the assets are marked "age
+    /// estimated from enrolment".
+    #[arg(long, value_name = "HEADING")]
+    pub age_from: Option<String>,
     /// A mapping profile: hardware-supplier, telecoms-lines, software-licences, snipe-it, or the
     /// path of a profile file.
     #[arg(long, value_name = "NAME")]
@@ -77,6 +82,7 @@ impl ImportArgs {
             org: None,
             sheet: None,
             header_row: None,
+            age_from: None,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -137,6 +143,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.organisation.clone_from(&args.org);
     opts.sheet.clone_from(&args.sheet);
     opts.header_row = args.header_row;
+    opts.age_from.clone_from(&args.age_from);
     opts.profile.clone_from(&args.profile);
     opts.kind = args.kind;
     opts.maps.clone_from(&args.maps);
@@ -352,6 +359,9 @@ fn column_lines(
     let from = |source: Source, many: bool| -> String {
         match source {
             Source::Map => "--map".to_string(),
+            Source::AgeFrom => {
+                "--age-from: an enrolment date standing in for the in-service date".to_string()
+            }
             Source::Profile => format!("profile {}", profile.unwrap_or("")),
             Source::Dictionary => "built in".into(),
             Source::Vocabulary => "the register's vocabulary".into(),

@@ -237,6 +237,9 @@ pub struct ImportOptions {
     /// The headings are on this row (as Excel numbers it), not searched
     /// for in the first rows (`--header-row`).
     pub header_row: Option<u32>,
+    /// The heading of an enrolment or first-seen date column to read as
+    /// the in-service date (`--age-from`), for a file with no purchase date.
+    pub age_from: Option<String>,
     /// A profile name or path.
     pub profile: Option<String>,
     /// What the sheets hold, overriding detection.
@@ -289,6 +292,7 @@ impl ImportOptions {
             organisation: None,
             sheet: None,
             header_row: None,
+            age_from: None,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -613,13 +617,21 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             )));
             continue;
         };
-        let (columns, kind) = mapping::map_columns(
+        let (mut columns, kind) = mapping::map_columns(
             &head.headings,
             &vocab.dictionary,
             vocab.profile.as_ref(),
             &vocab.maps,
             opts.kind,
         );
+        if kind == Some(Kind::Hardware) {
+            notes.extend(age_from(
+                &mut columns,
+                opts,
+                vocab.profile.as_ref(),
+                &info.name,
+            )?);
+        }
         let Some(kind) = kind else {
             sheets.push(skip(&format!(
                 "its headings (row {}) do not say whether it holds hardware, lines or licences; use --kind",
@@ -743,6 +755,109 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         notes,
         book: OpenBook(std::sync::Arc::new(std::sync::Mutex::new(Some(book)))),
     })
+}
+
+/// Headings of the dates a device-management or inventory tool gives in
+/// place of a purchase date (compared normalised).
+const ENROLMENT_HEADINGS: &[&str] = &[
+    "enrolment date",
+    "enrollment date",
+    "enrolled",
+    "enrolled date",
+    "enrolled on",
+    "enrolment",
+    "enrollment",
+    "last enrollment",
+    "last enrolment",
+    "first seen",
+    "first seen date",
+    "registered",
+    "registered date",
+    "registration date",
+    "date registered",
+    "initial entry date",
+    "created date",
+    "date added",
+    "first enrolled",
+];
+
+/// Applies `--age-from` (or the profile's `age from`) to a hardware
+/// sheet's columns: the named column becomes the in-service date, its
+/// assets marked "age estimated from enrolment". Without it, a sheet with
+/// no in-service date but an enrolment-like column gets a note suggesting
+/// the flag.
+///
+/// # Errors
+/// [`ImportError::BadOption`] when `--age-from` names no column of the
+/// sheet, or the sheet has a purchase date of its own.
+fn age_from(
+    columns: &mut [Column],
+    opts: &ImportOptions,
+    profile: Option<&profiles::Profile>,
+    sheet: &str,
+) -> Result<Vec<String>, ImportError> {
+    let from_flag = opts.age_from.is_some();
+    let wanted = opts
+        .age_from
+        .clone()
+        .or_else(|| profile.and_then(|p| p.age_from.clone()));
+    let dated = columns
+        .iter()
+        .find(|c| c.field == Some(Field::InServiceDate))
+        .map(|c| c.heading.clone());
+    let Some(wanted) = wanted else {
+        if dated.is_some() {
+            return Ok(Vec::new());
+        }
+        let like = columns.iter().find(|c| {
+            let n = mapping::normalise_heading(&c.heading);
+            ENROLMENT_HEADINGS.contains(&n.as_str())
+        });
+        return Ok(like
+            .map(|c| {
+                format!(
+                    "sheet `{sheet}`: no purchase or in-service date, so the assets' age is not \
+                     known; `{h}` looks like an enrolment date: --age-from \"{h}\" reads it as a \
+                     stand-in in-service date (the assets marked \"{}\")",
+                    mapping::AGE_ESTIMATED,
+                    h = c.heading
+                )
+            })
+            .into_iter()
+            .collect());
+    };
+    let n = mapping::normalise_heading(&wanted);
+    let Some(index) = columns
+        .iter()
+        .position(|c| mapping::normalise_heading(&c.heading) == n)
+    else {
+        if !from_flag {
+            return Ok(Vec::new());
+        }
+        return Err(ImportError::BadOption(format!(
+            "--age-from `{wanted}`: sheet `{sheet}` has no column headed so; its headings are {}",
+            columns
+                .iter()
+                .map(|c| format!("`{}`", c.heading))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    if let Some(heading) = dated.filter(|h| mapping::normalise_heading(h) != n) {
+        if !from_flag {
+            return Ok(Vec::new());
+        }
+        return Err(ImportError::BadOption(format!(
+            "--age-from `{wanted}`: sheet `{sheet}` has a purchase date of its own, `{heading}`, \
+             which gives the assets' age; drop --age-from, or add --map \"{heading}=ignore\" to \
+             use `{wanted}` instead"
+        )));
+    }
+    if let Some(c) = columns.get_mut(index) {
+        c.field = Some(Field::InServiceDate);
+        c.source = mapping::Source::AgeFrom;
+    }
+    Ok(Vec::new())
 }
 
 fn byte_count(path: &Path) -> String {

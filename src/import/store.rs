@@ -949,6 +949,7 @@ fn merge_asset(current: &AssetFields, rec: &AssetRecord) -> AssetFields {
         OrderRef => order_ref, WarrantyEnd => warranty_end, Funding => funding,
         LeaseEnd => lease_end, Status => status, LifeYears => life_years,
         PowerWatts => power_watts, PowerKwh => power_kwh_per_year, Notes => notes,
+        Os => os, OsVersion => os_version,
     );
     f
 }
@@ -973,6 +974,10 @@ fn unchanged_asset(tx: &Transaction<'_>, id: i64, rec: &AssetRecord) -> rusqlite
          LEFT JOIN sites s ON s.site_id = a.site_id \
          LEFT JOIN departments d ON d.department_id = a.department_id WHERE a.asset_id = ?1",
     )?;
+    // The operating system is not in the shortcut: the full comparison decides.
+    if rec.given.has(Field::Os) || rec.given.has(Field::OsVersion) {
+        return Ok(false);
+    }
     let mut rows = stmt.query([id])?;
     let Some(r) = rows.next()? else {
         return Ok(false);
@@ -1604,6 +1609,13 @@ pub fn read_tables(
         let mut skipped_rows = Vec::new();
         let mut stopped = false;
         let mut sections = Sections::new(cost_col);
+        let age_col = table
+            .columns
+            .iter()
+            .find(|c| c.source == super::mapping::Source::AgeFrom);
+        // Assets whose age is estimated from enrolment: how many, their
+        // recorded costs added up, and how many have no cost.
+        let mut aged = (0u64, Money::ZERO, 0u64);
         let stats = book.for_each_row(&sheet.name, &mut |row| {
             if row.number <= table.header_row || row.is_blank() {
                 return ControlFlow::Continue(());
@@ -1625,6 +1637,17 @@ pub fn read_tables(
             for row in ready {
                 rows += 1;
                 let outcome = reader.read(&row);
+                if let (Some(c), Parsed::Assets(records)) = (age_col, &outcome.parsed) {
+                    if row.cells.get(c.index).is_some_and(|v| !v.is_blank()) {
+                        for r in records {
+                            aged.0 += 1;
+                            match r.fields.purchase_cost {
+                                Some(cost) => aged.1 += cost,
+                                None => aged.2 += 1,
+                            }
+                        }
+                    }
+                }
                 let flow = emit(Item::Row {
                     sheet: index,
                     row,
@@ -1642,6 +1665,22 @@ pub fn read_tables(
         }
         let mut notes = reader_notes(&sheet.name, table, &reader);
         notes.extend(sections.notes(&sheet.name, totals_row));
+        if let Some(c) = age_col.filter(|_| aged.0 > 0) {
+            let (count, cost, no_cost) = aged;
+            let uncosted = if no_cost > 0 {
+                format!(", {no_cost} of them with no cost (the forecast prices those by class)")
+            } else {
+                String::new()
+            };
+            notes.push(format!(
+                "sheet `{}`: {count} asset(s) have an in-service date taken from `{}` \
+                 (--age-from), marked \"{}\" in their notes; their recorded costs come to \
+                 {cost}{uncosted}",
+                sheet.name,
+                c.heading,
+                super::mapping::AGE_ESTIMATED
+            ));
+        }
         let end = Item::SheetEnd {
             sheet: index,
             rows,
