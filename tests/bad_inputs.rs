@@ -373,6 +373,25 @@ const FILES: &[Case] = &[
         stderr: "estate: failed to import `broken-2003.xls`: `broken-2003.xls` is damaged or not a complete spreadsheet (it could not be read as SpreadsheetML (Excel 2003 XML): ill-formed document: expected `</Cell>`, but `</Row>` was found); open it in Excel and save it again, or ask the supplier for a new copy\n",
     },
     Case {
+        what: "--age-from naming a column the file does not have",
+        args: &[
+            "import",
+            "good.csv",
+            "--org",
+            "BCW",
+            "--age-from",
+            "Enrolled",
+        ],
+        code: 1,
+        stderr: "estate: failed to import `good.csv`: --age-from `Enrolled`: sheet `good.csv` has no column headed so; its headings are `Serial Number`, `Model`, `Cost`\n",
+    },
+    Case {
+        what: "--header-row pointing at an empty row",
+        args: &["import", "good.csv", "--org", "BCW", "--header-row", "900"],
+        code: 1,
+        stderr: "estate: failed to import `good.csv`: `good.csv` holds no table of records estate recognises (sheet `good.csv`: --header-row 900: row 900 has nothing in it); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
+    },
+    Case {
         what: "a sheet that is not there",
         args: &["import", "good.csv", "--org", "BCW", "--sheet", "Assets"],
         code: 1,
@@ -791,7 +810,7 @@ const VALUES: &[Case] = &[
             "Kit Ref=colour",
         ],
         code: 2,
-        stderr: "error: invalid value 'Kit Ref=colour' for '--map <HEADING=FIELD>': --map `Kit Ref=colour`: `colour` is not a field; use one of: organisation, asset_tag, serial, class, manufacturer, model, site, department, assigned_user, in_service_date, cost, cost_inc_vat, supplier, order_ref, warranty_end, warranty_months, funding, lease_end, status, life_years, power_watts, power_kwh_per_year, notes, quantity, number, line_type, contract_end, critical_care, line_use, product, vendor, agreement, agreement_type, metric, cost_basis, start_date, end_date, budget, covers_classes, category, ignore\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value 'Kit Ref=colour' for '--map <HEADING=FIELD>': --map `Kit Ref=colour`: `colour` is not a field; use one of: organisation, asset_tag, serial, class, manufacturer, model, site, department, assigned_user, in_service_date, cost, cost_inc_vat, supplier, order_ref, warranty_end, warranty_months, funding, lease_end, status, life_years, power_watts, power_kwh_per_year, os, os_version, notes, quantity, number, line_type, contract_end, critical_care, line_use, product, vendor, agreement, agreement_type, metric, cost_basis, start_date, end_date, budget, covers_classes, category, ignore\n\nFor more information, try '--help'.\n",
     },
     Case {
         what: "an import kind estate does not know",
@@ -810,7 +829,7 @@ const VALUES: &[Case] = &[
             "no-such-profile",
         ],
         code: 1,
-        stderr: "estate: failed to import `good.csv`: profile `no-such-profile`: there is no such profile; use one of hardware-supplier, telecoms-lines, software-licences, snipe-it, snipe-it-licences or the path of a profile file\n",
+        stderr: "estate: failed to import `good.csv`: profile `no-such-profile`: there is no such profile; use one of hardware-supplier, telecoms-lines, software-licences, snipe-it, intune, jamf, snipe-it-licences or the path of a profile file\n",
     },
     Case {
         what: "an import for an organisation that is not there",

@@ -420,3 +420,50 @@ fn a_device_export_without_a_purchase_date_suggests_age_from_and_the_flag_reads_
         "{err}"
     );
 }
+
+#[test]
+fn organisations_the_register_lacks_are_told_once_by_value_with_both_ways_out() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "companies.csv",
+        "Asset Tag,Serial Number,Model,Company,Cost\n\
+         BCW-1,SN-1,OptiPlex 7010,BCW,612.34\n\
+         BCW-2,SN-2,OptiPlex 7010,Brookfield Borough Council,612.34\n\
+         ACM-1,SN-3,OptiPlex 7010,Acme Ltd,500.00\n\
+         ACM-2,SN-4,OptiPlex 7010,Acme Ltd,500.00\n\
+         FOO-1,SN-5,Latitude 5540,Foo Corp,1049.99\n",
+    );
+    let s = env.json(&["import", &f, "--org", "BCW", "--rejects", "rejects.csv"]);
+    assert_eq!(s["total"]["new"], 2, "{s}");
+    assert_eq!(s["total"]["rejected"], 3, "{s}");
+    assert_eq!(s["first_rejects"].as_array().unwrap().len(), 0, "{s}");
+    assert!(
+        s["notes"].as_array().unwrap().iter().any(|n| n
+            == "sheet `companies.csv`: 2 value(s) in column `Company` are not organisations in \
+                the register, so their 3 row(s) were rejected: `Acme Ltd` (2 rows), `Foo Corp` \
+                (1 row). Either add each to the register (`estate orgs add CODE \"Acme Ltd\"`) \
+                and import again, or import every row into --org with --org-column-as-notes \
+                (the column's values kept in each asset's notes)"),
+        "{s}"
+    );
+    // The rejects file still holds each row, to fix and import again.
+    let rejects = std::fs::read_to_string(env.path().join("rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 4, "{rejects}");
+
+    let s = env.json(&["import", &f, "--org", "BCW", "--org-column-as-notes"]);
+    assert_eq!(s["total"]["new"], 3, "{s}");
+    assert_eq!(s["total"]["unchanged"], 0, "{s}");
+    let all = assets(&env);
+    assert_eq!(all.len(), 5);
+    let acme = asset(&all, "ACM-1");
+    assert_eq!(acme["organisation"], "BCW");
+    assert_eq!(acme["purchase_cost"], "500.00");
+    assert!(
+        acme["notes"]
+            .as_str()
+            .unwrap()
+            .contains("Company: Acme Ltd"),
+        "{acme}"
+    );
+}

@@ -42,6 +42,10 @@ pub struct ImportArgs {
     /// estimated from enrolment".
     #[arg(long, value_name = "HEADING")]
     pub age_from: Option<String>,
+    /// With --org: do not read the file's organisation column (such as Snipe-IT's `Company`) as
+    /// organisations; every row goes into --org and the column's values are kept in notes.
+    #[arg(long, requires = "org")]
+    pub org_column_as_notes: bool,
     /// A mapping profile: hardware-supplier, telecoms-lines, software-licences, snipe-it, or the
     /// path of a profile file.
     #[arg(long, value_name = "NAME")]
@@ -83,6 +87,7 @@ impl ImportArgs {
             sheet: None,
             header_row: None,
             age_from: None,
+            org_column_as_notes: false,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -144,6 +149,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     opts.sheet.clone_from(&args.sheet);
     opts.header_row = args.header_row;
     opts.age_from.clone_from(&args.age_from);
+    opts.org_column_as_notes = args.org_column_as_notes;
     opts.profile.clone_from(&args.profile);
     opts.kind = args.kind;
     opts.maps.clone_from(&args.maps);

@@ -240,6 +240,10 @@ pub struct ImportOptions {
     /// The heading of an enrolment or first-seen date column to read as
     /// the in-service date (`--age-from`), for a file with no purchase date.
     pub age_from: Option<String>,
+    /// With `--org`: an organisation column is not read as organisations,
+    /// every row going into `--org` and the column's values into notes
+    /// (`--org-column-as-notes`).
+    pub org_column_as_notes: bool,
     /// A profile name or path.
     pub profile: Option<String>,
     /// What the sheets hold, overriding detection.
@@ -293,6 +297,7 @@ impl ImportOptions {
             sheet: None,
             header_row: None,
             age_from: None,
+            org_column_as_notes: false,
             profile: None,
             kind: None,
             maps: Vec::new(),

@@ -211,6 +211,9 @@ fn too_many(file: &str, e: TooManyKeys) -> RowError {
 /// # Errors
 /// A reason naming the text when no organisation, or more than one equally,
 /// matches.
+/// How the reason a value is not an organisation begins.
+const NOT_AN_ORGANISATION: &str = "is not an organisation in the register";
+
 pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, String> {
     let t = text.trim();
     if let Some(i) = orgs.iter().position(|o| o.code.eq_ignore_ascii_case(t)) {
@@ -242,11 +245,10 @@ pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, St
         .collect();
     candidates.sort_unstable();
     match candidates.as_slice() {
-        [] => Err(
-            "is not an organisation in the register (by code or name); `estate orgs` lists \
-                   them, `estate orgs add` adds one"
-                .into(),
-        ),
+        [] => Err(format!(
+            "{NOT_AN_ORGANISATION} (by code or name); `estate orgs` lists them, `estate orgs \
+             add` adds one"
+        )),
         [(_, i)] => Ok(*i),
         [(a, i), (b, _), ..] if a < b => Ok(*i),
         several => Err(format!(
@@ -1156,11 +1158,12 @@ fn commit_batch(
                 let Some(table) = sheet.table.as_mut() else {
                     continue;
                 };
-                if table.organisation_values.is_empty()
-                    || table
-                        .organisation_values
-                        .iter()
-                        .any(|v| match_organisation(v, &orgs).is_ok())
+                if !opts.org_column_as_notes
+                    && (table.organisation_values.is_empty()
+                        || table
+                            .organisation_values
+                            .iter()
+                            .any(|v| match_organisation(v, &orgs).is_ok()))
                 {
                     continue;
                 }
@@ -1169,15 +1172,25 @@ fn commit_batch(
                         c.field = None;
                         c.source = Source::NotOrganisation;
                         changed = true;
-                        org_notes.push(format!(
-                            "sheet `{}`: none of the {} value(s) in column `{}` is an \
-                             organisation in the register, so it was not read as one: every row \
-                             went into {} (--org) and each value is kept in the asset's notes",
-                            sheet.name,
-                            table.organisation_values.len(),
-                            c.heading,
-                            org.code
-                        ));
+                        org_notes.push(if opts.org_column_as_notes {
+                            format!(
+                                "sheet `{}`: column `{}` was not read as organisations \
+                                 (--org-column-as-notes): every row went into {} (--org) and \
+                                 each value is kept in the asset's notes",
+                                sheet.name, c.heading, org.code
+                            )
+                        } else {
+                            format!(
+                                "sheet `{}`: none of the {} value(s) in column `{}` is an \
+                                 organisation in the register, so it was not read as one: every \
+                                 row went into {} (--org) and each value is kept in the asset's \
+                                 notes",
+                                sheet.name,
+                                table.organisation_values.len(),
+                                c.heading,
+                                org.code
+                            )
+                        });
                     }
                 }
             }
@@ -1440,7 +1453,53 @@ fn commit_batch(
     summary.total = total;
     summary.identity_changes = std::mem::take(&mut batch.identity_changes);
     summary.statuses_not_taken = std::mem::take(&mut batch.statuses_not_taken);
-    summary.first_rejects = batch.rejects.iter().take(FIRST_REJECTS).cloned().collect();
+    // Rows rejected only because their organisation is not in the
+    // register are told once, by value, not one reject a row.
+    let mut unmatched: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    let only_org = |r: &Reject| -> Option<(String, String, String)> {
+        match r.problems.as_slice() {
+            [p] if p.reason.starts_with(NOT_AN_ORGANISATION) => {
+                Some((r.sheet.clone(), p.column.clone(), p.value.clone()))
+            }
+            _ => None,
+        }
+    };
+    for r in &batch.rejects {
+        if let Some(key) = only_org(r) {
+            *unmatched.entry(key).or_default() += 1;
+        }
+    }
+    let mut by_column: BTreeMap<(String, String), Vec<(String, u64)>> = BTreeMap::new();
+    for ((sheet, column, value), n) in unmatched {
+        by_column
+            .entry((sheet, column))
+            .or_default()
+            .push((value, n));
+    }
+    for ((sheet, column), values) in &by_column {
+        let rows: u64 = values.iter().map(|(_, n)| n).sum();
+        let listed = values
+            .iter()
+            .map(|(v, n)| format!("`{v}` ({n} row{})", if *n == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let first = values.first().map_or("", |(v, _)| v.as_str());
+        summary.notes.push(format!(
+            "sheet `{sheet}`: {} value(s) in column `{column}` are not organisations in the \
+             register, so their {rows} row(s) were rejected: {listed}. Either add each to the \
+             register (`estate orgs add CODE \"{first}\"`) and import again, or import every \
+             row into --org with --org-column-as-notes (the column's values kept in each \
+             asset's notes)",
+            values.len()
+        ));
+    }
+    summary.first_rejects = batch
+        .rejects
+        .iter()
+        .filter(|r| only_org(r).is_none())
+        .take(FIRST_REJECTS)
+        .cloned()
+        .collect();
     summary.rejects = std::mem::take(&mut batch.rejects);
     let t = &summary.total;
     let json = serde_json::to_string(&summary).unwrap_or_default();
