@@ -1456,7 +1456,12 @@ fn commit_batch(
     // Rows rejected only because their organisation is not in the
     // register are told once, by value, not one reject a row.
     let mut unmatched: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    // (With --org only: its flag is one of the ways out.)
+    let folding = opts.organisation.is_some();
     let only_org = |r: &Reject| -> Option<(String, String, String)> {
+        if !folding {
+            return None;
+        }
         match r.problems.as_slice() {
             [p] if p.reason.starts_with(NOT_AN_ORGANISATION) => {
                 Some((r.sheet.clone(), p.column.clone(), p.value.clone()))
