@@ -356,7 +356,16 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<Format, ImportError> {
             detail: "it is a document, not a spreadsheet".into(),
         });
     }
-    if utf16_of(head).is_some() {
+    if let Some(encoding) = utf16_of(head) {
+        let bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+        let body = head.get(usize::from(bom) * 2..).unwrap_or_default();
+        let text = encoding.decode_without_bom_handling(body).0;
+        if super::markup::looks_like_spreadsheetml(&text) {
+            return Ok(Format::SpreadsheetMl);
+        }
+        if super::markup::looks_like_html(&text) {
+            return Ok(Format::Html);
+        }
         return Ok(Format::Text);
     }
     if looks_like_text(head) {
@@ -1210,6 +1219,16 @@ mod tests {
             sniff(p, &encrypted),
             Err(ImportError::Encrypted { .. })
         ));
+        let page: Vec<u8> = "\u{feff}<html><table><tr><td>Serial</td></tr></table></html>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff(Path::new("a.xls"), &page).unwrap(), Format::Html);
+        let tsv: Vec<u8> = "\u{feff}Serial\tModel\nAB1\tOptiPlex\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(sniff(Path::new("a.txt"), &tsv).unwrap(), Format::Text);
         assert!(matches!(
             sniff(p, b"\x00\x01\x02\x03binary"),
             Err(ImportError::NotASpreadsheet { .. })
