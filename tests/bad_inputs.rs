@@ -198,6 +198,18 @@ fn bad_files(dir: &Path) {
     );
     write(
         dir,
+        "portal.xls",
+        b"<html><body><table><tr><th>Name</th><th>Phone</th></tr>\
+          <tr><td>A Person</td><td>01234</td></tr></table></body></html>",
+    );
+    write(
+        dir,
+        "broken-2003.xls",
+        b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">\
+          <Worksheet><Table><Row><Cell><Data>Serial</Data></Row></Table></Worksheet></Workbook>",
+    );
+    write(
+        dir,
         "bad-rows.csv",
         b"Serial Number,Model,Cost\nSN-1,OptiPlex,(12.00)\nSN-2,OptiPlex,abc\n",
     );
@@ -340,13 +352,44 @@ const FILES: &[Case] = &[
         what: "a table with no headings estate knows",
         args: &["import", "no-header.csv", "--org", "BCW"],
         code: 1,
-        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
+        stderr: "estate: failed to import `no-header.csv`: `no-header.csv` holds no table of records estate recognises (sheet `no-header.csv`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product; if they are further down, say which row with --header-row N)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
     },
     Case {
         what: "binary bytes called .csv",
         args: &["import", "nul.csv", "--org", "BCW"],
         code: 1,
         stderr: "estate: failed to import `nul.csv`: `nul.csv` cannot be imported: it is neither a spreadsheet (xlsx, xlsb, xls, ods) nor a text file (csv)\n",
+    },
+    Case {
+        what: "an HTML page saved as .xls whose table is not a list of records",
+        args: &["import", "portal.xls", "--org", "BCW"],
+        code: 1,
+        stderr: "estate: failed to import `portal.xls`: `portal.xls` holds no table of records estate recognises (sheet `table`: no row of column headings estate knows in its first 50 rows (such as Serial Number, Asset Tag, Model, CLI, Product; if they are further down, say which row with --header-row N)); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
+    },
+    Case {
+        what: "SpreadsheetML 2003 XML with a tag left open",
+        args: &["import", "broken-2003.xls", "--org", "BCW"],
+        code: 1,
+        stderr: "estate: failed to import `broken-2003.xls`: `broken-2003.xls` is damaged or not a complete spreadsheet (it could not be read as SpreadsheetML (Excel 2003 XML): ill-formed document: expected `</Cell>`, but `</Row>` was found); open it in Excel and save it again, or ask the supplier for a new copy\n",
+    },
+    Case {
+        what: "--age-from naming a column the file does not have",
+        args: &[
+            "import",
+            "good.csv",
+            "--org",
+            "BCW",
+            "--age-from",
+            "Enrolled",
+        ],
+        code: 1,
+        stderr: "estate: failed to import `good.csv`: --age-from `Enrolled`: sheet `good.csv` has no column headed so; its headings are `Serial Number`, `Model`, `Cost`\n",
+    },
+    Case {
+        what: "--header-row pointing at an empty row",
+        args: &["import", "good.csv", "--org", "BCW", "--header-row", "900"],
+        code: 1,
+        stderr: "estate: failed to import `good.csv`: `good.csv` holds no table of records estate recognises (sheet `good.csv`: --header-row 900: row 900 has nothing in it); say what its columns are with --map \"Heading=field\" or --profile, or teach the register a heading with `estate vocabulary add heading \"Heading\" field`\n",
     },
     Case {
         what: "a sheet that is not there",
@@ -767,7 +810,7 @@ const VALUES: &[Case] = &[
             "Kit Ref=colour",
         ],
         code: 2,
-        stderr: "error: invalid value 'Kit Ref=colour' for '--map <HEADING=FIELD>': --map `Kit Ref=colour`: `colour` is not a field; use one of: organisation, asset_tag, serial, class, manufacturer, model, site, department, assigned_user, in_service_date, cost, cost_inc_vat, supplier, order_ref, warranty_end, warranty_months, funding, lease_end, status, life_years, power_watts, power_kwh_per_year, notes, quantity, number, line_type, contract_end, critical_care, line_use, product, vendor, agreement, agreement_type, metric, cost_basis, start_date, end_date, budget, covers_classes, category, ignore\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value 'Kit Ref=colour' for '--map <HEADING=FIELD>': --map `Kit Ref=colour`: `colour` is not a field; use one of: organisation, asset_tag, serial, class, manufacturer, model, site, department, assigned_user, in_service_date, cost, cost_inc_vat, supplier, order_ref, warranty_end, warranty_months, funding, lease_end, status, life_years, power_watts, power_kwh_per_year, os, os_version, notes, quantity, number, line_type, contract_end, critical_care, line_use, product, vendor, agreement, agreement_type, metric, cost_basis, start_date, end_date, budget, covers_classes, category, ignore\n\nFor more information, try '--help'.\n",
     },
     Case {
         what: "an import kind estate does not know",
@@ -786,7 +829,7 @@ const VALUES: &[Case] = &[
             "no-such-profile",
         ],
         code: 1,
-        stderr: "estate: failed to import `good.csv`: profile `no-such-profile`: there is no such profile; use one of hardware-supplier, telecoms-lines, software-licences, snipe-it, snipe-it-licences or the path of a profile file\n",
+        stderr: "estate: failed to import `good.csv`: profile `no-such-profile`: there is no such profile; use one of hardware-supplier, telecoms-lines, software-licences, snipe-it, intune, jamf, snipe-it-licences or the path of a profile file\n",
     },
     Case {
         what: "an import for an organisation that is not there",

@@ -7,6 +7,7 @@ mod concurrency;
 mod departments;
 mod durability;
 mod exports;
+mod file_shapes;
 mod forecast;
 mod fuzz;
 mod hostile;

@@ -33,6 +33,19 @@ pub struct ImportArgs {
     /// Read only this sheet (otherwise every sheet that holds a table of records).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The row the column headings are on (as the spreadsheet numbers it), when they are below
+    /// the first 50 rows or estate picks the wrong row.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
+    /// Use this column's enrolment, first-seen or registered date as the in-service date of a
+    /// file with no purchase date (a device-management export); the assets are marked "age
+    /// estimated from enrolment".
+    #[arg(long, value_name = "HEADING")]
+    pub age_from: Option<String>,
+    /// With --org: do not read the file's organisation column (such as Snipe-IT's `Company`) as
+    /// organisations; every row goes into --org and the column's values are kept in notes.
+    #[arg(long, requires = "org")]
+    pub org_column_as_notes: bool,
     /// A mapping profile: hardware-supplier, telecoms-lines, software-licences, snipe-it, or the
     /// path of a profile file.
     #[arg(long, value_name = "NAME")]
@@ -72,6 +85,9 @@ impl ImportArgs {
             files,
             org: None,
             sheet: None,
+            header_row: None,
+            age_from: None,
+            org_column_as_notes: false,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -131,6 +147,9 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     let mut opts = ImportOptions::new(ctx.today);
     opts.organisation.clone_from(&args.org);
     opts.sheet.clone_from(&args.sheet);
+    opts.header_row = args.header_row;
+    opts.age_from.clone_from(&args.age_from);
+    opts.org_column_as_notes = args.org_column_as_notes;
     opts.profile.clone_from(&args.profile);
     opts.kind = args.kind;
     opts.maps.clone_from(&args.maps);
@@ -346,6 +365,9 @@ fn column_lines(
     let from = |source: Source, many: bool| -> String {
         match source {
             Source::Map => "--map".to_string(),
+            Source::AgeFrom => {
+                "--age-from: an enrolment date standing in for the in-service date".to_string()
+            }
             Source::Profile => format!("profile {}", profile.unwrap_or("")),
             Source::Dictionary => "built in".into(),
             Source::Vocabulary => "the register's vocabulary".into(),

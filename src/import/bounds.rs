@@ -54,9 +54,31 @@ pub fn check(path: &Path, file: &str, format: Format) -> Result<(), ImportError>
         Format::Ods => zip_parts(path, file).and_then(|()| ods_sheets(path, file)),
         Format::Xls => xls_sheets(path, file),
         Format::Text => Ok(()),
+        Format::Html | Format::SpreadsheetMl => markup_size(path, file),
     });
     // A panic here is a bug in a check, not a verdict on the file.
     checked.unwrap_or(Ok(()))
+}
+
+/// An HTML or `SpreadsheetML` file is read whole: at most this large.
+pub const MAX_MARKUP_BYTES: u64 = 200_000_000;
+
+fn markup_size(path: &Path, file: &str) -> Result<(), ImportError> {
+    let Ok(len) = std::fs::metadata(path).map(|m| m.len()) else {
+        return Ok(());
+    };
+    if len > MAX_MARKUP_BYTES {
+        return Err(too_large(
+            file,
+            format!(
+                "it is {} of HTML or XML, which estate reads whole, and the most it reads is {}; \
+                 save it from Excel as xlsx or CSV",
+                bytes(len),
+                bytes(MAX_MARKUP_BYTES)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn too_large(file: &str, detail: String) -> ImportError {

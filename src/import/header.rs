@@ -80,22 +80,112 @@ fn headings_of(row: &Row, earlier: &[Row], merges: &[Merge]) -> Vec<String> {
         .collect()
 }
 
+/// The merged block spanning more than one column that covers column `c`
+/// of the 0-based row `r0` without starting there: a cell filled from its
+/// left, which counts once.
+fn filled_across(merges: &[Merge], r0: u32, c: usize) -> Option<&Merge> {
+    let c = u32::try_from(c).ok()?;
+    merges
+        .iter()
+        .find(|m| m.first_col < c && (m.first_row..=m.last_row).contains(&r0) && c <= m.last_col)
+}
+
+/// How many of a row's headings `is_known` accepts, a heading merged
+/// across columns counted once.
+fn known_count(
+    row: &Row,
+    headings: &[String],
+    merges: &[Merge],
+    is_known: &dyn Fn(&str) -> bool,
+) -> usize {
+    let r0 = row.number.saturating_sub(1);
+    headings
+        .iter()
+        .enumerate()
+        .filter(|(c, h)| !h.is_empty() && filled_across(merges, r0, *c).is_none() && is_known(h))
+        .count()
+}
+
+/// True when the row holds a heading merged across columns (a group
+/// heading such as `Purchase` over four columns).
+fn has_group_heading(row: &Row, merges: &[Merge]) -> bool {
+    let r0 = row.number.saturating_sub(1);
+    merges
+        .iter()
+        .any(|m| m.first_row == r0 && m.last_col > m.first_col)
+}
+
+/// The headings below a group heading: one estate does not know alone is
+/// read with its group's word before it (`Date` under `Purchase` is
+/// `Purchase Date`) when that is a heading it knows.
+fn under_groups(
+    headings: Vec<String>,
+    group: &Row,
+    group_headings: &[String],
+    merges: &[Merge],
+    is_known: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let r0 = group.number.saturating_sub(1);
+    headings
+        .into_iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let Ok(c32) = u32::try_from(c) else {
+                return h;
+            };
+            let grouped = merges.iter().any(|m| {
+                (m.first_row..=m.last_row).contains(&r0)
+                    && m.last_col > m.first_col
+                    && (m.first_col..=m.last_col).contains(&c32)
+            });
+            let Some(word) = group_headings.get(c).filter(|w| grouped && !w.is_empty()) else {
+                return h;
+            };
+            if h.is_empty() || is_known(&h) {
+                return h;
+            }
+            let joined = format!("{word} {h}");
+            if is_known(&joined) { joined } else { h }
+        })
+        .collect()
+}
+
 /// The first of `rows` (in order, blank rows ignored) with at least
 /// [`MIN_KNOWN_HEADINGS`] cells that `is_known` accepts, among the first
-/// [`HEADER_SCAN_ROWS`] non-empty rows.
+/// [`HEADER_SCAN_ROWS`] non-empty rows. A heading merged across columns
+/// counts once; and a row of such group headings gives way to the row
+/// below it when that row knows more headings (the real headings under
+/// `Device` and `Purchase`), whose unknown headings are then read with
+/// their group's word.
 pub fn find_header(
     rows: &[Row],
     merges: &[Merge],
     is_known: &dyn Fn(&str) -> bool,
 ) -> Option<Header> {
-    let candidates = rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
-    for (i, row) in candidates.take(HEADER_SCAN_ROWS) {
+    let candidates: Vec<(usize, &Row)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_blank())
+        .take(HEADER_SCAN_ROWS)
+        .collect();
+    for (k, &(i, row)) in candidates.iter().enumerate() {
         let earlier = rows.get(..i).unwrap_or_default();
         let headings = headings_of(row, earlier, merges);
-        let known = headings
-            .iter()
-            .filter(|h| !h.is_empty() && is_known(h))
-            .count();
+        let known = known_count(row, &headings, merges, is_known);
+        let grouped = has_group_heading(row, merges);
+        if grouped {
+            if let Some(&(j, below)) = candidates.get(k + 1) {
+                let below_headings = headings_of(below, rows.get(..j).unwrap_or_default(), merges);
+                let below_headings = under_groups(below_headings, row, &headings, merges, is_known);
+                let below_known = known_count(below, &below_headings, merges, is_known);
+                if below_known >= MIN_KNOWN_HEADINGS && below_known > known {
+                    return Some(Header {
+                        row: below.number,
+                        headings: trim_trailing_empty(below_headings),
+                    });
+                }
+            }
+        }
         if known >= MIN_KNOWN_HEADINGS {
             return Some(Header {
                 row: row.number,
@@ -104,6 +194,22 @@ pub fn find_header(
         }
     }
     None
+}
+
+/// The header at the row numbered `number` (`--header-row`), wherever it
+/// is: its headings, whether estate knows them or not. None when `rows`
+/// has no such row with something in it.
+pub fn header_at(rows: &[Row], merges: &[Merge], number: u32) -> Option<Header> {
+    let i = rows.iter().position(|r| r.number == number)?;
+    let row = rows.get(i)?;
+    if row.is_blank() {
+        return None;
+    }
+    let headings = headings_of(row, rows.get(..i).unwrap_or_default(), merges);
+    Some(Header {
+        row: number,
+        headings: trim_trailing_empty(headings),
+    })
 }
 
 fn trim_trailing_empty(mut headings: Vec<String>) -> Vec<String> {

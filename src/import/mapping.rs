@@ -120,6 +120,8 @@ fields! {
     LifeYears => "life_years",
     PowerWatts => "power_watts",
     PowerKwh => "power_kwh_per_year",
+    Os => "os",
+    OsVersion => "os_version",
     Notes => "notes",
     Quantity => "quantity",
     Number => "number",
@@ -191,7 +193,9 @@ impl Field {
             | F::LeaseEnd
             | F::LifeYears
             | F::PowerWatts
-            | F::PowerKwh => kind == Kind::Hardware,
+            | F::PowerKwh
+            | F::Os
+            | F::OsVersion => kind == Kind::Hardware,
             F::Manufacturer | F::InServiceDate | F::Quantity => kind != Kind::Lines,
             F::Site | F::Supplier | F::Status => kind != Kind::Licences,
             F::Number | F::LineType | F::ContractEnd | F::CriticalCare | F::LineUse => {
@@ -574,6 +578,9 @@ impl ModelRules {
 pub enum Source {
     /// A `--map` given for this import.
     Map,
+    /// `--age-from` (or the profile's `age from`): an enrolment or
+    /// first-seen date standing in for the in-service date.
+    AgeFrom,
     /// The chosen profile.
     Profile,
     /// The built-in dictionary.
@@ -1787,6 +1794,11 @@ impl<'a> Cells<'a> {
         }
         parts.extend(self.address.take());
         parts.extend(self.class_word.take());
+        if let Some(c) = self.columns.iter().find(|c| c.source == Source::AgeFrom) {
+            if self.row.cells.get(c.index).is_some_and(|v| !v.is_blank()) {
+                parts.push(format!("{AGE_ESTIMATED} (`{}`)", c.heading));
+            }
+        }
         for c in self.columns.iter().filter(|c| c.field.is_none()) {
             if let Some(v) = self
                 .row
@@ -1806,6 +1818,10 @@ impl<'a> Cells<'a> {
         }
     }
 }
+
+/// What an asset's notes say when its in-service date is an enrolment or
+/// first-seen date (`--age-from`).
+pub const AGE_ESTIMATED: &str = "age estimated from enrolment";
 
 /// The text with leading and trailing whitespace removed and every inner
 /// run of it (line breaks included) made one space. Most cells are clean
@@ -2229,6 +2245,8 @@ impl<'a> RowReader<'a> {
         fields.power_watts = watts;
         fields.power_kwh_per_year = kwh;
         fields.notes = notes;
+        fields.os = cells.text(Field::Os);
+        fields.os_version = cells.text(Field::OsVersion);
         if fields.power_watts.is_some() && fields.power_kwh_per_year.is_some() {
             cells.missing(
                 Field::PowerKwh,

@@ -25,6 +25,7 @@ pub mod bounds;
 pub mod header;
 pub mod identities;
 pub mod mapping;
+pub mod markup;
 pub mod profiles;
 pub mod read;
 pub mod store;
@@ -233,6 +234,16 @@ pub struct ImportOptions {
     pub organisation: Option<String>,
     /// Read only this sheet.
     pub sheet: Option<String>,
+    /// The headings are on this row (as Excel numbers it), not searched
+    /// for in the first rows (`--header-row`).
+    pub header_row: Option<u32>,
+    /// The heading of an enrolment or first-seen date column to read as
+    /// the in-service date (`--age-from`), for a file with no purchase date.
+    pub age_from: Option<String>,
+    /// With `--org`: an organisation column is not read as organisations,
+    /// every row going into `--org` and the column's values into notes
+    /// (`--org-column-as-notes`).
+    pub org_column_as_notes: bool,
     /// A profile name or path.
     pub profile: Option<String>,
     /// What the sheets hold, overriding detection.
@@ -284,6 +295,9 @@ impl ImportOptions {
         ImportOptions {
             organisation: None,
             sheet: None,
+            header_row: None,
+            age_from: None,
+            org_column_as_notes: false,
             profile: None,
             kind: None,
             maps: Vec::new(),
@@ -545,10 +559,15 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         let merges = book.merges(&info.name);
         let mut top = Vec::new();
         book.for_each_row(&info.name, &mut |row| {
+            let number = row.number;
             if !row.is_blank() {
                 top.push(row);
             }
-            if top.len() >= header::HEADER_SCAN_ROWS {
+            let enough = match opts.header_row {
+                Some(wanted) => number >= wanted,
+                None => top.len() >= header::HEADER_SCAN_ROWS,
+            };
+            if enough {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -558,7 +577,19 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             sheets.push(skip("empty"));
             continue;
         }
-        let Some(head) = header::find_header(&top, &merges, &|h| vocab.knows(h)) else {
+        if let Some(wanted) = opts.header_row {
+            if header::header_at(&top, &merges, wanted).is_none() {
+                sheets.push(skip(&format!(
+                    "--header-row {wanted}: row {wanted} has nothing in it"
+                )));
+                continue;
+            }
+        }
+        let found = match opts.header_row {
+            Some(wanted) => header::header_at(&top, &merges, wanted),
+            None => header::find_header(&top, &merges, &|h| vocab.knows(h)),
+        };
+        let Some(head) = found else {
             // No heading estate knows: a list of people or places still
             // says what it is by its first row.
             if let Some(first) = top.first() {
@@ -585,18 +616,27 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
             }
             sheets.push(skip(&format!(
                 "no row of column headings estate knows in its first {} rows (such as Serial \
-                 Number, Asset Tag, Model, CLI, Product)",
+                 Number, Asset Tag, Model, CLI, Product; if they are further down, say which \
+                 row with --header-row N)",
                 header::HEADER_SCAN_ROWS
             )));
             continue;
         };
-        let (columns, kind) = mapping::map_columns(
+        let (mut columns, kind) = mapping::map_columns(
             &head.headings,
             &vocab.dictionary,
             vocab.profile.as_ref(),
             &vocab.maps,
             opts.kind,
         );
+        if kind == Some(Kind::Hardware) {
+            notes.extend(age_from(
+                &mut columns,
+                opts,
+                vocab.profile.as_ref(),
+                &info.name,
+            )?);
+        }
         let Some(kind) = kind else {
             sheets.push(skip(&format!(
                 "its headings (row {}) do not say whether it holds hardware, lines or licences; use --kind",
@@ -648,7 +688,7 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         for row in &top {
             observe(row, &mut evidence, &mut org_values);
         }
-        let whole_sheet_read = top.len() < header::HEADER_SCAN_ROWS;
+        let whole_sheet_read = opts.header_row.is_none() && top.len() < header::HEADER_SCAN_ROWS;
         let org_settled = org_index.is_none()
             || opts.organisations.as_ref().is_some_and(|orgs| {
                 org_values
@@ -720,6 +760,109 @@ pub fn plan(path: &Path, opts: &ImportOptions) -> Result<ImportPlan, ImportError
         notes,
         book: OpenBook(std::sync::Arc::new(std::sync::Mutex::new(Some(book)))),
     })
+}
+
+/// Headings of the dates a device-management or inventory tool gives in
+/// place of a purchase date (compared normalised).
+const ENROLMENT_HEADINGS: &[&str] = &[
+    "enrolment date",
+    "enrollment date",
+    "enrolled",
+    "enrolled date",
+    "enrolled on",
+    "enrolment",
+    "enrollment",
+    "last enrollment",
+    "last enrolment",
+    "first seen",
+    "first seen date",
+    "registered",
+    "registered date",
+    "registration date",
+    "date registered",
+    "initial entry date",
+    "created date",
+    "date added",
+    "first enrolled",
+];
+
+/// Applies `--age-from` (or the profile's `age from`) to a hardware
+/// sheet's columns: the named column becomes the in-service date, its
+/// assets marked "age estimated from enrolment". Without it, a sheet with
+/// no in-service date but an enrolment-like column gets a note suggesting
+/// the flag.
+///
+/// # Errors
+/// [`ImportError::BadOption`] when `--age-from` names no column of the
+/// sheet, or the sheet has a purchase date of its own.
+fn age_from(
+    columns: &mut [Column],
+    opts: &ImportOptions,
+    profile: Option<&profiles::Profile>,
+    sheet: &str,
+) -> Result<Vec<String>, ImportError> {
+    let from_flag = opts.age_from.is_some();
+    let wanted = opts
+        .age_from
+        .clone()
+        .or_else(|| profile.and_then(|p| p.age_from.clone()));
+    let dated = columns
+        .iter()
+        .find(|c| c.field == Some(Field::InServiceDate))
+        .map(|c| c.heading.clone());
+    let Some(wanted) = wanted else {
+        if dated.is_some() {
+            return Ok(Vec::new());
+        }
+        let like = columns.iter().find(|c| {
+            let n = mapping::normalise_heading(&c.heading);
+            ENROLMENT_HEADINGS.contains(&n.as_str())
+        });
+        return Ok(like
+            .map(|c| {
+                format!(
+                    "sheet `{sheet}`: no purchase or in-service date, so the assets' age is not \
+                     known; `{h}` looks like an enrolment date: --age-from \"{h}\" reads it as a \
+                     stand-in in-service date (the assets marked \"{}\")",
+                    mapping::AGE_ESTIMATED,
+                    h = c.heading
+                )
+            })
+            .into_iter()
+            .collect());
+    };
+    let n = mapping::normalise_heading(&wanted);
+    let Some(index) = columns
+        .iter()
+        .position(|c| mapping::normalise_heading(&c.heading) == n)
+    else {
+        if !from_flag {
+            return Ok(Vec::new());
+        }
+        return Err(ImportError::BadOption(format!(
+            "--age-from `{wanted}`: sheet `{sheet}` has no column headed so; its headings are {}",
+            columns
+                .iter()
+                .map(|c| format!("`{}`", c.heading))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    if let Some(heading) = dated.filter(|h| mapping::normalise_heading(h) != n) {
+        if !from_flag {
+            return Ok(Vec::new());
+        }
+        return Err(ImportError::BadOption(format!(
+            "--age-from `{wanted}`: sheet `{sheet}` has a purchase date of its own, `{heading}`, \
+             which gives the assets' age; drop --age-from, or add --map \"{heading}=ignore\" to \
+             use `{wanted}` instead"
+        )));
+    }
+    if let Some(c) = columns.get_mut(index) {
+        c.field = Some(Field::InServiceDate);
+        c.source = mapping::Source::AgeFrom;
+    }
+    Ok(Vec::new())
 }
 
 fn byte_count(path: &Path) -> String {

@@ -28,6 +28,9 @@ pub struct Profile {
     /// word kept on the asset); the row is rejected only when neither is
     /// known. Without it an unknown class word rejects the row.
     pub class_fallback: bool,
+    /// `age from = HEADING`: the column whose enrolment or first-seen date
+    /// stands in for the in-service date, as `--age-from` does.
+    pub age_from: Option<String>,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -44,6 +47,8 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../data/profiles/software-licences.csv"),
     ),
     ("snipe-it", include_str!("../../data/profiles/snipe-it.csv")),
+    ("intune", include_str!("../../data/profiles/intune.csv")),
+    ("jamf", include_str!("../../data/profiles/jamf.csv")),
     (
         "snipe-it-licences",
         include_str!("../../data/profiles/snipe-it-licences.csv"),
@@ -59,6 +64,7 @@ impl Profile {
         let mut kind = None;
         let mut description = String::new();
         let mut class_fallback = false;
+        let mut age_from = None;
         let mut table = String::new();
         let mut in_table = false;
         for (i, line) in text.lines().enumerate() {
@@ -75,6 +81,7 @@ impl Profile {
                             );
                         }
                         "description" => description = value.trim().to_string(),
+                        "age from" => age_from = Some(value.trim().to_string()),
                         "unknown class" => {
                             class_fallback = match value.trim() {
                                 "model" => true,
@@ -89,8 +96,8 @@ impl Profile {
                         }
                         other => {
                             return Err(format!(
-                                "line {}: unknown setting `{other}` (use kind, description or \
-                                 unknown class)",
+                                "line {}: unknown setting `{other}` (use kind, description, \
+                                 unknown class or age from)",
                                 i + 1
                             ));
                         }
@@ -116,6 +123,7 @@ impl Profile {
             kind,
             columns,
             class_fallback,
+            age_from,
         })
     }
 }
@@ -183,6 +191,8 @@ mod tests {
                 "telecoms-lines",
                 "software-licences",
                 "snipe-it",
+                "intune",
+                "jamf",
                 "snipe-it-licences"
             ]
         );
@@ -193,6 +203,9 @@ mod tests {
             snipe.columns.lookup("Warranty"),
             Some(Field::WarrantyMonths)
         );
+        let intune = &profiles[4];
+        assert_eq!(intune.age_from.as_deref(), Some("Enrollment date"));
+        assert_eq!(intune.columns.lookup("OS version"), Some(Field::OsVersion));
         let lic = &profiles[2];
         assert_eq!(lic.kind, Some(Kind::Licences));
         assert_eq!(

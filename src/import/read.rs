@@ -1,6 +1,8 @@
 //! Reads a spreadsheet or a delimited text file into rows of cells:
 //! calamine for xlsx, xlsm, xlsb, xls and ods (streaming cell by cell for
-//! xlsx and xlsb), the csv crate for csv, tsv and txt.
+//! xlsx and xlsb), the csv crate for csv, tsv and txt (UTF-8, Windows-1252,
+//! or UTF-16 LE or BE as Excel's "Unicode text" and `PowerShell` write it),
+//! and [`super::markup`] for HTML tables and `SpreadsheetML` saved as `.xls`.
 //!
 //! The format is told by the file's first bytes, never by its name alone, so
 //! an `.xlsx` that is really a CSV is read as the CSV it is. This module knows
@@ -59,6 +61,10 @@ pub enum Format {
     Ods,
     /// Delimited text (`.csv`, `.tsv`, `.txt`), whatever the file is called.
     Text,
+    /// An HTML page of tables (what supplier portals save as `.xls`).
+    Html,
+    /// A `SpreadsheetML` 2003 XML workbook (also often saved as `.xls`).
+    SpreadsheetMl,
 }
 
 impl Format {
@@ -70,6 +76,8 @@ impl Format {
             Format::Xls => "xls",
             Format::Ods => "ods",
             Format::Text => "csv",
+            Format::Html => "html",
+            Format::SpreadsheetMl => "xml",
         }
     }
 }
@@ -265,6 +273,7 @@ enum Inner {
     Xls(Xls<BufReader<File>>),
     Ods(Ods<BufReader<File>>),
     Text(TextSettings),
+    Markup(Vec<super::markup::MarkupSheet>),
 }
 
 /// How a delimited text file is laid out, found by sniffing its start.
@@ -272,8 +281,11 @@ enum Inner {
 pub struct TextSettings {
     /// The field separator.
     pub delimiter: u8,
-    /// True when the file starts with a UTF-8 byte-order mark.
+    /// True when the file starts with a byte-order mark (skipped).
     pub bom: bool,
+    /// The text's encoding when it is UTF-16 (Excel's "Unicode text",
+    /// `PowerShell`'s default); otherwise UTF-8, or Windows-1252 field by field.
+    pub utf16: Option<&'static encoding_rs::Encoding>,
 }
 
 /// An open spreadsheet or text file.
@@ -344,13 +356,61 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<Format, ImportError> {
             detail: "it is a document, not a spreadsheet".into(),
         });
     }
+    if let Some(encoding) = utf16_of(head) {
+        let bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+        let body = head.get(usize::from(bom) * 2..).unwrap_or_default();
+        let text = encoding.decode_without_bom_handling(body).0;
+        if super::markup::looks_like_spreadsheetml(&text) {
+            return Ok(Format::SpreadsheetMl);
+        }
+        if super::markup::looks_like_html(&text) {
+            return Ok(Format::Html);
+        }
+        return Ok(Format::Text);
+    }
     if looks_like_text(head) {
+        let text = String::from_utf8_lossy(head);
+        if super::markup::looks_like_spreadsheetml(&text) {
+            return Ok(Format::SpreadsheetMl);
+        }
+        if super::markup::looks_like_html(&text) {
+            return Ok(Format::Html);
+        }
         return Ok(Format::Text);
     }
     Err(ImportError::NotASpreadsheet {
         file,
         detail: "it is neither a spreadsheet (xlsx, xlsb, xls, ods) nor a text file (csv)".into(),
     })
+}
+
+/// UTF-16 told by its byte-order mark, or without one by its NUL bytes:
+/// text of Latin letters in UTF-16 has a NUL in nearly every other byte.
+pub(crate) fn utf16_of(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Some(encoding_rs::UTF_16LE);
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Some(encoding_rs::UTF_16BE);
+    }
+    let sample = &head[..head.len().min(512) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let zero_at = |odd: usize| {
+        sample
+            .chunks_exact(2)
+            .filter(|p| p[odd] == 0 && p[1 - odd] != 0)
+            .count()
+    };
+    if zero_at(1) * 10 >= pairs * 9 {
+        Some(encoding_rs::UTF_16LE)
+    } else if zero_at(0) * 10 >= pairs * 9 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 fn utf16le(s: &str) -> Vec<u8> {
@@ -436,7 +496,12 @@ pub fn column_letters(index: usize) -> String {
 
 /// Refuses a cell longer than Excel allows ([`MAX_CELL_CHARS`]), naming
 /// where it is.
-fn check_cell(file: &str, row: u32, col: usize, value: &Value) -> Result<(), ImportError> {
+pub(crate) fn check_cell(
+    file: &str,
+    row: u32,
+    col: usize,
+    value: &Value,
+) -> Result<(), ImportError> {
     let (Value::Text(t) | Value::DateIso(t) | Value::Error(t)) = value else {
         return Ok(());
     };
@@ -507,6 +572,20 @@ impl Workbook {
         super::bounds::check(path, &file, format)?;
         let inner = if format == Format::Text {
             Inner::Text(sniff_text(path, &head))
+        } else if matches!(format, Format::Html | Format::SpreadsheetMl) {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let text = match utf16_of(&bytes) {
+                Some(encoding) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
+                None => decode(bytes.strip_prefix(UTF8_BOM).unwrap_or(&bytes)),
+            };
+            let sheets = guarded(|| {
+                if format == Format::Html {
+                    super::markup::html_sheets(&file, &text)
+                } else {
+                    super::markup::spreadsheetml_sheets(&file, &text)
+                }
+            });
+            Inner::Markup(sheets.map_err(|_| panicked(&file))??)
         } else {
             {
                 let reader = BufReader::new(File::open(path).map_err(io)?);
@@ -521,7 +600,7 @@ impl Workbook {
                         Format::Xls => {
                             Inner::Xls(Xls::new(reader).map_err(|e| calamine_error(&file, &e))?)
                         }
-                        Format::Ods | Format::Text => {
+                        Format::Ods | Format::Text | Format::Html | Format::SpreadsheetMl => {
                             Inner::Ods(Ods::new(reader).map_err(|e| calamine_error(&file, &e))?)
                         }
                     })
@@ -572,6 +651,16 @@ impl Workbook {
                     hidden: false,
                 }];
             }
+            Inner::Markup(sheets) => {
+                return sheets
+                    .iter()
+                    .map(|s| SheetInfo {
+                        name: s.name.clone(),
+                        is_worksheet: true,
+                        hidden: false,
+                    })
+                    .collect();
+            }
         };
         meta.iter()
             .map(|s| SheetInfo {
@@ -600,6 +689,13 @@ impl Workbook {
                 .and_then(Result::ok)
                 .unwrap_or_default(),
             Inner::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            Inner::Markup(sheets) => {
+                return sheets
+                    .iter()
+                    .find(|s| s.name == sheet)
+                    .map(|s| s.merges.clone())
+                    .unwrap_or_default();
+            }
             _ => Vec::new(),
         };
         dims.into_iter()
@@ -626,6 +722,18 @@ impl Workbook {
         let file = self.file.clone();
         if let Inner::Text(settings) = self.inner {
             return read_text(&self.path, &file, settings, f);
+        }
+        if let Inner::Markup(sheets) = &self.inner {
+            let mut stats = ReadStats::default();
+            if let Some(s) = sheets.iter().find(|s| s.name == sheet) {
+                stats.cells_beyond_last_column = s.cells_beyond_last_column;
+                for row in &s.rows {
+                    if f(row.clone()).is_break() {
+                        break;
+                    }
+                }
+            }
+            return Ok(stats);
         }
         // xlsx and xlsb readers have the same streaming calls on different types.
         let is_1904 = self.is_1904();
@@ -665,7 +773,7 @@ impl Workbook {
                     .map_err(|e| calamine_error(&file, &e))?;
                 walk_range(&file, &range, f)
             }
-            Inner::Text(_) => Ok(ReadStats::default()),
+            Inner::Text(_) | Inner::Markup(_) => Ok(ReadStats::default()),
         });
         result.map_err(|_| panicked(&file))?
     }
@@ -793,8 +901,21 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Finds the delimiter and BOM of a text file from its first bytes.
 pub fn sniff_text(path: &Path, head: &[u8]) -> TextSettings {
-    let bom = head.starts_with(UTF8_BOM);
-    let body = if bom { &head[3..] } else { head };
+    let utf16 = utf16_of(head);
+    let decoded;
+    let (bom, body) = if let Some(encoding) = utf16 {
+        let bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+        decoded = encoding
+            .decode_without_bom_handling(head.get(usize::from(bom) * 2..).unwrap_or_default())
+            .0
+            .into_owned()
+            .into_bytes();
+        (bom, decoded.as_slice())
+    } else if head.starts_with(UTF8_BOM) {
+        (true, &head[3..])
+    } else {
+        (false, head)
+    };
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -807,6 +928,7 @@ pub fn sniff_text(path: &Path, head: &[u8]) -> TextSettings {
     TextSettings {
         delimiter: sniff_delimiter(body, preferred),
         bom,
+        utf16,
     }
 }
 
@@ -910,6 +1032,71 @@ impl<R: Read> Read for RowBounded<R> {
     }
 }
 
+/// A reader giving out UTF-8 decoded from UTF-16 as it streams past, so a
+/// UTF-16 file is read by the same CSV reader, within the same bounds.
+struct Decoding<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    raw_len: usize,
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+    done: bool,
+}
+
+/// How many bytes of UTF-16 are decoded at a time.
+const DECODE_CHUNK: usize = 16 * 1024;
+
+impl<R: Read> Decoding<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        Decoding {
+            inner,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            raw: vec![0; DECODE_CHUNK],
+            raw_len: 0,
+            out: Vec::new(),
+            out_pos: 0,
+            eof: false,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Decoding<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.out_pos < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_pos);
+                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.done || buf.is_empty() {
+                return Ok(0);
+            }
+            if !self.eof {
+                let n = self.inner.read(&mut self.raw[self.raw_len..])?;
+                self.eof = n == 0;
+                self.raw_len += n;
+            }
+            // Two bytes of UTF-16 make at most three of UTF-8.
+            self.out.clear();
+            self.out.resize(self.raw_len * 3 / 2 + 16, 0);
+            self.out_pos = 0;
+            let (result, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.raw[..self.raw_len], &mut self.out, self.eof);
+            self.out.truncate(written);
+            self.raw.copy_within(read..self.raw_len, 0);
+            self.raw_len -= read;
+            if self.eof && result == encoding_rs::CoderResult::InputEmpty {
+                self.done = true;
+            }
+        }
+    }
+}
+
 /// The CSV reader's own buffer: how far it may read ahead of a record.
 const CSV_BUFFER: usize = 64 * 1024;
 
@@ -926,10 +1113,15 @@ fn read_text(
     let mut reader = BufReader::new(File::open(path).map_err(io)?);
     if settings.bom {
         let mut bom = [0u8; 3];
-        reader.read_exact(&mut bom).map_err(io)?;
+        let len = if settings.utf16.is_some() { 2 } else { 3 };
+        reader.read_exact(&mut bom[..len]).map_err(io)?;
     }
+    let source: Box<dyn Read> = match settings.utf16 {
+        Some(encoding) => Box::new(Decoding::new(reader, encoding)),
+        None => Box::new(reader),
+    };
     let bounded = RowBounded {
-        inner: reader,
+        inner: source,
         since_row_start: 0,
         limit: MAX_TEXT_ROW_BYTES + CSV_BUFFER as u64,
     };
@@ -1027,6 +1219,16 @@ mod tests {
             sniff(p, &encrypted),
             Err(ImportError::Encrypted { .. })
         ));
+        let page: Vec<u8> = "\u{feff}<html><table><tr><td>Serial</td></tr></table></html>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff(Path::new("a.xls"), &page).unwrap(), Format::Html);
+        let tsv: Vec<u8> = "\u{feff}Serial\tModel\nAB1\tOptiPlex\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(sniff(Path::new("a.txt"), &tsv).unwrap(), Format::Text);
         assert!(matches!(
             sniff(p, b"\x00\x01\x02\x03binary"),
             Err(ImportError::NotASpreadsheet { .. })

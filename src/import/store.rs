@@ -25,13 +25,13 @@ use super::mapping::{
     AssetRecord, Field, FieldSet, Kind, LicenceRecord, LineRecord, Parsed, Problem, RowOutcome,
     RowReader, Source, ValueRules,
 };
-use super::read::{Row, Workbook};
+use super::read::{Row, Value, Workbook};
 use super::{
     FIRST_REJECTS, IdentityChange, ImportError, ImportOptions, ImportPlan, ImportSummary,
     KindCounts, Reject, SheetSummary, StatusNotTaken, Table, header, sha256_file,
 };
 use crate::db::{DbError, now_timestamp};
-use crate::domain::{AssetStatus, BatchId, identity};
+use crate::domain::{AssetStatus, BatchId, Money, identity};
 use crate::output_file::OutputFile;
 use crate::register::store::{
     self as reg, PlaceIds, Places, asset_by_id, insert_licence, insert_new_asset, insert_new_line,
@@ -211,6 +211,9 @@ fn too_many(file: &str, e: TooManyKeys) -> RowError {
 /// # Errors
 /// A reason naming the text when no organisation, or more than one equally,
 /// matches.
+/// How the reason a value is not an organisation begins.
+const NOT_AN_ORGANISATION: &str = "is not an organisation in the register";
+
 pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, String> {
     let t = text.trim();
     if let Some(i) = orgs.iter().position(|o| o.code.eq_ignore_ascii_case(t)) {
@@ -242,11 +245,10 @@ pub fn match_organisation(text: &str, orgs: &[Organisation]) -> Result<usize, St
         .collect();
     candidates.sort_unstable();
     match candidates.as_slice() {
-        [] => Err(
-            "is not an organisation in the register (by code or name); `estate orgs` lists \
-                   them, `estate orgs add` adds one"
-                .into(),
-        ),
+        [] => Err(format!(
+            "{NOT_AN_ORGANISATION} (by code or name); `estate orgs` lists them, `estate orgs \
+             add` adds one"
+        )),
         [(_, i)] => Ok(*i),
         [(a, i), (b, _), ..] if a < b => Ok(*i),
         several => Err(format!(
@@ -960,6 +962,7 @@ fn merge_asset(current: &AssetFields, rec: &AssetRecord) -> AssetFields {
         OrderRef => order_ref, WarrantyEnd => warranty_end, Funding => funding,
         LeaseEnd => lease_end, Status => status, LifeYears => life_years,
         PowerWatts => power_watts, PowerKwh => power_kwh_per_year, Notes => notes,
+        Os => os, OsVersion => os_version,
     );
     f
 }
@@ -984,6 +987,10 @@ fn unchanged_asset(tx: &Transaction<'_>, id: i64, rec: &AssetRecord) -> rusqlite
          LEFT JOIN sites s ON s.site_id = a.site_id \
          LEFT JOIN departments d ON d.department_id = a.department_id WHERE a.asset_id = ?1",
     )?;
+    // The operating system is not in the shortcut: the full comparison decides.
+    if rec.given.has(Field::Os) || rec.given.has(Field::OsVersion) {
+        return Ok(false);
+    }
     let mut rows = stmt.query([id])?;
     let Some(r) = rows.next()? else {
         return Ok(false);
@@ -1162,11 +1169,12 @@ fn commit_batch(
                 let Some(table) = sheet.table.as_mut() else {
                     continue;
                 };
-                if table.organisation_values.is_empty()
-                    || table
-                        .organisation_values
-                        .iter()
-                        .any(|v| match_organisation(v, &orgs).is_ok())
+                if !opts.org_column_as_notes
+                    && (table.organisation_values.is_empty()
+                        || table
+                            .organisation_values
+                            .iter()
+                            .any(|v| match_organisation(v, &orgs).is_ok()))
                 {
                     continue;
                 }
@@ -1175,15 +1183,25 @@ fn commit_batch(
                         c.field = None;
                         c.source = Source::NotOrganisation;
                         changed = true;
-                        org_notes.push(format!(
-                            "sheet `{}`: none of the {} value(s) in column `{}` is an \
-                             organisation in the register, so it was not read as one: every row \
-                             went into {} (--org) and each value is kept in the asset's notes",
-                            sheet.name,
-                            table.organisation_values.len(),
-                            c.heading,
-                            org.code
-                        ));
+                        org_notes.push(if opts.org_column_as_notes {
+                            format!(
+                                "sheet `{}`: column `{}` was not read as organisations \
+                                 (--org-column-as-notes): every row went into {} (--org) and \
+                                 each value is kept in the asset's notes",
+                                sheet.name, c.heading, org.code
+                            )
+                        } else {
+                            format!(
+                                "sheet `{}`: none of the {} value(s) in column `{}` is an \
+                                 organisation in the register, so it was not read as one: every \
+                                 row went into {} (--org) and each value is kept in the asset's \
+                                 notes",
+                                sheet.name,
+                                table.organisation_values.len(),
+                                c.heading,
+                                org.code
+                            )
+                        });
                     }
                 }
             }
@@ -1446,7 +1464,58 @@ fn commit_batch(
     summary.total = total;
     summary.identity_changes = std::mem::take(&mut batch.identity_changes);
     summary.statuses_not_taken = std::mem::take(&mut batch.statuses_not_taken);
-    summary.first_rejects = batch.rejects.iter().take(FIRST_REJECTS).cloned().collect();
+    // Rows rejected only because their organisation is not in the
+    // register are told once, by value, not one reject a row.
+    let mut unmatched: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    // (With --org only: its flag is one of the ways out.)
+    let folding = opts.organisation.is_some();
+    let only_org = |r: &Reject| -> Option<(String, String, String)> {
+        if !folding {
+            return None;
+        }
+        match r.problems.as_slice() {
+            [p] if p.reason.starts_with(NOT_AN_ORGANISATION) => {
+                Some((r.sheet.clone(), p.column.clone(), p.value.clone()))
+            }
+            _ => None,
+        }
+    };
+    for r in &batch.rejects {
+        if let Some(key) = only_org(r) {
+            *unmatched.entry(key).or_default() += 1;
+        }
+    }
+    let mut by_column: BTreeMap<(String, String), Vec<(String, u64)>> = BTreeMap::new();
+    for ((sheet, column, value), n) in unmatched {
+        by_column
+            .entry((sheet, column))
+            .or_default()
+            .push((value, n));
+    }
+    for ((sheet, column), values) in &by_column {
+        let rows: u64 = values.iter().map(|(_, n)| n).sum();
+        let listed = values
+            .iter()
+            .map(|(v, n)| format!("`{v}` ({n} row{})", if *n == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let first = values.first().map_or("", |(v, _)| v.as_str());
+        summary.notes.push(format!(
+            "sheet `{sheet}`: {} value(s) in column `{column}` are not organisations in the \
+             register, so their {rows} row(s) were rejected: {listed}. Either add each to the \
+             register (`estate orgs add CODE \"{first}\"`) and import again, or import every \
+             row into --org with --org-column-as-notes (the column's values kept in each \
+             asset's notes)",
+            values.len()
+        ));
+    }
+    summary.first_rejects = batch
+        .rejects
+        .iter()
+        .filter(|r| only_org(r).is_none())
+        .take(FIRST_REJECTS)
+        .cloned()
+        .collect();
     summary.rejects = std::mem::take(&mut batch.rejects);
     let t = &summary.total;
     let json = serde_json::to_string(&summary).unwrap_or_default();
@@ -1605,37 +1674,87 @@ pub fn read_tables(
         };
         let mut reader =
             RowReader::new(&table.columns, table.kind, &sheet_rules, &synonyms, &models);
+        let cost_col = table
+            .columns
+            .iter()
+            .find(|c| matches!(c.field, Some(Field::Cost | Field::CostIncVat)))
+            .map(|c| c.index);
         let mut rows = 0u64;
         let mut totals_row = None;
         let mut skipped_rows = Vec::new();
         let mut stopped = false;
+        let mut sections = Sections::new(cost_col);
+        let age_col = table
+            .columns
+            .iter()
+            .find(|c| c.source == super::mapping::Source::AgeFrom);
+        // Assets whose age is estimated from enrolment: how many, their
+        // recorded costs added up, and how many have no cost.
+        let mut aged = (0u64, Money::ZERO, 0u64);
         let stats = book.for_each_row(&sheet.name, &mut |row| {
             if row.number <= table.header_row || row.is_blank() {
                 return ControlFlow::Continue(());
             }
-            match header::classify(&row, &headings, &identity) {
-                RowKind::Data => {}
-                RowKind::Totals => {
-                    totals_row = Some(row.number);
-                    return ControlFlow::Break(());
+            let kind = header::classify(&row, &headings, &identity);
+            let mut ready = Vec::new();
+            match sections.take(row, kind, &mut ready) {
+                Taken::Totals(number) => totals_row = Some(number),
+                Taken::Skipped(number, kind) => {
+                    skipped_rows.push(format!("row {number}: {}", kind.reason()));
                 }
-                other => {
-                    skipped_rows.push(format!("row {}: {}", row.number, other.reason()));
-                    return ControlFlow::Continue(());
+                Taken::Held => {}
+                Taken::Resumed(number, kind) => {
+                    totals_row = None;
+                    skipped_rows.push(format!("row {number}: {}", kind.reason()));
+                }
+                Taken::TooFar => return ControlFlow::Break(()),
+            }
+            for row in ready {
+                rows += 1;
+                let outcome = reader.read(&row);
+                if let (Some(c), Parsed::Assets(records)) = (age_col, &outcome.parsed) {
+                    if row.cells.get(c.index).is_some_and(|v| !v.is_blank()) {
+                        for r in records {
+                            aged.0 += 1;
+                            match r.fields.purchase_cost {
+                                Some(cost) => aged.1 += cost,
+                                None => aged.2 += 1,
+                            }
+                        }
+                    }
+                }
+                let flow = emit(Item::Row {
+                    sheet: index,
+                    row,
+                    outcome,
+                });
+                if flow.is_break() {
+                    stopped = true;
+                    return flow;
                 }
             }
-            rows += 1;
-            let outcome = reader.read(&row);
-            let flow = emit(Item::Row {
-                sheet: index,
-                row,
-                outcome,
-            });
-            stopped = flow.is_break();
-            flow
+            ControlFlow::Continue(())
         })?;
         if stopped {
             return Ok(());
+        }
+        let mut notes = reader_notes(&sheet.name, table, &reader);
+        notes.extend(sections.notes(&sheet.name, totals_row));
+        if let Some(c) = age_col.filter(|_| aged.0 > 0) {
+            let (count, cost, no_cost) = aged;
+            let uncosted = if no_cost > 0 {
+                format!(", {no_cost} of them with no cost (the forecast prices those by class)")
+            } else {
+                String::new()
+            };
+            notes.push(format!(
+                "sheet `{}`: {count} asset(s) have an in-service date taken from `{}` \
+                 (--age-from), marked \"{}\" in their notes; their recorded costs come to \
+                 {cost}{uncosted}",
+                sheet.name,
+                c.heading,
+                super::mapping::AGE_ESTIMATED
+            ));
         }
         let end = Item::SheetEnd {
             sheet: index,
@@ -1643,13 +1762,210 @@ pub fn read_tables(
             totals_row,
             skipped_rows,
             cells_ignored: stats.cells_beyond_last_column,
-            notes: reader_notes(&sheet.name, table, &reader),
+            notes,
         };
         if emit(end).is_break() {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// Rows below a totals row are held, not read, until it is clear whether
+/// a new section begins: another totals row below them (the section's own
+/// total), or a section heading or the header repeated before them. At
+/// most this many are held; past it the sheet is taken to end at its
+/// totals row.
+pub const MAX_HELD_ROWS: usize = 10_000;
+
+/// What [`Sections::take`] made of a row.
+enum Taken {
+    /// The row is a totals row (the sheet's last, so far).
+    Totals(u32),
+    /// The row is not a record (a subtotal, a section heading, the header again).
+    Skipped(u32, RowKind),
+    /// The row is held below a totals row, or handed on to be read.
+    Held,
+    /// A new section has begun below the totals row, at this row (not a record).
+    Resumed(u32, RowKind),
+    /// More rows below the totals row than are held: reading stops.
+    TooFar,
+}
+
+/// A sheet's sections, each ended by a totals row: the rows of each (their
+/// cost cells added up to check against its total), and the rows held
+/// below the last totals row.
+struct Sections {
+    cost_col: Option<usize>,
+    /// Sections ended by a totals row: (totals row, its rows' costs added up, its total).
+    ended: Vec<(u32, Money, Option<Money>)>,
+    /// The current section's cost so far.
+    sum: Money,
+    /// Below a totals row: the rows held, and whether a marker (a section
+    /// heading, the header again) has begun a new section.
+    held: Option<Vec<Row>>,
+    /// Rows below the last totals row that were never read.
+    unread: u64,
+    /// A totals row right below another, of every section: (row, the
+    /// sections' rows added up, its total).
+    grand: Option<(u32, Money, Option<Money>)>,
+    /// Below a totals row, a section heading or the header again: a new
+    /// section begins if a record follows.
+    marker: Option<(u32, RowKind)>,
+}
+
+/// True when the row is one text cell of words without digits.
+fn is_lone_words(row: &Row) -> bool {
+    let mut filled = row.cells.iter().filter(|c| !c.is_blank());
+    match (filled.next(), filled.next()) {
+        (Some(Value::Text(t)), None) => !t.chars().any(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+impl Sections {
+    fn new(cost_col: Option<usize>) -> Self {
+        Sections {
+            cost_col,
+            ended: Vec::new(),
+            sum: Money::ZERO,
+            held: None,
+            unread: 0,
+            grand: None,
+            marker: None,
+        }
+    }
+
+    fn cost(&self, row: &Row) -> Option<Money> {
+        let cell = row.cells.get(self.cost_col?)?;
+        match cell {
+            Value::Number(x) if x.is_finite() && x.abs() < 1e13 => {
+                #[allow(clippy::cast_possible_truncation, reason = "checked below 1e13 pounds")]
+                let pence = (x * 100.0).round() as i64;
+                Some(Money::from_pence(pence))
+            }
+            Value::Int(i) => Some(Money::from_decimal(rust_decimal::Decimal::from(*i))),
+            Value::Text(t) => Money::parse_gbp(t.trim()).ok(),
+            _ => None,
+        }
+    }
+
+    fn add(&mut self, row: &Row) {
+        if let Some(c) = self.cost(row) {
+            self.sum += c;
+        }
+    }
+
+    /// Takes one row below the header; rows to be read go to `ready`.
+    fn take(&mut self, row: Row, kind: RowKind, ready: &mut Vec<Row>) -> Taken {
+        let number = row.number;
+        // Below a totals row, words alone in a row (`LAPTOPS`) head a
+        // section even in an identity column.
+        let kind = if kind == RowKind::Data && self.held.is_some() && is_lone_words(&row) {
+            RowKind::Section
+        } else {
+            kind
+        };
+        match kind {
+            RowKind::Totals => {
+                let total = self.cost(&row);
+                if self.held.as_ref().is_some_and(Vec::is_empty) && self.marker.is_none() {
+                    // A totals row right below another: the grand total.
+                    let all = self.ended.iter().fold(Money::ZERO, |a, e| a + e.1);
+                    self.grand = Some((number, all, total));
+                    return Taken::Totals(number);
+                }
+                if let Some(held) = self.held.take() {
+                    // Rows between two totals rows: a section with its own total.
+                    self.sum = Money::ZERO;
+                    for r in &held {
+                        self.add(r);
+                    }
+                    ready.extend(held);
+                }
+                self.ended.push((number, self.sum, total));
+                self.sum = Money::ZERO;
+                self.held = Some(Vec::new());
+                self.marker = None;
+                Taken::Totals(number)
+            }
+            RowKind::Data => match self.held.as_mut() {
+                None => {
+                    self.add(&row);
+                    ready.push(row);
+                    Taken::Held
+                }
+                Some(held) if held.len() >= MAX_HELD_ROWS => {
+                    self.unread = held.len() as u64 + 1;
+                    Taken::TooFar
+                }
+                Some(held) => {
+                    held.push(row);
+                    match self.marker.take() {
+                        // A section heading (or the header again) and a
+                        // record below it: a new section has begun.
+                        Some((at, marker)) => {
+                            let held = self.held.take().unwrap_or_default();
+                            for r in &held {
+                                self.add(r);
+                            }
+                            ready.extend(held);
+                            Taken::Resumed(at, marker)
+                        }
+                        None => Taken::Held,
+                    }
+                }
+            },
+            RowKind::Section | RowKind::RepeatedHeader
+                if self.held.is_some() && self.marker.is_none() =>
+            {
+                self.marker = Some((number, kind));
+                Taken::Held
+            }
+            other => Taken::Skipped(number, other),
+        }
+    }
+
+    /// What the summary says of the sheet's sections and the rows below
+    /// its last totals row.
+    fn notes(&self, sheet: &str, last_totals: Option<u32>) -> Vec<String> {
+        let mut notes = Vec::new();
+        let below = self.held.as_ref().map_or(0, Vec::len) as u64 + self.unread;
+        let sections =
+            self.ended.len() + usize::from(last_totals.is_none() && !self.ended.is_empty());
+        if sections > 1 {
+            let checked: Vec<String> = self
+                .ended
+                .iter()
+                .chain(self.grand.iter())
+                .filter_map(|(row, sum, total)| {
+                    let total = (*total)?;
+                    Some(if total == *sum {
+                        format!("row {row}: {total} agrees with its rows")
+                    } else {
+                        format!("row {row}: {total}, but its rows add up to {sum} — check the file")
+                    })
+                })
+                .collect();
+            let mut note = format!(
+                "sheet `{sheet}`: {sections} sections, each read; their totals rows were skipped"
+            );
+            if !checked.is_empty() {
+                note = format!("{note} ({})", checked.join("; "));
+            }
+            notes.push(note);
+        }
+        if below > 0 {
+            if let Some(row) = last_totals {
+                notes.push(format!(
+                    "sheet `{sheet}`: {below} row(s) below the totals row (row {row}) were not \
+                     read: no section heading, repeated header or totals row of their own made \
+                     them a section"
+                ));
+            }
+        }
+        notes
+    }
 }
 
 /// What a sheet's reader noticed across its rows, as summary notes.
