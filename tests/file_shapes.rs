@@ -422,6 +422,64 @@ fn a_device_export_without_a_purchase_date_suggests_age_from_and_the_flag_reads_
 }
 
 #[test]
+fn assets_whose_age_is_estimated_from_enrolment_are_shown_apart_in_the_forecast() {
+    let env = Env::with_org();
+    let f = write(
+        &env,
+        "devices.csv",
+        "Serial Number,Model,Operating System,First Seen,Cost\n\
+         SN-1,OptiPlex 7010,Windows 11,14/02/2022,612.34\n\
+         SN-2,OptiPlex 7010,Windows 10,01/09/2020,\n",
+    );
+    env.ok(&["import", &f, "--org", "BCW", "--age-from", "First Seen"]);
+    // A desktop bought outright, its age known.
+    env.ok(&[
+        "add",
+        "desktop",
+        "--tag",
+        "PC-9",
+        "--purchase-date",
+        "2021-06-01",
+        "--org",
+        "BCW",
+    ]);
+    // By hand (today 28 November 2026, horizon 2026/27 to 2030/31; a
+    // desktop lives 5 years and is priced £600.00 at the 2026/27 price base):
+    // SN-2 (2020-09-01) fell due 2025-09-01, overdue, so 2026/27 at £600.00;
+    // SN-1 (2022-02-14) falls due 2027-02-14, in 2026/27, at £600.00;
+    // PC-9 (2021-06-01) falls due 2026-06-01, in 2026/27, at £600.00.
+    // Their next replacements are after 2030/31. So 2026/27 is £1,800.00,
+    // of which the two estimated ages are 2 replacements and £1,200.00.
+    let j = env.json(&["forecast", "--format", "json"]);
+    let a = &j["age_estimated"];
+    assert_eq!(a["assets"], 2, "{j}");
+    let years = a["years"].as_array().unwrap();
+    assert_eq!(years.len(), 5);
+    assert_eq!(years[0]["year"], "2026/27");
+    assert_eq!(years[0]["replacements"], 2);
+    assert_eq!(years[0]["cost"], "1200.00");
+    for y in &years[1..] {
+        assert_eq!(y["replacements"], 0, "{y}");
+        assert_eq!(y["cost"], "0.00", "{y}");
+    }
+    let out = env.cmd().arg("forecast").output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(
+            "age estimated from enrolment (`import --age-from`): 2 assets in scope, replaced (in \
+             the figures above): 2026/27 2 (£1,200.00), 2027/28 0 (£0.00), 2028/29 0 (£0.00), \
+             2029/30 0 (£0.00), 2030/31 0 (£0.00)"
+        ),
+        "{text}"
+    );
+    // A register with no such asset says nothing of it.
+    let plain = Env::with_org();
+    let j = plain.json(&["forecast", "--format", "json"]);
+    assert!(j.get("age_estimated").is_none(), "{j}");
+}
+
+#[test]
 fn organisations_the_register_lacks_are_told_once_by_value_with_both_ways_out() {
     let env = Env::with_org();
     let f = write(

@@ -144,6 +144,10 @@ struct ForecastJson<'a> {
     /// at a price.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     extended_support: Vec<ExtendedSupportYear>,
+    /// The replacements of assets whose age is estimated from an enrolment
+    /// date (`import --age-from`), when the register holds any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age_estimated: Option<ops::forecast::AgeEstimated>,
 }
 
 /// One year's extended security updates.
@@ -202,6 +206,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
         run,
         with_levers,
         saved,
+        age_estimated,
     } = ops::forecast::forecast(&mut register, &request, save.as_ref())?;
     if let (Some(id), Some(name)) = (saved, &o.save) {
         ctx.out.message(&format!(
@@ -242,6 +247,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             years.join(", ")
         ));
     }
+    notes.extend(age_estimated.as_ref().map(age_estimated_note));
     let heading = title(
         "Capital programme",
         horizon,
@@ -281,7 +287,24 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
                 .into_iter()
                 .map(|(year, cost)| ExtendedSupportYear { year, cost })
                 .collect(),
+            age_estimated,
         },
+    )
+}
+
+/// The note on replacements whose timing rests on an enrolment date.
+fn age_estimated_note(a: &ops::forecast::AgeEstimated) -> String {
+    let years: Vec<String> = a
+        .years
+        .iter()
+        .map(|y| format!("{} {} ({})", y.year, y.replacements, y.cost))
+        .collect();
+    format!(
+        "age estimated from enrolment (`import --age-from`): {} {} in scope, replaced (in the \
+         figures above): {}",
+        a.assets,
+        if a.assets == 1 { "asset" } else { "assets" },
+        years.join(", ")
     )
 }
 

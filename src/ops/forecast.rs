@@ -88,6 +88,81 @@ pub struct Forecast {
     pub with_levers: Option<LeverEffect>,
     /// The saved run's id, when saved.
     pub saved: Option<crate::domain::RunId>,
+    /// The replacements of assets whose age was estimated from an
+    /// enrolment date (`import --age-from`), when the register has any.
+    pub age_estimated: Option<AgeEstimated>,
+}
+
+/// Assets whose in-service date is a stand-in (an enrolment or first-seen
+/// date read by `import --age-from`), and what their replacements cost in
+/// the programme: shown apart because their timing is an estimate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AgeEstimated {
+    /// Such assets in the forecast's scope.
+    pub assets: u64,
+    /// Their funded replacements per year of the horizon.
+    pub years: Vec<AgeEstimatedYear>,
+}
+
+/// One year's replacements of assets whose age is estimated.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AgeEstimatedYear {
+    /// The financial year.
+    pub year: crate::domain::FinancialYear,
+    /// How many replacements.
+    pub replacements: u64,
+    /// What they cost (in the programme's figures).
+    pub cost: Money,
+}
+
+/// The part of `run` that replaces assets whose age is estimated from
+/// enrolment (`None` when the run's scope holds none).
+fn age_estimated(register: &Register, run: &Run) -> Result<Option<AgeEstimated>> {
+    let marked = crate::register::store::assets_noted(
+        register.reader(),
+        crate::import::mapping::AGE_ESTIMATED,
+    )
+    .context("failed to read which assets' ages are estimated")?;
+    if marked.is_empty() {
+        return Ok(None);
+    }
+    let snapshot = &run.snapshot;
+    let is_marked = |index: u32| {
+        snapshot.assets().get(index as usize).is_some_and(|a| {
+            marked.contains(&(
+                snapshot.organisation_code(a.organisation).to_string(),
+                snapshot.tag(a).to_string(),
+            ))
+        })
+    };
+    let assets = (0..snapshot.assets().len())
+        .filter(|i| u32::try_from(*i).is_ok_and(is_marked))
+        .count() as u64;
+    if assets == 0 {
+        return Ok(None);
+    }
+    let mut years: Vec<AgeEstimatedYear> = run
+        .forecast
+        .horizon
+        .years()
+        .into_iter()
+        .map(|year| AgeEstimatedYear {
+            year,
+            replacements: 0,
+            cost: Money::ZERO,
+        })
+        .collect();
+    for r in &run.forecast.replacements {
+        let Some(funded) = r.funded else { continue };
+        if !is_marked(r.asset) {
+            continue;
+        }
+        if let Some(y) = years.iter_mut().find(|y| y.year == funded) {
+            y.replacements += 1;
+            y.cost += Money::from_pence(r.cost_pence);
+        }
+    }
+    Ok(Some(AgeEstimated { assets, years }))
 }
 
 /// The capital programme `request` asks for; saved as a run (with its
@@ -122,10 +197,12 @@ pub fn forecast(
         None => None,
     };
     let with_levers = lever_effect(register.reader(), request, &run)?;
+    let age_estimated = age_estimated(register, &run)?;
     Ok(Forecast {
         run,
         with_levers,
         saved,
+        age_estimated,
     })
 }
 

@@ -338,6 +338,28 @@ pub fn set_staff_count(
     Ok(())
 }
 
+/// The (organisation code, asset tag) of every asset whose notes hold
+/// `marker` (e.g. the import's "age estimated from enrolment").
+///
+/// # Errors
+/// A database error.
+pub fn assets_noted(
+    conn: &Connection,
+    marker: &str,
+) -> Result<std::collections::BTreeSet<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.code, a.asset_tag FROM assets a \
+         JOIN organisations o ON o.organisation_id = a.organisation_id \
+         WHERE a.notes IS NOT NULL AND instr(a.notes, ?1) > 0",
+    )?;
+    let rows = stmt
+        .query_map([marker], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Every organisation, by code.
 ///
 /// # Errors
