@@ -161,6 +161,11 @@ fn snipe_its_asset_sample_imports_21_assets_month_first_whole_and_one_reject_unt
     assert_eq!(icc["in_service_date"], "2023-01-23");
     assert_eq!(icc["purchase_cost"], "2266.13");
     assert_eq!(icc["class"], "laptop");
+    // Whom a device is checked out to is its user (the file's row 3:
+    // `Checked Out To: Username` gmccrackem2a); a device checked out to a
+    // location has none.
+    assert_eq!(asset(&all, "WBH-2841795")["assigned_user"], "gmccrackem2a");
+    assert_eq!(icc["assigned_user"], serde_json::Value::Null);
 
     env.ok(&["vocabulary", "add", "class", "Fire Protection", "other"]);
     let summary = env.json(&["import", "--profile", "snipe-it", "--org", "BCW", file]);
