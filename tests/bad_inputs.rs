@@ -618,7 +618,7 @@ const VALUES: &[Case] = &[
         what: "a field that cannot be cleared",
         args: &["update", "PC-1", "--clear", "colour", "--org", "BCW"],
         code: 1,
-        stderr: "estate: `colour` cannot be cleared; clearable fields: serial, manufacturer, model, site, department, user, purchase_date, cost, supplier, order_ref, warranty_end, lease_end, life, power, notes, os, os_version, firmware, support_end\n",
+        stderr: "estate: `colour` cannot be cleared; clearable fields: serial, manufacturer, model, site, department, user, purchase_date, cost, supplier, order_ref, warranty_end, lease_end, life, power, notes, os, os_version, firmware, cpu, support_end\n",
     },
     Case {
         what: "an asset that is not there",

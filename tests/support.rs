@@ -384,3 +384,182 @@ fn a_saved_run_keeps_a_replacement_made_for_end_of_support() {
         "{out}"
     );
 }
+
+/// The Windows 10 laptop of the tests below, with its processor.
+fn windows_10_laptop(env: &Env, tag: &str, cpu: &str) {
+    env.ok(&[
+        "add",
+        "laptop",
+        "--tag",
+        tag,
+        "--purchase-date",
+        "2025-05-01",
+        "--os",
+        "Windows",
+        "--os-version",
+        "10 22H2",
+        "--cpu",
+        cpu,
+    ]);
+}
+
+#[test]
+fn a_windows_10_laptop_whose_processor_runs_windows_11_is_upgraded_not_replaced() {
+    let env = Env::with_org();
+    // Both bought 1 May 2025 on a 4-year life: by age 1 May 2029, 2029/30.
+    // Windows 10 22H2 left support on 14 October 2025 (2025/26).
+    // LT-1's Core i5-8350U is 8th generation (Coffee Lake/Kaby Lake R), on
+    // Microsoft's Windows 11 list (data/support/windows11-processors.csv):
+    // upgraded to Windows 11 in 2026/27 (its support ended before the
+    // horizon) at data/support/upgrades.csv's £45.00, and replaced by age in
+    // 2029/30 at 850 x 1.02^3 = 902.0268 -> £902.03.
+    windows_10_laptop(&env, "LT-1", "Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz");
+    // LT-2's Core i5-7300U is 7th generation (Kaby Lake), not on the list:
+    // replaced for end of support in 2026/27 at £850.00, its replacement
+    // next due 2030/31 at 850 x 1.02^4 = 920.067 -> £920.07.
+    windows_10_laptop(&env, "LT-2", "Intel Core i5-7300U");
+    assert_eq!(
+        detail(&env),
+        [
+            "LT-2,2025-10-14,2025/26,2026/27,end of support,850.00",
+            "LT-1,2029-05-01,2029/30,2029/30,age,902.03",
+            "LT-2,2030-04-01,2030/31,2030/31,repeat cycle,920.07",
+        ]
+    );
+    let json = env.json(&["forecast"]);
+    let up = &json["os_upgrades"];
+    assert_eq!(up["years"][0]["year"], "2026/27");
+    assert_eq!(up["years"][0]["count"], 1);
+    assert_eq!(up["years"][0]["cost"], "45.00");
+    assert_eq!(up["years"][1]["count"], 0);
+    assert_eq!(up["items"][0]["tag"], "LT-1");
+    assert_eq!(up["items"][0]["from"], "Windows 10 22H2");
+    assert_eq!(up["items"][0]["to"], "Windows 11");
+    assert_eq!(up["items"].as_array().unwrap().len(), 1);
+    // Both are unsupported now (LT-1 until it is upgraded); one is replaced.
+    assert_eq!(
+        json["unsupported_now"],
+        serde_json::json!([{"class": "laptop", "organisation": "BCW", "count": 2,
+                            "replaced_for_support": 1}])
+    );
+    // The year table counts one replacement for end of support (LT-2).
+    assert_eq!(
+        json["programme"]["summary"][0]["end_of_support"]["count"],
+        1
+    );
+    // The assumption is shown beside the forecast, each upgrade with --detail.
+    let shown = env.ok(&["forecast"]);
+    assert!(
+        shown.contains(
+            "upgrade OS, not replaced (revenue, not in the capital figures): 2026/27 1 (£45.00). \
+             Assumption: an in-place upgrade"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("1.5 hours of a desktop technician"),
+        "{shown}"
+    );
+    let shown = env.ok(&["forecast", "--detail"]);
+    assert!(
+        shown.contains(
+            "upgrade OS: BCW LT-1 (laptop) Windows 10 22H2 -> Windows 11 in 2026/27, £45.00"
+        ),
+        "{shown}"
+    );
+    assert_eq!(
+        env.ok(&["support", "--format", "csv"]),
+        "year,last supported day,org,tag,class,runs,replaced for support\n\
+         2026/27,2025-10-14,BCW,LT-1,laptop,Windows 10 22H2,no: upgrade OS to Windows 11\n\
+         2026/27,2025-10-14,BCW,LT-2,laptop,Windows 10 22H2,yes\n"
+    );
+}
+
+#[test]
+fn an_iphone_is_upgraded_to_the_last_ios_its_model_runs_unless_the_model_leaves_support_first() {
+    let env = Env::with_org();
+    // Both bought 1 June 2025, 3-year life: by age 1 June 2028, 2028/29.
+    // Both run iOS 17, whose security updates ended 13 May 2025.
+    // PH-1, an iPhone 11, runs iOS 13 - 26 (endoflife.date) and iOS 26 has no
+    // end announced, nor has the iPhone 11: upgraded in 2026/27 at £10.00,
+    // replaced by age in 2028/29 at 250 x 1.02^2 = £260.10.
+    // PH-2, an iPhone XR, runs up to iOS 18, but the XR itself left support on
+    // 22 April 2026 (2026/27): replaced for end of support in 2026/27 at
+    // £250.00 (no upgrade in the year it is replaced), again in 2029/30 at
+    // 250 x 1.02^3 = 265.302 -> £265.30.
+    for (tag, model) in [("PH-1", "iPhone 11"), ("PH-2", "iPhone XR")] {
+        env.ok(&[
+            "add",
+            "mobile",
+            "--tag",
+            tag,
+            "--purchase-date",
+            "2025-06-01",
+            "--manufacturer",
+            "Apple",
+            "--model",
+            model,
+            "--os",
+            "iOS",
+            "--os-version",
+            "17",
+        ]);
+    }
+    assert_eq!(
+        detail(&env),
+        [
+            "PH-2,2026-04-22,2026/27,2026/27,end of support,250.00",
+            "PH-1,2028-06-01,2028/29,2028/29,age,260.10",
+            "PH-2,2029-04-01,2029/30,2029/30,repeat cycle,265.30",
+        ]
+    );
+    let json = env.json(&["forecast"]);
+    let items = json["os_upgrades"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["tag"], "PH-1");
+    assert_eq!(items[0]["to"], "iOS 26");
+    assert_eq!(items[0]["cost"], "10.00");
+}
+
+#[test]
+fn extended_updates_bought_to_2028_are_in_the_cabinet_reports_revenue_position() {
+    let env = Env::with_org();
+    // LT-1 (Windows 10 22H2, Kaby Lake: no Windows 11) with extended updates
+    // bought to 10 October 2028 at £61.00 a device a year: due 2028/29 (as
+    // in extended_updates_bought_move_a_windows_10_laptop_to_their_end), and
+    // the updates cost £61.00 in 2026/27 and in 2027/28 (revenue), £122.00
+    // over the horizon.
+    windows_10_laptop(&env, "LT-1", "Intel Core i5-7300U");
+    load_support_settings(
+        &env,
+        "key,value,source\n\
+         support_replaces,server storage network desktop laptop thin_client mobile tablet,test\n\
+         support_replace_before,no,test\n\
+         extended_support,Windows 10 22H2=61.00,test\n",
+    );
+    assert_eq!(
+        detail(&env),
+        ["LT-1,2028-10-10,2028/29,2028/29,end of support,884.34"]
+    );
+    let out = env.path().join("cabinet.json");
+    env.ok(&["report", "--out", out.to_str().unwrap()]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let revenue = &json["running"]["revenue"];
+    let row = revenue["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == "Extended security updates (end of support)")
+        .unwrap_or_else(|| panic!("{revenue}"));
+    assert_eq!(
+        row["amounts"],
+        serde_json::json!(["61.00", "61.00", "0.00", "0.00", "0.00"])
+    );
+    assert_eq!(row["total"], "122.00");
+    // The same in the HTML paper.
+    let html = env.path().join("cabinet.html");
+    env.ok(&["report", "--out", html.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("Extended security updates (end of support)"));
+}

@@ -65,6 +65,22 @@ def date_cell(value):
     return ""
 
 
+# A device file's field naming the OS releases a model runs -> that OS's product name.
+RUNS_OS = {
+    "supportedIosVersions": "iOS",
+    "supportedIpadosVersions": "iPadOS",
+    "supportedAndroidVersions": "Android",
+}
+
+
+def runs_os(release):
+    for field, os in RUNS_OS.items():
+        value = release.get(field)
+        if value not in (None, ""):
+            return f"{os} {value}"
+    return ""
+
+
 def main():
     folder, taken = sys.argv[1], sys.argv[2]
     out = csv.writer(sys.stdout, lineterminator="\n")
@@ -74,9 +90,11 @@ def main():
           "`ended` (ended, no date given) or blank (no end announced).")
     print("# active_support_end = end of active (mainstream) support; security_support_end = last "
           "day of security updates; extended_support_end = paid extended updates (ESU/ELS/LTSS) where sold.")
+    print("# runs_os (device rows) = the operating system releases the model runs, first - last, as the file's "
+          "supported...Versions field gives them (e.g. iOS 12 - 18): a later release than an asset runs is an OS upgrade.")
     out.writerow(["product", "kind", "cycle", "label", "active_support_end",
                   "security_support_end", "extended_support_end", "source_url",
-                  "source_file", "taken"])
+                  "source_file", "taken", "runs_os"])
     for slug, (product, kind) in PRODUCTS.items():
         data = front_matter(f"{folder}/{slug}.md")
         for r in data.get("releases", []):
@@ -93,7 +111,7 @@ def main():
             link = r.get("link") or f"https://endoflife.date/{slug}"
             out.writerow([product, kind, cycle, label, date_cell(eoas), date_cell(eol),
                           date_cell(r.get("eoes")), link, f"endoflife.date/products/{slug}.md",
-                          taken])
+                          taken, runs_os(r)])
 
 
 main()

@@ -144,6 +144,9 @@ struct ForecastJson<'a> {
     /// at a price.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     extended_support: Vec<ExtendedSupportYear>,
+    /// OS upgrades taken instead of replacements (revenue), when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    os_upgrades: Option<forecast::support::OsUpgrades>,
     /// The replacements of assets whose age is estimated from an enrolment
     /// date (`import --age-from`), when the register holds any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,6 +250,9 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             years.join(", ")
         ));
     }
+    let os_upgrades =
+        forecast::support::os_upgrades(&run.snapshot, &run.assumptions.support, &run.forecast);
+    notes.extend(os_upgrades_notes(&os_upgrades, o.detail));
     notes.extend(age_estimated.as_ref().map(age_estimated_note));
     let heading = title(
         "Capital programme",
@@ -287,9 +293,38 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
                 .into_iter()
                 .map(|(year, cost)| ExtendedSupportYear { year, cost })
                 .collect(),
+            os_upgrades: (!os_upgrades.items.is_empty()).then_some(os_upgrades),
             age_estimated,
         },
     )
+}
+
+/// The notes on OS upgrades taken instead of replacements: per year, the
+/// assumptions, and with `--detail` each upgrade.
+fn os_upgrades_notes(u: &forecast::support::OsUpgrades, detail: bool) -> Vec<String> {
+    if u.items.is_empty() {
+        return Vec::new();
+    }
+    let years: Vec<String> = u
+        .years
+        .iter()
+        .filter(|y| y.count > 0)
+        .map(|y| format!("{} {} ({})", y.year, y.count, y.cost))
+        .collect();
+    let mut out = vec![format!(
+        "upgrade OS, not replaced (revenue, not in the capital figures): {}. {}",
+        years.join(", "),
+        u.assumptions.join("; ")
+    )];
+    if detail {
+        out.extend(u.items.iter().map(|i| {
+            format!(
+                "upgrade OS: {} {} ({}) {} -> {} in {}, {}",
+                i.organisation, i.tag, i.class, i.from, i.to, i.year, i.cost
+            )
+        }));
+    }
+    out
 }
 
 /// The note on replacements whose timing rests on an enrolment date.

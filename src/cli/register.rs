@@ -82,6 +82,11 @@ pub struct AssetFlags {
     /// Firmware version (network and storage kit).
     #[arg(long, value_name = "VERSION")]
     pub firmware: Option<String>,
+    /// Processor, e.g. "Intel Core i5-8350U": Windows 10 kit whose processor
+    /// runs Windows 11 is upgraded, not replaced, when Windows 10's support
+    /// ends (data/support/windows11-processors.csv).
+    #[arg(long, value_name = "MODEL")]
+    pub cpu: Option<String>,
     /// The last supported day, from a supplier's end-of-life notice; beats
     /// the support data.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
@@ -114,6 +119,7 @@ impl AssetFlags {
             os: self.os.clone(),
             os_version: self.os_version.clone(),
             firmware: self.firmware.clone(),
+            cpu: self.cpu.clone(),
             support_end: self.support_end,
         }
     }

@@ -51,10 +51,11 @@ pub fn run(ctx: &Ctx, args: &SupportArgs) -> Result<()> {
         "replaced for support",
     ]);
     for r in &rows {
-        let replaced = match (r.leased, r.replaced) {
-            (true, _) => "no: leased, renewed at lease end",
-            (false, true) => "yes",
-            (false, false) => "no: class replaced by age only",
+        let replaced = match (r.leased, r.replaced, &r.upgrade_to) {
+            (true, _, _) => "no: leased, renewed at lease end".to_string(),
+            (false, true, Some(to)) => format!("no: upgrade OS to {to}"),
+            (false, true, None) => "yes".to_string(),
+            (false, false, _) => "no: class replaced by age only".to_string(),
         };
         view.push(vec![
             Cell::text(r.year.to_string()),

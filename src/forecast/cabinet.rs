@@ -131,6 +131,46 @@ pub fn revenue(
     }
 }
 
+impl Revenue {
+    /// Adds a row of revenue (its amounts one per year, in the table's
+    /// years) to the table and its totals, unless every amount is zero: a
+    /// register that buys no extended updates keeps the table it had.
+    pub fn add_row(&mut self, label: &str, amounts: Vec<Money>) {
+        if amounts.len() != self.years.len() || amounts.iter().all(|m| m.is_zero()) {
+            return;
+        }
+        for (t, a) in self.totals.iter_mut().zip(&amounts) {
+            *t += *a;
+        }
+        self.total = self.totals.iter().copied().sum();
+        self.rows.push(TableRow {
+            label: label.to_string(),
+            total: amounts.iter().copied().sum(),
+            amounts,
+        });
+    }
+
+    /// Adds the end-of-support rule's revenue: extended security updates
+    /// bought, and OS upgrades taken instead of replacements.
+    pub fn add_support(
+        &mut self,
+        snapshot: &super::Snapshot,
+        rules: &crate::policy::support::SupportRules,
+        forecast: &super::capital::CapitalForecast,
+    ) {
+        let esu = super::support::extended_support_costs(snapshot, rules, forecast);
+        self.add_row(
+            "Extended security updates (end of support)",
+            esu.into_iter().map(|(_, m)| m).collect(),
+        );
+        let upgrades = super::support::os_upgrades(snapshot, rules, forecast);
+        self.add_row(
+            "Operating system upgrades instead of replacement",
+            upgrades.costs(),
+        );
+    }
+}
+
 /// One row of the change against an earlier run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRow {

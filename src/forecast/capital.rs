@@ -810,7 +810,7 @@ pub fn unlevelled(
         let life = life_years(snapshot, asset, assumptions);
         let by_age = FinancialYear::containing(add_years(in_service, life));
         let by_support = if assumptions.support.replaces(asset.class) {
-            super::support::last_supported_day(snapshot, asset, &assumptions.support).map(
+            super::support::replacement_day(snapshot, asset, &assumptions.support).map(
                 |(day, _)| {
                     let year = FinancialYear::containing(day);
                     if assumptions.support.replace_before {

@@ -78,6 +78,8 @@ pub struct ReleaseInput<'a> {
     pub security_end: Option<Date>,
     /// Its last day of paid extended updates, where sold.
     pub extended_end: Option<Date>,
+    /// The OS upgrade its hardware allows instead of a replacement.
+    pub upgrade: Option<&'a crate::policy::support::OsUpgrade>,
 }
 
 /// A release in the snapshot (interned: many assets run one).
@@ -91,6 +93,8 @@ pub struct SnapshotRelease {
     pub security_end: Option<Date>,
     /// Its last day of paid extended updates, where sold.
     pub extended_end: Option<Date>,
+    /// The OS upgrade its hardware allows instead of a replacement.
+    pub upgrade: Option<crate::policy::support::OsUpgrade>,
 }
 
 /// What a caller gives to add one asset; strings are borrowed and interned.
@@ -165,7 +169,7 @@ pub struct Snapshot {
     departments: Vec<SnapshotPlace>,
     models: Vec<SnapshotModel>,
     releases: Vec<SnapshotRelease>,
-    release_index: HashMap<(String, String), u32>,
+    release_index: HashMap<(String, String, String), u32>,
     tags: String,
     assets: Vec<SnapshotAsset>,
     not_live: u64,
@@ -358,7 +362,11 @@ impl Snapshot {
     }
 
     fn release(&mut self, r: &ReleaseInput<'_>) -> Result<u32, SnapshotError> {
-        let key = (r.name.to_string(), r.recorded.to_string());
+        let key = (
+            r.name.to_string(),
+            r.recorded.to_string(),
+            r.upgrade.map(|u| format!("{u:?}")).unwrap_or_default(),
+        );
         if let Some(i) = self.release_index.get(&key) {
             return Ok(*i);
         }
@@ -368,6 +376,7 @@ impl Snapshot {
             recorded: key.1.clone(),
             security_end: r.security_end,
             extended_end: r.extended_end,
+            upgrade: r.upgrade.cloned(),
         });
         self.release_index.insert(key, i);
         Ok(i)

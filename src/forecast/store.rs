@@ -151,7 +151,7 @@ fn date_column(row: &Row<'_>, i: usize, column: &'static str) -> Result<Option<D
 /// baseline scans exactly what the forecast scans.
 pub const SNAPSHOT_QUERY: &str = "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, \
      a.in_service_date, a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name, \
-     a.os, a.os_version, a.support_end \
+     a.os, a.os_version, a.support_end, a.cpu \
      FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
      LEFT JOIN sites s ON s.site_id = a.site_id \
      LEFT JOIN departments d ON d.department_id = a.department_id \
@@ -181,9 +181,10 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             .collect();
         snapshot.set_shares(code, &members)?;
     }
-    let support = crate::policy::support::builtin_support();
-    // What each (os, version, model) runs, matched once: (name, recorded,
-    // security end, extended end). Keys are built in one reused buffer.
+    let support = crate::policy::support::SupportData::builtin();
+    // What each (os, version, model, cpu) runs, matched once: (name,
+    // recorded, security end, extended end, upgrade). Keys are built in one
+    // reused buffer.
     let mut releases: std::collections::HashMap<String, Option<Release>> =
         std::collections::HashMap::new();
     let mut key = String::new();
@@ -191,23 +192,23 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
     let mut rows = stmt.query([organisation])?;
     while let Some(row) = rows.next()? {
         let (os, os_version, model) = (text(row, 12)?, text(row, 13)?, text(row, 9)?);
+        let cpu = text(row, 15)?;
         key.clear();
-        for part in [os, os_version, model] {
+        for part in [os, os_version, model, cpu] {
             key.push_str(part.unwrap_or(""));
             key.push('\u{1f}');
         }
         if !releases.contains_key(key.as_str()) {
-            let found =
-                crate::policy::support::asset_release(&support, os, os_version, model).map(|r| {
-                    Release {
-                        name: r.name(),
-                        recorded: match (os, os_version) {
-                            (Some(o), Some(v)) => format!("{o} {v}"),
-                            _ => model.unwrap_or("").to_string(),
-                        },
-                        security_end: r.security_end.day(),
-                        extended_end: r.extended_end.day(),
-                    }
+            let found = crate::policy::support::asset_support(&support, os, os_version, model, cpu)
+                .map(|m| Release {
+                    name: m.release.name(),
+                    recorded: match (os, os_version) {
+                        (Some(o), Some(v)) => format!("{o} {v}"),
+                        _ => model.unwrap_or("").to_string(),
+                    },
+                    security_end: m.release.security_end.day(),
+                    extended_end: m.release.extended_end.day(),
+                    upgrade: m.upgrade,
                 });
             releases.insert(key.clone(), found);
         }
@@ -219,6 +220,7 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
                 recorded: &r.recorded,
                 security_end: r.security_end,
                 extended_end: r.extended_end,
+                upgrade: r.upgrade.as_ref(),
             });
         let class = canonical(AssetClass::ALL, AssetClass::as_str, row, 2, "class")?;
         let status = canonical(AssetStatus::ALL, AssetStatus::as_str, row, 3, "status")?;
@@ -256,6 +258,7 @@ struct Release {
     recorded: String,
     security_end: Option<Date>,
     extended_end: Option<Date>,
+    upgrade: Option<crate::policy::support::OsUpgrade>,
 }
 
 /// The assumptions the policy held in the register gives (no caps, no

@@ -11,7 +11,7 @@ use time::Date;
 use super::capital::Horizon;
 use super::snapshot::{Snapshot, SnapshotAsset};
 use crate::domain::{AssetClass, FinancialYear, Funding, add_years};
-use crate::policy::support::SupportRules;
+use crate::policy::support::{OsUpgrade, SupportRules};
 
 /// An asset's last supported day and what it rests on ("Windows Server
 /// 2016", "recorded support end"), when known.
@@ -32,9 +32,35 @@ pub fn last_supported_day<'s>(
     r.security_end.map(|d| (d, r.name.as_str()))
 }
 
+/// The OS upgrade `asset`'s hardware allows instead of a replacement, when
+/// it has one (and no recorded support end, which is the kit's own).
+pub fn os_upgrade<'s>(snapshot: &'s Snapshot, asset: &SnapshotAsset) -> Option<&'s OsUpgrade> {
+    if asset.support_end.is_some() {
+        return None;
+    }
+    snapshot.releases()[asset.release? as usize]
+        .upgrade
+        .as_ref()
+}
+
+/// The last supported day that replaces `asset`: its last supported day,
+/// or, when its hardware runs a later release (an OS upgrade), the
+/// upgraded kit's last day (none when none is announced).
+pub fn replacement_day<'s>(
+    snapshot: &'s Snapshot,
+    asset: &SnapshotAsset,
+    rules: &SupportRules,
+) -> Option<(Date, &'s str)> {
+    match os_upgrade(snapshot, asset) {
+        Some(u) => u.then_end.map(|d| (d, u.then_on.as_str())),
+        None => last_supported_day(snapshot, asset, rules),
+    }
+}
+
 /// The date end of support makes `asset` due, when its class is replaced
 /// for support and its last day is known: that day, or a year before it
-/// when the policy replaces in the year before.
+/// when the policy replaces in the year before. Kit whose OS is upgraded
+/// instead is due at the upgraded kit's last day.
 pub fn support_due_date(
     snapshot: &Snapshot,
     asset: &SnapshotAsset,
@@ -43,7 +69,7 @@ pub fn support_due_date(
     if !rules.replaces(asset.class) {
         return None;
     }
-    let (day, _) = last_supported_day(snapshot, asset, rules)?;
+    let (day, _) = replacement_day(snapshot, asset, rules)?;
     Some(if rules.replace_before {
         add_years(day, -1)
     } else {
@@ -61,7 +87,8 @@ pub struct Unsupported {
     pub organisation: String,
     /// How many.
     pub count: u64,
-    /// Of them, how many the policy replaces for support.
+    /// Of them, how many the policy replaces for support (not counting kit
+    /// whose OS is upgraded instead).
     pub replaced_for_support: u64,
 }
 
@@ -85,7 +112,7 @@ pub fn unsupported(snapshot: &Snapshot, rules: &SupportRules, on: Date) -> Vec<U
                 .entry((class, snapshot.organisation_code(a.organisation)))
                 .or_default();
             e.0 += 1;
-            e.1 += u64::from(rules.replaces(a.class));
+            e.1 += u64::from(rules.replaces(a.class) && os_upgrade(snapshot, a).is_none());
         }
     }
     out.into_iter()
@@ -118,6 +145,10 @@ pub struct Leaving {
     pub replaced: bool,
     /// Leased kit is renewed at its lease end, not replaced.
     pub leased: bool,
+    /// The release its OS is upgraded to instead of a replacement, when
+    /// the hardware runs one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_to: Option<String>,
 }
 
 /// Live assets whose last supported day falls in the horizon (or before
@@ -148,6 +179,7 @@ pub fn leaving_support(
             runs: runs.to_string(),
             replaced: rules.replaces(a.class),
             leased: a.funding == Funding::Leased,
+            upgrade_to: os_upgrade(snapshot, a).map(|u| u.to.clone()),
         });
     }
     out.sort_by(|x, y| {
@@ -215,4 +247,127 @@ pub fn extended_support_costs(
         .zip(pence)
         .map(|(y, p)| (y, crate::domain::Money::from_pence(p)))
         .collect()
+}
+
+/// One OS upgrade taken instead of a replacement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpgradeItem {
+    /// The financial year of the upgrade: the one holding the old
+    /// release's last supported day (a year before it when the policy
+    /// replaces a year early), or the horizon's first when already past.
+    pub year: FinancialYear,
+    /// The organisation's code.
+    pub organisation: String,
+    /// Its tag.
+    pub tag: String,
+    /// Its class.
+    pub class: AssetClass,
+    /// What it runs now ("Windows 10 22H2").
+    pub from: String,
+    /// What it is upgraded to ("Windows 11").
+    pub to: String,
+    /// The upgrade's cost (revenue).
+    pub cost: crate::domain::Money,
+}
+
+/// One year's OS upgrades.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpgradeYear {
+    /// The year.
+    pub year: FinancialYear,
+    /// How many devices are upgraded.
+    pub count: u64,
+    /// What they cost (revenue).
+    pub cost: crate::domain::Money,
+}
+
+/// The OS upgrades a forecast takes instead of replacements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct OsUpgrades {
+    /// Each year of the horizon (empty when there are none at all).
+    pub years: Vec<UpgradeYear>,
+    /// Each upgrade, by year, organisation and tag.
+    pub items: Vec<UpgradeItem>,
+    /// The assumptions they rest on (one per upgrade rule used).
+    pub assumptions: Vec<String>,
+}
+
+impl OsUpgrades {
+    /// The cost in each year of the horizon.
+    pub fn costs(&self) -> Vec<crate::domain::Money> {
+        self.years.iter().map(|y| y.cost).collect()
+    }
+}
+
+/// The OS upgrades a forecast takes instead of replacements: each live
+/// purchased asset of a class the rule replaces for support, whose OS
+/// leaves support while its hardware runs a later release, in the year its
+/// OS's support ends (from the horizon's first), unless the forecast
+/// replaces it in that year or before.
+pub fn os_upgrades(
+    snapshot: &Snapshot,
+    rules: &SupportRules,
+    forecast: &super::capital::CapitalForecast,
+) -> OsUpgrades {
+    let horizon = forecast.horizon;
+    let mut replaced: Vec<Option<FinancialYear>> = vec![None; snapshot.len()];
+    for r in &forecast.replacements {
+        let slot = &mut replaced[r.asset as usize];
+        if let Some(year) = r.funded
+            && slot.is_none_or(|y| year < y)
+        {
+            *slot = Some(year);
+        }
+    }
+    let mut out = OsUpgrades::default();
+    for (i, a) in snapshot.assets().iter().enumerate() {
+        if !a.status.is_live() || a.funding == Funding::Leased || !rules.replaces(a.class) {
+            continue;
+        }
+        let Some(upgrade) = os_upgrade(snapshot, a) else {
+            continue;
+        };
+        let Some((day, from)) = last_supported_day(snapshot, a, rules) else {
+            continue;
+        };
+        let year = FinancialYear::containing(if rules.replace_before {
+            add_years(day, -1)
+        } else {
+            day
+        })
+        .max(horizon.first);
+        if year > horizon.last() || replaced[i].is_some_and(|y| y <= year) {
+            continue;
+        }
+        out.items.push(UpgradeItem {
+            year,
+            organisation: snapshot.organisation_code(a.organisation).to_string(),
+            tag: snapshot.tag(a).to_string(),
+            class: a.class,
+            from: from.to_string(),
+            to: upgrade.to.clone(),
+            cost: upgrade.cost,
+        });
+        if !out.assumptions.contains(&upgrade.assumption) {
+            out.assumptions.push(upgrade.assumption.clone());
+        }
+    }
+    if out.items.is_empty() {
+        return out;
+    }
+    out.items
+        .sort_by(|x, y| (x.year, &x.organisation, &x.tag).cmp(&(y.year, &y.organisation, &y.tag)));
+    out.years = horizon
+        .years()
+        .into_iter()
+        .map(|year| {
+            let these = out.items.iter().filter(|u| u.year == year);
+            UpgradeYear {
+                year,
+                count: these.clone().count() as u64,
+                cost: these.map(|u| u.cost).sum(),
+            }
+        })
+        .collect();
+    out
 }

@@ -122,6 +122,7 @@ fields! {
     PowerKwh => "power_kwh_per_year",
     Os => "os",
     OsVersion => "os_version",
+    Cpu => "cpu",
     Notes => "notes",
     Quantity => "quantity",
     Number => "number",
@@ -195,7 +196,8 @@ impl Field {
             | F::PowerWatts
             | F::PowerKwh
             | F::Os
-            | F::OsVersion => kind == Kind::Hardware,
+            | F::OsVersion
+            | F::Cpu => kind == Kind::Hardware,
             F::Manufacturer | F::InServiceDate | F::Quantity => kind != Kind::Lines,
             F::Site | F::Supplier | F::Status => kind != Kind::Licences,
             F::Number | F::LineType | F::ContractEnd | F::CriticalCare | F::LineUse => {
@@ -2247,6 +2249,7 @@ impl<'a> RowReader<'a> {
         fields.notes = notes;
         fields.os = cells.text(Field::Os);
         fields.os_version = cells.text(Field::OsVersion);
+        fields.cpu = cells.text(Field::Cpu);
         if fields.power_watts.is_some() && fields.power_kwh_per_year.is_some() {
             cells.missing(
                 Field::PowerKwh,

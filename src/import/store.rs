@@ -962,7 +962,7 @@ fn merge_asset(current: &AssetFields, rec: &AssetRecord) -> AssetFields {
         OrderRef => order_ref, WarrantyEnd => warranty_end, Funding => funding,
         LeaseEnd => lease_end, Status => status, LifeYears => life_years,
         PowerWatts => power_watts, PowerKwh => power_kwh_per_year, Notes => notes,
-        Os => os, OsVersion => os_version,
+        Os => os, OsVersion => os_version, Cpu => cpu,
     );
     f
 }
@@ -988,7 +988,7 @@ fn unchanged_asset(tx: &Transaction<'_>, id: i64, rec: &AssetRecord) -> rusqlite
          LEFT JOIN departments d ON d.department_id = a.department_id WHERE a.asset_id = ?1",
     )?;
     // The operating system is not in the shortcut: the full comparison decides.
-    if rec.given.has(Field::Os) || rec.given.has(Field::OsVersion) {
+    if rec.given.has(Field::Os) || rec.given.has(Field::OsVersion) || rec.given.has(Field::Cpu) {
         return Ok(false);
     }
     let mut rows = stmt.query([id])?;

@@ -58,6 +58,7 @@ pub struct AssetChanges {
     pub os: Option<String>,
     pub os_version: Option<String>,
     pub firmware: Option<String>,
+    pub cpu: Option<String>,
     pub support_end: Option<Date>,
 }
 
@@ -81,6 +82,7 @@ impl AssetChanges {
         set(&mut f.os, &self.os);
         set(&mut f.os_version, &self.os_version);
         set(&mut f.firmware, &self.firmware);
+        set(&mut f.cpu, &self.cpu);
         let keep = |slot: &mut Option<_>, v: Option<_>| {
             if v.is_some() {
                 *slot = v;
@@ -310,6 +312,7 @@ fn clear_field(f: &mut AssetFields, name: &str) -> Result<()> {
         "os" => f.os = None,
         "os_version" => f.os_version = None,
         "firmware" => f.firmware = None,
+        "cpu" => f.cpu = None,
         "support_end" => f.support_end = None,
         other => {
             return Err(Error::new(
@@ -318,7 +321,7 @@ fn clear_field(f: &mut AssetFields, name: &str) -> Result<()> {
                     "`{other}` cannot be cleared; clearable fields: serial, manufacturer, model, \
                      site, department, user, purchase_date, cost, supplier, order_ref, \
                      warranty_end, lease_end, life, power, notes, os, os_version, firmware, \
-                     support_end"
+                     cpu, support_end"
                 ),
             ));
         }

@@ -344,6 +344,9 @@ pub struct AssetFields {
     /// Firmware version (network and storage kit).
     #[serde(default)]
     pub firmware: Option<String>,
+    /// Processor, e.g. "Intel Core i5-8350U" (decides a Windows 11 upgrade).
+    #[serde(default)]
+    pub cpu: Option<String>,
     /// The last supported day, when known from elsewhere (a supplier's
     /// end-of-life notice); beats the support data.
     #[serde(default, with = "crate::domain::dates::iso_date_opt")]
@@ -378,6 +381,7 @@ impl AssetFields {
             os: None,
             os_version: None,
             firmware: None,
+            cpu: None,
             support_end: None,
         }
     }
@@ -438,6 +442,7 @@ impl AssetFields {
             ("os", self.os.clone()),
             ("os_version", self.os_version.clone()),
             ("firmware", self.firmware.clone()),
+            ("cpu", self.cpu.clone()),
             ("support_end", date(self.support_end)),
         ]
     }

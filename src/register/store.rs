@@ -192,6 +192,7 @@ fn asset_json(f: &AssetFields) -> String {
     j.text("asset_tag", Some(&f.asset_tag));
     j.text("assigned_user", f.assigned_user.as_deref());
     j.text("class", Some(f.class.as_str()));
+    j.text("cpu", f.cpu.as_deref());
     j.text("department", f.department.as_deref());
     j.text("firmware", f.firmware.as_deref());
     j.text("funding", Some(f.funding.as_str()));
@@ -1065,7 +1066,7 @@ const ASSET_SELECT: &str = "SELECT a.asset_id, o.code, a.asset_tag, a.serial, a.
      a.model, s.name, d.name, a.assigned_user, a.in_service_date, a.purchase_cost_pence, a.supplier, \
      a.order_ref, a.warranty_end, a.funding, a.lease_end, a.status, a.life_years, a.power_watts, \
      a.power_hours_per_year, a.power_kwh_per_year, a.notes, a.batch_id, a.created_at, a.updated_at, \
-     a.os, a.os_version, a.firmware, a.support_end \
+     a.os, a.os_version, a.firmware, a.support_end, a.cpu \
      FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
      LEFT JOIN sites s ON s.site_id = a.site_id \
      LEFT JOIN departments d ON d.department_id = a.department_id";
@@ -1130,6 +1131,7 @@ fn asset_from_row(r: &Row<'_>) -> rusqlite::Result<Asset> {
             os: r.get(26)?,
             os_version: r.get(27)?,
             firmware: r.get(28)?,
+            cpu: r.get(30)?,
             support_end: get_date(r, 29)?,
         },
         batch_id: r.get::<_, Option<i64>>(23)?.map(BatchId),
@@ -1380,9 +1382,9 @@ pub fn insert_new_asset(
          department_id, assigned_user, in_service_date, purchase_cost_pence, supplier, order_ref, \
          warranty_end, funding, lease_end, status, life_years, power_watts, power_hours_per_year, \
          power_kwh_per_year, notes, batch_id, created_at, updated_at, tag_key, serial_key, os, \
-         os_version, firmware, support_end) VALUES \
+         os_version, firmware, support_end, cpu) VALUES \
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-         ?21, ?22, ?23, ?24, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+         ?21, ?22, ?23, ?24, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
     )?;
     stmt.execute(params![
         org.id.0,
@@ -1415,6 +1417,7 @@ pub fn insert_new_asset(
         fields.os_version,
         fields.firmware,
         fields.support_end.map(iso),
+        fields.cpu,
     ])?;
     let id = AssetId(tx.last_insert_rowid());
     audit(
@@ -1525,7 +1528,8 @@ fn write_asset_update(
          purchase_cost_pence = ?11, supplier = ?12, order_ref = ?13, warranty_end = ?14, funding = ?15, \
          lease_end = ?16, status = ?17, life_years = ?18, power_watts = ?19, power_hours_per_year = ?20, \
          power_kwh_per_year = ?21, notes = ?22, updated_at = ?23, tag_key = ?24, serial_key = ?25, \
-         os = ?26, os_version = ?27, firmware = ?28, support_end = ?29 WHERE asset_id = ?1",
+         os = ?26, os_version = ?27, firmware = ?28, support_end = ?29, cpu = ?30 \
+         WHERE asset_id = ?1",
     )?
     .execute(params![
         current.id.0,
@@ -1557,6 +1561,7 @@ fn write_asset_update(
         fields.os_version,
         fields.firmware,
         fields.support_end.map(iso),
+        fields.cpu,
     ])?;
     audit_changes(tx, Entity::Asset, current.id.0, org.id, changes, actor)?;
     Ok(())
