@@ -5,12 +5,8 @@
 ALTER TABLE assets ADD COLUMN cpu TEXT CHECK (cpu IS NULL OR length(trim(cpu)) > 0);
 
 -- What each asset of a saved run ran, as the run saw it: its release's name and dates, its recorded
--- support end and the OS upgrade its hardware allowed (JSON; NULL when the support data knew
--- nothing of it, and for runs saved before V16). `runs diff` replays a run with it, so movement
--- from changed support data is its own cause, not "not reproduced".
+-- support end and the OS upgrade its hardware allowed (JSON; `{}` when nothing is known of it). NULL
+-- for runs saved before V16, whose support cannot be told. `runs diff` replays a run with it, so
+-- movement from changed support data is its own cause, not "not reproduced".
 ALTER TABLE forecast_run_assets ADD COLUMN support_json TEXT
     CHECK (support_json IS NULL OR json_valid(support_json));
--- Runs saved from V16 on say so: an older run's assets have no support_json, and their support
--- cannot be told from "none known".
-ALTER TABLE forecast_runs ADD COLUMN support_saved INTEGER NOT NULL DEFAULT 0
-    CHECK (support_saved IN (0, 1));

@@ -563,3 +563,62 @@ fn extended_updates_bought_to_2028_are_in_the_cabinet_reports_revenue_position()
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("Extended security updates (end of support)"));
 }
+
+#[test]
+fn runs_diff_gives_movement_from_what_an_asset_runs_its_own_cause() {
+    let env = Env::with_org();
+    // Run 1. LT-1 (Windows 10 22H2, Kaby Lake) is replaced for end of support
+    // in 2026/27 at £850.00 and again in 2030/31 at £920.07: £1,770.07.
+    // SRV-1, nothing recorded of what it runs, by age (bought 15 June 2025,
+    // 3 years) in 2028/29 at £10,404.00.
+    windows_10_laptop(&env, "LT-1", "Intel Core i5-7300U");
+    env.ok(&[
+        "add",
+        "server",
+        "--tag",
+        "SRV-1",
+        "--purchase-date",
+        "2025-06-15",
+    ]);
+    env.said(&["forecast", "--save", "before"]);
+    // Run 2, after recording what they run (the records otherwise unchanged).
+    // LT-1's processor is found to be an i5-8350U (Windows 11): upgraded,
+    // replaced by age in 2029/30 at £902.03; moved 902.03 - 1,770.07 =
+    // -£868.04. SRV-1 runs Windows Server 2016: due 2026/27 at £10,000.00
+    // and again 2029/30 at £10,612.08, £20,612.08; moved +£10,208.08.
+    // Support's part: 2 assets, -868.04 + 10,208.08 = £9,340.04.
+    env.said(&["update", "LT-1", "--cpu", "Intel Core i5-8350U"]);
+    env.said(&[
+        "update",
+        "SRV-1",
+        "--os",
+        "Windows Server",
+        "--os-version",
+        "2016",
+    ]);
+    env.said(&["forecast", "--save", "after"]);
+    let d = env.json(&["runs", "diff", "1", "2"]);
+    assert_eq!(
+        d["causes"],
+        serde_json::json!([{"cause": "support", "assets": 2, "change": "9340.04"}]),
+        "{d}"
+    );
+    let lt = d["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["asset_tag"] == "LT-1")
+        .unwrap();
+    assert_eq!(lt["old_value"], "1770.07");
+    assert_eq!(lt["new_value"], "902.03");
+    assert_eq!(
+        lt["detail"],
+        "runs Windows 10 22H2 (security to 2025-10-14, extended to 2028-10-10) → Windows 10 22H2 \
+         (security to 2025-10-14, extended to 2028-10-10; upgrade to Windows 11)"
+    );
+    let shown = env.ok(&["runs", "diff", "1", "2"]);
+    assert!(
+        shown.contains("changed support data (support dates or what an asset runs)"),
+        "{shown}"
+    );
+}

@@ -15,7 +15,7 @@ use time::Date;
 use super::assumptions::Assumptions;
 use super::capital::{ForecastError, Horizon, Reason, forecast, resolved_rules};
 use super::programme::{CapitalProgramme, Comparison, compare};
-use super::snapshot::{AssetInput, Snapshot};
+use super::snapshot::{AssetInput, ReleaseInput, Snapshot};
 use crate::domain::{AssetClass, AssetStatus, FinancialYear, Funding, Money, RunId, iso};
 
 /// An import batch, as the register held it when a run was saved.
@@ -131,6 +131,96 @@ pub struct RunAsset {
     pub life_years: u32,
     /// Unit price the rules gave it, at the price base.
     pub unit_cost: Money,
+    /// What it ran as the run saw it; None for a run saved before estate
+    /// kept it (schema V16).
+    pub support: Option<RunSupport>,
+}
+
+/// What an asset ran as a run saw it: its recorded support end and the
+/// release the support data matched, with the OS upgrade its hardware
+/// allowed. Empty when nothing was known.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RunSupport {
+    /// Its last supported day as the register recorded it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::dates::iso_date_opt"
+    )]
+    pub support_end: Option<Date>,
+    /// The release it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<RunRelease>,
+}
+
+/// A release as a run saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRelease {
+    /// The support data's name for it.
+    pub name: String,
+    /// What the register recorded.
+    pub recorded: String,
+    /// Its last day of security updates.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::dates::iso_date_opt"
+    )]
+    pub security_end: Option<Date>,
+    /// Its last day of paid extended updates.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::dates::iso_date_opt"
+    )]
+    pub extended_end: Option<Date>,
+    /// The OS upgrade its hardware allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade: Option<crate::policy::support::OsUpgrade>,
+}
+
+impl RunSupport {
+    /// What `asset` of `snapshot` runs.
+    pub fn of(snapshot: &Snapshot, asset: &super::snapshot::SnapshotAsset) -> Self {
+        RunSupport {
+            support_end: asset.support_end,
+            release: asset.release.map(|i| {
+                let r = &snapshot.releases()[i as usize];
+                RunRelease {
+                    name: r.name.clone(),
+                    recorded: r.recorded.clone(),
+                    security_end: r.security_end,
+                    extended_end: r.extended_end,
+                    upgrade: r.upgrade.clone(),
+                }
+            }),
+        }
+    }
+
+    /// In words: "Windows 10 22H2 (security to 2025-10-14; upgrade to
+    /// Windows 11)", "recorded support end 2030-07-31", "nothing known".
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = self.support_end {
+            parts.push(format!("recorded support end {}", iso(d)));
+        }
+        if let Some(r) = &self.release {
+            let mut s = format!("{} (security to {}", r.name, opt_date(r.security_end));
+            if let Some(e) = r.extended_end {
+                s.push_str(&format!(", extended to {}", iso(e)));
+            }
+            if let Some(u) = &r.upgrade {
+                s.push_str(&format!("; upgrade to {}", u.to));
+            }
+            s.push(')');
+            parts.push(s);
+        }
+        if parts.is_empty() {
+            "nothing known".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
 }
 
 /// A replacement as a run saved it.
@@ -152,7 +242,8 @@ pub struct RunItem {
 
 /// A cause of movement between two runs, in the fixed order movement is
 /// attributed in (the order of the variants): the register first, then
-/// lives, prices, the price base, inflation, the caps and the horizon.
+/// the support data, lives, prices, the price base, inflation, the caps and
+/// the horizon.
 ///
 /// Each cause's part is the programme with that cause and every cause
 /// before it changed to the newer run's, minus the programme with only the
@@ -172,6 +263,10 @@ pub enum DiffCause {
     /// Register: an unchanged asset moved because others changed under a
     /// cap (levelling funds the oldest first).
     RegisterKnockOn,
+    /// The support data: an asset's support dates, what it runs (its
+    /// operating system, version, model or processor, or a recorded support
+    /// end), and the end-of-support rule's settings.
+    Support,
     /// The lives the policy gives (per class and per model).
     Lives,
     /// The price book.
@@ -191,11 +286,12 @@ pub enum DiffCause {
 
 impl DiffCause {
     /// Every cause, in the order movement is attributed.
-    pub const ORDER: [DiffCause; 11] = [
+    pub const ORDER: [DiffCause; 12] = [
         DiffCause::NewAsset,
         DiffCause::LeftRegister,
         DiffCause::RecordChanged,
         DiffCause::RegisterKnockOn,
+        DiffCause::Support,
         DiffCause::Lives,
         DiffCause::Prices,
         DiffCause::PriceBase,
@@ -212,6 +308,7 @@ impl DiffCause {
             DiffCause::LeftRegister => "assets no longer in the register",
             DiffCause::RecordChanged => "changed asset records",
             DiffCause::RegisterKnockOn => "other assets moved by register changes under the caps",
+            DiffCause::Support => "changed support data (support dates or what an asset runs)",
             DiffCause::Lives => "changed lives",
             DiffCause::Prices => "changed prices",
             DiffCause::PriceBase => "changed price base",
@@ -455,12 +552,18 @@ pub enum DiffError {
 /// from the one its run's rules give had its own life (an override), which
 /// is part of its record. (An override equal to the rule's life cannot be
 /// told apart from none; it then follows the rule.)
-fn replay_snapshot(
-    assets: &[RunAsset],
+fn replay_snapshot<'s>(
+    assets: &'s [RunAsset],
+    support: impl Fn(&'s RunAsset) -> Option<&'s RunSupport>,
     assumptions: &Assumptions,
     horizon: Horizon,
 ) -> Result<Snapshot, DiffError> {
-    fn input(a: &RunAsset, life: Option<u32>) -> AssetInput<'_> {
+    fn input<'a>(
+        a: &'a RunAsset,
+        life: Option<u32>,
+        support: Option<&'a RunSupport>,
+    ) -> AssetInput<'a> {
+        let release = support.and_then(|s| s.release.as_ref());
         AssetInput {
             organisation: &a.organisation,
             tag: &a.asset_tag,
@@ -474,23 +577,27 @@ fn replay_snapshot(
             model: a.model.as_deref(),
             site: a.site.as_deref(),
             department: a.department.as_deref(),
-            // A saved run does not keep what an asset runs, so the replay
-            // has no end of support: movement it drove is left to the
-            // "not reproduced" part (end of support as a cause of its own
-            // is issue 17's, still open).
-            support_end: None,
-            release: None,
+            // What it ran, as saved (runs saved before V16 kept none: their
+            // replay has no end of support unless the caller lends it).
+            support_end: support.and_then(|s| s.support_end),
+            release: release.map(|r| ReleaseInput {
+                name: &r.name,
+                recorded: &r.recorded,
+                security_end: r.security_end,
+                extended_end: r.extended_end,
+                upgrade: r.upgrade.as_ref(),
+            }),
         }
     }
     let mut plain = Snapshot::new();
     for a in assets {
-        plain.push(&input(a, None))?;
+        plain.push(&input(a, None, None))?;
     }
     let rules = resolved_rules(&plain, assumptions, horizon)?;
     let mut snapshot = Snapshot::new();
     for (a, (life, _)) in assets.iter().zip(&rules) {
         let own = (a.life_years != *life).then_some(a.life_years);
-        snapshot.push(&input(a, own))?;
+        snapshot.push(&input(a, own, support(a)))?;
     }
     Ok(snapshot)
 }
@@ -541,6 +648,11 @@ fn asset_story(o: Option<&RunAsset>, n: Option<&RunAsset>) -> (DiffCause, String
             } else {
                 DiffCause::RecordChanged
             };
+            if let (Some(a), Some(b)) = (&o.support, &n.support)
+                && a != b
+            {
+                record.push(format!("runs {} → {}", a.describe(), b.describe()));
+            }
             if o.life_years != n.life_years {
                 record.push(format!("life {} → {} years", o.life_years, n.life_years));
             }
@@ -558,8 +670,9 @@ fn asset_story(o: Option<&RunAsset>, n: Option<&RunAsset>) -> (DiffCause, String
 /// Explains the difference between two saved runs by replaying them.
 ///
 /// Movement is attributed one cause at a time in a fixed order — the
-/// register (its assets and their records), lives, prices, the price base,
-/// inflation, caps, the horizon — each part being the programme with that
+/// register (its assets and their records), the support data (what each
+/// asset runs and its dates, and the end-of-support rule), lives, prices,
+/// the price base, inflation, caps, the horizon — each part being the programme with that
 /// cause and every cause before it taken from the newer run, minus the
 /// programme with only the causes before it taken from the newer run. The
 /// first programme replays the older run and the last the newer one; what
@@ -577,14 +690,52 @@ pub fn diff(
     new_assets: &[RunAsset],
     new_items: &[RunItem],
 ) -> Result<RunDiff, DiffError> {
-    let old_snapshot = replay_snapshot(old_assets, &old.assumptions, old.horizon)?;
-    let new_snapshot = replay_snapshot(new_assets, &new.assumptions, new.horizon)?;
+    let key = |a: &RunAsset| (a.organisation.clone(), a.asset_tag.clone());
+    let old_by_key: BTreeMap<_, &RunAsset> = old_assets.iter().map(|a| (key(a), a)).collect();
+    let new_by_key: BTreeMap<_, &RunAsset> = new_assets.iter().map(|a| (key(a), a)).collect();
+    // An older run saved before V16 kept no support: it is replayed with
+    // what the newer run saw, so support is taken as unchanged and what the
+    // old figures owed to it falls to "not reproduced".
+    let old_snapshot = replay_snapshot(
+        old_assets,
+        |a| {
+            a.support
+                .as_ref()
+                .or_else(|| new_by_key.get(&key(a)).and_then(|n| n.support.as_ref()))
+        },
+        &old.assumptions,
+        old.horizon,
+    )?;
+    // The newer register with each kept asset's support as the older run
+    // saw it: the register's part, before the support data's.
+    let new_with_old_support = replay_snapshot(
+        new_assets,
+        |a| {
+            old_by_key
+                .get(&key(a))
+                .and_then(|o| o.support.as_ref())
+                .or(a.support.as_ref())
+        },
+        &new.assumptions,
+        new.horizon,
+    )?;
+    let new_snapshot = replay_snapshot(
+        new_assets,
+        |a| a.support.as_ref(),
+        &new.assumptions,
+        new.horizon,
+    )?;
     // The programmes of the chain: saved old, then one per cause.
     let mut a = old.assumptions.clone();
     let mut steps: Vec<(DiffCause, Values)> = Vec::new();
     let replayed_old = funded_values(&old_snapshot, &a, old.horizon)?;
     steps.push((
         DiffCause::RegisterKnockOn,
+        funded_values(&new_with_old_support, &a, old.horizon)?,
+    ));
+    a.support.clone_from(&new.assumptions.support);
+    steps.push((
+        DiffCause::Support,
         funded_values(&new_snapshot, &a, old.horizon)?,
     ));
     a.lives.clone_from(&new.assumptions.lives);

@@ -399,8 +399,8 @@ pub fn save_run(tx: &Transaction<'_>, run: &NewRun<'_>) -> Result<RunId> {
         let mut stmt = tx.prepare(
             "INSERT INTO forecast_run_assets (run_id, organisation, asset_tag, class, status, \
              funding, manufacturer, model, site, department, in_service_date, lease_end, \
-             life_years, unit_cost_pence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
-             ?12, ?13, ?14)",
+             life_years, unit_cost_pence, support_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+             ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         let nonempty = |t: &str| (!t.is_empty()).then(|| t.to_string());
         for (a, (life, unit)) in s.assets().iter().zip(&rules) {
@@ -421,6 +421,7 @@ pub fn save_run(tx: &Transaction<'_>, run: &NewRun<'_>) -> Result<RunId> {
                 a.lease_end.map(iso),
                 life,
                 pence(*unit),
+                json(&super::runs::RunSupport::of(s, a))?,
             ])?;
         }
         let mut stmt = tx.prepare(
@@ -598,7 +599,7 @@ pub fn load_running(conn: &Connection, id: RunId) -> Result<Option<super::cabine
 pub fn run_assets(conn: &Connection, id: RunId) -> Result<Vec<RunAsset>> {
     let mut stmt = conn.prepare(
         "SELECT organisation, asset_tag, class, status, funding, manufacturer, model, site, \
-         department, in_service_date, lease_end, life_years, unit_cost_pence \
+         department, in_service_date, lease_end, life_years, unit_cost_pence, support_json \
          FROM forecast_run_assets WHERE run_id = ?1 ORDER BY organisation, asset_tag",
     )?;
     let mut rows = stmt.query([id.0])?;
@@ -624,6 +625,9 @@ pub fn run_assets(conn: &Connection, id: RunId) -> Result<Vec<RunAsset>> {
             lease_end: date(10, "lease_end")?,
             life_years: r.get(11)?,
             unit_cost: Money::from_pence(r.get(12)?),
+            support: text(r, 13)?
+                .map(|t| serde_json::from_str(t).map_err(|_| bad(table, "support_json", t)))
+                .transpose()?,
         });
     }
     Ok(out)
