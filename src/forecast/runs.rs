@@ -205,15 +205,20 @@ impl RunSupport {
             parts.push(format!("recorded support end {}", iso(d)));
         }
         if let Some(r) = &self.release {
-            let mut s = format!("{} (security to {}", r.name, opt_date(r.security_end));
-            if let Some(e) = r.extended_end {
-                s.push_str(&format!(", extended to {}", iso(e)));
-            }
-            if let Some(u) = &r.upgrade {
-                s.push_str(&format!("; upgrade to {}", u.to));
-            }
-            s.push(')');
-            parts.push(s);
+            let extended = r
+                .extended_end
+                .map(|e| format!(", extended to {}", iso(e)))
+                .unwrap_or_default();
+            let upgrade = r
+                .upgrade
+                .as_ref()
+                .map(|u| format!("; upgrade to {}", u.to))
+                .unwrap_or_default();
+            parts.push(format!(
+                "{} (security to {}{extended}{upgrade})",
+                r.name,
+                opt_date(r.security_end)
+            ));
         }
         if parts.is_empty() {
             "nothing known".to_string()
