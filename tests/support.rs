@@ -622,3 +622,30 @@ fn runs_diff_gives_movement_from_what_an_asset_runs_its_own_cause() {
         "{shown}"
     );
 }
+
+#[test]
+fn import_reads_a_processor_column_and_the_laptop_is_upgraded_not_replaced() {
+    let env = Env::with_org();
+    // As a_windows_10_laptop_whose_processor_runs_windows_11_is_upgraded_not_replaced,
+    // from an inventory export with a Processor column (as Windows reports it).
+    let file = env.path().join("inventory.csv");
+    std::fs::write(
+        &file,
+        "Asset Tag,Category,Purchase Date,Cost,Operating System,OS Version,Processor\n\
+         LT-9,Laptop,2025-05-01,850.00,Windows,10 22H2,Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz\n",
+    )
+    .unwrap();
+    env.said(&["import", file.to_str().unwrap(), "--org", "BCW"]);
+    let json = env.json(&["show", "LT-9"]);
+    assert_eq!(
+        json["asset"]["cpu"],
+        "Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz"
+    );
+    assert_eq!(
+        env.ok(&["support", "--format", "csv"]),
+        "year,last supported day,org,tag,class,runs,replaced for support\n\
+         2026/27,2025-10-14,BCW,LT-9,laptop,Windows 10 22H2,no: upgrade OS to Windows 11\n"
+    );
+    // Replaced by age, 1 May 2029 (2029/30), at £902.03.
+    assert_eq!(detail(&env), ["LT-9,2029-05-01,2029/30,2029/30,age,902.03"]);
+}
