@@ -810,7 +810,7 @@ const VALUES: &[Case] = &[
             "Kit Ref=colour",
         ],
         code: 2,
-        stderr: "error: invalid value 'Kit Ref=colour' for '--map <HEADING=FIELD>': --map `Kit Ref=colour`: `colour` is not a field; use one of: organisation, asset_tag, serial, class, manufacturer, model, site, department, assigned_user, in_service_date, cost, cost_inc_vat, supplier, order_ref, warranty_end, warranty_months, funding, lease_end, status, life_years, power_watts, power_kwh_per_year, os, os_version, notes, quantity, number, line_type, contract_end, critical_care, line_use, product, vendor, agreement, agreement_type, metric, cost_basis, start_date, end_date, budget, covers_classes, category, ignore\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value 'Kit Ref=colour' for '--map <HEADING=FIELD>': --map `Kit Ref=colour`: `colour` is not a field; use one of: organisation, asset_tag, serial, class, manufacturer, model, site, department, assigned_user, in_service_date, cost, cost_inc_vat, supplier, order_ref, warranty_end, warranty_months, funding, lease_end, status, life_years, power_watts, power_kwh_per_year, os, os_version, cpu, notes, quantity, number, line_type, contract_end, critical_care, line_use, product, vendor, agreement, agreement_type, metric, cost_basis, start_date, end_date, budget, covers_classes, category, ignore\n\nFor more information, try '--help'.\n",
     },
     Case {
         what: "an import kind estate does not know",
