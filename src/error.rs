@@ -278,6 +278,7 @@ classified!(
     crate::register::RegisterError,
     crate::policy::PolicyError,
     crate::policy::store::PolicySetError,
+    crate::funding::FundingError,
     crate::forecast::store::StoreError,
     crate::forecast::RunError,
     crate::forecast::ForecastError,
@@ -446,6 +447,26 @@ impl Classify for crate::policy::PolicyError {
         match self {
             crate::policy::PolicyError::Io { .. } => ErrorKind::Io,
             _ => ErrorKind::Invalid,
+        }
+    }
+}
+
+impl Classify for crate::funding::FundingError {
+    fn kind(&self) -> ErrorKind {
+        use crate::funding::FundingError as E;
+        match self {
+            E::Invalid(_) | E::NothingSet(_) => ErrorKind::Invalid,
+            E::Register(e) => e.kind(),
+            E::Db(e) => e.kind(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        use crate::funding::FundingError as E;
+        match self {
+            E::Register(e) => e.help(),
+            E::Db(e) => e.help(),
+            E::Invalid(_) | E::NothingSet(_) => None,
         }
     }
 }

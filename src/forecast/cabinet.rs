@@ -405,6 +405,7 @@ mod tests {
             approvals: Vec::new(),
             detail: Vec::new(),
             capitalisation: None,
+            funded_counts: Vec::new(),
         }
     }
 

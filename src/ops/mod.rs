@@ -10,6 +10,7 @@
 
 pub mod assets;
 pub mod forecast;
+pub mod funding;
 mod handle;
 pub mod maintenance;
 pub mod orgs;

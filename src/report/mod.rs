@@ -18,6 +18,7 @@ pub mod cabinet;
 pub mod chart;
 pub mod docx;
 pub mod forecast;
+pub mod funding;
 pub mod html;
 pub mod running;
 pub mod words;

@@ -1,0 +1,191 @@
+//! Views of how the programme is paid for: the funding set (`estate funding
+//! list`), the funding table under the programme with over- or
+//! under-funding per year, the revenue cost of borrowing (MRP and interest)
+//! and carbon both sides (embodied beside operational). Built by hand from
+//! the records (`forecast::funding`, `forecast::embodied`).
+
+use crate::forecast::embodied::Carbon;
+use crate::forecast::funding::{BorrowingCosts, Funding, FundingEntry, FundingTable};
+use crate::forecast::programme::Units;
+
+use super::forecast::amount;
+use super::{Cell, View};
+
+/// The funding set, one row per organisation, year and source.
+pub fn entries_view(entries: &[FundingEntry]) -> View {
+    let mut view = View::new(&["organisation", "year", "source", "amount", "share"]);
+    for e in entries {
+        let (money, share) = match e.funding {
+            Funding::Amount(m) => (Cell::money(m), Cell::number("")),
+            Funding::Share(r) => (Cell::number(""), Cell::number(r.to_string())),
+        };
+        view.push(vec![
+            Cell::text(e.organisation.as_deref().unwrap_or("all")),
+            Cell::text(e.year.to_string()),
+            Cell::text(e.source.label()),
+            money,
+            share,
+        ]);
+    }
+    view
+}
+
+/// The funding table: the programme, each source, the total funding and the
+/// over- (+) or under- (−) funding, per year and in total.
+pub fn table_view(t: &FundingTable, units: Units) -> View {
+    let s = units.suffix();
+    let mut headings: Vec<String> = vec!["funded by".into()];
+    headings.extend(t.years.iter().map(|y| format!("{y}{s}")));
+    headings.push(format!("total{s}"));
+    let refs: Vec<&str> = headings.iter().map(String::as_str).collect();
+    let mut view = View::new(&refs);
+    let row = |label: &str, amounts: &[crate::domain::Money], total| {
+        let mut cells = vec![Cell::text(label)];
+        cells.extend(amounts.iter().map(|m| amount(*m, units)));
+        cells.push(amount(total, units));
+        cells
+    };
+    view.push(row("Capital programme", &t.programme, t.programme_total));
+    for r in &t.rows {
+        view.push(row(r.source.label(), &r.amounts, r.total));
+    }
+    view.push(row("Total funding", &t.funded, t.funded_total));
+    view.push(row(
+        "Over (+) or under (−) funded",
+        &t.balance,
+        t.balance_total,
+    ));
+    view
+}
+
+/// The revenue cost of borrowing: borrowing, MRP, interest, outstanding.
+pub fn borrowing_view(b: &BorrowingCosts, units: Units) -> View {
+    let s = units.suffix();
+    let mut headings: Vec<String> = vec!["borrowing".into()];
+    headings.extend(b.years.iter().map(|y| format!("{y}{s}")));
+    headings.push(format!("total{s}"));
+    let refs: Vec<&str> = headings.iter().map(String::as_str).collect();
+    let mut view = View::new(&refs);
+    let row = |label: &str, amounts: &[crate::domain::Money], total: bool| {
+        let mut cells = vec![Cell::text(label)];
+        cells.extend(amounts.iter().map(|m| amount(*m, units)));
+        cells.push(if total {
+            amount(amounts.iter().copied().sum(), units)
+        } else {
+            Cell::number("")
+        });
+        cells
+    };
+    view.push(row("Borrowed for the programme", &b.borrowing, true));
+    view.push(row(
+        "Minimum revenue provision (asset life, straight line)",
+        &b.mrp,
+        true,
+    ));
+    match b.rate {
+        Some(r) => view.push(row(&format!("Interest at {r}"), &b.interest, true)),
+        None => {
+            let mut cells = vec![Cell::text(
+                "Interest: rate not set (estate policy set borrowing-rate)",
+            )];
+            cells.extend(b.years.iter().map(|_| Cell::text("rate not set")));
+            cells.push(Cell::text(""));
+            view.push(cells);
+        }
+    }
+    view.push(row("Outstanding at the year's end", &b.outstanding, false));
+    view
+}
+
+/// The convention behind the MRP and interest, in one sentence.
+pub fn borrowing_note(b: &BorrowingCosts) -> String {
+    let rate = match (&b.rate, &b.rate_source) {
+        (Some(r), Some(src)) => format!("interest at {r} ({src})"),
+        (Some(r), None) => format!("interest at {r}"),
+        (None, _) => "interest: rate not set (estate policy set borrowing-rate)".to_string(),
+    };
+    let mut note = format!(
+        "MRP by the asset-life method, straight line: each year's borrowing spread over the \
+         lives of the classes it buys, from the year after the spend (DLUHC MRP guidance, 5th \
+         edition); {rate}, on the borrowing outstanding at the start of each year; new \
+         borrowing for this programme only"
+    );
+    if !b.unspread.is_empty() {
+        let years: Vec<String> = b.unspread.iter().map(ToString::to_string).collect();
+        note.push_str(&format!(
+            "; borrowing in {} buys nothing in the programme and carries no MRP",
+            years.join(", ")
+        ));
+    }
+    note
+}
+
+/// Embodied beside operational carbon, per year (kgCO2e).
+pub fn carbon_view(c: &Carbon) -> View {
+    let mut view = View::new(&[
+        "year",
+        "replacements",
+        "embodied kgCO2e (new kit)",
+        "operational kgCO2e (electricity)",
+        "total kgCO2e",
+    ]);
+    for y in &c.years {
+        view.push(vec![
+            Cell::text(y.year.to_string()),
+            Cell::number(y.replacements.to_string()),
+            Cell::number(y.embodied_kg.to_string()),
+            Cell::number(y.operational_kg.map(|o| o.to_string()).unwrap_or_default()),
+            Cell::number(
+                y.operational_kg
+                    .map(|o| (o + y.embodied_kg).normalize().to_string())
+                    .unwrap_or_default(),
+            ),
+        ]);
+    }
+    let total_operational = c.operational_total;
+    view.push(vec![
+        Cell::text("Total"),
+        Cell::number(
+            c.years
+                .iter()
+                .map(|y| y.replacements)
+                .sum::<u64>()
+                .to_string(),
+        ),
+        Cell::number(c.embodied_total.to_string()),
+        Cell::number(total_operational.map(|o| o.to_string()).unwrap_or_default()),
+        Cell::number(
+            total_operational
+                .map(|o| (o + c.embodied_total).normalize().to_string())
+                .unwrap_or_default(),
+        ),
+    ]);
+    view
+}
+
+/// Where the embodied figures come from, and what has none.
+pub fn carbon_notes(c: &Carbon) -> Vec<String> {
+    let mut notes: Vec<String> = c
+        .factors
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {} kgCO2e embodied per new item ({})",
+                f.class, f.kg_co2e, f.source
+            )
+        })
+        .collect();
+    if !c.unfigured.is_empty() {
+        let list: Vec<String> = c
+            .unfigured
+            .iter()
+            .map(|u| format!("{} {}", u.replacements, u.class))
+            .collect();
+        notes.push(format!(
+            "no sourced embodied figure for {} replacements: counted, not in the embodied total \
+             (add figures to data/power/embodied-carbon.csv)",
+            list.join(", ")
+        ));
+    }
+    notes
+}
