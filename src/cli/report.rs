@@ -182,7 +182,7 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
     let running = running_costs(conn, code, horizon, &run)?;
     let levers = super::power::lever_effect(conn, &request, &run)?;
     let settings = Estate::read(conn)?.defaults.settings;
-    Ok(CabinetReport {
+    let mut report = CabinetReport {
         title: title(args, horizon, code),
         prepared: iso(ctx.today),
         organisations: organisations(conn, code)?,
@@ -197,7 +197,12 @@ fn fresh(ctx: &Ctx, conn: &Connection, args: &ReportArgs, detail: bool) -> Resul
         running: Some(running),
         levers,
         against_approved: None,
-    })
+        funding: None,
+        borrowing: None,
+        carbon: None,
+    };
+    estate::ops::funding::add_to_report(conn, &mut report, code)?;
+    Ok(report)
 }
 
 /// The running costs of a capital forecast `run` of the register: power and
@@ -242,7 +247,7 @@ fn saved(
             run_detail(conn, &run).with_context(|| format!("failed to read run {}", id.0))?;
     }
     let org = run.summary.organisation.clone();
-    Ok(CabinetReport {
+    let mut report = CabinetReport {
         title: title(args, run.horizon, org.as_deref()),
         prepared: iso(ctx.today),
         organisations: organisations(conn, org.as_deref())?,
@@ -262,7 +267,12 @@ fn saved(
         against_approved: estate::forecast::store::against_approved(conn, id).with_context(
             || format!("failed to compare run {} with the approved programme", id.0),
         )?,
-    })
+        funding: None,
+        borrowing: None,
+        carbon: None,
+    };
+    estate::ops::funding::add_to_report(conn, &mut report, org.as_deref())?;
+    Ok(report)
 }
 
 /// Writes `report` to `path` as `document`, whole or not at all.

@@ -46,3 +46,37 @@ pub fn clear(
 pub fn list(register: &Register, organisation: Option<&str>) -> Result<Vec<FundingEntry>> {
     store::list(register.reader(), organisation).context("failed to list the funding")
 }
+
+/// Adds the funding table, the borrowing's MRP and interest (and their rows
+/// in the revenue position) and embodied beside operational carbon to a
+/// Cabinet report of one `organisation` or the whole register, from the
+/// funding set, the `borrowing_rate` setting and the shipped
+/// embodied-carbon figures.
+///
+/// # Errors
+/// A register that cannot be read, a malformed `borrowing_rate`.
+pub fn add_to_report(
+    conn: &rusqlite::Connection,
+    report: &mut crate::forecast::cabinet::CabinetReport,
+    organisation: Option<&str>,
+) -> Result<()> {
+    let entries = store::list(conn, organisation).context("failed to read the funding")?;
+    let settings = crate::policy::store::read(conn)
+        .map_err(crate::db::DbError::from)
+        .context("failed to read the borrowing rate")?
+        .settings;
+    let rate = match settings.iter().find(|s| s.key == "borrowing_rate") {
+        Some(s) if !s.value.trim().is_empty() => {
+            let rate: crate::domain::Rate = s
+                .value
+                .parse()
+                .context("setting borrowing_rate is not a rate")?;
+            Some((rate, s.source.clone()))
+        }
+        _ => None,
+    };
+    let factors = crate::policy::running::builtin_embodied_carbon()
+        .context("failed to read the embodied-carbon figures")?;
+    crate::forecast::cabinet::add_finance(report, organisation, &entries, rate, &factors);
+    Ok(())
+}

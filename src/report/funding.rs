@@ -189,3 +189,87 @@ pub fn carbon_notes(c: &Carbon) -> Vec<String> {
     }
     notes
 }
+
+/// A captioned table with notes under it, as every Cabinet document shows it.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The table's caption.
+    pub caption: String,
+    /// The table.
+    pub view: View,
+    /// Notes under it.
+    pub notes: Vec<String>,
+}
+
+/// How the programme is paid for: the funding table and, when anything is
+/// borrowed, the revenue consequences (MRP and interest). Empty when no
+/// funding is set.
+pub fn funding_parts(report: &crate::forecast::cabinet::CabinetReport) -> Vec<Part> {
+    let units = report.units;
+    let mut parts = Vec::new();
+    if let Some(t) = &report.funding {
+        let mut notes = vec![
+            "Shares of a year's programme are split to the penny by largest remainder, so \
+             shares adding up to 100% fund the year exactly. Over (+) or under (−) funded is \
+             total funding less the capital programme."
+                .to_string(),
+        ];
+        let short: Vec<String> = t
+            .years
+            .iter()
+            .zip(&t.balance)
+            .filter(|(_, b)| b.is_negative())
+            .map(|(y, b)| format!("{y} under-funded by {}", -*b))
+            .collect();
+        if !short.is_empty() {
+            notes.push(format!("{}.", short.join("; ")));
+        }
+        parts.push(Part {
+            caption: format!("How the capital programme is funded{}", units.suffix()),
+            view: table_view(t, units),
+            notes,
+        });
+    }
+    if let Some(b) = &report.borrowing {
+        parts.push(Part {
+            caption: format!(
+                "Revenue consequences of borrowing: MRP and interest{}",
+                units.suffix()
+            ),
+            view: borrowing_view(b, units),
+            notes: vec![borrowing_note(b)],
+        });
+    }
+    parts
+}
+
+/// The proposal against the approved programme, per line and year
+/// (approved, proposed, variance, slippage) with the reasons, when the
+/// report is of a saved run and another run of its scope is approved.
+pub fn approved_parts(report: &crate::forecast::cabinet::CabinetReport) -> Vec<Part> {
+    report
+        .against_approved
+        .as_ref()
+        .map(|c| {
+            super::approved::approved_sections(c, report.units)
+                .into_iter()
+                .map(|s| Part {
+                    caption: s.title,
+                    view: s.view,
+                    notes: Vec::new(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Carbon both sides, when the report has it.
+pub fn carbon_part(report: &crate::forecast::cabinet::CabinetReport) -> Option<Part> {
+    report.carbon.as_ref().map(|c| Part {
+        caption: "Carbon both sides: embodied in the new kit beside the electricity of running \
+                  the estate (kgCO2e)"
+            .to_string(),
+        view: carbon_view(c),
+        notes: carbon_notes(c),
+    })
+}
