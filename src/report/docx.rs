@@ -308,9 +308,11 @@ pub fn write(report: &CabinetReport) -> Result<Vec<u8>, DocxError> {
             28,
         ));
         for part in &parts {
-            doc = doc
-                .add_paragraph(para(&part.caption))
-                .add_table(table(&for_people(&part.view), portrait_width, &[0]));
+            doc = doc.add_paragraph(para(&part.caption)).add_table(table(
+                &for_people(&part.view),
+                portrait_width,
+                &[0],
+            ));
             for note in &part.notes {
                 doc = doc.add_paragraph(para(note));
             }
