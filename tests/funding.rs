@@ -211,7 +211,7 @@ fn shares_split_a_year_to_the_penny_and_the_table_shows_over_and_under_funding()
 /// A mobile in service May 2023 (life 3) and a desktop in service June 2021
 /// (life 5) fall due in 2026/27; a laptop in service Sep 2023 (life 4) in
 /// 2027/28. Embodied figures shipped: mobile 65.57 kgCO2e (iPhone X: 83% of
-/// 79 kg), laptop 224 (MacBook Air: 70% of 320 kg); none for desktops.
+/// 79 kg), laptop 224 (Apple 13-inch notebook, 2011: 70% of 320 kg); none for desktops.
 ///
 /// - 2026/27: 2 replacements, embodied 65.57 (the desktop is counted but
 ///   has no figure); 2027/28: 1 replacement, 224; 2028/29: none, 0.

@@ -116,7 +116,6 @@ pub fn carbon(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::policy::running::builtin_embodied_carbon;
 
     #[test]

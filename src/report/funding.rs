@@ -82,16 +82,15 @@ pub fn borrowing_view(b: &BorrowingCosts, units: Units) -> View {
         &b.mrp,
         true,
     ));
-    match b.rate {
-        Some(r) => view.push(row(&format!("Interest at {r}"), &b.interest, true)),
-        None => {
-            let mut cells = vec![Cell::text(
-                "Interest: rate not set (estate policy set borrowing-rate)",
-            )];
-            cells.extend(b.years.iter().map(|_| Cell::text("rate not set")));
-            cells.push(Cell::text(""));
-            view.push(cells);
-        }
+    if let Some(r) = b.rate {
+        view.push(row(&format!("Interest at {r}"), &b.interest, true));
+    } else {
+        let mut cells = vec![Cell::text(
+            "Interest: rate not set (estate policy set borrowing-rate)",
+        )];
+        cells.extend(b.years.iter().map(|_| Cell::text("rate not set")));
+        cells.push(Cell::text(""));
+        view.push(cells);
     }
     view.push(row("Outstanding at the year's end", &b.outstanding, false));
     view
@@ -112,10 +111,10 @@ pub fn borrowing_note(b: &BorrowingCosts) -> String {
     );
     if !b.unspread.is_empty() {
         let years: Vec<String> = b.unspread.iter().map(ToString::to_string).collect();
-        note.push_str(&format!(
-            "; borrowing in {} buys nothing in the programme and carries no MRP",
+        note = format!(
+            "{note}; borrowing in {} buys nothing in the programme and carries no MRP",
             years.join(", ")
-        ));
+        );
     }
     note
 }
