@@ -11,6 +11,7 @@
 pub mod assets;
 pub mod forecast;
 mod handle;
+pub mod import;
 pub mod maintenance;
 pub mod orgs;
 pub mod policy;
