@@ -404,6 +404,46 @@ mod library {
     }
 
     #[test]
+    fn the_demo_builds_the_sample_estate_through_the_library_and_refuses_a_foreign_register() {
+        let env = Env::new();
+        let dir = env.path().join("sample");
+        let demo = estate::ops::demo::build(&dir, TODAY, &actor(), Duration::from_secs(5)).unwrap();
+        // The seven files of data/sample/ (MANIFEST.md lists them), each
+        // one batch; nothing is in place before put_in_place.
+        assert_eq!(demo.imports.len(), 7);
+        assert!(demo.imports.iter().all(|s| s.batch.is_some()));
+        assert!(!dir.join("estate.db").exists());
+        // The independent check's five-year total (tests/golden/sample-estate).
+        assert_eq!(demo.forecast.run.programme.total(), money("1551869.47"));
+        let codes: Vec<&str> = demo
+            .organisations
+            .organisations
+            .iter()
+            .map(|o| o.code.as_str())
+            .collect();
+        assert!(
+            codes.contains(&"AVN") && codes.contains(&"BRK"),
+            "{codes:?}"
+        );
+        demo.put_in_place().unwrap();
+        for name in [
+            "estate.db",
+            "capital-programme.xlsx",
+            "capital-programme.html",
+        ] {
+            assert!(dir.join(name).is_file(), "{name}");
+        }
+        // A register the demo did not make is never replaced.
+        let theirs = env.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        drop(Register::create(&theirs.join("estate.db"), Duration::from_secs(5)).unwrap());
+        let e = estate::ops::demo::build(&theirs, TODAY, &actor(), Duration::from_secs(5))
+            .err()
+            .unwrap();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+    }
+
+    #[test]
     fn two_scenarios_of_the_sample_estate_compared_through_the_library() {
         let (_env, r) = sample();
         let base = forecast::scenario("base", TODAY, Slips::Refuse).unwrap();
@@ -951,7 +991,7 @@ mod import_library {
 }
 
 /// Which cli files a cli file uses besides `mod.rs` (`Ctx`, the flag
-/// parsers), `output.rs` and the shared flag types of `running.rs`.
+/// parsers), `output.rs` (the printer) and `flags.rs` (the shared flags).
 fn other_cli_files_used(text: &str) -> Vec<String> {
     let mut used: Vec<String> = text
         .match_indices("super::")
@@ -962,11 +1002,7 @@ fn other_cli_files_used(text: &str) -> Vec<String> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             let is_module = rest[name.len()..].starts_with("::");
-            let shared_flags = name == "running"
-                && ["HorizonFlags", "ScenarioFlags", "{HorizonFlags"]
-                    .iter()
-                    .any(|f| rest[name.len() + 2..].starts_with(f));
-            (is_module && name != "output" && !shared_flags).then_some(name)
+            (is_module && name != "output" && name != "flags").then_some(name)
         })
         .collect();
     used.sort();
@@ -990,7 +1026,5 @@ fn no_cli_file_uses_another_but_the_printer_and_the_shared_flags() {
         }
     }
     found.sort();
-    // The demo still prints through the import and forecast commands, and
-    // the report shares the forecast's horizon flags.
-    assert_eq!(found, ["demo -> forecast, import", "report -> forecast"]);
+    assert_eq!(found, Vec::<String>::new());
 }

@@ -15,7 +15,7 @@ use estate::report::running::{
     basis_word, compliance_view, consolidation_view, count, renewals_view, standardise_view,
 };
 
-use super::running::HorizonFlags;
+use super::flags::HorizonFlags;
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate licences`.

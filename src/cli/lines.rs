@@ -12,7 +12,7 @@ use estate::report::running::{lines_org_view, lines_type_view, migrations_view};
 use estate::views::{contracts_ending_view, lines_view};
 use time::Date;
 
-use super::running::HorizonFlags;
+use super::flags::HorizonFlags;
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate lines`.

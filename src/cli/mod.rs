@@ -3,6 +3,7 @@
 //! knows clap, environment variables, stdout/stderr and the terminal.
 
 mod demo;
+mod flags;
 mod forecast;
 mod generate;
 mod import;
@@ -16,7 +17,6 @@ mod policy;
 mod power;
 mod register;
 mod report;
-mod running;
 mod runs;
 mod support;
 mod vocabulary;

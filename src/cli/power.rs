@@ -11,7 +11,7 @@ use estate::report::running::{lever_comparison_view, power_breakdown_view, power
 use estate::views::{model_matches_view, model_profiles_view};
 
 use super::Ctx;
-use super::running::{HorizonFlags, ScenarioFlags};
+use super::flags::{HorizonFlags, ScenarioFlags};
 
 /// Flags of `estate power`.
 #[derive(Debug, Args)]

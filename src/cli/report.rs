@@ -15,7 +15,7 @@ use estate::ops::report::{ReportOf, ReportRequest};
 use estate::output_file::Refused;
 use estate::report::{self, Document, Format};
 
-use super::forecast::HorizonArgs;
+use super::flags::HorizonArgs;
 use super::{Ctx, FormatFlag};
 
 /// Flags of `estate report`.
@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
     let register = ctx.register_to_read()?;
     let of = match args.run {
         Some(id) => ReportOf::SavedRun(RunId(id)),
-        None => ReportOf::Forecast(Request {
+        None => ReportOf::Forecast(Box::new(Request {
             horizon: args.horizon.horizon(ctx)?,
             scenario: args
                 .scenario
@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
             caps: args.horizon.cap.clone(),
             organisation: args.horizon.org.clone(),
             detail: false,
-        }),
+        })),
     };
     let request = ReportRequest {
         of,

@@ -7,6 +7,7 @@
 //! HTTP type; "today", the actor and the busy timeout come in as values.
 
 pub mod assets;
+pub mod demo;
 pub mod forecast;
 mod handle;
 pub mod import;

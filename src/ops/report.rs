@@ -30,7 +30,7 @@ pub enum ReportOf {
     /// A forecast made now from the register: the years, scenario, caps and
     /// organisation of `estate forecast` (the request's `detail` is decided
     /// by [`ReportRequest::detail`]).
-    Forecast(Request),
+    Forecast(Box<Request>),
     /// A saved run, exactly as it was saved.
     SavedRun(RunId),
 }
@@ -60,7 +60,7 @@ impl ReportRequest {
     /// replacement, prepared `today`.
     pub fn forecast(horizon: Horizon, today: Date) -> Self {
         ReportRequest {
-            of: ReportOf::Forecast(Request::new(horizon)),
+            of: ReportOf::Forecast(Box::new(Request::new(horizon))),
             compare: None,
             title: None,
             units: Units::Pounds,

@@ -19,6 +19,8 @@ pub mod chart;
 pub mod docx;
 pub mod forecast;
 pub mod html;
+pub mod import;
+pub mod programme;
 pub mod render;
 pub mod running;
 pub mod words;
