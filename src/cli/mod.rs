@@ -3,6 +3,7 @@
 //! knows clap, environment variables, stdout/stderr and the terminal.
 
 mod demo;
+mod flags;
 mod forecast;
 mod funding;
 mod generate;
@@ -17,7 +18,6 @@ mod policy;
 mod power;
 mod register;
 mod report;
-mod running;
 mod runs;
 mod support;
 mod vocabulary;
