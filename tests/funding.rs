@@ -208,13 +208,16 @@ fn shares_split_a_year_to_the_penny_and_the_table_shows_over_and_under_funding()
     assert!(err.contains("no organisation `XYZ`"), "{err}");
 }
 
-/// A mobile in service May 2023 (life 3) and a desktop in service June 2021
-/// (life 5) fall due in 2026/27; a laptop in service Sep 2023 (life 4) in
-/// 2027/28. Embodied figures shipped: mobile 65.57 kgCO2e (iPhone X: 83% of
-/// 79 kg), laptop 224 (Apple 13-inch notebook, 2011: 70% of 320 kg); none for desktops.
+/// A mobile in service May 2023 (life 3), a desktop in service June 2021
+/// (life 5) and a monitor in service June 2019 (life 7) fall due in
+/// 2026/27; a laptop in service Sep 2023 (life 4) in 2027/28. Embodied
+/// figures shipped: mobile 65.57 kgCO2e (iPhone X: 83% of 79 kg), desktop
+/// 505 (27-inch all-in-one: 50% of 1,010 kg), laptop 224 (Apple 13-inch
+/// notebook, 2011: 70% of 320 kg); none for monitors.
 ///
-/// - 2026/27: 2 replacements, embodied 65.57 (the desktop is counted but
-///   has no figure); 2027/28: 1 replacement, 224; 2028/29: none, 0.
+/// - 2026/27: 3 replacements, embodied 65.57 + 505 = 570.57 (the monitor is
+///   counted but has no figure); 2027/28: 1 replacement, 224; 2028/29: none,
+///   0; total 794.57.
 /// - Laptop life 5: the laptop moves to 2028/29, so 2027/28's embodied falls
 ///   to 0 and 2028/29's rises to 224, while 2027/28's operational carbon
 ///   rises (the old laptop, 36 kWh a year, runs a year longer instead of a
@@ -224,6 +227,7 @@ fn embodied_carbon_per_year_sits_beside_operational_and_moves_with_a_life_extens
     let env = Env::with_org();
     add(&env, "desktop", "PC1", "2021-06-01");
     add(&env, "mobile", "MOB1", "2023-05-01");
+    add(&env, "monitor", "MON1", "2019-06-01");
     add(&env, "laptop", "LT1", "2023-09-01");
     let before = report(&env)["carbon"].clone();
     let per_year = |c: &Value, key: &str| -> Vec<String> {
@@ -234,15 +238,15 @@ fn embodied_carbon_per_year_sits_beside_operational_and_moves_with_a_life_extens
             .map(|y| y[key].to_string().trim_matches('"').to_string())
             .collect()
     };
-    assert_eq!(per_year(&before, "replacements"), ["2", "1", "0"]);
-    assert_eq!(per_year(&before, "embodied_kg"), ["65.57", "224", "0"]);
-    assert_eq!(before["embodied_total"], "289.57");
-    assert_eq!(before["unfigured"][0]["class"], "desktop");
+    assert_eq!(per_year(&before, "replacements"), ["3", "1", "0"]);
+    assert_eq!(per_year(&before, "embodied_kg"), ["570.57", "224", "0"]);
+    assert_eq!(before["embodied_total"], "794.57");
+    assert_eq!(before["unfigured"][0]["class"], "monitor");
     assert_eq!(before["unfigured"][0]["replacements"], 1);
 
     env.said(&["policy", "set", "life", "laptop", "5"]);
     let after = report(&env)["carbon"].clone();
-    assert_eq!(per_year(&after, "embodied_kg"), ["65.57", "0", "224"]);
+    assert_eq!(per_year(&after, "embodied_kg"), ["570.57", "0", "224"]);
     let operational = |c: &Value| -> rust_decimal::Decimal {
         c["years"][1]["operational_kg"]
             .as_str()

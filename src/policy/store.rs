@@ -622,7 +622,9 @@ pub fn set(
             }
             let new = rate.to_string();
             let source = match given.as_deref().map(str::trim) {
-                Some(text) if !text.is_empty() => format!("{text} ({source})"),
+                Some(text) if !text.is_empty() => {
+                    format!("{text} (set on {})", &now_timestamp()[..10])
+                }
                 _ => source.clone(),
             };
             let old = upsert_setting(tx, "borrowing_rate", &new, &source)?;

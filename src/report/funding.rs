@@ -119,29 +119,37 @@ pub fn borrowing_note(b: &BorrowingCosts) -> String {
     note
 }
 
-/// Embodied beside operational carbon, per year (kgCO2e).
+/// kgCO2e as tonnes to three places (half away from zero), for display
+/// only: the records keep the exact kilograms.
+fn tonnes(kg: rust_decimal::Decimal) -> String {
+    let t = (kg / rust_decimal::Decimal::ONE_THOUSAND)
+        .round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{t:.3}")
+}
+
+/// Embodied beside operational carbon, per year, in tonnes CO2e.
 pub fn carbon_view(c: &Carbon) -> View {
     let mut view = View::new(&[
         "year",
         "replacements",
-        "embodied kgCO2e (new kit)",
-        "operational kgCO2e (electricity)",
-        "total kgCO2e",
+        "embodied tCO2e (new kit)",
+        "operational tCO2e (electricity)",
+        "total tCO2e",
     ]);
+    let both = |embodied, operational: Option<rust_decimal::Decimal>| {
+        operational
+            .map(|o| tonnes(o + embodied))
+            .unwrap_or_default()
+    };
     for y in &c.years {
         view.push(vec![
             Cell::text(y.year.to_string()),
             Cell::number(y.replacements.to_string()),
-            Cell::number(y.embodied_kg.to_string()),
-            Cell::number(y.operational_kg.map(|o| o.to_string()).unwrap_or_default()),
-            Cell::number(
-                y.operational_kg
-                    .map(|o| (o + y.embodied_kg).normalize().to_string())
-                    .unwrap_or_default(),
-            ),
+            Cell::number(tonnes(y.embodied_kg)),
+            Cell::number(y.operational_kg.map(tonnes).unwrap_or_default()),
+            Cell::number(both(y.embodied_kg, y.operational_kg)),
         ]);
     }
-    let total_operational = c.operational_total;
     view.push(vec![
         Cell::text("Total"),
         Cell::number(
@@ -151,13 +159,9 @@ pub fn carbon_view(c: &Carbon) -> View {
                 .sum::<u64>()
                 .to_string(),
         ),
-        Cell::number(c.embodied_total.to_string()),
-        Cell::number(total_operational.map(|o| o.to_string()).unwrap_or_default()),
-        Cell::number(
-            total_operational
-                .map(|o| (o + c.embodied_total).normalize().to_string())
-                .unwrap_or_default(),
-        ),
+        Cell::number(tonnes(c.embodied_total)),
+        Cell::number(c.operational_total.map(tonnes).unwrap_or_default()),
+        Cell::number(both(c.embodied_total, c.operational_total)),
     ]);
     view
 }
@@ -266,7 +270,7 @@ pub fn approved_parts(report: &crate::forecast::cabinet::CabinetReport) -> Vec<P
 pub fn carbon_part(report: &crate::forecast::cabinet::CabinetReport) -> Option<Part> {
     report.carbon.as_ref().map(|c| Part {
         caption: "Carbon both sides: embodied in the new kit beside the electricity of running \
-                  the estate (kgCO2e)"
+                  the estate (tCO2e)"
             .to_string(),
         view: carbon_view(c),
         notes: carbon_notes(c),
