@@ -127,7 +127,7 @@ fn tonnes(kg: rust_decimal::Decimal) -> String {
     format!("{t:.3}")
 }
 
-/// Embodied beside operational carbon, per year, in tonnes CO2e.
+/// Embodied beside operational carbon, per year, in tonnes of CO2 equivalent.
 pub fn carbon_view(c: &Carbon) -> View {
     let mut view = View::new(&[
         "year",
