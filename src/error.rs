@@ -278,6 +278,7 @@ classified!(
     crate::register::RegisterError,
     crate::policy::PolicyError,
     crate::policy::store::PolicySetError,
+    crate::funding::FundingError,
     crate::forecast::store::StoreError,
     crate::forecast::RunError,
     crate::forecast::ForecastError,
@@ -299,6 +300,7 @@ classified!(
     crate::domain::rate::RateError,
     crate::domain::financial_year::FinancialYearError,
     crate::output_file::Refused,
+    crate::report::render::RenderError,
     rusqlite::Error,
     std::io::Error,
 );
@@ -450,6 +452,26 @@ impl Classify for crate::policy::PolicyError {
     }
 }
 
+impl Classify for crate::funding::FundingError {
+    fn kind(&self) -> ErrorKind {
+        use crate::funding::FundingError as E;
+        match self {
+            E::Invalid(_) | E::NothingSet(_) => ErrorKind::Invalid,
+            E::Register(e) => e.kind(),
+            E::Db(e) => e.kind(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        use crate::funding::FundingError as E;
+        match self {
+            E::Register(e) => e.help(),
+            E::Db(e) => e.help(),
+            E::Invalid(_) | E::NothingSet(_) => None,
+        }
+    }
+}
+
 impl Classify for crate::policy::store::PolicySetError {
     fn kind(&self) -> ErrorKind {
         use crate::policy::store::PolicySetError as E;
@@ -584,6 +606,16 @@ impl Classify for crate::import::ImportError {
             crate::import::ImportError::Register(e) => Classify::help(e),
             crate::import::ImportError::Db(e) => e.help(),
             _ => None,
+        }
+    }
+}
+
+impl Classify for crate::report::render::RenderError {
+    fn kind(&self) -> ErrorKind {
+        use crate::report::render::RenderError as E;
+        match self {
+            E::Xlsx(_) | E::Csv(_) | E::Json(_) | E::Io(_) => ErrorKind::Io,
+            E::Chart(_) | E::Docx(_) => ErrorKind::Internal,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod forecast;
+pub mod funding;
 pub mod generate;
 pub mod import;
 pub mod ops;

@@ -157,6 +157,7 @@ fn every_subcommand_is_in_the_readme() {
         "policy",
         "forecast",
         "runs",
+        "funding",
         "import",
         "imports",
         "power",

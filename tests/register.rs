@@ -33,7 +33,7 @@ fn init_creates_a_register_and_says_where() {
         "{out}"
     );
     assert!(
-        out.contains("loaded 12 lives, 12 prices, 24 power profiles and 13 settings"),
+        out.contains("loaded 12 lives, 12 prices, 24 power profiles and 14 settings"),
         "{out}"
     );
     assert!(env.db().exists());

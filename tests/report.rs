@@ -235,6 +235,7 @@ fn the_workbook_holds_the_forecasts_figures_to_the_penny_with_formula_totals() {
             "Licence consolidation",
             "Standardisation",
             "Licence compliance",
+            "Carbon both sides",
             "Assumptions"
         ]
     );

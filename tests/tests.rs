@@ -9,6 +9,7 @@ mod durability;
 mod exports;
 mod file_shapes;
 mod forecast;
+mod funding;
 mod fuzz;
 mod hostile;
 mod import;

@@ -6,20 +6,19 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use estate::domain::FinancialYear;
-use estate::domain::rules::HORIZON_YEARS;
-use estate::forecast::programme::{Dimension, Units};
-use estate::forecast::scenario::Scenario;
-use estate::forecast::{self, Caps, Horizon, Request};
+use estate::forecast::programme::Dimension;
+use estate::forecast::{self, Caps, Request};
 use estate::ops;
 use estate::report::forecast::{
-    Section, comparison_notes, comparison_view, notes, programme_sections, programme_view,
+    Section, comparison_notes, comparison_view, programme_sections, programme_view,
     write_detail_csv,
 };
 use estate::report::running::comparison_view_labelled;
-use estate::report::write_csv;
+use estate::report::{programme, write_csv};
 use serde::Serialize;
 
 use super::Ctx;
+use super::flags::HorizonArgs;
 
 /// Flags of `estate forecast`.
 #[derive(Debug, Args)]
@@ -40,43 +39,6 @@ pub enum ForecastCommand {
         after_help = "Examples:\n  estate forecast compare base extend-desktop-life\n  estate forecast compare base capped-250k --units thousands"
     )]
     Compare(CompareArgs),
-}
-
-/// The years, the organisation and the units: shared by `forecast` and
-/// `forecast compare`.
-#[derive(Debug, Args)]
-pub struct HorizonArgs {
-    /// The first financial year (default: the one containing today).
-    #[arg(long, value_name = "YEAR")]
-    pub from: Option<FinancialYear>,
-    /// How many financial years (1 to 50).
-    #[arg(long, default_value_t = 5, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(
-              i64::from(*HORIZON_YEARS.start())..=i64::from(*HORIZON_YEARS.end())))]
-    pub years: u32,
-    /// Only this organisation's assets.
-    #[arg(long, value_name = "CODE")]
-    pub org: Option<String>,
-    /// Show money in pounds or in thousands of pounds (£000).
-    #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
-    pub units: Units,
-    /// Limit capital per year: one amount for every year, or YEAR=AMOUNT pairs.
-    #[arg(long, value_name = "AMOUNT|YEAR=AMOUNT,…")]
-    pub cap: Option<Caps>,
-}
-
-impl HorizonArgs {
-    pub(super) fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
-        let first = self
-            .from
-            .unwrap_or_else(|| FinancialYear::containing(ctx.today));
-        Ok(Horizon::new(first, self.years)?)
-    }
-
-    /// The organisation's code, checked against the register.
-    pub(super) fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
-        Ok(ops::running::organisation(conn, self.org.as_deref())?.map(|o| o.code))
-    }
 }
 
 /// Flags of a plain `estate forecast`.
@@ -115,12 +77,6 @@ pub struct CompareArgs {
     pub horizon: HorizonArgs,
 }
 
-/// A shipped scenario by name, or a scenario file by path (for
-/// `cli/report.rs`, until the Cabinet report moves into `estate::ops`).
-pub fn scenario(ctx: &Ctx, name: &str) -> Result<Scenario> {
-    Ok(ctx.scenario(name)?)
-}
-
 /// What `--format json` prints for a forecast.
 #[derive(Serialize)]
 struct ForecastJson<'a> {
@@ -144,7 +100,7 @@ struct ForecastJson<'a> {
     /// at a price.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     extended_support: Vec<ExtendedSupportYear>,
-    /// OS upgrades taken instead of replacements (revenue), when any.
+    /// OS upgrades taken instead of replacements (revenue), when any are.
     #[serde(skip_serializing_if = "Option::is_none")]
     os_upgrades: Option<forecast::support::OsUpgrades>,
     /// The replacements of assets whose age is estimated from an enrolment
@@ -168,24 +124,6 @@ pub fn run(ctx: &Ctx, args: &ForecastArgs) -> Result<()> {
     }
 }
 
-fn title(
-    first: &str,
-    horizon: Horizon,
-    what: &str,
-    org: Option<&str>,
-    scenario: Option<&str>,
-) -> String {
-    let only = org.map(|o| format!(", {o} only")).unwrap_or_default();
-    let scenario = scenario
-        .map(|s| format!(", scenario {s}"))
-        .unwrap_or_default();
-    format!(
-        "{first} {} to {}, by {what}{only}{scenario}",
-        horizon.first,
-        horizon.last()
-    )
-}
-
 fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
     let mut register = if o.save.is_some() {
         ctx.register()?
@@ -205,65 +143,33 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
         name: name.clone(),
         command: ctx.command_line.clone(),
     });
-    let ops::forecast::Forecast {
-        run,
-        with_levers,
-        saved,
-        age_estimated,
-    } = ops::forecast::forecast(&mut register, &request, save.as_ref())?;
-    if let (Some(id), Some(name)) = (saved, &o.save) {
+    let f = ops::forecast::forecast(&mut register, &request, save.as_ref())?;
+    if let (Some(id), Some(name)) = (f.saved, &o.save) {
         ctx.out.message(&format!(
             "saved as run {id} \"{}\"; `estate runs show {id}` shows it",
             name.trim()
         ));
     }
-    let saved = saved.map(|id| id.0);
     let units = o.horizon.units;
+    let programme::ProgrammeNotes {
+        notes,
+        unsupported,
+        extended_support,
+        os_upgrades,
+    } = programme::notes(&f, units, ctx.today, o.detail);
+    let ops::forecast::Forecast {
+        run,
+        with_levers,
+        saved,
+        age_estimated,
+    } = f;
+    let saved = saved.map(|id| id.0);
     let scenario_name = run.assumptions.scenario.as_ref().map(|s| s.name.as_str());
     let p = &run.programme;
-    // A scenario's levers (thin clients, virtualisation, MFD consolidation)
-    // change capital outside the replacement rules: said beside the table,
-    // never silently left out.
-    let mut notes = notes(p, units);
-    notes.extend(
-        with_levers
-            .as_ref()
-            .map(estate::forecast::cabinet::LeverEffect::sentence),
-    );
-    let unsupported =
-        forecast::support::unsupported(&run.snapshot, &run.assumptions.support, ctx.today);
-    notes.extend(unsupported_note(&unsupported, ctx.today));
-    let mut extended_support = forecast::support::extended_support_costs(
-        &run.snapshot,
-        &run.assumptions.support,
-        &run.forecast,
-    );
-    if extended_support.iter().all(|(_, m)| m.is_zero()) {
-        extended_support.clear();
-    } else {
-        let years: Vec<String> = extended_support
-            .iter()
-            .map(|(y, m)| format!("{y} {m}"))
-            .collect();
-        notes.push(format!(
-            "extended security updates bought (revenue, not in the capital figures): {}",
-            years.join(", ")
-        ));
-    }
-    let os_upgrades =
-        forecast::support::os_upgrades(&run.snapshot, &run.assumptions.support, &run.forecast);
-    notes.extend(os_upgrades_notes(&os_upgrades, o.detail));
-    notes.extend(age_estimated.as_ref().map(age_estimated_note));
-    let heading = title(
+    let heading = programme::heading(
         "Capital programme",
         horizon,
-        match o.by {
-            Dimension::Line => "programme line",
-            Dimension::Class => "class",
-            Dimension::Org => "organisation",
-            Dimension::Site => "site",
-            Dimension::Department => "department",
-        },
+        programme::rows_are(o.by),
         organisation.as_deref(),
         scenario_name,
     );
@@ -293,94 +199,8 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
                 .into_iter()
                 .map(|(year, cost)| ExtendedSupportYear { year, cost })
                 .collect(),
-            os_upgrades: (!os_upgrades.items.is_empty()).then_some(os_upgrades),
+            os_upgrades,
             age_estimated,
-        },
-    )
-}
-
-/// The notes on OS upgrades taken instead of replacements: per year, the
-/// assumptions, and with `--detail` each upgrade.
-fn os_upgrades_notes(u: &forecast::support::OsUpgrades, detail: bool) -> Vec<String> {
-    if u.items.is_empty() {
-        return Vec::new();
-    }
-    let years: Vec<String> = u
-        .years
-        .iter()
-        .filter(|y| y.count > 0)
-        .map(|y| format!("{} {} ({})", y.year, y.count, y.cost))
-        .collect();
-    let mut out = vec![format!(
-        "upgrade OS, not replaced (revenue, not in the capital figures): {}. {}",
-        years.join(", "),
-        u.assumptions.join("; ")
-    )];
-    if detail {
-        out.extend(u.items.iter().map(|i| {
-            format!(
-                "upgrade OS: {} {} ({}) {} -> {} in {}, {}",
-                i.organisation, i.tag, i.class, i.from, i.to, i.year, i.cost
-            )
-        }));
-    }
-    out
-}
-
-/// The note on replacements whose timing rests on an enrolment date.
-fn age_estimated_note(a: &ops::forecast::AgeEstimated) -> String {
-    let years: Vec<String> = a
-        .years
-        .iter()
-        .map(|y| format!("{} {} ({})", y.year, y.replacements, y.cost))
-        .collect();
-    format!(
-        "age estimated from enrolment (`import --age-from`): {} {} in scope, replaced (in the \
-         figures above): {}",
-        a.assets,
-        if a.assets == 1 { "asset" } else { "assets" },
-        years.join(", ")
-    )
-}
-
-/// The "unsupported now" risk line: live kit already past its last
-/// supported day, by class and organisation.
-fn unsupported_note(rows: &[forecast::support::Unsupported], today: time::Date) -> Option<String> {
-    if rows.is_empty() {
-        return None;
-    }
-    let total: u64 = rows.iter().map(|r| r.count).sum();
-    let parts: Vec<String> = rows
-        .iter()
-        .map(|r| format!("{} {} at {}", r.count, r.class, r.organisation))
-        .collect();
-    Some(format!(
-        "unsupported now ({}): {total} live {} past {} last supported day: {}",
-        estate::domain::iso(today),
-        if total == 1 { "asset" } else { "assets" },
-        if total == 1 { "its" } else { "their" },
-        parts.join(", ")
-    ))
-}
-
-/// Prints the register's five-year capital programme from the year
-/// containing today, by programme line, as `estate forecast` does (the end
-/// of `estate demo`).
-pub fn print_programme(ctx: &Ctx) -> Result<()> {
-    run_forecast(
-        ctx,
-        &ForecastOptions {
-            horizon: HorizonArgs {
-                from: None,
-                years: 5,
-                org: None,
-                units: Units::Pounds,
-                cap: None,
-            },
-            by: Dimension::Line,
-            detail: false,
-            scenario: None,
-            save: None,
         },
     )
 }
@@ -403,7 +223,7 @@ fn run_compare(ctx: &Ctx, c: &CompareArgs) -> Result<()> {
     let view = comparison_view(comparison, c.horizon.units);
     let heading_text = |with_levers: bool| {
         let suffix = if with_levers { " (before levers)" } else { "" };
-        title(
+        programme::heading(
             &format!("{other_name} against {base_name}{suffix}:"),
             horizon,
             "programme line",

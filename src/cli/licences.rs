@@ -15,7 +15,7 @@ use estate::report::running::{
     basis_word, compliance_view, consolidation_view, count, renewals_view, standardise_view,
 };
 
-use super::running::HorizonFlags;
+use super::flags::HorizonFlags;
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate licences`.
@@ -161,9 +161,6 @@ fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<Licenc
         target,
     )?)
 }
-
-/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
-pub(super) use estate::ops::running::forecast_licences;
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
     let held = ops::running::list_licences(&ctx.register_to_read()?, org)?;

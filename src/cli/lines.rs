@@ -12,7 +12,7 @@ use estate::report::running::{lines_org_view, lines_type_view, migrations_view};
 use estate::views::{contracts_ending_view, lines_view};
 use time::Date;
 
-use super::running::HorizonFlags;
+use super::flags::HorizonFlags;
 use super::{Ctx, parse_date, parse_money};
 
 /// Flags of `estate lines`.
@@ -153,9 +153,6 @@ fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
         &h.request(ctx)?,
     )?)
 }
-
-/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
-pub(super) use estate::ops::running::forecast_lines;
 
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
     let held = ops::running::list_lines(&ctx.register_to_read()?, org)?;

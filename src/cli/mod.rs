@@ -3,7 +3,9 @@
 //! knows clap, environment variables, stdout/stderr and the terminal.
 
 mod demo;
+mod flags;
 mod forecast;
+mod funding;
 mod generate;
 mod import;
 mod init;
@@ -16,7 +18,6 @@ mod policy;
 mod power;
 mod register;
 mod report;
-mod running;
 mod runs;
 mod support;
 mod vocabulary;
@@ -190,6 +191,16 @@ financial years.",
         after_help = "Examples:\n  estate runs\n  estate runs show 1\n  estate runs diff 1 2\n  estate runs approve 1 --minute \"Cabinet 12 Feb 2026, min. 87\"\n  estate runs compare 2"
     )]
     Runs(runs::RunsArgs),
+    /// How the capital programme is paid for: sources per financial year
+    /// (capital receipts, borrowing, revenue contributions, reserves,
+    /// grants, external contributions), as amounts or shares of the year's
+    /// programme. The report lays them against the programme, with over- or
+    /// under-funding, and charges the borrowing's MRP and interest to the
+    /// revenue position.
+    #[command(
+        after_help = "Examples:\n  estate funding set 2026/27 borrowing 60%\n  estate funding set 2026/27 capital-receipts 40%\n  estate funding set 2027/28 grants 25000 --org AVN\n  estate funding list\n  estate funding clear 2026/27 borrowing"
+    )]
+    Funding(funding::FundingArgs),
     /// Write a consistent copy of the register to a file (others may keep working).
     #[command(after_help = "Example:\n  estate backup backups/estate-2026-11-28.db")]
     Backup(maintenance::BackupArgs),
@@ -443,6 +454,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Policy(args) => policy::run(&ctx, &args),
         Command::Forecast(args) => forecast::run(&ctx, &args),
         Command::Runs(args) => runs::run(&ctx, &args),
+        Command::Funding(args) => funding::run(&ctx, &args),
         Command::Backup(args) => maintenance::backup(&ctx, &args),
         Command::Restore(args) => maintenance::restore(&ctx, &args),
         Command::Check => maintenance::check(&ctx),

@@ -28,7 +28,7 @@ pub enum PolicyCommand {
     /// inflation rate or the price base. Each change is kept in the audit
     /// trail; saved forecast runs keep the figures they were made with.
     #[command(
-        after_help = "Examples:\n  estate policy set life desktop 6\n  estate policy set model-life Dell \"OptiPlex 7010\" 7\n  estate policy set price laptop 850.00\n  estate policy set price laptop 1125.00 --manufacturer Lenovo --model \"ThinkPad T14\"\n  estate policy set inflation 3.5%\n  estate policy set price-base 2026/27\n  estate policy set capital-threshold 10000 --grouped\n  estate policy set licence-uplift 5%"
+        after_help = "Examples:\n  estate policy set life desktop 6\n  estate policy set model-life Dell \"OptiPlex 7010\" 7\n  estate policy set price laptop 850.00\n  estate policy set price laptop 1125.00 --manufacturer Lenovo --model \"ThinkPad T14\"\n  estate policy set inflation 3.5%\n  estate policy set price-base 2026/27\n  estate policy set capital-threshold 10000 --grouped\n  estate policy set licence-uplift 5%\n  estate policy set borrowing-rate 5.2% --source \"PWLB certainty rate, 25-year maturity, 2 Feb 2027\""
     )]
     Set {
         #[command(subcommand)]
@@ -94,6 +94,17 @@ pub enum SetCommand {
         /// The rate.
         rate: Rate,
     },
+    /// The yearly interest rate on the programme's prudential borrowing,
+    /// e.g. 5.2%, with where it comes from (say which PWLB rate, of what
+    /// term and date). The revenue position charges it on the borrowing
+    /// outstanding at the start of each year.
+    BorrowingRate {
+        /// The rate.
+        rate: Rate,
+        /// Where it comes from, e.g. "PWLB certainty rate, 25-year maturity, 2 Feb 2027".
+        #[arg(long, value_name = "TEXT")]
+        source: Option<String>,
+    },
     /// The capitalisation de minimis, ex VAT: a replacement costing less
     /// is revenue, not capital (0 turns it off). With --grouped, a year's
     /// replacements of one class are one scheme, capital when together they
@@ -138,6 +149,10 @@ fn change(what: &SetCommand) -> Result<PolicyChange> {
         SetCommand::Inflation { rate } => PolicyChange::Inflation(*rate),
         SetCommand::PriceBase { year } => PolicyChange::PriceBase(*year),
         SetCommand::LicenceUplift { rate } => PolicyChange::LicenceUplift(*rate),
+        SetCommand::BorrowingRate { rate, source } => PolicyChange::BorrowingRate {
+            rate: *rate,
+            source: source.clone(),
+        },
         SetCommand::CapitalThreshold { amount, grouped } => PolicyChange::CapitalThreshold {
             amount: *amount,
             grouped: *grouped,

@@ -11,7 +11,7 @@ use estate::report::running::{lever_comparison_view, power_breakdown_view, power
 use estate::views::{model_matches_view, model_profiles_view};
 
 use super::Ctx;
-use super::running::{HorizonFlags, ScenarioFlags};
+use super::flags::{HorizonFlags, ScenarioFlags};
 
 /// Flags of `estate power`.
 #[derive(Debug, Args)]
@@ -101,9 +101,6 @@ pub fn run(ctx: &Ctx, args: &PowerArgs) -> Result<()> {
         },
     }
 }
-
-/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
-pub(super) use estate::ops::running::{forecast_power, lever_effect};
 
 fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<PowerRun> {
     let register = ctx.register_to_read()?;

@@ -348,6 +348,105 @@ pub struct CabinetReport {
     /// reasons), when another run of its scope is approved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub against_approved: Option<super::approved::ApprovedComparison>,
+    /// How the programme is paid for, per year, when any funding is set
+    /// (`estate funding`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<super::funding::FundingTable>,
+    /// The revenue cost of the programme's borrowing (MRP and interest), when
+    /// any of it is funded by borrowing; its rows are also in the revenue
+    /// position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub borrowing: Option<super::funding::BorrowingCosts>,
+    /// Embodied carbon of the new kit beside operational carbon, per year
+    /// (`None` for a run saved before estate counted replacements by class).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbon: Option<super::embodied::Carbon>,
+}
+
+/// The money as finance sees it, added to `report` (of one `organisation`,
+/// or the whole register): the funding table from `entries` (when any are
+/// set), the borrowing's MRP and interest at `rate`
+/// (with its source; `None`: not set), their rows in the revenue position,
+/// and embodied beside operational carbon from `factors`.
+pub fn add_finance(
+    report: &mut CabinetReport,
+    organisation: Option<&str>,
+    entries: &[super::funding::FundingEntry],
+    rate: Option<(crate::domain::Rate, String)>,
+    factors: &[crate::policy::running::EmbodiedFactor],
+) {
+    use super::funding::{borrowing_costs, fund, programme_to_fund};
+    if !entries.is_empty() {
+        let (whole, by_org) = programme_to_fund(&report.programme);
+        let table = fund(
+            &report.programme.years,
+            &whole,
+            &by_org,
+            entries,
+            organisation,
+        );
+        let costs = borrowing_costs(
+            &table.years,
+            &table.borrowing(),
+            &report.programme.by_class,
+            &report.assumptions.lives,
+            rate,
+        );
+        if !costs.is_empty() {
+            if let Some(running) = report.running.as_mut() {
+                add_borrowing_rows(&mut running.revenue, &costs);
+            }
+            report.borrowing = Some(costs);
+        }
+        report.funding = Some(table);
+    }
+    if !report.programme.funded_counts.is_empty() || report.programme.total().is_zero() {
+        report.carbon = Some(super::embodied::carbon(
+            &report.programme,
+            report.running.as_ref().map(|r| &r.power),
+            factors,
+        ));
+    }
+}
+
+/// Adds MRP and interest to the revenue position (and its totals).
+fn add_borrowing_rows(revenue: &mut Revenue, costs: &super::funding::BorrowingCosts) {
+    let pick = |amounts: &[Money]| -> Vec<Money> {
+        revenue
+            .years
+            .iter()
+            .map(|y| {
+                costs
+                    .years
+                    .iter()
+                    .position(|t| t == y)
+                    .and_then(|i| amounts.get(i).copied())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let mrp = pick(&costs.mrp);
+    let interest = pick(&costs.interest);
+    let row = |label: String, amounts: Vec<Money>| TableRow {
+        total: amounts.iter().copied().sum(),
+        label,
+        amounts,
+    };
+    revenue.rows.push(row(
+        "Minimum revenue provision on borrowing".to_string(),
+        mrp,
+    ));
+    revenue.rows.push(row(
+        match costs.rate {
+            Some(r) => format!("Interest on borrowing at {r}"),
+            None => "Interest on borrowing: rate not set".to_string(),
+        },
+        interest,
+    ));
+    revenue.totals = (0..revenue.years.len())
+        .map(|i| revenue.rows.iter().map(|r| r.amounts[i]).sum())
+        .collect();
+    revenue.total = revenue.totals.iter().copied().sum();
 }
 
 impl CabinetReport {
@@ -445,6 +544,7 @@ mod tests {
             approvals: Vec::new(),
             detail: Vec::new(),
             capitalisation: None,
+            funded_counts: Vec::new(),
         }
     }
 

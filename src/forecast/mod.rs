@@ -12,6 +12,8 @@ pub mod assumptions;
 pub mod cabinet;
 pub mod capital;
 pub mod capitalisation;
+pub mod embodied;
+pub mod funding;
 pub mod levers;
 pub mod licences;
 pub mod lines;

@@ -351,6 +351,19 @@ pub struct CapitalProgramme {
     /// Capital and revenue per year, when a capital threshold is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capitalisation: Option<super::capitalisation::CapitalSplit>,
+    /// How many replacements are funded per class and year (what the
+    /// embodied carbon counts); empty for runs saved before estate kept it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funded_counts: Vec<ClassCount>,
+}
+
+/// How many replacements of one class are funded in each year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassCount {
+    /// The class.
+    pub class: AssetClass,
+    /// One count per year of the horizon.
+    pub counts: Vec<u64>,
 }
 
 impl CapitalProgramme {
@@ -387,6 +400,7 @@ pub fn build(
 
     // Pence per (row key, year) for each dimension, keyed by snapshot index.
     let mut by_class = vec![vec![0i64; n]; AssetClass::ALL.len()];
+    let mut counts = vec![vec![0u64; n]; AssetClass::ALL.len()];
     let mut by_org = vec![vec![0i64; n]; snapshot.organisations().len()];
     let mut by_site = vec![vec![0i64; n]; snapshot.sites().len() + 1];
     let mut by_department = vec![vec![0i64; n]; snapshot.departments().len() + 1];
@@ -397,6 +411,7 @@ pub fn build(
         let y = usize::try_from(year.years_since(first)).expect("invariant: funded in the horizon");
         let a = &assets[r.asset as usize];
         by_class[a.class as usize][y] += r.cost_pence;
+        counts[a.class as usize][y] += 1;
         by_org[a.organisation as usize][y] += r.cost_pence;
         by_site[a.site.map_or(no_site, |s| s as usize)][y] += r.cost_pence;
         by_department[a.department.map_or(no_department, |d| d as usize)][y] += r.cost_pence;
@@ -515,6 +530,14 @@ pub fn build(
             .capitalisation
             .is_on()
             .then(|| super::capitalisation::split(forecast, snapshot, assumptions)),
+        funded_counts: AssetClass::ALL
+            .iter()
+            .filter(|c| counts[**c as usize].iter().any(|n| *n > 0))
+            .map(|c| ClassCount {
+                class: *c,
+                counts: counts[*c as usize].clone(),
+            })
+            .collect(),
     }
 }
 

@@ -163,8 +163,10 @@ pub fn running_costs(
         .context("failed to forecast the phone lines")?;
     let licences = forecast_licences(conn, estate, code, horizon, None)
         .context("failed to forecast the licences")?;
+    let mut revenue = cabinet::revenue(&power, &lines, &licences);
+    revenue.add_support(&run.snapshot, &run.assumptions.support, &run.forecast);
     Ok(RunningCosts {
-        revenue: cabinet::revenue(&power, &lines, &licences),
+        revenue,
         power,
         power_assumptions,
         lines,

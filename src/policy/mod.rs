@@ -497,7 +497,7 @@ fn parse_life(text: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("`{text}` is not a life in whole years (1-50)"))
 }
 
-fn parse_class(text: &str) -> Result<AssetClass, String> {
+pub(crate) fn parse_class(text: &str) -> Result<AssetClass, String> {
     text.parse::<AssetClass>().map_err(|e| e.to_string())
 }
 

@@ -422,3 +422,43 @@ mod tests {
         assert!(err.to_string().contains("needs its source"), "{err}");
     }
 }
+
+/// The shipped `data/power/embodied-carbon.csv`.
+pub const BUILTIN_EMBODIED_CARBON: &str = include_str!("../../data/power/embodied-carbon.csv");
+
+/// The embodied carbon of one new item of a class, from a manufacturer's
+/// published product carbon footprint (all phases but use).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbodiedFactor {
+    /// The class.
+    pub class: AssetClass,
+    /// kgCO2e per new item.
+    pub kg_co2e: Decimal,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+/// Reads `data/power/embodied-carbon.csv`: `class,kg_co2e,source`.
+///
+/// # Errors
+/// A [`PolicyError`] naming the line; a class given twice.
+pub fn parse_embodied_carbon(text: &str) -> Result<Vec<EmbodiedFactor>, PolicyError> {
+    let file = "power/embodied-carbon.csv";
+    let mut factors: Vec<EmbodiedFactor> = read_rows(file, text, |r| {
+        Ok(EmbodiedFactor {
+            class: super::parse_class(r.get("class"))?,
+            kg_co2e: decimal(r, "kg_co2e")?,
+            source: r.source()?,
+        })
+    })?;
+    sorted_once(file, &mut factors, |f| f.class.as_str())?;
+    Ok(factors)
+}
+
+/// The shipped embodied-carbon figures.
+///
+/// # Errors
+/// Only if the shipped file is malformed (a test reads it).
+pub fn builtin_embodied_carbon() -> Result<Vec<EmbodiedFactor>, PolicyError> {
+    parse_embodied_carbon(BUILTIN_EMBODIED_CARBON)
+}

@@ -419,6 +419,14 @@ pub enum PolicyChange {
     },
     /// The yearly rise of recurring licence prices.
     LicenceUplift(Rate),
+    /// The interest rate on the programme's borrowing, with where it comes
+    /// from (e.g. "PWLB certainty rate, 25-year maturity, 2 Feb 2027").
+    BorrowingRate {
+        /// The yearly rate.
+        rate: Rate,
+        /// Its source, in words.
+        source: Option<String>,
+    },
 }
 
 /// What a policy change did.
@@ -601,6 +609,30 @@ pub fn set(
             let new = rate.to_string();
             let old = upsert_setting(tx, "licence_price_uplift", &new, &source)?;
             ("licence_price_uplift".to_string(), old, new)
+        }
+        PolicyChange::BorrowingRate {
+            rate,
+            source: given,
+        } => {
+            if rate.fraction().is_sign_negative() || rate.fraction() >= rust_decimal::Decimal::ONE {
+                return Err(PolicySetError::Invalid(format!(
+                    "a borrowing rate of {rate} is not likely: give a yearly rate from 0% to below \
+                     100%, e.g. 5.2%"
+                )));
+            }
+            let new = rate.to_string();
+            let source = match given.as_deref().map(str::trim) {
+                Some(text) if !text.is_empty() => {
+                    format!("{text} (set on {})", &now_timestamp()[..10])
+                }
+                _ => source.clone(),
+            };
+            let old = upsert_setting(tx, "borrowing_rate", &new, &source)?;
+            (
+                "borrowing_rate".to_string(),
+                old.filter(|o| !o.is_empty()),
+                new,
+            )
         }
         PolicyChange::CapitalThreshold { amount, grouped } => {
             let pence = amount.to_pence().filter(|p| *p >= 0).ok_or_else(|| {

@@ -297,6 +297,27 @@ pub fn write(report: &CabinetReport) -> Result<Vec<u8>, DocxError> {
         doc = doc.add_section(programme(report, portrait_width, opening)?);
     }
     let p = &report.programme;
+    let parts: Vec<super::funding::Part> = super::funding::funding_parts(report)
+        .into_iter()
+        .chain(super::funding::approved_parts(report))
+        .chain(super::funding::carbon_part(report))
+        .collect();
+    if !parts.is_empty() {
+        doc = doc.add_paragraph(heading(
+            "Funding, borrowing, the approved programme and carbon",
+            28,
+        ));
+        for part in &parts {
+            doc = doc.add_paragraph(para(&part.caption)).add_table(table(
+                &for_people(&part.view),
+                portrait_width,
+                &[0],
+            ));
+            for note in &part.notes {
+                doc = doc.add_paragraph(para(note));
+            }
+        }
+    }
     doc = doc.add_paragraph(heading("Programme lines that need approval", 28));
     if p.approvals.is_empty() {
         doc = doc.add_paragraph(para(

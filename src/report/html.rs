@@ -261,6 +261,23 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
     }
     out.push_str("</section>\n");
 
+    // 1a. How it is paid for, and the proposal against the approved programme.
+    let funding = super::funding::funding_parts(report);
+    let approved = super::funding::approved_parts(report);
+    if !funding.is_empty() || !approved.is_empty() {
+        section(
+            &mut out,
+            "funding",
+            true,
+            "Funding, borrowing and the approved programme",
+        );
+        for part in funding.iter().chain(&approved) {
+            table(&mut out, &part.caption, &for_people(&part.view));
+            notes(&mut out, &part.notes);
+        }
+        out.push_str("</section>\n");
+    }
+
     // 2. Risk: deferred, unfunded and overdue; approvals.
     section(
         &mut out,
@@ -313,6 +330,10 @@ pub fn write(report: &CabinetReport) -> Result<String, ChartError> {
                 "Energy and carbon: the estate as it stands and after the replacements",
                 &for_people(&carbon_view(&r.power)),
             );
+            if let Some(part) = super::funding::carbon_part(report) {
+                table(&mut out, &part.caption, &part.view);
+                notes(&mut out, &part.notes);
+            }
             notes(&mut out, &switch_off_lines(&r.lines));
             if !r.licences.consolidation.is_empty() {
                 table(

@@ -552,6 +552,39 @@ fn views_sheet(
     page_setup(ws, false, Some(HEADER_ROW))
 }
 
+/// A sheet of captioned tables, each with its notes below it.
+fn parts_sheet(
+    wb: &mut Workbook,
+    f: &mut Formats,
+    name: &str,
+    title: &str,
+    about: &str,
+    parts: &[super::funding::Part],
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(name)?;
+    let mut layout = Layout::default();
+    let mut row = HEADER_ROW;
+    let mut notes_at = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            row += 1;
+        }
+        ws.write_string_with_format(row, 0, &part.caption, &f.bold)?;
+        row += 1;
+        row = view_rows(ws, f, &mut layout, row, &for_people(&part.view))?;
+        notes_at.push((row, &part.notes));
+        row += u32::try_from(part.notes.len()).unwrap_or(0) + 1;
+    }
+    layout.apply(ws)?;
+    for (at, notes) in notes_at {
+        if !notes.is_empty() {
+            wrapped_lines(ws, f, &layout, at, notes)?;
+        }
+    }
+    heading(ws, f, &layout, &format!("{title} — {name}"), about)?;
+    page_setup(ws, false, None)
+}
+
 /// A sheet with only its title and a line saying why (a part the report
 /// does not have).
 fn text_sheet(
@@ -956,6 +989,40 @@ pub fn write<W: Write + Send>(report: &CabinetReport, out: W) -> Result<(), Xlsx
                 text_sheet(&mut wb, &f, name, title, NO_RUNNING_COSTS)?;
             }
         }
+    }
+    // How it is paid for, and the proposal against the approved programme:
+    // sheets only a report with them has (before Assumptions, which stays last).
+    let funding = super::funding::funding_parts(report);
+    if !funding.is_empty() {
+        parts_sheet(
+            &mut wb,
+            &mut f,
+            "Funding",
+            title,
+            "How the capital programme is funded each year, with over- or under-funding, and the revenue consequences of borrowing (MRP and interest)",
+            &funding,
+        )?;
+    }
+    let approved = super::funding::approved_parts(report);
+    if !approved.is_empty() {
+        parts_sheet(
+            &mut wb,
+            &mut f,
+            "Approved v proposed",
+            title,
+            "The proposed programme against the approved one, per line and year: approved, proposed, variance and slippage, with the reasons each line moved",
+            &approved,
+        )?;
+    }
+    if let Some(part) = super::funding::carbon_part(report) {
+        parts_sheet(
+            &mut wb,
+            &mut f,
+            "Carbon both sides",
+            title,
+            "Embodied carbon of the new kit the programme buys beside the electricity of running the estate after the replacements",
+            &[part],
+        )?;
     }
     let assumptions = for_people(&assumptions_view(report));
     let ws = wb.add_worksheet().set_name("Assumptions")?;

@@ -1,16 +1,51 @@
-//! What `estate power`, `estate lines` and `estate licences` share: the
-//! horizon and organisation flags, the capital scenario flags, loading the
-//! request types these flags make.
+//! The flags several commands share, and the request types they make:
+//! the horizon, organisation, units and caps of `estate forecast` and
+//! `estate report`; the horizon and organisation of `estate power`, `estate
+//! lines` and `estate licences`; the capital scenario flags and levers.
 
 use anyhow::Result;
 use clap::Args;
+use estate::domain::rules::HORIZON_YEARS;
 use estate::domain::{FinancialYear, Rate};
 use estate::forecast::levers::{Levers, Virtualise};
+use estate::forecast::programme::Units;
 use estate::forecast::{Caps, Horizon, Request};
 use estate::ops::running::{PowerRequest, RunningRequest};
 use rust_decimal::Decimal;
 
 use super::Ctx;
+
+/// The years, the organisation and the units: shared by `forecast` and
+/// `forecast compare` (and `report`).
+#[derive(Debug, Args)]
+pub struct HorizonArgs {
+    /// The first financial year (default: the one containing today).
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<FinancialYear>,
+    /// How many financial years (1 to 50).
+    #[arg(long, default_value_t = 5, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(
+              i64::from(*HORIZON_YEARS.start())..=i64::from(*HORIZON_YEARS.end())))]
+    pub years: u32,
+    /// Only this organisation's assets.
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    /// Show money in pounds or in thousands of pounds (£000).
+    #[arg(long, default_value = "pounds", value_name = "pounds|thousands")]
+    pub units: Units,
+    /// Limit capital per year: one amount for every year, or YEAR=AMOUNT pairs.
+    #[arg(long, value_name = "AMOUNT|YEAR=AMOUNT,…")]
+    pub cap: Option<Caps>,
+}
+
+impl HorizonArgs {
+    pub fn horizon(&self, ctx: &Ctx) -> Result<Horizon> {
+        let first = self
+            .from
+            .unwrap_or_else(|| FinancialYear::containing(ctx.today));
+        Ok(Horizon::new(first, self.years)?)
+    }
+}
 
 /// The years and organisation a running-cost forecast covers.
 #[derive(Debug, Args, Clone)]
@@ -99,7 +134,3 @@ impl ScenarioFlags {
         })
     }
 }
-
-/// The register read for the engines (for `cli/report.rs`, until the
-/// Cabinet report moves into `estate::ops`).
-pub use estate::ops::running::Estate;
