@@ -2339,6 +2339,24 @@ fn infra_category(class: Class, model: &Model) -> &'static str {
     }
 }
 
+/// The operating system a server delivery was built with, by its install
+/// date (each delivery is one build), for the end-of-support rule (issue
+/// 17): none for other kit. Chosen, not drawn, so no other figure moves.
+/// Windows Server 2016's security updates end on 12 January 2027 (2026/27),
+/// 2019's on 9 January 2029 (2028/29), 2022's on 14 October 2031.
+fn infra_os(class: Class, date: Date) -> Option<(&'static str, &'static str)> {
+    if class != Class::Server {
+        return None;
+    }
+    let version = match (date.year(), u8::from(date.month())) {
+        // Old Gen9 kit and two recent deliveries still on the 2016 image.
+        (2016 | 2017, _) | (2025, _) => "2016",
+        (2020 | 2022, _) | (2026, 1) => "2019",
+        _ => "2022",
+    };
+    Some(("Windows Server", version))
+}
+
 fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let mut rng = Rng::new(0x1F_4A00_0003);
     let sections: [(&str, Spec); 4] = [
@@ -2411,7 +2429,7 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         0,
         0,
         0,
-        12,
+        14,
         "Avonmere & Brookfield Shared ICT Service - Infrastructure & Print Asset Schedule",
         &title,
     )?;
@@ -2419,7 +2437,7 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         1,
         0,
         1,
-        12,
+        14,
         "Prepared by Meridian Networks & Print Ltd | Issue 3 | 14 October 2026 | Prices ex VAT",
         &Format::new().set_italic().set_align(FormatAlign::Center),
     )?;
@@ -2437,12 +2455,15 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         "Qtrly Rental",
         "Location",
         "Owner",
+        "Operating System",
+        "OS Version",
     ];
     write_header(ws, 3, &headers, &f)?;
     set_widths(
         ws,
         &[
-            8.0, 16.0, 15.0, 30.0, 15.0, 16.0, 11.0, 14.0, 9.0, 11.0, 12.0, 30.0, 15.0,
+            8.0, 16.0, 15.0, 30.0, 15.0, 16.0, 11.0, 14.0, 9.0, 11.0, 12.0, 30.0, 15.0, 18.0,
+            11.0,
         ],
     )?;
     let section_fmt = Format::new()
@@ -2451,8 +2472,8 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
 
     let mut row0: u32 = 4;
     let mut other_rows = vec![
-        (1, "title, merged A1:M1".to_string()),
-        (2, "subtitle, merged A2:M2".to_string()),
+        (1, "title, merged A1:O1".to_string()),
+        (2, "subtitle, merged A2:O2".to_string()),
         (3, "blank".to_string()),
     ];
     let mut ref_no = 0;
@@ -2460,10 +2481,10 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let mut rental_total = 0;
     let mut first_row = 0;
     for (heading, spec) in &sections {
-        ws.merge_range(row0, 0, row0, 12, heading, &section_fmt)?;
+        ws.merge_range(row0, 0, row0, 14, heading, &section_fmt)?;
         other_rows.push((
             row0 + 1,
-            format!("section heading `{heading}` (merged A:M), not a record"),
+            format!("section heading `{heading}` (merged A:O), not a record"),
         ));
         row0 += 1;
         let mut batches = make_batches(&mut rng, spec);
@@ -2514,6 +2535,8 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
                     rental.map_or(Cell::Blank, Cell::Money),
                     t(location),
                     t(infra_owner(b.org)),
+                    infra_os(b.class, b.date).map_or(Cell::Blank, |(os, _)| t(os)),
+                    infra_os(b.class, b.date).map_or(Cell::Blank, |(_, v)| t(v)),
                 ];
                 write_cells(ws, row0, &cells, &f, false)?;
                 if !leased {
@@ -2617,6 +2640,13 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         .iter()
         .filter(|h| h.lease_end.is_some_and(|e| e < today()))
         .count();
+    let server_os: Vec<&str> = infra_hw
+        .iter()
+        .filter_map(|h| h.class.and_then(|c| infra_os(c, h.date)).map(|(_, v)| v))
+        .collect();
+    let servers = server_os.len();
+    let os_count = |v: &str| server_os.iter().filter(|x| **x == v).count();
+    let (s2016, s2019, s2022) = (os_count("2016"), os_count("2019"), os_count("2022"));
     let no_ref = count_cells(book, INFRA_FILE, "Asset Schedule", 5, |c| {
         matches!(c, Cell::Blank)
     });
@@ -2637,9 +2667,10 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
             ),
         )),
         notes: vec![
-            "The title (rows 1–2) is merged across A:M; each section heading row is merged across A:M.".into(),
+            "The title (rows 1–2) is merged across A:O; each section heading row is merged across A:O.".into(),
             "Category words and their class: `Server` = server; `Storage`, `Backup Appliance`, `NAS` = storage; `Switch`, `Firewall`, `Router` = network; `MFD` = mfd.".into(),
             "Owner: `Shared Service` = ABS, `Avonmere DC` = AVN, `Brookfield BC` = BRK.".into(),
+            format!("Operating System and OS Version are filled on the {servers} server rows only (blank elsewhere), one build per delivery: `Windows Server` `2016` on {s2016} (the 2016–2017 and 2025 deliveries), `2019` on {s2019} (2020, 2022 and January 2026), `2022` on {s2022} (the rest). Windows Server 2016's security updates end on 2027-01-12 (2026/27), 2019's on 2029-01-09, 2022's on 2031-10-14 (data/support/support.csv)."),
             "Location for ABS servers and storage carries a rack suffix, e.g. `Shared Data Centre, Rack B04`: the site is the part before the comma.".into(),
             format!("{leased} MFDs are leased (`Funding` = `Lease`): they have NO Purchase Price (blank), a Lease End date and a Qtrly Rental, and their purchase cost counts as £0.00 in every sum below. {lease_ended} of those leases have already ended (Lease End before 2026-11-28) with the device still in use. Every other row is `Purchase`."),
             format!("Council Asset Ref is blank on {no_ref} rows (all leased MFDs and some purchased kit); the Serial No. identifies them."),
