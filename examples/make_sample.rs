@@ -1572,6 +1572,21 @@ struct HpRow {
     dup_of_serial: bool,
 }
 
+/// The build the reseller recorded for a delivery (operating system, version,
+/// processor), for the end-of-support rule (issue 17): only the two March
+/// 2023 deliveries imaged on Windows 10, the rest left blank as resellers
+/// often do. Chosen by model and date, not drawn, so no other figure moves.
+/// Windows 10 22H2's security updates ended on 14 October 2025; a 12th
+/// generation Core runs Windows 11 (an OS upgrade), and kit with no
+/// processor recorded is not taken as able to.
+fn hp_build(model: &str, date: Date) -> Option<(&'static str, &'static str, &'static str)> {
+    match (model, date.year(), u8::from(date.month())) {
+        ("ThinkCentre M70q Gen 3", 2023, 3) => Some(("Windows", "10 22H2", "Intel Core i5-12500T")),
+        ("HP Elite Mini 800 G9", 2023, 3) => Some(("Windows", "10 22H2", "")),
+        _ => None,
+    }
+}
+
 fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let mut rng = Rng::new(0x48_5000_0002);
     let specs = [
@@ -1978,12 +1993,16 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         "Dept",
         "Assigned To",
         "Account",
+        "Operating System",
+        "OS Version",
+        "Processor",
     ];
     write_header(ws, 2, &headers, &f)?;
     set_widths(
         ws,
         &[
-            14.0, 11.0, 13.0, 28.0, 12.0, 12.0, 12.0, 11.0, 26.0, 22.0, 18.0, 30.0,
+            14.0, 11.0, 13.0, 28.0, 12.0, 12.0, 12.0, 11.0, 26.0, 22.0, 18.0, 30.0, 16.0, 10.0,
+            22.0,
         ],
     )?;
 
@@ -2038,6 +2057,9 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
             t(r.dept),
             opt_t(&r.assigned),
             t(reseller_account(r.hw.org)),
+            hp_build(&r.hw.model, r.hw.date).map_or(Cell::Blank, |(os, _, _)| t(os)),
+            hp_build(&r.hw.model, r.hw.date).map_or(Cell::Blank, |(_, v, _)| t(v)),
+            hp_build(&r.hw.model, r.hw.date).map_or(Cell::Blank, |(_, _, cpu)| opt_t(cpu)),
         ];
         write_cells(ws, row0, &cells, &f, false)?;
         let sample = r.sample.take().or_else(|| {
@@ -2101,6 +2123,7 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let no_asset_no = count_cells(book, HP_FILE, "Delivery Report", 1, |c| {
         matches!(c, Cell::Blank)
     });
+    let built = count_cells(book, HP_FILE, "Delivery Report", 12, |c| !matches!(c, Cell::Blank));
     book.sheets.push(SheetInfo {
         file: HP_FILE,
         sheet: "Delivery Report",
@@ -2126,6 +2149,7 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         notes: vec![
             format!("Invoice Date is TEXT, never an Excel date: `dd/mm/yyyy` on most rows, `dd-Mmm-yy` (e.g. `31-Mar-24`) on {short_dates} valid rows (every row of one invoice in seven)."),
             format!("Asset No is blank on {no_asset_no} valid rows (monitors and some whole deliveries); the Serial Number identifies those."),
+            format!("Operating System, OS Version and Processor are filled on {built} rows only, the two March 2023 deliveries imaged on Windows 10 (blank elsewhere): `ThinkCentre M70q Gen 3` with `Windows` `10 22H2` and `Intel Core i5-12500T` (12th generation: runs Windows 11, so an OS upgrade, not a replacement), and `HP Elite Mini 800 G9` with `Windows` `10 22H2` and no Processor (not taken as Windows 11-capable: replaced for end of support). Windows 10 22H2's security updates ended on 2025-10-14 (data/support/support.csv)."),
             "Cost is TEXT such as `£1,234.56` (the one bad row holds `(120.00)`; the `#N/A` row is a real formula error cell).".into(),
             "Device Type words and their class: `Desktop PC`, `Workstation`, `Thin Client` = desktop; `Notebook`, `Laptop` = laptop; `Monitor` = monitor; `Widget` = unknown (bad row).".into(),
             "Account holds the council in capitals: `AVONMERE DISTRICT COUNCIL` = AVN, `BROOKFIELD BOROUGH COUNCIL` = BRK.".into(),
