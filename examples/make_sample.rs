@@ -2123,7 +2123,9 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let no_asset_no = count_cells(book, HP_FILE, "Delivery Report", 1, |c| {
         matches!(c, Cell::Blank)
     });
-    let built = count_cells(book, HP_FILE, "Delivery Report", 12, |c| !matches!(c, Cell::Blank));
+    let built = count_cells(book, HP_FILE, "Delivery Report", 12, |c| {
+        !matches!(c, Cell::Blank)
+    });
     book.sheets.push(SheetInfo {
         file: HP_FILE,
         sheet: "Delivery Report",
@@ -2486,8 +2488,7 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     set_widths(
         ws,
         &[
-            8.0, 16.0, 15.0, 30.0, 15.0, 16.0, 11.0, 14.0, 9.0, 11.0, 12.0, 30.0, 15.0, 18.0,
-            11.0,
+            8.0, 16.0, 15.0, 30.0, 15.0, 16.0, 11.0, 14.0, 9.0, 11.0, 12.0, 30.0, 15.0, 18.0, 11.0,
         ],
     )?;
     let section_fmt = Format::new()
