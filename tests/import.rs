@@ -1307,7 +1307,11 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
             a.fields.os_version.as_deref(),
             a.fields.cpu.as_deref()
         ),
-        (Some("Windows"), Some("10 22H2"), Some("Intel Core i5-12500T"))
+        (
+            Some("Windows"),
+            Some("10 22H2"),
+            Some("Intel Core i5-12500T")
+        )
     );
     assert_eq!(
         count(

@@ -723,6 +723,7 @@ fn the_sample_estate_replaces_its_windows_server_2016_hosts_and_unupgradable_win
             "ABS0116,2029-04-01,2029/30,2029/30,repeat cycle,10612.08"
         ]
     );
+    assert!(env.ok(&["forecast"]).contains("£1,560,780.83"));
     // Unsupported today: the 5 Elite Minis (replaced for it) and the 7
     // ThinkCentres (upgraded instead); the servers' 2016 runs to January.
     let json = env.json(&["forecast", "--format", "json"]);
@@ -748,6 +749,7 @@ fn the_sample_estate_replaces_its_windows_server_2016_hosts_and_unupgradable_win
          support_replace_before,no,test\n\
          extended_support,,test\n",
     );
+    assert!(env.ok(&["forecast"]).contains("£1,551,869.47"));
     let rows = detail(&env);
     assert!(!rows.iter().any(|r| r.contains("end of support")));
     let of = |tag: &str| -> Vec<&String> {
