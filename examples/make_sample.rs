@@ -2376,7 +2376,7 @@ fn infra_os(class: Class, date: Date) -> Option<(&'static str, &'static str)> {
     }
     let version = match (date.year(), u8::from(date.month())) {
         // Old Gen9 kit and two recent deliveries still on the 2016 image.
-        (2016 | 2017, _) | (2025, _) => "2016",
+        (2016 | 2017 | 2025, _) => "2016",
         (2020 | 2022, _) | (2026, 1) => "2019",
         _ => "2022",
     };
