@@ -1572,6 +1572,21 @@ struct HpRow {
     dup_of_serial: bool,
 }
 
+/// The build the reseller recorded for a delivery (operating system, version,
+/// processor), for the end-of-support rule (issue 17): only the two March
+/// 2023 deliveries imaged on Windows 10, the rest left blank as resellers
+/// often do. Chosen by model and date, not drawn, so no other figure moves.
+/// Windows 10 22H2's security updates ended on 14 October 2025; a 12th
+/// generation Core runs Windows 11 (an OS upgrade), and kit with no
+/// processor recorded is not taken as able to.
+fn hp_build(model: &str, date: Date) -> Option<(&'static str, &'static str, &'static str)> {
+    match (model, date.year(), u8::from(date.month())) {
+        ("ThinkCentre M70q Gen 3", 2023, 3) => Some(("Windows", "10 22H2", "Intel Core i5-12500T")),
+        ("HP Elite Mini 800 G9", 2023, 3) => Some(("Windows", "10 22H2", "")),
+        _ => None,
+    }
+}
+
 fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let mut rng = Rng::new(0x48_5000_0002);
     let specs = [
@@ -1978,12 +1993,16 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         "Dept",
         "Assigned To",
         "Account",
+        "Operating System",
+        "OS Version",
+        "Processor",
     ];
     write_header(ws, 2, &headers, &f)?;
     set_widths(
         ws,
         &[
-            14.0, 11.0, 13.0, 28.0, 12.0, 12.0, 12.0, 11.0, 26.0, 22.0, 18.0, 30.0,
+            14.0, 11.0, 13.0, 28.0, 12.0, 12.0, 12.0, 11.0, 26.0, 22.0, 18.0, 30.0, 16.0, 10.0,
+            22.0,
         ],
     )?;
 
@@ -2038,6 +2057,9 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
             t(r.dept),
             opt_t(&r.assigned),
             t(reseller_account(r.hw.org)),
+            hp_build(&r.hw.model, r.hw.date).map_or(Cell::Blank, |(os, _, _)| t(os)),
+            hp_build(&r.hw.model, r.hw.date).map_or(Cell::Blank, |(_, v, _)| t(v)),
+            hp_build(&r.hw.model, r.hw.date).map_or(Cell::Blank, |(_, _, cpu)| opt_t(cpu)),
         ];
         write_cells(ws, row0, &cells, &f, false)?;
         let sample = r.sample.take().or_else(|| {
@@ -2101,6 +2123,9 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let no_asset_no = count_cells(book, HP_FILE, "Delivery Report", 1, |c| {
         matches!(c, Cell::Blank)
     });
+    let built = count_cells(book, HP_FILE, "Delivery Report", 12, |c| {
+        !matches!(c, Cell::Blank)
+    });
     book.sheets.push(SheetInfo {
         file: HP_FILE,
         sheet: "Delivery Report",
@@ -2126,6 +2151,7 @@ fn hp(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         notes: vec![
             format!("Invoice Date is TEXT, never an Excel date: `dd/mm/yyyy` on most rows, `dd-Mmm-yy` (e.g. `31-Mar-24`) on {short_dates} valid rows (every row of one invoice in seven)."),
             format!("Asset No is blank on {no_asset_no} valid rows (monitors and some whole deliveries); the Serial Number identifies those."),
+            format!("Operating System, OS Version and Processor are filled on {built} rows only, the two March 2023 deliveries imaged on Windows 10 (blank elsewhere): `ThinkCentre M70q Gen 3` with `Windows` `10 22H2` and `Intel Core i5-12500T` (12th generation: runs Windows 11, so an OS upgrade, not a replacement), and `HP Elite Mini 800 G9` with `Windows` `10 22H2` and no Processor (not taken as Windows 11-capable: replaced for end of support). Windows 10 22H2's security updates ended on 2025-10-14 (data/support/support.csv)."),
             "Cost is TEXT such as `£1,234.56` (the one bad row holds `(120.00)`; the `#N/A` row is a real formula error cell).".into(),
             "Device Type words and their class: `Desktop PC`, `Workstation`, `Thin Client` = desktop; `Notebook`, `Laptop` = laptop; `Monitor` = monitor; `Widget` = unknown (bad row).".into(),
             "Account holds the council in capitals: `AVONMERE DISTRICT COUNCIL` = AVN, `BROOKFIELD BOROUGH COUNCIL` = BRK.".into(),
@@ -2339,6 +2365,24 @@ fn infra_category(class: Class, model: &Model) -> &'static str {
     }
 }
 
+/// The operating system a server delivery was built with, by its install
+/// date (each delivery is one build), for the end-of-support rule (issue
+/// 17): none for other kit. Chosen, not drawn, so no other figure moves.
+/// Windows Server 2016's security updates end on 12 January 2027 (2026/27),
+/// 2019's on 9 January 2029 (2028/29), 2022's on 14 October 2031.
+fn infra_os(class: Class, date: Date) -> Option<(&'static str, &'static str)> {
+    if class != Class::Server {
+        return None;
+    }
+    let version = match (date.year(), u8::from(date.month())) {
+        // Old Gen9 kit and two recent deliveries still on the 2016 image.
+        (2016 | 2017 | 2025, _) => "2016",
+        (2020 | 2022, _) | (2026, 1) => "2019",
+        _ => "2022",
+    };
+    Some(("Windows Server", version))
+}
+
 fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let mut rng = Rng::new(0x1F_4A00_0003);
     let sections: [(&str, Spec); 4] = [
@@ -2411,7 +2455,7 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         0,
         0,
         0,
-        12,
+        14,
         "Avonmere & Brookfield Shared ICT Service - Infrastructure & Print Asset Schedule",
         &title,
     )?;
@@ -2419,7 +2463,7 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         1,
         0,
         1,
-        12,
+        14,
         "Prepared by Meridian Networks & Print Ltd | Issue 3 | 14 October 2026 | Prices ex VAT",
         &Format::new().set_italic().set_align(FormatAlign::Center),
     )?;
@@ -2437,12 +2481,14 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         "Qtrly Rental",
         "Location",
         "Owner",
+        "Operating System",
+        "OS Version",
     ];
     write_header(ws, 3, &headers, &f)?;
     set_widths(
         ws,
         &[
-            8.0, 16.0, 15.0, 30.0, 15.0, 16.0, 11.0, 14.0, 9.0, 11.0, 12.0, 30.0, 15.0,
+            8.0, 16.0, 15.0, 30.0, 15.0, 16.0, 11.0, 14.0, 9.0, 11.0, 12.0, 30.0, 15.0, 18.0, 11.0,
         ],
     )?;
     let section_fmt = Format::new()
@@ -2451,8 +2497,8 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
 
     let mut row0: u32 = 4;
     let mut other_rows = vec![
-        (1, "title, merged A1:M1".to_string()),
-        (2, "subtitle, merged A2:M2".to_string()),
+        (1, "title, merged A1:O1".to_string()),
+        (2, "subtitle, merged A2:O2".to_string()),
         (3, "blank".to_string()),
     ];
     let mut ref_no = 0;
@@ -2460,10 +2506,10 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
     let mut rental_total = 0;
     let mut first_row = 0;
     for (heading, spec) in &sections {
-        ws.merge_range(row0, 0, row0, 12, heading, &section_fmt)?;
+        ws.merge_range(row0, 0, row0, 14, heading, &section_fmt)?;
         other_rows.push((
             row0 + 1,
-            format!("section heading `{heading}` (merged A:M), not a record"),
+            format!("section heading `{heading}` (merged A:O), not a record"),
         ));
         row0 += 1;
         let mut batches = make_batches(&mut rng, spec);
@@ -2514,6 +2560,8 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
                     rental.map_or(Cell::Blank, Cell::Money),
                     t(location),
                     t(infra_owner(b.org)),
+                    infra_os(b.class, b.date).map_or(Cell::Blank, |(os, _)| t(os)),
+                    infra_os(b.class, b.date).map_or(Cell::Blank, |(_, v)| t(v)),
                 ];
                 write_cells(ws, row0, &cells, &f, false)?;
                 if !leased {
@@ -2617,6 +2665,13 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
         .iter()
         .filter(|h| h.lease_end.is_some_and(|e| e < today()))
         .count();
+    let server_os: Vec<&str> = infra_hw
+        .iter()
+        .filter_map(|h| h.class.and_then(|c| infra_os(c, h.date)).map(|(_, v)| v))
+        .collect();
+    let servers = server_os.len();
+    let os_count = |v: &str| server_os.iter().filter(|x| **x == v).count();
+    let (s2016, s2019, s2022) = (os_count("2016"), os_count("2019"), os_count("2022"));
     let no_ref = count_cells(book, INFRA_FILE, "Asset Schedule", 5, |c| {
         matches!(c, Cell::Blank)
     });
@@ -2637,9 +2692,10 @@ fn infra(dir: &Path, ids: &mut Ids, book: &mut Book) -> Res<()> {
             ),
         )),
         notes: vec![
-            "The title (rows 1–2) is merged across A:M; each section heading row is merged across A:M.".into(),
+            "The title (rows 1–2) is merged across A:O; each section heading row is merged across A:O.".into(),
             "Category words and their class: `Server` = server; `Storage`, `Backup Appliance`, `NAS` = storage; `Switch`, `Firewall`, `Router` = network; `MFD` = mfd.".into(),
             "Owner: `Shared Service` = ABS, `Avonmere DC` = AVN, `Brookfield BC` = BRK.".into(),
+            format!("Operating System and OS Version are filled on the {servers} server rows only (blank elsewhere), one build per delivery: `Windows Server` `2016` on {s2016} (the 2016–2017 and 2025 deliveries), `2019` on {s2019} (2020, 2022 and January 2026), `2022` on {s2022} (the rest). Windows Server 2016's security updates end on 2027-01-12 (2026/27), 2019's on 2029-01-09, 2022's on 2031-10-14 (data/support/support.csv)."),
             "Location for ABS servers and storage carries a rack suffix, e.g. `Shared Data Centre, Rack B04`: the site is the part before the comma.".into(),
             format!("{leased} MFDs are leased (`Funding` = `Lease`): they have NO Purchase Price (blank), a Lease End date and a Qtrly Rental, and their purchase cost counts as £0.00 in every sum below. {lease_ended} of those leases have already ended (Lease End before 2026-11-28) with the device still in use. Every other row is `Purchase`."),
             format!("Council Asset Ref is blank on {no_ref} rows (all leased MFDs and some purchased kit); the Serial No. identifies them."),

@@ -302,19 +302,19 @@ mod library {
         let f = forecast::forecast(&mut r, &request, Some(&save)).unwrap();
         let p = &f.run.programme;
         // The independent check's figures (tests/golden/sample-estate).
-        assert_eq!(p.total(), money("1551869.47"));
+        assert_eq!(p.total(), money("1560780.83"));
         assert_eq!(
             (p.backlog.count, p.backlog.value),
-            (215, money("469190.00"))
+            (220, money("472190.00"))
         );
-        assert_eq!(p.summary[0].funded.value, money("635950.00"));
+        assert_eq!(p.summary[0].funded.value, money("678950.00"));
         assert!(f.with_levers.is_none());
         let id = f.saved.unwrap();
         let listed = runs::list(&r).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].name, "Capital programme Feb 2027");
         let saved = runs::show(&r, id, false).unwrap();
-        assert_eq!(saved.programme.total(), money("1551869.47"));
+        assert_eq!(saved.programme.total(), money("1560780.83"));
         let d = runs::diff(&r, id, id).unwrap();
         assert!(d.comparison.total.difference.iter().all(|m| m.is_zero()));
         let missing = runs::show(&r, RunId(99), false).unwrap_err();
@@ -449,13 +449,13 @@ mod library {
         let base = forecast::scenario("base", TODAY, Slips::Refuse).unwrap();
         let extend = forecast::scenario("extend-desktop-life", TODAY, Slips::Refuse).unwrap();
         let c = forecast::compare(&r, five_years(), None, None, (&base, &extend)).unwrap();
-        // Desktops on six years: £1,519,130.45 against £1,551,869.47,
-        // £32,739.02 less over the five years.
-        assert_eq!(c.capital.total.base_total, money("1551869.47"));
+        // Desktops on six years: £1,527,980.61 against £1,560,780.83,
+        // £32,800.22 less over the five years.
+        assert_eq!(c.capital.total.base_total, money("1560780.83"));
         let other: Money = c.capital.total.other.iter().copied().sum();
-        assert_eq!(other, money("1519130.45"));
+        assert_eq!(other, money("1527980.61"));
         assert!(!c.has_levers());
-        assert_eq!(c.capital_change(), money("-32739.02"));
+        assert_eq!(c.capital_change(), money("-32800.22"));
         let unknown = forecast::scenario("no-such", TODAY, Slips::Refuse).unwrap_err();
         assert_eq!(unknown.kind(), ErrorKind::NotFound);
     }

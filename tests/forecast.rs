@@ -448,7 +448,8 @@ fn assets_csv(conn: &Connection) -> String {
     let mut stmt = conn
         .prepare(
             "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, a.in_service_date, \
-             a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name \
+             a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name, \
+             a.os, a.os_version, a.cpu, a.support_end \
              FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
              LEFT JOIN sites s ON s.site_id = a.site_id \
              LEFT JOIN departments d ON d.department_id = a.department_id \
@@ -471,11 +472,15 @@ fn assets_csv(conn: &Connection) -> String {
         "model",
         "site",
         "department",
+        "os",
+        "os_version",
+        "cpu",
+        "support_end",
     ])
     .unwrap();
     let mut rows = stmt.query([]).unwrap();
     while let Some(r) = rows.next().unwrap() {
-        let cells: Vec<String> = (0..12)
+        let cells: Vec<String> = (0..16)
             .map(|i| match r.get::<_, rusqlite::types::Value>(i).unwrap() {
                 rusqlite::types::Value::Null => String::new(),
                 rusqlite::types::Value::Integer(n) => n.to_string(),

@@ -1298,6 +1298,28 @@ fn sample_hp_reseller_delivery_rejects_exactly_its_six_bad_rows() {
         "SELECT COUNT(*) FROM assets WHERE model = 'HP E24 G5' AND order_ref = 'PO 4500187721'",
     );
     assert_eq!(monitors, 10);
+    // The build of the two March 2023 deliveries (MANIFEST.md): 7
+    // ThinkCentres with their processor, 5 Elite Minis without one.
+    let a = sample_asset(&conn, "BRK", "MJ0ANX1H");
+    assert_eq!(
+        (
+            a.fields.os.as_deref(),
+            a.fields.os_version.as_deref(),
+            a.fields.cpu.as_deref()
+        ),
+        (
+            Some("Windows"),
+            Some("10 22H2"),
+            Some("Intel Core i5-12500T")
+        )
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM assets WHERE os = 'Windows' AND os_version = '10 22H2' AND cpu IS NULL"
+        ),
+        5
+    );
 }
 
 #[test]
@@ -1353,6 +1375,24 @@ fn sample_infrastructure_schedule_reads_sections_leases_and_owners() {
     );
     let a = sample_asset(&conn, "ABS", "CZJ621VU6F");
     assert_eq!(a.fields.asset_tag, "ABS0116");
+    // Operating System and OS Version on the 20 servers (MANIFEST.md):
+    // 7 on Windows Server 2016, 7 on 2019, 6 on 2022.
+    assert_eq!(
+        (a.fields.os.as_deref(), a.fields.os_version.as_deref()),
+        (Some("Windows Server"), Some("2016"))
+    );
+    assert_eq!(
+        grouped(
+            &conn,
+            "SELECT os_version, COUNT(*), 0 FROM assets WHERE os = 'Windows Server' \
+             GROUP BY os_version ORDER BY os_version"
+        ),
+        [
+            ("2016".into(), 7, 0),
+            ("2019".into(), 7, 0),
+            ("2022".into(), 6, 0)
+        ]
+    );
     assert_eq!(a.fields.site.as_deref(), Some("Shared Data Centre"));
     assert_eq!(a.fields.purchase_cost, Some(Money::from_pence(660_348)));
     let a = sample_asset(&conn, "AVN", "FG100FTK46423764");

@@ -649,3 +649,120 @@ fn import_reads_a_processor_column_and_the_laptop_is_upgraded_not_replaced() {
     // Replaced by age, 1 May 2029 (2029/30), at £902.03.
     assert_eq!(detail(&env), ["LT-9,2029-05-01,2029/30,2029/30,age,902.03"]);
 }
+
+#[test]
+fn the_sample_estate_replaces_its_windows_server_2016_hosts_and_unupgradable_windows_10_pcs_early()
+{
+    // The sample of `estate demo` (data/sample/, MANIFEST.md) records what
+    // 32 assets run. Worked out by hand from the manifest's rows:
+    // - reseller-infrastructure.xlsx, 20 servers (3-year life):
+    //   - Windows Server 2016 (security end 2027-01-12, in 2026/27):
+    //     ABS0116, ABS0117 (2016-05-23) and ABS0120 (2017-09-13) are past
+    //     their life already (backlog, reason overdue: the age rule's year
+    //     is the earlier); ABS0131-0133 (2025-02-13, by age 2028-02-13,
+    //     2027/28, £10,200.00) and BRK-20416 (2025-11-05, by age 2028-11-05,
+    //     2028/29, £10,404.00) MOVE to 2026/27 at £10,000.00, due
+    //     2027-01-12, and their replacements repeat in 2029/30 at
+    //     £10,612.08 (ABS0131-0133's repeat was in 2030/31 at £10,824.32;
+    //     BRK-20416 had none inside the horizon);
+    //   - Windows Server 2019 (2029-01-09, 2028/29): ABS0123/0126/0129 and
+    //     CZJ224Y5DZ are past their life; AVN's three of 2026-01-30 are due
+    //     by age 2029-01-30, the same year: no move (age stands on a tie);
+    //   - Windows Server 2022 (2031-10-14): no move.
+    // - hp-reseller-delivery.xlsx, two March 2023 deliveries on Windows 10
+    //   22H2 (security end 2025-10-14, already past):
+    //   - five HP Elite Mini 800 G9 (AVN, 2023-03-03, no processor
+    //     recorded, so not taken as Windows 11-capable): by age 2028-03-03,
+    //     2027/28, £612.00; MOVE to 2026/27 at £600.00, already
+    //     unsupported (backlog); their repeat (5 years) is past the horizon;
+    //   - seven ThinkCentre M70q Gen 3 (BRK, 2023-03-27, Core i5-12500T,
+    //     12th generation: runs Windows 11): upgraded (£45.00 each, revenue,
+    //     7 x 45 = £315.00 in 2026/27), replaced by age 2028-03-27 in
+    //     2027/28 at £612.00 as before.
+    // Money moved: 2026/27 +4 x 10,000 + 5 x 600 = +£43,000.00; 2027/28
+    // -3 x 10,200 - 5 x 612 = -£33,660.00; 2028/29 -£10,404.00; 2029/30
+    // +4 x 10,612.08 = +£42,448.32; 2030/31 -3 x 10,824.32 = -£32,472.96;
+    // over the horizon 43,000 - 33,660 - 10,404 + 42,448.32 - 32,472.96 =
+    // +£8,911.36, the base programme going from £1,551,869.47 (no support
+    // data) to £1,560,780.83 (tests/golden/sample-estate, whose independent
+    // check gives the same).
+    let env = Env::new();
+    env.ok(&["demo", "--out", "."]);
+    let for_support: Vec<String> = detail(&env)
+        .into_iter()
+        .filter(|r| r.contains("end of support"))
+        .collect();
+    assert_eq!(
+        for_support,
+        [
+            "AV104244,2025-10-14,2025/26,2026/27,end of support,600.00",
+            "AV104246,2025-10-14,2025/26,2026/27,end of support,600.00",
+            "AV104247,2025-10-14,2025/26,2026/27,end of support,600.00",
+            "AV104249,2025-10-14,2025/26,2026/27,end of support,600.00",
+            "AV104250,2025-10-14,2025/26,2026/27,end of support,600.00",
+            "ABS0131,2027-01-12,2026/27,2026/27,end of support,10000.00",
+            "ABS0132,2027-01-12,2026/27,2026/27,end of support,10000.00",
+            "ABS0133,2027-01-12,2026/27,2026/27,end of support,10000.00",
+            "BRK-20416,2027-01-12,2026/27,2026/27,end of support,10000.00",
+        ]
+    );
+    let rows = detail(&env);
+    let of = |tag: &str| -> Vec<&String> {
+        rows.iter()
+            .filter(|r| r.starts_with(&format!("{tag},")))
+            .collect()
+    };
+    assert_eq!(
+        of("MJ0ANX1H"),
+        ["MJ0ANX1H,2028-03-27,2027/28,2027/28,age,612.00"]
+    );
+    assert_eq!(
+        of("ABS0116"),
+        [
+            "ABS0116,2019-05-23,2019/20,2026/27,overdue,10000.00",
+            "ABS0116,2029-04-01,2029/30,2029/30,repeat cycle,10612.08"
+        ]
+    );
+    assert!(env.ok(&["forecast"]).contains("£1,560,780.83"));
+    // Unsupported today: the 5 Elite Minis (replaced for it) and the 7
+    // ThinkCentres (upgraded instead); the servers' 2016 runs to January.
+    let json = env.json(&["forecast", "--format", "json"]);
+    assert_eq!(
+        json["unsupported_now"],
+        serde_json::json!([
+            {"class": "desktop", "organisation": "AVN", "count": 5, "replaced_for_support": 5},
+            {"class": "desktop", "organisation": "BRK", "count": 7, "replaced_for_support": 0}
+        ])
+    );
+    assert_eq!(
+        json["os_upgrades"]["years"][0],
+        serde_json::json!({"year": "2026/27", "count": 7, "cost": "315.00"})
+    );
+
+    // The rule turned off for every class: each moved asset is back on its
+    // age rule, and the programme is what it was before the sample carried
+    // operating systems.
+    load_support_settings(
+        &env,
+        "key,value,source\n\
+         support_replaces,,test\n\
+         support_replace_before,no,test\n\
+         extended_support,,test\n",
+    );
+    assert!(env.ok(&["forecast"]).contains("£1,551,869.47"));
+    let rows = detail(&env);
+    assert!(!rows.iter().any(|r| r.contains("end of support")));
+    let of = |tag: &str| -> Vec<&String> {
+        rows.iter()
+            .filter(|r| r.starts_with(&format!("{tag},")))
+            .collect()
+    };
+    assert_eq!(
+        of("AV104244"),
+        ["AV104244,2028-03-03,2027/28,2027/28,age,612.00"]
+    );
+    assert_eq!(
+        of("BRK-20416"),
+        ["BRK-20416,2028-11-05,2028/29,2028/29,age,10404.00"]
+    );
+}

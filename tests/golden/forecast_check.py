@@ -9,7 +9,8 @@
 Reads the same inputs the Rust tests load -- the shipped policy (data/policy/*.csv,
 data/programme-lines.csv), the scenario files, and each estate's *.csv -- and works out the
 five-year programme from the rules in issue 4, written out plainly here in Python with
-`decimal` (no code shared with the engine). Writes one expected-<case>.txt per case;
+`decimal` (no code shared with the engine). Since issue 17 it also applies the end-of-support
+rule, from its statement in the issue and data/support/*.csv (see Support below). Writes one expected-<case>.txt per case;
 tests/forecast.rs compares the engine's figures with them line by line.
 
 Run from the repository root:  python3 tests/golden/forecast_check.py
@@ -143,6 +144,173 @@ class Policy:
         return penny(self.unit(a) * (1 + self.inflation) ** (year - self.base))
 
 
+def read_fold(text):
+    """Lowercase, with runs of spaces, hyphens, underscores, dots and slashes as one '-'."""
+    out = []
+    for ch in (text or "").strip().lower():
+        if ch in " -_./":
+            if out and out[-1] != "-":
+                out.append("-")
+        else:
+            out.append(ch)
+    return "".join(out).strip("-")
+
+
+UNDATED_END = dt.date(1970, 1, 1)  # support ended, no date given: long before any horizon
+
+
+def support_date(text):
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text == "ended":
+        return UNDATED_END
+    return dt.date.fromisoformat(text)
+
+
+class Support:
+    """Issue 17's rule, from its statement:
+
+    - what an asset runs is found in data/support/support.csv: its operating system names a
+      product (the product's name, or a longer name ending with it as a word: "Microsoft Windows
+      Server"), its version names a release cycle of that product (the cycle or label itself, or
+      the start of one followed by a separator); the first such row in the file wins (newest
+      first). Its model may name a device row (the label, or product + label). Where both match,
+      the earlier security end is the one that counts;
+    - its last supported day: a support end recorded on the asset, else the extended end where
+      the policy says extended updates are bought for that release, else the security end;
+    - a newer OS the hardware runs is an upgrade, not a replacement (data/support/upgrades.csv):
+      Windows 10 on a processor on Windows 11's list, or a device whose model runs a later
+      release; the kit is then replaced by age or by its hardware's own end, whichever is first;
+    - for a class in `support_replaces`, the asset is due at the earlier of its age rule and its
+      support end, compared by financial year: the year holding the last supported day (or the
+      year before it with `support_replace_before`); on a tie the age rule stands.
+    """
+
+    def __init__(self):
+        base = os.path.join(ROOT, "data", "support")
+        settings = {r["key"]: r["value"] for r in read_csv(os.path.join(base, "settings.csv"))}
+        self.replaces = set(settings["support_replaces"].split())
+        self.before = settings["support_replace_before"].strip().lower() == "yes"
+        self.extended = set()
+        for part in settings["extended_support"].split(";"):
+            name = part.split("=")[0].strip()
+            if name:
+                self.extended.add(read_fold(name))
+        self.rows = read_csv(os.path.join(base, "support.csv"))
+        for r in self.rows:
+            r["security"] = support_date(r["security_support_end"])
+            r["ext"] = support_date(r["extended_support_end"])
+        self.upgrades = read_csv(os.path.join(base, "upgrades.csv"))
+        self.processors = read_csv(os.path.join(base, "windows11-processors.csv"))
+
+    @staticmethod
+    def _names(version, r):
+        for have in (read_fold(r["cycle"]), read_fold(r["label"])):
+            if have == version or have.startswith(version + "-"):
+                return True
+        return False
+
+    def release(self, os_name, version):
+        o, v = read_fold(os_name), read_fold(version)
+        if not o or not v:
+            return None
+        for r in self.rows:
+            if r["kind"] == "device":
+                continue
+            p = read_fold(r["product"])
+            if (o == p or o.endswith("-" + p)) and self._names(v, r):
+                return r
+        return None
+
+    def device(self, model):
+        m = read_fold(model)
+        if not m:
+            return None
+        for r in self.rows:
+            if r["kind"] == "device" and m in (read_fold(r["label"]),
+                                               read_fold(r["product"] + " " + r["label"])):
+                return r
+        return None
+
+    def windows11(self, cpu):
+        """Processor generation from "Core iN-NNNN[x]" or "Core Ultra N NNN", else a codename."""
+        import re
+        text = (cpu or "").lower()
+        m = re.search(r"core\s+ultra\s+\d\s+(\d)\d\d", text)
+        key = ("Intel Core Ultra", int(m.group(1))) if m else None
+        if key is None:
+            m = re.search(r"i[3579]-(\d{3,5})", text)
+            if m:
+                digits = m.group(1)
+                if len(digits) == 3:
+                    key = ("Intel Core", 1)
+                elif digits[:2] in ("10", "11", "12", "13", "14"):
+                    key = ("Intel Core", int(digits[:2]))
+                elif len(digits) == 4:
+                    key = ("Intel Core", int(digits[0]))
+        for p in self.processors:
+            if key and (p["family"], int(p["generation"])) == key:
+                return p["windows11"] == "yes"
+        for p in self.processors:
+            if p["codename"] and p["codename"].lower() in text:
+                return p["windows11"] == "yes"
+        return False
+
+    def replacement_day(self, a):
+        """The last supported day that replaces asset a, or None."""
+        if a.get("support_end"):
+            return dt.date.fromisoformat(a["support_end"])
+        by_os = self.release(a.get("os"), a.get("os_version"))
+        by_model = self.device(a.get("model"))
+        rel = by_os
+        if by_model is not None and (rel is None or (by_model["security"] or dt.date.max)
+                                     < (rel["security"] or dt.date.max)):
+            rel = by_model
+        if rel is None:
+            return None
+        model_end = by_model["security"] if by_model else None
+        if by_os is not None and by_os["security"] is not None:
+            for u in self.upgrades:
+                if u["product"] != by_os["product"] or not by_os["cycle"].startswith(u["from"]):
+                    continue
+                if u["requires"] == "processor":
+                    if not self.windows11(a.get("cpu")):
+                        continue
+                    then = model_end
+                else:
+                    runs = (by_model or {}).get("runs_os") or ""
+                    if " " not in runs:
+                        continue
+                    name, span = runs.split(" ", 1)
+                    last = span.split("-")[-1].strip()
+                    if read_fold(name) != read_fold(u["to"]) or \
+                            read_fold(last) == read_fold(by_os["cycle"]):
+                        continue
+                    target = self.release(name, last)
+                    if target is None:
+                        continue
+                    ends = [d for d in (target["security"], model_end) if d is not None]
+                    then = min(ends) if ends else None
+                if then is not None and then <= by_os["security"]:
+                    continue  # the upgraded kit would not outlive the old release
+                return then
+        name = read_fold(f'{rel["product"]} {rel["label"]}')
+        name2 = read_fold(f'{rel["product"]} {rel["cycle"]}')
+        if rel["ext"] is not None and (name in self.extended or name2 in self.extended):
+            return rel["ext"]
+        return rel["security"]
+
+    def due(self, a):
+        """The date support makes a due, or None (class not replaced, or no end known)."""
+        if a["class"] not in self.replaces:
+            return None
+        day = self.replacement_day(a)
+        if day is None:
+            return None
+        return add_years(day, -1) if self.before else day
+
+
 def load_estate():
     orgs = read_csv(os.path.join(ESTATE, "organisations.csv"))
     shares = {}
@@ -184,15 +352,19 @@ def run(policy):
 
     # due[y] = list of candidates (asset, due date, cause)
     due = {y: [] for y in years}
+    support = Support()
     for a in scheduled:
         d = add_years(a["date"], policy.life(a))
+        cause = None
+        s = support.due(a)
+        if s is not None and fy(s) < fy(d):
+            d, cause = s, "end_of_support"
         y = fy(d)
         if y > last:
             continue
-        if y < FIRST_YEAR:
-            due[FIRST_YEAR].append((a, d, "overdue"))
-        else:
-            due[y].append((a, d, "age"))
+        if cause is None:
+            cause = "overdue" if y < FIRST_YEAR else "age"
+        due[max(y, FIRST_YEAR)].append((a, d, cause))
 
     def key(c):
         a, d, _ = c
@@ -210,7 +382,8 @@ def run(policy):
         for a, d, cause in due[y]:
             row["due"][0] += 1
             row["due"][1] += policy.cost(a, y)
-            if cause == "overdue":
+            if cause == "overdue" or (cause == "end_of_support"
+                                      and d < dt.date(FIRST_YEAR, 4, 1)):
                 row["overdue"][0] += 1
                 row["overdue"][1] += policy.cost(a, y)
         candidates = sorted(deferred + due[y], key=key)
