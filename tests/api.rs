@@ -338,8 +338,8 @@ mod library {
         assert_eq!(cabinet.prepared, "2026-11-28");
         // The independent check's figures (tests/golden/sample-estate,
         // expected-base.txt): the five years' total, and the server and
-        // storage line, 410,000.00 in 2026/27 and 941,318.24 in all.
-        assert_eq!(cabinet.programme.total(), money("1551869.47"));
+        // storage line, 450,000.00 in 2026/27 and 950,289.60 in all.
+        assert_eq!(cabinet.programme.total(), money("1560780.83"));
         assert!(
             cabinet.running.is_some(),
             "a fresh report has running costs"
@@ -354,7 +354,7 @@ mod library {
             .find(|l| l.starts_with("Server and storage replacement"))
             .unwrap();
         assert!(
-            server.contains("410000.00") && server.ends_with("941318.24"),
+            server.contains("450000.00") && server.ends_with("950289.60"),
             "{server}"
         );
         let json: serde_json::Value = serde_json::from_slice(
@@ -391,7 +391,7 @@ mod library {
         };
         let saved = report::cabinet(&r, &of_run).unwrap();
         assert_eq!(saved.title, "Draft programme");
-        assert_eq!(saved.programme.total(), money("1551869.47"));
+        assert_eq!(saved.programme.total(), money("1560780.83"));
         let change = saved.change.unwrap();
         assert!(change.total.change.iter().all(|m| m.is_zero()));
         assert!(change.total.change_total.is_zero());
@@ -414,7 +414,7 @@ mod library {
         assert!(demo.imports.iter().all(|s| s.batch.is_some()));
         assert!(!dir.join("estate.db").exists());
         // The independent check's five-year total (tests/golden/sample-estate).
-        assert_eq!(demo.forecast.run.programme.total(), money("1551869.47"));
+        assert_eq!(demo.forecast.run.programme.total(), money("1560780.83"));
         let codes: Vec<&str> = demo
             .organisations
             .organisations
