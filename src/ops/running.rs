@@ -166,12 +166,12 @@ pub fn running_costs(
     let mut revenue = cabinet::revenue(&power, &lines, &licences);
     revenue.add_support(&run.snapshot, &run.assumptions.support, &run.forecast);
     Ok(RunningCosts {
-        revenue,
         power,
         power_assumptions,
         lines,
         line_assumptions,
         licences,
+        revenue,
     })
 }
 
