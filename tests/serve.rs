@@ -791,3 +791,51 @@ fn users_are_added_listed_reset_and_given_tokens_from_the_command_line() {
     assert_eq!(server.try_login("fin", PASSWORD).status, 401);
     assert_eq!(server.try_login("fin", reset.trim()).status, 303);
 }
+
+#[test]
+fn the_dashboard_shows_the_programme_and_what_changed_since_the_approved_run() {
+    let env = estate_with_people(2);
+    env.ok(&["forecast", "--save", "Approved Feb"]);
+    env.ok(&[
+        "runs",
+        "approve",
+        "1",
+        "--minute",
+        "Cabinet 12 Feb 2026, min. 87",
+    ]);
+    env.ok(&["forecast", "--save", "Proposal", "--cap", "600"]);
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    let g = server.get("/", Some(&cookie));
+    assert_eq!(g.status, 200);
+    // Two desktops in service 2020-04-01: on a 5-year life both are overdue
+    // in 2026/27 at £600.00 each (£1,200.00); the table says so and the
+    // chart is an image with the table as its alternative.
+    assert!(g.body.contains(
+        "<caption>Capital programme 2026/27 to 2030/31, by programme line (£)</caption>"
+    ));
+    assert!(
+        g.body.contains("<td class=\"num\">£1,200.00</td>"),
+        "{}",
+        g.body
+    );
+    assert!(g.body.contains("<img src=\"/chart/programme.svg\""));
+    assert!(
+        g.body
+            .contains("Saved run 2 against the approved programme")
+    );
+    assert!(g.body.contains("Running costs"));
+    let svg = server.get("/chart/programme.svg", Some(&cookie));
+    assert_eq!(
+        svg.header("content-type"),
+        Some("image/svg+xml; charset=utf-8")
+    );
+    assert!(svg.body.contains("<svg"));
+    let t = token(&env, "vic");
+    let run: serde_json::Value =
+        serde_json::from_str(&server.api("/api/v1/runs/1", Some(&t)).body).unwrap();
+    assert_eq!(run["summary"]["name"], "Approved Feb");
+    let runs: serde_json::Value =
+        serde_json::from_str(&server.api("/api/v1/runs", Some(&t)).body).unwrap();
+    assert_eq!(runs.as_array().map(Vec::len), Some(2));
+}

@@ -307,13 +307,26 @@ pub async fn dashboard(
     signed: Signed,
 ) -> Result<Response, PageError> {
     let request = dashboard_request(&state)?;
-    let (forecast, runs, running) = state
+    let (forecast, runs, running, changed) = state
         .run(move |r| {
             let f = crate::ops::forecast::forecast(r, &request, None)?;
             let runs = crate::ops::runs::list(r)?;
             let running =
                 crate::ops::running::running_costs(r.reader(), None, request.horizon, &f.run)?;
-            Ok((f, runs, running))
+            // What changed since the approved programme: the newest saved
+            // run against the approval in force for its scope, when the
+            // newest is not itself the approved one.
+            let changed = match runs.first() {
+                Some(newest)
+                    if newest.approved.is_none() && runs.iter().any(|s| s.approved.is_some()) =>
+                {
+                    crate::ops::runs::compare(r, None, newest.id)
+                        .ok()
+                        .map(|c| (newest.id, c))
+                }
+                _ => None,
+            };
+            Ok((f, runs, running, changed))
         })
         .await?;
     let p = &forecast.run.programme;
@@ -362,6 +375,12 @@ pub async fn dashboard(
         approvals: Table::new("Lines needing approval", approvals_view(p, units)),
         notes: notes(p, units),
         runs: Table::new("Saved runs, newest first", runs_table),
+        changed: changed.map(|(id, c)| {
+            Table::new(
+                format!("Saved run {} against the approved programme (£)", id.0),
+                crate::report::approved::approved_view(&c, units),
+            )
+        }),
         running: Table::new(
             "Revenue: licences, line rentals, switch-off migrations and electricity (£)",
             crate::report::cabinet::MoneyTable::revenue(&running.revenue).view(units),

@@ -156,6 +156,9 @@ pub struct DashboardPage {
     pub notes: Vec<String>,
     /// The saved runs, newest first (a few).
     pub runs: Table,
+    /// The newest saved run against the approved programme, when it is not
+    /// the approved one.
+    pub changed: Option<Table>,
     /// The running costs (revenue) per year.
     pub running: Table,
 }
