@@ -825,6 +825,26 @@ fn the_dashboard_shows_the_programme_and_what_changed_since_the_approved_run() {
             .contains("Saved run 2 against the approved programme")
     );
     assert!(g.body.contains("Running costs"));
+    // The dashboard is kept while the register is unchanged; a change made
+    // from the command line beside the server shows at once: a third
+    // desktop makes 2026/27 3 × £600.00 = £1,800.00.
+    assert_eq!(server.get("/", Some(&cookie)).body, g.body);
+    env.ok(&[
+        "add",
+        "desktop",
+        "--tag",
+        "PC-9",
+        "--purchase-date",
+        "2020-04-01",
+        "--cost",
+        "600",
+    ]);
+    let again = server.get("/", Some(&cookie));
+    assert!(
+        again.body.contains("<td class=\"num\">£1,800.00</td>"),
+        "{}",
+        again.body
+    );
     let svg = server.get("/chart/programme.svg", Some(&cookie));
     assert_eq!(
         svg.header("content-type"),
