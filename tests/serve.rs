@@ -859,3 +859,81 @@ fn the_dashboard_shows_the_programme_and_what_changed_since_the_approved_run() {
         serde_json::from_str(&server.api("/api/v1/runs", Some(&t)).body).unwrap();
     assert_eq!(runs.as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn the_asset_forms_change_and_dispose_with_the_command_lines_rules_and_messages() {
+    let env = estate_with_people(2);
+    let server = Server::start(&env, &[]);
+    let (cookie, csrf) = server.login("ed");
+    let edit = |form: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(form);
+        server.post("/assets/BCW/PC-1/edit", Some(&cookie), &all)
+    };
+    // A cost that is not money is refused with the CLI's message; nothing changes.
+    let bad = edit(&[("cost", "six hundred")]);
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("cost: `six hundred` is not an amount of money"),
+        "{}",
+        bad.body
+    );
+    // A purchase date in the future (today is 2026-11-28) is refused.
+    let future = edit(&[("purchase_date", "2027-01-01")]);
+    assert_eq!(future.status, 422);
+    // A change: the cost and the model; an emptied serial is cleared.
+    let done = edit(&[
+        ("cost", "612.34"),
+        ("model", "OptiPlex 7010"),
+        ("serial", ""),
+    ]);
+    assert_eq!(done.status, 200, "{}", done.body);
+    let shown = env.json(&["show", "PC-1", "--format", "json"]);
+    assert_eq!(shown["asset"]["purchase_cost"], "612.34");
+    assert_eq!(shown["asset"]["model"], "OptiPlex 7010");
+    assert!(shown["asset"]["serial"].is_null());
+    // Fields not sent (or sent unchanged) are left alone.
+    assert_eq!(shown["asset"]["in_service_date"], "2020-04-01");
+    // Disposal: a date in the future is refused with the CLI's words, then done.
+    let dispose = |date: &str| {
+        server.post(
+            "/assets/BCW/PC-2/dispose",
+            Some(&cookie),
+            &[
+                ("csrf", csrf.as_str()),
+                ("method", "recycling"),
+                ("date", date),
+                ("certificate", "ADISA-2026-0042"),
+            ],
+        )
+    };
+    let refused = dispose("2026-12-01");
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("the disposal date 2026-12-01 is in the future")
+    );
+    let disposed = dispose("2026-11-01");
+    assert_eq!(disposed.status, 200);
+    assert!(
+        disposed.body.contains(
+            "disposed of PC-2 (BCW) on 2026-11-01 by recycling, certificate ADISA-2026-0042"
+        ),
+        "{}",
+        disposed.body
+    );
+    let shown = env.json(&["show", "PC-2", "--format", "json"]);
+    assert_eq!(shown["asset"]["status"], "disposed");
+    assert_eq!(shown["disposal"]["certificate"], "ADISA-2026-0042");
+    // Disposed kit has no edit form; an unknown asset is 404.
+    let page = server.get("/assets/BCW/PC-2", Some(&cookie));
+    assert!(!page.body.contains("/edit\""));
+    assert_eq!(server.get("/assets/BCW/PC-404", Some(&cookie)).status, 404);
+    // Sorted by in-service date: every asset has the same date, so by id.
+    let sorted = server.get("/register?sort=in_service", Some(&cookie));
+    let first = sorted.body.find(">PC-1<").unwrap();
+    let second = sorted.body.find(">PC-2<").unwrap();
+    assert!(first < second);
+}
