@@ -937,3 +937,35 @@ fn the_asset_forms_change_and_dispose_with_the_command_lines_rules_and_messages(
     let second = sorted.body.find(">PC-2<").unwrap();
     assert!(first < second);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly_and_a_wide_address_is_said_aloud() {
+    let env = estate_with_people(0);
+    let mut child = env
+        .std_cmd()
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("estate serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("http://0.0.0.0:"), "{line}");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("which is not loopback, as --listen asked"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("estate: stopped"), "{stderr}");
+}
