@@ -293,6 +293,14 @@ fn every_page_and_api_route_answers_each_role_as_its_role_allows() {
             "{name} POST /users"
         );
     }
+    // The accounts' own trail: ada added new-ada from the Users page.
+    let (admin, _) = server.login("ada");
+    let users = server.get("/users", Some(&admin));
+    assert!(
+        users.body.contains("<td>new-ada</td><td>add</td><td>viewer</td><td>ada</td><td>estate serve: POST /users</td>"),
+        "{}",
+        users.body
+    );
     // The audit trail names who made each change: ada, then ed (vic's was refused).
     let shown = env.json(&["show", "PC-1", "--format", "json"]);
     let who: Vec<(&str, &str)> = shown["history"]

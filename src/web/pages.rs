@@ -1101,10 +1101,15 @@ async fn users_page(
     secret: Option<String>,
     refused: bool,
 ) -> Result<Response, PageError> {
-    let users = state.run(|r| accounts::list(r)).await?;
+    let (users, mut history) = state
+        .run(|r| Ok((accounts::list(r)?, accounts::history(r)?)))
+        .await?;
+    history.reverse();
+    history.truncate(50);
     let page = UsersPage {
         layout: signed.layout("Users", "users"),
         users,
+        history,
         message,
         secret,
         refused,

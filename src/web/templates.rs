@@ -284,6 +284,8 @@ pub struct UsersPage {
     pub layout: Layout,
     /// The accounts.
     pub users: Vec<User>,
+    /// The latest changes to accounts, newest first.
+    pub history: Vec<crate::accounts::store::UserAuditEntry>,
     /// What the last action did: one-time password or token shown once.
     pub message: Option<String>,
     /// A secret shown once (one-time password or token).
