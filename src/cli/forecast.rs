@@ -5,9 +5,8 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use estate::domain::FinancialYear;
+use estate::forecast::Request;
 use estate::forecast::programme::Dimension;
-use estate::forecast::{self, Caps, Request};
 use estate::ops;
 use estate::report::forecast::{
     Section, comparison_notes, comparison_view, programme_sections, programme_view,
@@ -15,7 +14,6 @@ use estate::report::forecast::{
 };
 use estate::report::running::comparison_view_labelled;
 use estate::report::{programme, write_csv};
-use serde::Serialize;
 
 use super::Ctx;
 use super::flags::HorizonArgs;
@@ -77,45 +75,6 @@ pub struct CompareArgs {
     pub horizon: HorizonArgs,
 }
 
-/// What `--format json` prints for a forecast.
-#[derive(Serialize)]
-struct ForecastJson<'a> {
-    first_year: FinancialYear,
-    years: u32,
-    organisation: Option<&'a str>,
-    scenario: Option<&'a str>,
-    caps: &'a Caps,
-    inflation: String,
-    price_base: FinancialYear,
-    saved_run: Option<i64>,
-    programme: &'a forecast::programme::CapitalProgramme,
-    /// What the scenario's levers do to the capital, when it has levers
-    /// (the programme above is before them).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    with_levers: Option<estate::forecast::cabinet::LeverEffect>,
-    /// Live kit already past its last supported day, by class and organisation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    unsupported_now: Vec<forecast::support::Unsupported>,
-    /// What extended security updates cost each year (revenue), when bought
-    /// at a price.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    extended_support: Vec<ExtendedSupportYear>,
-    /// OS upgrades taken instead of replacements (revenue), when any are.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    os_upgrades: Option<forecast::support::OsUpgrades>,
-    /// The replacements of assets whose age is estimated from an enrolment
-    /// date (`import --age-from`), when the register holds any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    age_estimated: Option<ops::forecast::AgeEstimated>,
-}
-
-/// One year's extended security updates.
-#[derive(Serialize)]
-struct ExtendedSupportYear {
-    year: FinancialYear,
-    cost: estate::domain::Money,
-}
-
 /// Runs `estate forecast`.
 pub fn run(ctx: &Ctx, args: &ForecastArgs) -> Result<()> {
     match &args.command {
@@ -151,27 +110,16 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
         ));
     }
     let units = o.horizon.units;
-    let programme::ProgrammeNotes {
-        notes,
-        unsupported,
-        extended_support,
-        os_upgrades,
-    } = programme::notes(&f, units, ctx.today, o.detail);
-    let ops::forecast::Forecast {
-        run,
-        with_levers,
-        saved,
-        age_estimated,
-    } = f;
-    let saved = saved.map(|id| id.0);
-    let scenario_name = run.assumptions.scenario.as_ref().map(|s| s.name.as_str());
-    let p = &run.programme;
+    let notes = programme::notes(&f, units, ctx.today, o.detail).notes;
+    // The same record `GET /api/v1/forecast` answers with.
+    let record = ops::forecast::record(f, &request, ctx.today);
+    let p = &record.programme;
     let heading = programme::heading(
         "Capital programme",
         horizon,
         programme::rows_are(o.by),
         organisation.as_deref(),
-        scenario_name,
+        record.scenario.as_deref(),
     );
     ctx.out.sections(
         || programme_sections(&heading, p, o.by, units),
@@ -183,25 +131,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
                 write_csv(&programme_view(p.table(o.by), units), out)
             }
         },
-        &ForecastJson {
-            first_year: horizon.first,
-            years: horizon.years,
-            organisation: organisation.as_deref(),
-            scenario: scenario_name,
-            caps: &run.assumptions.caps,
-            inflation: run.assumptions.inflation.to_string(),
-            price_base: run.assumptions.price_base,
-            saved_run: saved,
-            programme: p,
-            with_levers,
-            unsupported_now: unsupported,
-            extended_support: extended_support
-                .into_iter()
-                .map(|(year, cost)| ExtendedSupportYear { year, cost })
-                .collect(),
-            os_upgrades,
-            age_estimated,
-        },
+        &record,
     )
 }
 

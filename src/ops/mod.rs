@@ -6,6 +6,7 @@
 //! A use case never parses flags, prints or exits, and knows no clap or
 //! HTTP type; "today", the actor and the busy timeout come in as values.
 
+pub mod accounts;
 pub mod assets;
 pub mod demo;
 pub mod forecast;
