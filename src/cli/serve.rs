@@ -97,14 +97,26 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<()> {
                  reach it can try to sign in; put a TLS reverse proxy in front (docs/serving.md)"
             ));
         }
+        // Ctrl-C's handler is installed when its future is first polled:
+        // poll it once now, so a Ctrl-C right after the URL is printed
+        // stops the server cleanly rather than killing it.
+        let mut stop = Box::pin(tokio::signal::ctrl_c());
+        tokio::select! {
+            biased;
+            _ = &mut stop => {
+                ctx.out.message("estate: stopped");
+                return Ok(());
+            }
+            () = std::future::ready(()) => {}
+        }
         ctx.out.message(&format!(
             "estate: serving {} at http://{bound}/ (Ctrl-C stops)",
             ctx.db_path.display()
         ));
         // The URL alone on stdout, so a script (or a test) can read it.
         ctx.out.data(&format!("http://{bound}/\n"))?;
-        web::serve(listener, state, async {
-            let _ = tokio::signal::ctrl_c().await;
+        web::serve(listener, state, async move {
+            let _ = stop.await;
         })
         .await
         .context("the server stopped")?;
