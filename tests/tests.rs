@@ -3,6 +3,7 @@
 
 mod api;
 mod bad_inputs;
+mod browser;
 mod concurrency;
 mod departments;
 mod durability;
