@@ -11,6 +11,7 @@
 //! (rendered by the views of [`report`] and [`views`]) or one error type
 //! ([`Error`], whose [`ErrorKind`] gives an exit code or an HTTP status).
 
+pub mod accounts;
 pub mod db;
 pub mod domain;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod running;
 #[path = "report/views.rs"]
 pub mod views;
 pub mod vocabulary;
+pub mod web;
 
 pub use error::{Error, ErrorKind, Result};
 pub use ops::Register;

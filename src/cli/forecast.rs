@@ -17,7 +17,6 @@ use estate::report::forecast::{
 };
 use estate::report::running::comparison_view_labelled;
 use estate::report::write_csv;
-use serde::Serialize;
 
 use super::Ctx;
 
@@ -121,42 +120,6 @@ pub fn scenario(ctx: &Ctx, name: &str) -> Result<Scenario> {
     Ok(ctx.scenario(name)?)
 }
 
-/// What `--format json` prints for a forecast.
-#[derive(Serialize)]
-struct ForecastJson<'a> {
-    first_year: FinancialYear,
-    years: u32,
-    organisation: Option<&'a str>,
-    scenario: Option<&'a str>,
-    caps: &'a Caps,
-    inflation: String,
-    price_base: FinancialYear,
-    saved_run: Option<i64>,
-    programme: &'a forecast::programme::CapitalProgramme,
-    /// What the scenario's levers do to the capital, when it has levers
-    /// (the programme above is before them).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    with_levers: Option<estate::forecast::cabinet::LeverEffect>,
-    /// Live kit already past its last supported day, by class and organisation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    unsupported_now: Vec<forecast::support::Unsupported>,
-    /// What extended security updates cost each year (revenue), when bought
-    /// at a price.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    extended_support: Vec<ExtendedSupportYear>,
-    /// The replacements of assets whose age is estimated from an enrolment
-    /// date (`import --age-from`), when the register holds any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    age_estimated: Option<ops::forecast::AgeEstimated>,
-}
-
-/// One year's extended security updates.
-#[derive(Serialize)]
-struct ExtendedSupportYear {
-    year: FinancialYear,
-    cost: estate::domain::Money,
-}
-
 /// Runs `estate forecast`.
 pub fn run(ctx: &Ctx, args: &ForecastArgs) -> Result<()> {
     match &args.command {
@@ -202,52 +165,39 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
         name: name.clone(),
         command: ctx.command_line.clone(),
     });
-    let ops::forecast::Forecast {
-        run,
-        with_levers,
-        saved,
-        age_estimated,
-    } = ops::forecast::forecast(&mut register, &request, save.as_ref())?;
-    if let (Some(id), Some(name)) = (saved, &o.save) {
+    let forecast = ops::forecast::forecast(&mut register, &request, save.as_ref())?;
+    if let (Some(id), Some(name)) = (forecast.saved, &o.save) {
         ctx.out.message(&format!(
             "saved as run {id} \"{}\"; `estate runs show {id}` shows it",
             name.trim()
         ));
     }
-    let saved = saved.map(|id| id.0);
+    let record = ops::forecast::record(forecast, &request, ctx.today);
     let units = o.horizon.units;
-    let scenario_name = run.assumptions.scenario.as_ref().map(|s| s.name.as_str());
-    let p = &run.programme;
+    let p = &record.programme;
     // A scenario's levers (thin clients, virtualisation, MFD consolidation)
     // change capital outside the replacement rules: said beside the table,
     // never silently left out.
     let mut notes = notes(p, units);
     notes.extend(
-        with_levers
+        record
+            .with_levers
             .as_ref()
             .map(estate::forecast::cabinet::LeverEffect::sentence),
     );
-    let unsupported =
-        forecast::support::unsupported(&run.snapshot, &run.assumptions.support, ctx.today);
-    notes.extend(unsupported_note(&unsupported, ctx.today));
-    let mut extended_support = forecast::support::extended_support_costs(
-        &run.snapshot,
-        &run.assumptions.support,
-        &run.forecast,
-    );
-    if extended_support.iter().all(|(_, m)| m.is_zero()) {
-        extended_support.clear();
-    } else {
-        let years: Vec<String> = extended_support
+    notes.extend(unsupported_note(&record.unsupported_now, ctx.today));
+    if !record.extended_support.is_empty() {
+        let years: Vec<String> = record
+            .extended_support
             .iter()
-            .map(|(y, m)| format!("{y} {m}"))
+            .map(|y| format!("{} {}", y.year, y.cost))
             .collect();
         notes.push(format!(
             "extended security updates bought (revenue, not in the capital figures): {}",
             years.join(", ")
         ));
     }
-    notes.extend(age_estimated.as_ref().map(age_estimated_note));
+    notes.extend(record.age_estimated.as_ref().map(age_estimated_note));
     let heading = title(
         "Capital programme",
         horizon,
@@ -259,7 +209,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
             Dimension::Department => "department",
         },
         organisation.as_deref(),
-        scenario_name,
+        record.scenario.as_deref(),
     );
     ctx.out.sections(
         || programme_sections(&heading, p, o.by, units),
@@ -271,24 +221,7 @@ fn run_forecast(ctx: &Ctx, o: &ForecastOptions) -> Result<()> {
                 write_csv(&programme_view(p.table(o.by), units), out)
             }
         },
-        &ForecastJson {
-            first_year: horizon.first,
-            years: horizon.years,
-            organisation: organisation.as_deref(),
-            scenario: scenario_name,
-            caps: &run.assumptions.caps,
-            inflation: run.assumptions.inflation.to_string(),
-            price_base: run.assumptions.price_base,
-            saved_run: saved,
-            programme: p,
-            with_levers,
-            unsupported_now: unsupported,
-            extended_support: extended_support
-                .into_iter()
-                .map(|(year, cost)| ExtendedSupportYear { year, cost })
-                .collect(),
-            age_estimated,
-        },
+        &record,
     )
 }
 

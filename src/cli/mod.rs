@@ -18,7 +18,9 @@ mod register;
 mod report;
 mod running;
 mod runs;
+mod serve;
 mod support;
+mod users;
 mod vocabulary;
 
 use std::path::{Path, PathBuf};
@@ -273,6 +275,16 @@ saved (--run); --compare adds the change against an earlier saved run.",
         after_help = "Examples:\n  estate vocabulary\n  estate vocabulary add class \"Fire Protection\" other\n  estate vocabulary remove class \"Fire Protection\""
     )]
     Vocabulary(vocabulary::VocabularyArgs),
+    /// Serve the register in a browser and as a JSON API, for many people at once.
+    #[command(
+        after_help = "Examples:\n  estate serve\n  estate serve --listen 0.0.0.0:8080 --behind-tls --trust-proxy"
+    )]
+    Serve(serve::ServeArgs),
+    /// Accounts of people who use `estate serve`: add, list, disable, reset, token.
+    #[command(
+        after_help = "Examples:\n  estate users add alice --role admin\n  estate users list\n  estate users token alice\n  estate users disable bob"
+    )]
+    Users(users::UsersArgs),
 }
 
 /// What every subcommand is given: where the register is, the printer,
@@ -454,6 +466,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lines(args) => lines::run(&ctx, &args),
         Command::Licences(args) => licences::run(&ctx, &args),
         Command::Support(args) => support::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args),
+        Command::Users(args) => users::run(&ctx, &args),
     }
 }
 

@@ -387,3 +387,49 @@ pub fn undo_disposal(
         })?;
     Ok((org.code, asset.fields.asset_tag, reversed))
 }
+
+/// One page of the register for `query` (filters, search, order, cursor),
+/// and the cursor of the page after it when there is one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// The assets, in the query's order.
+    pub assets: Vec<Asset>,
+    /// The cursor of the next page (`None`: this is the last).
+    pub next: Option<String>,
+}
+
+/// A page of assets. A cursor is the sort key and the asset id of the last
+/// asset of the page before, as `id:key`.
+///
+/// # Errors
+/// No such organisation, or the register cannot be read.
+pub fn page(register: &Register, query: &store::AssetQuery) -> Result<Page> {
+    let conn = register.reader();
+    let mut query = query.clone();
+    if let Some(code) = &query.organisation {
+        query.organisation = Some(store::resolve_organisation(conn, Some(code))?.code);
+    }
+    let wanted = query.limit.clamp(1, 1000);
+    query.limit = wanted + 1;
+    let mut assets = store::page_assets(conn, &query)?;
+    let more = assets.len() > wanted as usize;
+    assets.truncate(wanted as usize);
+    let next = if more {
+        assets
+            .last()
+            .map(|a| format!("{}:{}", a.id.0, query.order.key_of(a)))
+    } else {
+        None
+    };
+    Ok(Page { assets, next })
+}
+
+/// Reads a cursor made by [`page`].
+///
+/// # Errors
+/// Not a cursor.
+pub fn cursor(text: &str) -> Result<(String, i64)> {
+    text.split_once(':')
+        .and_then(|(id, key)| Some((key.to_string(), id.parse().ok()?)))
+        .ok_or_else(|| Error::new(ErrorKind::Invalid, format!("`{text}` is not a page cursor")))
+}

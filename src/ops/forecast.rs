@@ -273,3 +273,95 @@ pub fn compare(
         other: other_running,
     })
 }
+
+/// A forecast as a record: what `estate forecast --format json` prints and
+/// `GET /api/v1/forecast` returns (one serialiser for both).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ForecastRecord {
+    /// The first financial year.
+    pub first_year: crate::domain::FinancialYear,
+    /// How many years.
+    pub years: u32,
+    /// Only this organisation, when asked.
+    pub organisation: Option<String>,
+    /// The scenario applied.
+    pub scenario: Option<String>,
+    /// The caps applied.
+    pub caps: forecast::Caps,
+    /// The inflation rate.
+    pub inflation: String,
+    /// The price book's base year.
+    pub price_base: crate::domain::FinancialYear,
+    /// The saved run's id, when saved.
+    pub saved_run: Option<i64>,
+    /// The programme.
+    pub programme: CapitalProgramme,
+    /// What the scenario's levers do to the capital, when it has levers
+    /// (the programme above is before them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_levers: Option<LeverEffect>,
+    /// Live kit already past its last supported day, by class and organisation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsupported_now: Vec<forecast::support::Unsupported>,
+    /// What extended security updates cost each year (revenue), when bought
+    /// at a price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extended_support: Vec<ExtendedSupportYear>,
+    /// The replacements of assets whose age is estimated from an enrolment
+    /// date (`import --age-from`), when the register holds any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_estimated: Option<AgeEstimated>,
+}
+
+/// One year's extended security updates.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExtendedSupportYear {
+    /// The year.
+    pub year: crate::domain::FinancialYear,
+    /// What the updates cost.
+    pub cost: Money,
+}
+
+/// The record of forecast `f` (made for `request`) on `today`: with what is
+/// unsupported now and what extended security updates cost.
+pub fn record(f: Forecast, request: &Request, today: time::Date) -> ForecastRecord {
+    let Forecast {
+        run,
+        with_levers,
+        saved,
+        age_estimated,
+    } = f;
+    let unsupported_now =
+        forecast::support::unsupported(&run.snapshot, &run.assumptions.support, today);
+    let mut extended = forecast::support::extended_support_costs(
+        &run.snapshot,
+        &run.assumptions.support,
+        &run.forecast,
+    );
+    if extended.iter().all(|(_, m)| m.is_zero()) {
+        extended.clear();
+    }
+    let Run {
+        assumptions,
+        programme,
+        ..
+    } = run;
+    ForecastRecord {
+        first_year: request.horizon.first,
+        years: request.horizon.years,
+        organisation: request.organisation.clone(),
+        scenario: assumptions.scenario.as_ref().map(|s| s.name.clone()),
+        caps: assumptions.caps.clone(),
+        inflation: assumptions.inflation.to_string(),
+        price_base: assumptions.price_base,
+        saved_run: saved.map(|id| id.0),
+        programme,
+        with_levers,
+        unsupported_now,
+        extended_support: extended
+            .into_iter()
+            .map(|(year, cost)| ExtendedSupportYear { year, cost })
+            .collect(),
+        age_estimated,
+    }
+}

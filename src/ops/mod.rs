@@ -8,6 +8,7 @@
 //! Import and the Cabinet report still live in `cli/import.rs` and
 //! `cli/report.rs` (they move here next).
 
+pub mod accounts;
 pub mod assets;
 pub mod forecast;
 mod handle;

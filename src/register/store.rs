@@ -2843,3 +2843,112 @@ mod tests {
         assert_eq!(list_licences(&conn, None).unwrap()[0].fields, lic);
     }
 }
+
+/// What the register page (and the API's asset list) asks for: filters, a
+/// search, an order and a keyset cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssetQuery {
+    /// Only this organisation (code).
+    pub organisation: Option<String>,
+    /// Only this class.
+    pub class: Option<crate::domain::AssetClass>,
+    /// Only this site (name, any case).
+    pub site: Option<String>,
+    /// Only this department (name, any case).
+    pub department: Option<String>,
+    /// Only this status.
+    pub status: Option<AssetStatus>,
+    /// Text found (any case) in the tag, serial, model or assigned user.
+    pub search: Option<String>,
+    /// The order.
+    pub order: AssetOrder,
+    /// Only assets after this one in the order: its sort key and id.
+    pub after: Option<(String, i64)>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// The order of [`AssetQuery`]: each has an index on (key, `asset_id`), so
+/// a page after a cursor is found without counting the pages before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AssetOrder {
+    /// By asset tag.
+    #[default]
+    Tag,
+    /// By in-service date (assets without one first).
+    InService,
+}
+
+impl AssetOrder {
+    fn key_sql(self) -> &'static str {
+        match self {
+            AssetOrder::Tag => "a.asset_tag",
+            AssetOrder::InService => "COALESCE(a.in_service_date, '')",
+        }
+    }
+
+    /// The sort key of `asset` in this order (for the next page's cursor).
+    pub fn key_of(self, asset: &Asset) -> String {
+        match self {
+            AssetOrder::Tag => asset.fields.asset_tag.clone(),
+            AssetOrder::InService => asset.fields.in_service_date.map(iso).unwrap_or_default(),
+        }
+    }
+}
+
+/// One page of assets for `query`, in its order.
+///
+/// # Errors
+/// A database error.
+pub fn page_assets(conn: &Connection, query: &AssetQuery) -> Result<Vec<Asset>> {
+    let key = query.order.key_sql();
+    let search = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+    let (after_key, after_id) = query
+        .after
+        .clone()
+        .map_or((None, None), |(k, id)| (Some(k), Some(id)));
+    // Only with a cursor is the range said, so that SQLite seeks the index
+    // to it (an `?7 IS NULL OR …` would scan from the start).
+    let cursor = if query.after.is_some() {
+        format!("AND ({key}, a.asset_id) > (?7, ?8)")
+    } else {
+        "AND ?7 IS NULL AND ?8 IS NULL".to_string()
+    };
+    let sql = format!(
+        "{ASSET_SELECT} WHERE (?1 IS NULL OR o.code = ?1) AND (?2 IS NULL OR a.class = ?2) \
+         AND (?3 IS NULL OR s.name = ?3 COLLATE NOCASE) \
+         AND (?4 IS NULL OR d.name = ?4 COLLATE NOCASE) AND (?5 IS NULL OR a.status = ?5) \
+         AND (?6 IS NULL OR a.asset_tag LIKE ?6 ESCAPE '\\' OR a.serial LIKE ?6 ESCAPE '\\' \
+              OR a.model LIKE ?6 ESCAPE '\\' OR a.assigned_user LIKE ?6 ESCAPE '\\') \
+         {cursor} ORDER BY {key}, a.asset_id LIMIT ?9"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(
+            params![
+                query.organisation,
+                query.class.map(crate::domain::AssetClass::as_str),
+                query.site,
+                query.department,
+                query.status.map(AssetStatus::as_str),
+                search,
+                after_key,
+                after_id,
+                query.limit,
+            ],
+            asset_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

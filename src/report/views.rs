@@ -355,3 +355,25 @@ pub fn policy_view(d: &Defaults) -> View {
     }
     view
 }
+
+/// The accounts of `estate serve` (`estate users list`).
+pub fn users_view(users: &[crate::accounts::User]) -> View {
+    let mut view = View::new(&["name", "role", "state", "added", "changed"]);
+    for u in users {
+        let state = if u.disabled {
+            "disabled"
+        } else if u.one_time {
+            "one-time password"
+        } else {
+            "active"
+        };
+        view.push(vec![
+            Cell::text(&u.name),
+            Cell::text(u.role.as_str()),
+            Cell::text(state),
+            Cell::text(&u.created_at),
+            Cell::text(&u.updated_at),
+        ]);
+    }
+    view
+}
