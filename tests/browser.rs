@@ -6,7 +6,6 @@
 //! Without `chromedriver` or `chromium` the tests say so and pass, except
 //! under `CI=true`, where `.ci/run` installs both and their absence fails.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -232,27 +231,4 @@ fn axe_in_chromium_catches_an_unlabelled_field() {
         assert!(c.find(Locator::Css("#f")).await.is_ok());
         c.clone().close().await.expect("close the browser");
     });
-}
-
-#[allow(dead_code)] // used once `estate serve` exists
-/// Reads `estate serve`'s stderr until it names the address it listens on
-/// (`http://127.0.0.1:PORT`), and returns that base URL.
-pub fn wait_for_listen(child: &mut Child) -> String {
-    let stderr = child.stderr.take().expect("serve's stderr is piped");
-    let mut lines = BufReader::new(stderr).lines();
-    let mut seen = String::new();
-    while let Some(Ok(line)) = lines.next() {
-        if let Some(at) = line.find("http://") {
-            let url: String = line[at..]
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '`' && *c != '\'')
-                .collect();
-            // Keep draining stderr so the server never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return url.trim_end_matches('/').to_string();
-        }
-        seen.push_str(&line);
-        seen.push('\n');
-    }
-    panic!("estate serve ended without saying where it listens:\n{seen}");
 }

@@ -195,7 +195,11 @@ pub async fn upload(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(PageError::BadRequest(format!("the upload was cut short: {e}"))),
+            Err(e) => {
+                return Err(PageError::BadRequest(format!(
+                    "the upload was cut short: {e}"
+                )));
+            }
         };
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -310,9 +314,7 @@ pub async fn undo(
     signed.require(Role::Editor)?;
     let actor = signed.actor();
     state
-        .run(move |r| {
-            import::undo(r.connection_mut(), BatchId(batch), actor).map_err(Error::from)
-        })
+        .run(move |r| import::undo(r.connection_mut(), BatchId(batch), actor).map_err(Error::from))
         .await?;
     Ok(Redirect::to(&format!("/import?undone={batch}")).into_response())
 }

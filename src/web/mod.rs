@@ -20,8 +20,11 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod import;
 pub mod pages;
+pub mod plan;
 pub mod templates;
+pub mod uploads;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -88,6 +91,8 @@ pub struct State {
     /// How the server is run.
     pub config: Config,
     idle: Mutex<Vec<Register>>,
+    /// Uploaded files waiting for their import to be confirmed.
+    pub uploads: uploads::Uploads,
 }
 
 /// The shared state as handlers receive it.
@@ -107,6 +112,7 @@ impl State {
         Ok(Arc::new(State {
             config,
             idle: Mutex::new(vec![first]),
+            uploads: uploads::Uploads::new()?,
         }))
     }
 
@@ -183,6 +189,14 @@ pub fn router(state: AppState) -> Router {
         .route("/users", get(pages::users).post(pages::user_add))
         .route("/users/{name}/{action}", post(pages::user_action))
         .route("/chart/programme.svg", get(pages::programme_chart))
+        .route("/import", get(import::page).post(import::upload))
+        .route("/import/{id}/confirm", post(import::confirm))
+        .route("/import/{id}/cancel", post(import::cancel))
+        .route("/imports/{batch}/undo", post(import::undo))
+        .route("/forecast", get(plan::page))
+        .route("/forecast/save", post(plan::save))
+        .route("/runs", get(plan::runs))
+        .route("/runs/approve", post(plan::approve))
         .route("/static/{file}", get(pages::static_file))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -7,7 +7,7 @@
 use std::str::FromStr;
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -449,19 +449,21 @@ pub async fn runs(
 /// The approve form.
 #[derive(Debug, Deserialize)]
 pub struct ApproveForm {
+    /// The run.
+    pub run: i64,
     /// The decision's minute (e.g. "Cabinet 12 March 2026, minute 7").
     #[serde(default)]
     pub minute: String,
 }
 
-/// `POST /runs/{id}/approve`.
+/// `POST /runs/approve`.
 pub async fn approve(
     State(state): State<AppState>,
     signed: Signed,
-    Path(id): Path<i64>,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response, PageError> {
     signed.require(Role::Editor)?;
+    let id = form.run;
     let actor = signed.actor();
     state
         .run(move |r| crate::ops::runs::approve(r, RunId(id), &form.minute, &actor))

@@ -86,9 +86,8 @@ impl Uploads {
         self.expire();
         let id = random_id()?;
         let dir = self.root.join(&id);
-        std::fs::create_dir(&dir).map_err(|e| {
-            Error::new(ErrorKind::Io, format!("failed to hold the upload: {e}"))
-        })?;
+        std::fs::create_dir(&dir)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("failed to hold the upload: {e}")))?;
         Ok((
             id,
             Held {
@@ -222,11 +221,7 @@ pub fn is_id(id: &str) -> bool {
 /// when nothing is left.
 pub fn clean_name(given: &str) -> String {
     let last = given.rsplit(['/', '\\']).next().unwrap_or(given);
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(120)
-        .collect();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(120).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "upload".to_string()
@@ -258,7 +253,10 @@ mod tests {
         assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("1.xlsx"));
         uploads.keep(id.clone(), held);
         assert!(uploads.get(&id, "s2").is_none());
-        assert_eq!(uploads.get(&id, "s1").map(|h| h.files[0].name.clone()), Some("dell.xlsx".into()));
+        assert_eq!(
+            uploads.get(&id, "s1").map(|h| h.files[0].name.clone()),
+            Some("dell.xlsx".into())
+        );
         assert!(!uploads.drop_upload(&id, "s2"));
         assert!(path.exists());
         assert!(uploads.drop_upload(&id, "s1"));
