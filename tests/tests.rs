@@ -20,6 +20,7 @@ mod real_files;
 mod register;
 mod report;
 mod running;
+mod serve;
 mod serve_pages;
 mod slips_files;
 mod slips_forget;

@@ -193,13 +193,12 @@ pub fn sign_in(
         });
     }
     let found = store::password_of(register.reader(), name)?;
-    let ok = match &found {
-        Some((user, hash)) => verify_password(password, hash) && !user.disabled,
-        None => {
-            // As long as a real check, so a name cannot be told by timing.
-            let _ = verify_password(password, decoy_hash()?);
-            false
-        }
+    let ok = if let Some((user, hash)) = &found {
+        verify_password(password, hash) && !user.disabled
+    } else {
+        // As long as a real check, so a name cannot be told by timing.
+        let _ = verify_password(password, decoy_hash()?);
+        false
     };
     let user = match found {
         Some((user, _)) if ok => user,

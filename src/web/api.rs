@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1/`, for other systems: the same use cases and
 //! the same records as `--format json`, with a per-account API token
 //! (`Authorization: Bearer TOKEN`, from `estate users token NAME`). The
-//! OpenAPI document is generated from these handlers by utoipa and served
+//! `OpenAPI` document is generated from these handlers by utoipa and served
 //! at `/api/v1/openapi.json`.
 
 use axum::extract::{Path, Query, State};
@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::NotFound })
 }
 
-/// The OpenAPI document of the API.
+/// The `OpenAPI` document of the API.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -171,12 +171,17 @@ pub struct AssetPatch {
 
 mod nullable {
     use serde::{Deserialize, Deserializer};
+    #[allow(clippy::option_option, reason = "as in `AssetPatch`")]
     pub fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Option<String>>, D::Error> {
         Ok(Some(Option::<String>::deserialize(d)?))
     }
 }
+
+/// A text field of a patch: its name, what was given, where it goes.
+#[allow(clippy::option_option, reason = "as in `AssetPatch`")]
+type TextField<'a> = (&'static str, Option<Option<String>>, &'a mut Option<String>);
 
 fn patch_to_update(org: Option<String>, key: String, p: AssetPatch) -> Result<UpdateAsset, Error> {
     let mut u = UpdateAsset {
@@ -187,7 +192,7 @@ fn patch_to_update(org: Option<String>, key: String, p: AssetPatch) -> Result<Up
         ..UpdateAsset::default()
     };
     u.fields.status = p.status.as_deref().map(str::parse).transpose()?;
-    let text_fields: [(&str, Option<Option<String>>, &mut Option<String>); 9] = [
+    let text_fields: [TextField<'_>; 9] = [
         ("serial", p.serial, &mut u.fields.serial),
         ("manufacturer", p.manufacturer, &mut u.fields.manufacturer),
         ("model", p.model, &mut u.fields.model),

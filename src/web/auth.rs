@@ -4,7 +4,7 @@
 //! address for the sign-in rate limit.
 //!
 //! Sessions live in the register (`ops::accounts`); the cookie holds a
-//! 256-bit random id, HttpOnly, SameSite=Strict, Path=/, and Secure when
+//! 256-bit random id, `HttpOnly`, `SameSite=Strict`, `Path=/`, and `Secure` when
 //! served over TLS. Each session has its own CSRF token, which every form
 //! carries as the hidden field `csrf` (or a request the header
 //! `X-CSRF-Token`); a POST without it, or with another, is refused (403)
@@ -63,12 +63,13 @@ pub fn over_tls(state: &AppState, headers: &HeaderMap) -> bool {
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("https")))
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, Secure over
+/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Strict`, `Path=/`, `Secure` over
 /// TLS; `max_age` 0 removes it.
 pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> String {
     let mut c = format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/");
     if let Some(age) = max_age {
-        c.push_str(&format!("; Max-Age={age}"));
+        use std::fmt::Write;
+        let _ = write!(c, "; Max-Age={age}");
     }
     if secure {
         c.push_str("; Secure");

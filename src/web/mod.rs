@@ -1,7 +1,7 @@
 //! `estate serve`: the register and the programme in a browser, and a JSON
 //! API, for many people at once. axum on tokio; pages are askama templates
 //! (`templates/`, checked when estate compiles) rendered on the server and
-//! work without JavaScript.
+//! work without scripts.
 //!
 //! Handlers call the use cases in [`crate::ops`] (never `cli`), through a
 //! [`Register`] taken from a small pool inside `spawn_blocking`
@@ -12,7 +12,7 @@
 //! To add a page: write a handler taking [`auth::Signed`] (the signed-in
 //! person, their CSRF token and role check), run its register work with
 //! [`State::run`], render a template whose struct holds a [`templates::Layout`]
-//! (from [`auth::Signed::layout`]), and add its route in [`router`]. Every
+//! (from [`auth::Signed::layout`]), and add its route in [`more::routes`]. Every
 //! POST outside `/api/` and `/login` has its CSRF token checked before the
 //! handler runs, and is refused to viewers unless listed in
 //! `auth::VIEWER_POSTS`.
@@ -21,6 +21,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod import;
+pub mod more;
 pub mod pages;
 pub mod plan;
 pub mod templates;
@@ -189,15 +190,8 @@ pub fn router(state: AppState) -> Router {
         .route("/users", get(pages::users).post(pages::user_add))
         .route("/users/{name}/{action}", post(pages::user_action))
         .route("/chart/programme.svg", get(pages::programme_chart))
-        .route("/import", get(import::page).post(import::upload))
-        .route("/import/{id}/confirm", post(import::confirm))
-        .route("/import/{id}/cancel", post(import::cancel))
-        .route("/imports/{batch}/undo", post(import::undo))
-        .route("/forecast", get(plan::page))
-        .route("/forecast/save", post(plan::save))
-        .route("/runs", get(plan::runs))
-        .route("/runs/approve", post(plan::approve))
         .route("/static/{file}", get(pages::static_file))
+        .merge(more::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,

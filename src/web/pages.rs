@@ -307,11 +307,13 @@ pub async fn dashboard(
     signed: Signed,
 ) -> Result<Response, PageError> {
     let request = dashboard_request(&state)?;
-    let (forecast, runs) = state
+    let (forecast, runs, running) = state
         .run(move |r| {
             let f = crate::ops::forecast::forecast(r, &request, None)?;
             let runs = crate::ops::runs::list(r)?;
-            Ok((f, runs))
+            let running =
+                crate::ops::running::running_costs(r.reader(), None, request.horizon, &f.run)?;
+            Ok((f, runs, running))
         })
         .await?;
     let p = &forecast.run.programme;
@@ -322,12 +324,6 @@ pub async fn dashboard(
         horizon.first,
         horizon.last()
     );
-    let series: Vec<(String, Vec<Money>)> = p
-        .by_line
-        .rows
-        .iter()
-        .map(|row| (row.label.clone(), row.amounts.clone()))
-        .collect();
     let mut runs_table = runs_view(&runs[..runs.len().min(10)]);
     runs_table.rows.truncate(10);
     let figures = vec![
@@ -366,8 +362,11 @@ pub async fn dashboard(
         approvals: Table::new("Lines needing approval", approvals_view(p, units)),
         notes: notes(p, units),
         runs: Table::new("Saved runs, newest first", runs_table),
+        running: Table::new(
+            "Revenue: licences, line rentals, switch-off migrations and electricity (£)",
+            crate::report::cabinet::MoneyTable::revenue(&running.revenue).view(units),
+        ),
     };
-    let _ = series;
     Ok(render(&page))
 }
 
@@ -692,7 +691,7 @@ fn field_value(shown: &assets::Shown, name: &str) -> String {
         "purchase_date" => date(f.in_service_date),
         "cost" => f
             .purchase_cost
-            .map(|m| crate::register::money_text(m))
+            .map(crate::register::money_text)
             .unwrap_or_default(),
         "supplier" => text(&f.supplier),
         "order_ref" => text(&f.order_ref),

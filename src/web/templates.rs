@@ -156,6 +156,8 @@ pub struct DashboardPage {
     pub notes: Vec<String>,
     /// The saved runs, newest first (a few).
     pub runs: Table,
+    /// The running costs (revenue) per year.
+    pub running: Table,
 }
 
 /// A choice in a filter's list.

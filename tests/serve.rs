@@ -1,0 +1,759 @@
+//! `estate serve`: the real binary on 127.0.0.1:0 (it prints its URL on
+//! stdout), driven over HTTP with a blocking client that keeps no cookies
+//! and follows no redirects, so every cookie and redirect is seen.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::Arc;
+
+use ureq::Agent;
+
+use crate::util::Env;
+
+/// A password long enough for the rule (12 characters or more).
+const PASSWORD: &str = "correct horse battery";
+
+/// `estate serve` running over `env`'s register; killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    agent: Agent,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a request got back.
+struct Got {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Got {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn cookies(&self) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The value the cookie `name` is set to.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies().into_iter().find_map(|c| {
+            c.split(';')
+                .next()
+                .and_then(|kv| kv.split_once('='))
+                .filter(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    /// The hidden `csrf` field of the page's first form.
+    fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf field")
+            + 19;
+        self.body[at..at + 64].to_string()
+    }
+}
+
+fn got(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Got {
+    let mut r = r.expect("a response");
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    Got {
+        status: r.status().as_u16(),
+        headers,
+        body: r
+            .body_mut()
+            .with_config()
+            .limit(50 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default(),
+    }
+}
+
+impl Server {
+    fn start(env: &Env, extra: &[&str]) -> Server {
+        let mut child = env
+            .std_cmd()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("estate serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the URL");
+        let url = line.trim().trim_end_matches('/').to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let agent: Agent = Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Server { child, url, agent }
+    }
+
+    fn get(&self, path: &str, cookie: Option<&str>) -> Got {
+        let mut req = self.agent.get(format!("{}{path}", self.url));
+        if let Some(c) = cookie {
+            req = req.header("Cookie", c);
+        }
+        got(req.call())
+    }
+
+    fn api(&self, path: &str, token: Option<&str>) -> Got {
+        let mut req = self.agent.get(format!("{}{path}", self.url));
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        got(req.call())
+    }
+
+    fn patch(&self, path: &str, token: Option<&str>, json: &str) -> Got {
+        let mut req = self
+            .agent
+            .patch(format!("{}{path}", self.url))
+            .header("Content-Type", "application/json");
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        got(req.send(json.as_bytes()))
+    }
+
+    fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Got {
+        let mut req = self.agent.post(format!("{}{path}", self.url));
+        if let Some(c) = cookie {
+            req = req.header("Cookie", c);
+        }
+        got(req.send_form(form.iter().copied()))
+    }
+
+    /// Signs in; returns what the sign-in POST got.
+    fn try_login(&self, name: &str, password: &str) -> Got {
+        let form = self.get("/login", None);
+        let token = form.cookie("estate_login").expect("login cookie");
+        let csrf = form.csrf();
+        self.post(
+            "/login",
+            Some(&format!("estate_login={token}")),
+            &[
+                ("name", name),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ],
+        )
+    }
+
+    /// Signs in; returns the session cookie (`estate_session=…`) and the
+    /// session's CSRF token.
+    fn login(&self, name: &str) -> (String, String) {
+        let done = self.try_login(name, PASSWORD);
+        assert_eq!(done.status, 303, "{}", done.body);
+        let cookie = format!(
+            "estate_session={}",
+            done.cookie("estate_session").expect("session cookie")
+        );
+        let page = self.get("/register", Some(&cookie));
+        assert_eq!(page.status, 200);
+        let csrf = page.csrf();
+        (cookie, csrf)
+    }
+}
+
+/// A register with organisation BCW and site Civic Centre, assets PC-1 …
+/// PC-`n` (desktops, in service 2020-04-01, £600.00), and accounts ada
+/// (admin), ed and eve (editors) and vic (viewer), each with [`PASSWORD`].
+fn estate_with_people(n: usize) -> Env {
+    let env = Env::with_org();
+    let mut csv = String::from("Asset Tag,Serial Number,Type,Purchase Date,Cost\n");
+    for i in 1..=n {
+        writeln!(csv, "PC-{i},SN{i},Desktop,2020-04-01,600.00").unwrap();
+    }
+    std::fs::write(env.path().join("kit.csv"), csv).unwrap();
+    env.ok(&["import", "kit.csv", "--org", "BCW"]);
+    for (name, role) in [
+        ("ada", "admin"),
+        ("ed", "editor"),
+        ("eve", "editor"),
+        ("vic", "viewer"),
+    ] {
+        env.cmd()
+            .args(["users", "add", name, "--role", role, "--password-stdin"])
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+            .success();
+    }
+    env
+}
+
+fn token(env: &Env, name: &str) -> String {
+    let out = env.ok(&["users", "token", name]);
+    let t = out.trim().to_string();
+    assert!(t.starts_with("estate_") && t.len() == 7 + 64, "{t}");
+    t
+}
+
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+];
+
+fn assert_secure(g: &Got, what: &str) {
+    for (name, value) in SECURITY_HEADERS {
+        assert_eq!(g.header(name), Some(value), "{name} on {what}");
+    }
+}
+
+#[test]
+fn every_page_and_api_route_answers_each_role_as_its_role_allows() {
+    let env = estate_with_people(3);
+    let server = Server::start(&env, &[]);
+    let pages = [
+        "/",
+        "/register",
+        "/register?org=BCW&class=desktop&status=in_use&q=PC",
+        "/register.csv",
+        "/assets/BCW/PC-1",
+        "/chart/programme.svg",
+        "/account/password",
+    ];
+    for name in ["ada", "ed", "vic"] {
+        let (cookie, csrf) = server.login(name);
+        for page in pages {
+            let g = server.get(page, Some(&cookie));
+            assert_eq!(g.status, 200, "{name} GET {page}");
+            assert_secure(&g, page);
+        }
+        let users = server.get("/users", Some(&cookie));
+        assert_eq!(
+            users.status,
+            if name == "ada" { 200 } else { 403 },
+            "{name} /users"
+        );
+        // An edit: the viewer is refused; editors and admins change the notes.
+        let note = format!("checked by {name}");
+        let edit = server.post(
+            "/assets/BCW/PC-1/edit",
+            Some(&cookie),
+            &[("csrf", &csrf), ("notes", &note)],
+        );
+        if name == "vic" {
+            assert_eq!(edit.status, 403, "viewer POST");
+        } else {
+            assert_eq!(edit.status, 200, "{name} edit: {}", edit.body);
+            assert!(
+                edit.body.contains(&format!("-&#62; {note}")),
+                "{}",
+                edit.body
+            );
+        }
+        let add = server.post(
+            "/users",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("name", &format!("new-{name}")),
+                ("role", "viewer"),
+            ],
+        );
+        assert_eq!(
+            add.status,
+            if name == "ada" { 200 } else { 403 },
+            "{name} POST /users"
+        );
+    }
+    // The audit trail names who made each change: ed, then ada (vic's was refused).
+    let shown = env.json(&["show", "PC-1", "--format", "json"]);
+    let who: Vec<(&str, &str)> = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "notes")
+        .map(|h| (h["who"].as_str().unwrap(), h["new_value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(who, [("ed", "checked by ed"), ("ada", "checked by ada")]);
+    // No session: to the sign-in page, and back to where it was going.
+    let g = server.get("/register?org=BCW", None);
+    assert_eq!(g.status, 303);
+    assert_eq!(
+        g.header("location"),
+        Some("/login?next=%2Fregister%3Forg%3DBCW")
+    );
+    assert_secure(&g, "a redirect");
+    assert_eq!(
+        server.get("/", None).header("location"),
+        Some("/login?next=%2F")
+    );
+    let post = server.post("/assets/BCW/PC-1/edit", None, &[("notes", "x")]);
+    assert_eq!(post.status, 303);
+    // The API: no token (or a wrong one) is 401 JSON on every route.
+    let api = [
+        "/api/v1/assets",
+        "/api/v1/assets/PC-1",
+        "/api/v1/forecast",
+        "/api/v1/runs",
+        "/api/v1/runs/1",
+    ];
+    for route in api {
+        for t in [None, Some("estate_0000")] {
+            let g = server.api(route, t);
+            assert_eq!(g.status, 401, "{route}");
+            assert!(g.body.contains("\"kind\":\"unauthorized\""), "{}", g.body);
+            assert_secure(&g, route);
+        }
+    }
+    let viewer = token(&env, "vic");
+    let editor = token(&env, "ed");
+    let list = server.api("/api/v1/assets?limit=2", Some(&viewer));
+    assert_eq!(list.status, 200);
+    let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    // Three assets PC-1, PC-2, PC-3 by tag: a page of two and a cursor.
+    let tags: Vec<&str> = list["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["asset_tag"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["PC-1", "PC-2"]);
+    let next = list["next"].as_str().unwrap();
+    let rest = server.api(
+        &format!("/api/v1/assets?limit=2&after={next}"),
+        Some(&viewer),
+    );
+    let rest: serde_json::Value = serde_json::from_str(&rest.body).unwrap();
+    assert_eq!(rest["assets"][0]["asset_tag"], "PC-3");
+    assert!(rest["next"].is_null());
+    let one = server.api("/api/v1/assets/PC-2", Some(&viewer));
+    assert_eq!(one.status, 200);
+    assert!(one.body.contains("\"serial\":\"SN2\""), "{}", one.body);
+    assert_eq!(
+        server.api("/api/v1/assets/PC-99", Some(&viewer)).status,
+        404
+    );
+    assert_eq!(server.api("/api/v1/runs", Some(&viewer)).status, 200);
+    assert_eq!(server.api("/api/v1/runs/1", Some(&viewer)).status, 404);
+    // The forecast is the same JSON as `estate forecast --format json`.
+    let api_forecast: serde_json::Value =
+        serde_json::from_str(&server.api("/api/v1/forecast", Some(&viewer)).body).unwrap();
+    assert_eq!(api_forecast, env.json(&["forecast", "--format", "json"]));
+    // Three desktops of 2020-04-01 with a 5-year life are due 2025-04-01,
+    // overdue at 2026/27: 3 × £600.00 = £1,800.00 in the first year.
+    assert_eq!(api_forecast["programme"]["backlog"]["count"], 3);
+    // PATCH: a viewer is refused, an editor's change is audited under their name.
+    let refused = server.patch(
+        "/api/v1/assets/PC-3",
+        Some(&viewer),
+        r#"{"model":"OptiPlex"}"#,
+    );
+    assert_eq!(refused.status, 403);
+    let done = server.patch(
+        "/api/v1/assets/PC-3",
+        Some(&editor),
+        r#"{"model":"OptiPlex"}"#,
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    let shown = env.json(&["show", "PC-3", "--format", "json"]);
+    let newest = shown["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (newest["field"].as_str(), newest["who"].as_str()),
+        (Some("model"), Some("ed"))
+    );
+    assert_eq!(server.patch("/api/v1/assets/PC-3", None, "{}").status, 401);
+    // The OpenAPI document names every route.
+    let doc = server.api("/api/v1/openapi.json", None);
+    assert_eq!(doc.status, 200);
+    for path in [
+        "/api/v1/assets",
+        "/api/v1/assets/{tag}",
+        "/api/v1/forecast",
+        "/api/v1/runs/{id}",
+    ] {
+        assert!(doc.body.contains(&format!("\"{path}\"")), "{path}");
+    }
+}
+
+#[test]
+fn a_post_without_the_sessions_csrf_token_is_refused() {
+    let env = estate_with_people(1);
+    let server = Server::start(&env, &[]);
+    let (cookie, csrf) = server.login("ed");
+    let none = server.post("/assets/BCW/PC-1/edit", Some(&cookie), &[("notes", "x")]);
+    assert_eq!(none.status, 403);
+    let wrong = "0".repeat(64);
+    let bad = server.post(
+        "/assets/BCW/PC-1/edit",
+        Some(&cookie),
+        &[("csrf", wrong.as_str()), ("notes", "x")],
+    );
+    assert_eq!(bad.status, 403);
+    // Another session's token is not this one's.
+    let (_, other) = server.login("eve");
+    assert_ne!(other, csrf);
+    let theirs = server.post(
+        "/assets/BCW/PC-1/edit",
+        Some(&cookie),
+        &[("csrf", other.as_str()), ("notes", "x")],
+    );
+    assert_eq!(theirs.status, 403);
+    // Nothing was changed by the refused posts.
+    let shown = env.json(&["show", "PC-1", "--format", "json"]);
+    assert!(shown["asset"]["notes"].is_null());
+    // The sign-in form has its own token: a POST without it is refused.
+    let login = server.post("/login", None, &[("name", "ed"), ("password", PASSWORD)]);
+    assert_eq!(login.status, 403);
+    // Sign-out needs the token too, and ends the session.
+    assert_eq!(server.post("/logout", Some(&cookie), &[]).status, 403);
+    let out = server.post("/logout", Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert_eq!(server.get("/", Some(&cookie)).status, 303);
+}
+
+#[test]
+fn five_failed_sign_ins_in_15_minutes_lock_the_account_and_the_address() {
+    let env = estate_with_people(1);
+    let server = Server::start(&env, &[]);
+    for _ in 0..5 {
+        let g = server.try_login("ed", "wrong password!");
+        assert_eq!(g.status, 401);
+        assert!(g.cookie("estate_session").is_none());
+    }
+    // The sixth, even with the right password, is refused for the window:
+    // 15 minutes from the first failure, a few seconds ago, so Retry-After
+    // is at most 900 seconds and more than 850.
+    let g = server.try_login("ed", PASSWORD);
+    assert_eq!(g.status, 429);
+    let retry: i64 = g.header("retry-after").unwrap().parse().unwrap();
+    assert!((850..=900).contains(&retry), "{retry}");
+    assert!(g.cookie("estate_session").is_none());
+    // The address has had five failures too: another account from it waits.
+    assert_eq!(server.try_login("eve", PASSWORD).status, 429);
+    // A wrong name counts the same as a wrong password and says the same.
+    let env2 = estate_with_people(1);
+    let server2 = Server::start(&env2, &[]);
+    let nobody = server2.try_login("nobody", PASSWORD);
+    assert_eq!(nobody.status, 401);
+    assert!(
+        nobody
+            .body
+            .contains("The account name or password is wrong")
+    );
+}
+
+#[test]
+fn a_session_expires_when_idle_and_a_disabled_account_is_signed_out() {
+    let env = estate_with_people(1);
+    let server = Server::start(&env, &["--session-idle", "2s", "--session-max", "1h"]);
+    let (cookie, _) = server.login("vic");
+    assert_eq!(server.get("/", Some(&cookie)).status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    let g = server.get("/", Some(&cookie));
+    assert_eq!(g.status, 303);
+    assert_eq!(g.header("location"), Some("/login?next=%2F"));
+    // An absolute lifetime ends a session however it is used.
+    let server = Server::start(&env, &["--session-idle", "1h", "--session-max", "2s"]);
+    let (cookie, _) = server.login("vic");
+    for _ in 0..4 {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let _ = server.get("/register", Some(&cookie));
+    }
+    assert_eq!(server.get("/", Some(&cookie)).status, 303);
+    // Disabling an account ends its sessions and tokens at once.
+    let (cookie, _) = server.login("ed");
+    let t = token(&env, "ed");
+    assert_eq!(server.api("/api/v1/runs", Some(&t)).status, 200);
+    env.ok(&["users", "disable", "ed"]);
+    assert_eq!(server.get("/", Some(&cookie)).status, 303);
+    assert_eq!(server.api("/api/v1/runs", Some(&t)).status, 401);
+    assert_eq!(server.try_login("ed", PASSWORD).status, 401);
+}
+
+#[test]
+fn cookies_are_httponly_samesite_strict_and_secure_behind_tls() {
+    let env = estate_with_people(1);
+    let server = Server::start(&env, &[]);
+    let g = server.try_login("vic", PASSWORD);
+    let c = g
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("estate_session="))
+        .unwrap()
+        .to_string();
+    assert!(c.ends_with("; HttpOnly; SameSite=Strict; Path=/"), "{c}");
+    // The id is 256 random bits as 64 hex digits; the register keeps only
+    // its hash.
+    let id = g.cookie("estate_session").unwrap();
+    assert_eq!(id.len(), 64);
+    let db = std::fs::read(env.db()).unwrap();
+    assert!(!db.windows(64).any(|w| w == id.as_bytes()));
+    let tls = Server::start(&env, &["--behind-tls"]);
+    let g = tls.try_login("vic", PASSWORD);
+    let c = g
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("estate_session="))
+        .unwrap()
+        .to_string();
+    assert!(c.contains("; Secure"), "{c}");
+}
+
+#[test]
+fn imported_markup_is_shown_as_text() {
+    let env = estate_with_people(0);
+    env.ok(&[
+        "add",
+        "desktop",
+        "--tag",
+        "<script>alert(1)</script>",
+        "--model",
+        "\"><img src=x onerror=alert(2)>",
+        "--purchase-date",
+        "2021-04-01",
+    ]);
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    let register = server.get("/register", Some(&cookie));
+    assert!(!register.body.contains("<script>alert(1)"));
+    assert!(!register.body.contains("<img src=x"));
+    assert!(
+        register
+            .body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{}",
+        register.body
+    );
+    let page = server.get(
+        "/assets/BCW/%3Cscript%3Ealert%281%29%3C%2Fscript%3E",
+        Some(&cookie),
+    );
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<script>"));
+    assert!(!page.body.contains("<img src=x"));
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_with_413() {
+    let env = estate_with_people(1);
+    let server = Server::start(&env, &["--max-upload-mb", "1"]);
+    let (cookie, csrf) = server.login("ed");
+    // 2 MB of notes against a 1 MB limit.
+    let big = "x".repeat(2 * 1024 * 1024);
+    let g = server.post(
+        "/assets/BCW/PC-1/edit",
+        Some(&cookie),
+        &[("csrf", csrf.as_str()), ("notes", big.as_str())],
+    );
+    assert_eq!(g.status, 413);
+    let t = token(&env, "ed");
+    let json = format!("{{\"notes\":\"{big}\"}}");
+    assert_eq!(
+        server.patch("/api/v1/assets/PC-1", Some(&t), &json).status,
+        413
+    );
+    let shown = env.json(&["show", "PC-1", "--format", "json"]);
+    assert!(shown["asset"]["notes"].is_null());
+}
+
+#[test]
+fn paths_that_climb_out_of_static_or_name_files_are_404() {
+    let env = estate_with_people(1);
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    assert_eq!(server.get("/static/estate.css", Some(&cookie)).status, 200);
+    for path in [
+        "/static/../Cargo.toml",
+        "/static/..%2F..%2Fetc%2Fpasswd",
+        "/static/%2e%2e%2festate.db",
+        "/static/estate.db",
+        "/static/..%5cestate.db",
+        "/chart/..%2F..%2Festate.db",
+        "/register.csv/../../estate.db",
+        "/estate.db",
+        "/api/v1/../../estate.db",
+    ] {
+        let g = server.get(path, Some(&cookie));
+        assert_eq!(g.status, 404, "{path}");
+        assert!(!g.body.contains("SQLite format"), "{path}");
+        assert_secure(&g, path);
+    }
+}
+
+#[test]
+fn two_editors_and_a_viewer_at_once_leave_a_register_that_checks_and_every_change_attributed() {
+    let env = Arc::new(estate_with_people(20));
+    let server = Arc::new(Server::start(&env, &[]));
+    let mut handles = Vec::new();
+    for (name, range) in [("ed", 1..=10), ("eve", 11..=20)] {
+        let server = Arc::clone(&server);
+        handles.push(std::thread::spawn(move || {
+            let (cookie, csrf) = server.login(name);
+            for i in range {
+                let g = server.post(
+                    &format!("/assets/BCW/PC-{i}/edit"),
+                    Some(&cookie),
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("user", &format!("{name} user {i}")),
+                    ],
+                );
+                assert_eq!(g.status, 200, "{name} PC-{i}: {}", g.body);
+            }
+        }));
+    }
+    let reader = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            let (cookie, _) = server.login("vic");
+            for _ in 0..15 {
+                assert_eq!(server.get("/register", Some(&cookie)).status, 200);
+                assert_eq!(server.get("/assets/BCW/PC-5", Some(&cookie)).status, 200);
+            }
+        })
+    };
+    for h in handles {
+        h.join().unwrap();
+    }
+    reader.join().unwrap();
+    env.ok(&["check"]);
+    for i in 1..=20 {
+        let who = if i <= 10 { "ed" } else { "eve" };
+        let shown = env.json(&["show", &format!("PC-{i}"), "--format", "json"]);
+        assert_eq!(shown["asset"]["assigned_user"], format!("{who} user {i}"));
+        let last = shown["history"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["who"], who, "PC-{i}");
+        assert_eq!(
+            last["command"],
+            format!("estate serve: POST /assets/BCW/PC-{i}/edit")
+        );
+    }
+}
+
+#[test]
+fn the_register_pages_by_keyset_and_exports_the_filtered_view() {
+    // 120 assets PC-1 … PC-120; by tag (text order) the first page of 50
+    // runs PC-1, PC-10, PC-100 … and three pages hold 50, 50 and 20.
+    let env = estate_with_people(120);
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    let mut path = "/register".to_string();
+    let mut counts = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let g = server.get(&path, Some(&cookie));
+        assert_eq!(g.status, 200);
+        let rows = g
+            .body
+            .matches("<th scope=\"row\"><a href=\"/assets/BCW/")
+            .count();
+        counts.push(rows);
+        for part in g
+            .body
+            .split("<th scope=\"row\"><a href=\"/assets/BCW/")
+            .skip(1)
+        {
+            seen.insert(part.split('"').next().unwrap().to_string());
+        }
+        let Some(at) = g.body.find("rel=\"next\"") else {
+            break;
+        };
+        let href_start = g.body[..at].rfind("href=\"").unwrap() + 6;
+        let href_end = href_start + g.body[href_start..].find('"').unwrap();
+        path = g.body[href_start..href_end].replace("&amp;", "&");
+    }
+    assert_eq!(counts, [50, 50, 20]);
+    assert_eq!(seen.len(), 120);
+    // A search: tags, serials, models or users containing "SN11" are SN11
+    // and SN110 … SN119: 11 assets.
+    let g = server.get("/register?q=SN11", Some(&cookie));
+    assert_eq!(g.body.matches("<th scope=\"row\"><a href").count(), 11);
+    // The CSV of the filtered view: a heading row and the 11.
+    let csv = server.get("/register.csv?q=SN11", Some(&cookie));
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(csv.body.lines().count(), 12);
+    assert!(csv.body.starts_with("org,tag,class,"));
+}
+
+#[test]
+fn users_are_added_listed_reset_and_given_tokens_from_the_command_line() {
+    let env = Env::with_org();
+    // Not a terminal and no --password-stdin: a one-time password, printed once.
+    let out = env.ok(&["users", "add", "fin", "--role", "viewer"]);
+    let one_time = out.trim().to_string();
+    assert_eq!(one_time.len(), 20, "{out}");
+    let list = env.json(&["users", "list", "--format", "json"]);
+    assert_eq!(list[0]["name"], "fin");
+    assert_eq!(list[0]["role"], "viewer");
+    assert_eq!(list[0]["one_time"], true);
+    assert!(!list.to_string().contains(&one_time));
+    // Signing in with it leads to choosing a password first.
+    let server = Server::start(&env, &[]);
+    let g = server.try_login("fin", &one_time);
+    assert_eq!(g.status, 303);
+    assert_eq!(g.header("location"), Some("/account/password"));
+    let cookie = format!("estate_session={}", g.cookie("estate_session").unwrap());
+    assert_eq!(
+        server.get("/register", Some(&cookie)).header("location"),
+        Some("/account/password")
+    );
+    let form = server.get("/account/password", Some(&cookie));
+    let csrf = form.csrf();
+    let set = server.post(
+        "/account/password",
+        Some(&cookie),
+        &[
+            ("csrf", csrf.as_str()),
+            ("password", PASSWORD),
+            ("again", PASSWORD),
+        ],
+    );
+    assert_eq!(set.status, 303);
+    assert_eq!(server.try_login("fin", PASSWORD).status, 303);
+    // A name taken, a role unknown, no such account.
+    env.cmd()
+        .args(["users", "add", "FIN", "--role", "viewer"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "there is already an account `fin`",
+        ));
+    env.cmd()
+        .args(["users", "add", "x", "--role", "owner"])
+        .assert()
+        .code(2);
+    env.fails(&["users", "reset", "nobody"], 1);
+    let reset = env.ok(&["users", "reset", "fin"]);
+    assert_eq!(reset.trim().len(), 20);
+    assert_eq!(server.try_login("fin", PASSWORD).status, 401);
+    assert_eq!(server.try_login("fin", reset.trim()).status, 303);
+}
