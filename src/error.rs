@@ -299,6 +299,7 @@ classified!(
     crate::domain::rate::RateError,
     crate::domain::financial_year::FinancialYearError,
     crate::output_file::Refused,
+    crate::report::render::RenderError,
     rusqlite::Error,
     std::io::Error,
 );
@@ -584,6 +585,16 @@ impl Classify for crate::import::ImportError {
             crate::import::ImportError::Register(e) => Classify::help(e),
             crate::import::ImportError::Db(e) => e.help(),
             _ => None,
+        }
+    }
+}
+
+impl Classify for crate::report::render::RenderError {
+    fn kind(&self) -> ErrorKind {
+        use crate::report::render::RenderError as E;
+        match self {
+            E::Xlsx(_) | E::Csv(_) | E::Json(_) | E::Io(_) => ErrorKind::Io,
+            E::Chart(_) | E::Docx(_) => ErrorKind::Internal,
         }
     }
 }

@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         .listing(&estate::views::organisations_view(&all), &all)?;
     ctx.out.data("\n")?;
     super::forecast::print_programme(&sub)?;
-    let written = super::report::sample(&sub, &reports[0], &reports[1])
+    let written = ops::report::sample(&sub.register()?, ctx.today, &reports[0], &reports[1])
         .context("failed to write the sample estate's Cabinet report")?;
     drop(sub);
     // Everything is built: put it in place. A sample register's own log

@@ -8,7 +8,6 @@ use clap::{Args, Subcommand};
 use estate::domain::FinancialYear;
 use estate::domain::rules::HORIZON_YEARS;
 use estate::forecast::programme::{Dimension, Units};
-use estate::forecast::scenario::Scenario;
 use estate::forecast::{self, Caps, Horizon, Request};
 use estate::ops;
 use estate::report::forecast::{
@@ -71,11 +70,6 @@ impl HorizonArgs {
             .unwrap_or_else(|| FinancialYear::containing(ctx.today));
         Ok(Horizon::new(first, self.years)?)
     }
-
-    /// The organisation's code, checked against the register.
-    pub(super) fn organisation(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
-        Ok(ops::running::organisation(conn, self.org.as_deref())?.map(|o| o.code))
-    }
 }
 
 /// Flags of a plain `estate forecast`.
@@ -112,12 +106,6 @@ pub struct CompareArgs {
     pub other: String,
     #[command(flatten)]
     pub horizon: HorizonArgs,
-}
-
-/// A shipped scenario by name, or a scenario file by path (for
-/// `cli/report.rs`, until the Cabinet report moves into `estate::ops`).
-pub fn scenario(ctx: &Ctx, name: &str) -> Result<Scenario> {
-    Ok(ctx.scenario(name)?)
 }
 
 /// Runs `estate forecast`.

@@ -1,15 +1,18 @@
 //! `estate import` and `estate imports`: bring supplier spreadsheets into
 //! the register, list what was imported, undo an import. This file only
-//! turns flags into calls to `estate::import` and prints what comes back.
+//! turns flags into calls to `estate::ops::import` and prints what comes
+//! back.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use estate::domain::{BatchId, Rate};
-use estate::import::{self, Field, ImportError, ImportOptions, ImportSummary, Kind};
+use estate::import::{self, DateOrder, Field, ImportSummary, Kind};
+use estate::ops;
+use estate::ops::import::{ImportRequest, Input, Outcome, Refusal};
 use estate::output_file::OutputFile;
 use estate::report::{Cell, View};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -128,15 +131,6 @@ fn parse_map(text: &str) -> Result<(String, Field), String> {
     import::parse_map(text).map_err(|e| e.to_string())
 }
 
-/// Lets the CLI's exit codes see a database error inside an import error.
-fn import_error(e: ImportError) -> anyhow::Error {
-    match e {
-        ImportError::Db(db) => db.into(),
-        ImportError::Register(reg) => reg.into(),
-        other => other.into(),
-    }
-}
-
 /// Runs `estate import`.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     if args.rejects.is_some() && args.files.len() > 1 {
@@ -144,80 +138,64 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
             "--rejects writes one file's rejected rows; import the files one at a time to use it"
         );
     }
-    let mut opts = ImportOptions::new(ctx.today);
-    opts.organisation.clone_from(&args.org);
-    opts.sheet.clone_from(&args.sheet);
-    opts.header_row = args.header_row;
-    opts.age_from.clone_from(&args.age_from);
-    opts.org_column_as_notes = args.org_column_as_notes;
-    opts.profile.clone_from(&args.profile);
-    opts.kind = args.kind;
-    opts.maps.clone_from(&args.maps);
-    opts.us_dates = args.us_dates;
-    opts.uk_dates = args.uk_dates;
-    opts.vat_rate = args.vat_rate;
-    opts.strict = args.strict;
-    opts.dry_run = args.dry_run;
-    opts.force = ctx.force;
-    opts.command.clone_from(&ctx.command_line);
-    opts.who.clone_from(&ctx.who);
+    let mut request = ImportRequest::new(ctx.today, ctx.actor());
+    request.organisation.clone_from(&args.org);
+    request.sheet.clone_from(&args.sheet);
+    request.header_row = args.header_row;
+    request.age_from.clone_from(&args.age_from);
+    request.org_column_as_notes = args.org_column_as_notes;
+    request.profile.clone_from(&args.profile);
+    request.kind = args.kind;
+    request.maps.clone_from(&args.maps);
+    request.date_order = if args.us_dates {
+        Some(DateOrder::MonthFirst)
+    } else if args.uk_dates {
+        Some(DateOrder::DayFirst)
+    } else {
+        None
+    };
+    request.vat_rate = args.vat_rate;
+    request.strict = args.strict;
+    request.force = ctx.force;
     let mut rejects_file = None;
     if let Some(path) = &args.rejects {
         // Before anything is imported: a target that must not be written
         // over, or a folder that cannot be written, changes nothing.
         let inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
         ctx.check_output(path, "--rejects", &inputs)?;
-        rejects_file = Some(
-            import::create_rejects_file(path)
-                .with_context(|| format!("failed to write rejects to `{}`", path.display()))?,
-        );
+        rejects_file = Some(ops::import::rejects_file(path)?);
     }
-    let mut conn = ctx.open()?;
-    opts.taught = estate::vocabulary::store::load_taught(&conn)?;
-    opts.organisations = Some(estate::register::store::list_organisations(&conn)?);
+    let mut register = ctx.register()?;
     let mut summaries = Vec::new();
     for file in &args.files {
-        let plan = import::plan(file, &opts)
-            .map_err(import_error)
-            .with_context(|| format!("failed to import `{}`", file.display()))?;
-        let bar = progress_bar(ctx, &plan.file);
-        let result = import::commit(&mut conn, &plan, &opts, &mut |rows| bar.set_position(rows));
-        bar.finish_and_clear();
-        let summary = match result {
-            Ok(s) => s,
-            Err(ImportError::Strict { summary, .. }) => {
-                describe(ctx, &summary);
-                if let Some(out) = rejects_file.take() {
-                    write_rejects(ctx, &summary, out)?;
-                }
-                bail!(
-                    "`{}`: {} row(s) rejected, so nothing was imported (--strict); fix them or import without --strict",
-                    summary.file,
-                    summary.total.rejected
-                );
-            }
-            Err(ImportError::AllRejected { summary, .. }) => {
-                describe(ctx, &summary);
-                if let Some(out) = rejects_file.take() {
-                    write_rejects(ctx, &summary, out)?;
-                }
-                bail!(
-                    "`{}`: all {} row(s) were rejected, so nothing was imported and no batch was \
-                     recorded; fix them (--rejects FILE.csv lists them with reasons) and import again",
-                    summary.file,
-                    summary.total.rejected
-                );
-            }
-            Err(e) => {
-                return Err(import_error(e))
-                    .with_context(|| format!("failed to import `{}`", file.display()));
-            }
+        let planned = ops::import::plan(&register, Input::Path(file.clone()), &request)?;
+        let bar = progress_bar(ctx, planned.file());
+        let mut progress = |rows| bar.set_position(rows);
+        let outcome = if args.dry_run {
+            ops::import::dry_run(&mut register, &planned, &mut progress)
+        } else {
+            ops::import::commit(&mut register, &planned, &mut progress)
         };
+        bar.finish_and_clear();
+        let Outcome { summary, refused } = outcome?;
         describe(ctx, &summary);
         if let Some(out) = rejects_file.take() {
             write_rejects(ctx, &summary, out)?;
         }
-        summaries.push(summary);
+        match refused {
+            None => summaries.push(summary),
+            Some(Refusal::Strict) => bail!(
+                "`{}`: {} row(s) rejected, so nothing was imported (--strict); fix them or import without --strict",
+                summary.file,
+                summary.total.rejected
+            ),
+            Some(Refusal::AllRejected) => bail!(
+                "`{}`: all {} row(s) were rejected, so nothing was imported and no batch was \
+                 recorded; fix them (--rejects FILE.csv lists them with reasons) and import again",
+                summary.file,
+                summary.total.rejected
+            ),
+        }
     }
     let view = counts_view(&summaries);
     match summaries.as_slice() {
@@ -243,8 +221,7 @@ fn progress_bar(ctx: &Ctx, file: &str) -> ProgressBar {
 
 fn write_rejects(ctx: &Ctx, summary: &ImportSummary, out: OutputFile) -> Result<()> {
     let path = out.target().to_path_buf();
-    import::write_rejects_to(summary, out)
-        .with_context(|| format!("failed to write rejects to `{}`", path.display()))?;
+    ops::import::write_rejects(summary, out)?;
     ctx.out.message(&format!(
         "wrote {} rejected row(s) with their reasons to {}",
         summary.rejects.len(),
@@ -446,13 +423,13 @@ fn counts_view(summaries: &[ImportSummary]) -> View {
 
 /// Runs `estate imports`.
 pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
-    let mut conn = match &args.command {
-        None | Some(ImportsCommand::List) => ctx.open_read()?,
-        Some(_) => ctx.open()?,
+    let mut register = match &args.command {
+        None | Some(ImportsCommand::List) => ctx.register_to_read()?,
+        Some(_) => ctx.register()?,
     };
     match &args.command {
         None | Some(ImportsCommand::List) => {
-            let batches = import::list_batches(&conn).map_err(import_error)?;
+            let batches = ops::import::batches(&register)?;
             let mut view = View::new(&[
                 "batch",
                 "file",
@@ -486,7 +463,7 @@ pub fn imports(ctx: &Ctx, args: &ImportsArgs) -> Result<()> {
             ctx.out.listing(&view, &batches)
         }
         Some(ImportsCommand::Undo { batch }) => {
-            let u = import::undo(&mut conn, BatchId(*batch), ctx.actor()).map_err(import_error)?;
+            let u = ops::import::undo(&mut register, BatchId(*batch), &ctx.actor())?;
             ctx.out.done(
                 &format!(
                     "undid import batch {}: removed {} record(s) it added, restored {} it changed, \

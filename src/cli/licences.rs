@@ -162,9 +162,6 @@ fn compute(ctx: &Ctx, h: &HorizonFlags, target: Option<String>) -> Result<Licenc
     )?)
 }
 
-/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
-pub(super) use estate::ops::running::forecast_licences;
-
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
     let held = ops::running::list_licences(&ctx.register_to_read()?, org)?;
     ctx.out.listing(&licences_view(&held), &held)

@@ -154,9 +154,6 @@ fn compute(ctx: &Ctx, h: &HorizonFlags) -> Result<LinesForecast> {
     )?)
 }
 
-/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
-pub(super) use estate::ops::running::forecast_lines;
-
 fn list(ctx: &Ctx, org: Option<&str>) -> Result<()> {
     let held = ops::running::list_lines(&ctx.register_to_read()?, org)?;
     ctx.out.listing(&lines_view(&held), &held)

@@ -102,9 +102,6 @@ pub fn run(ctx: &Ctx, args: &PowerArgs) -> Result<()> {
     }
 }
 
-/// For `cli/report.rs`, until the Cabinet report moves into `estate::ops`.
-pub(super) use estate::ops::running::{forecast_power, lever_effect};
-
 fn compute(ctx: &Ctx, args: &PowerRunArgs) -> Result<PowerRun> {
     let register = ctx.register_to_read()?;
     let request = args.scenario.request(

@@ -99,7 +99,3 @@ impl ScenarioFlags {
         })
     }
 }
-
-/// The register read for the engines (for `cli/report.rs`, until the
-/// Cabinet report moves into `estate::ops`).
-pub use estate::ops::running::Estate;

@@ -5,16 +5,16 @@
 //!
 //! A use case never parses flags, prints or exits, and knows no clap or
 //! HTTP type; "today", the actor and the busy timeout come in as values.
-//! Import and the Cabinet report still live in `cli/import.rs` and
-//! `cli/report.rs` (they move here next).
 
 pub mod accounts;
 pub mod assets;
 pub mod forecast;
 mod handle;
+pub mod import;
 pub mod maintenance;
 pub mod orgs;
 pub mod policy;
+pub mod report;
 pub mod running;
 pub mod runs;
 

@@ -19,6 +19,7 @@ pub mod chart;
 pub mod docx;
 pub mod forecast;
 pub mod html;
+pub mod render;
 pub mod running;
 pub mod words;
 pub mod xlsx;
