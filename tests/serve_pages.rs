@@ -498,7 +498,9 @@ fn a_zip_bomb_is_refused_with_the_importers_reason() {
     assert_eq!(page.status, 200, "{}", page.text());
     let html = page.text();
     assert!(
-        html.contains("Refused: `bomb.xlsx` is refused as too large to read safely"),
+        html.contains(
+            "Refused: failed to import `bomb.xlsx`: `bomb.xlsx` is refused as too large to read safely"
+        ),
         "{html}"
     );
     assert!(html.contains("so this is a zip bomb"), "{html}");

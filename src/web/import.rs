@@ -20,8 +20,10 @@ use super::uploads::{Held, Uploads};
 use crate::accounts::Role;
 use crate::domain::BatchId;
 use crate::error::{Error, ErrorKind, Result};
-use crate::import::{self, ImportError, ImportOptions, ImportSummary, Kind};
-use crate::ops::Register;
+use crate::import::{self, ImportSummary, Kind};
+use crate::ops::import::{ImportRequest, Input};
+use crate::ops::{self, Register};
+use crate::register::Actor;
 use crate::report::{Cell, View};
 
 /// What happened to one uploaded file.
@@ -132,7 +134,7 @@ pub async fn page(
     let (orgs, batches) = state
         .run(|r| {
             let orgs = crate::ops::orgs::organisations(r)?;
-            let batches = import::list_batches(r.reader()).map_err(Error::from)?;
+            let batches = ops::import::batches(r)?;
             Ok((orgs, batches))
         })
         .await?;
@@ -231,11 +233,10 @@ pub async fn upload(
         }
     }
     let today = state.today();
-    let who = signed.user().name.clone();
-    let command = signed.request.clone();
+    let actor = signed.actor();
     let run_held = held.clone();
     let outcome = state
-        .run(move |r| run_import(r, &run_held, today, &who, &command, true))
+        .run(move |r| run_import(r, &run_held, today, &actor, true))
         .await;
     let files = match outcome {
         Ok(f) => f,
@@ -270,11 +271,10 @@ pub async fn confirm(
         return Err(gone());
     };
     let today = state.today();
-    let who = signed.user().name.clone();
-    let command = signed.request.clone();
+    let actor = signed.actor();
     let run_held = held.clone();
     let outcome = state
-        .run(move |r| run_import(r, &run_held, today, &who, &command, false))
+        .run(move |r| run_import(r, &run_held, today, &actor, false))
         .await;
     state.uploads.drop_upload(&id, &session);
     let files = outcome?;
@@ -327,79 +327,88 @@ fn gone() -> PageError {
     ))
 }
 
-/// Imports (or, with `dry_run`, tries) every file of `held`, one batch
-/// each, as `who`. A file the importer refuses whole is reported and the
-/// others go on; a database failure stops everything.
+/// Imports (or, with `dry_run`, rehearses) every file of `held`, one
+/// batch each, as `actor`, through `ops::import`. A file the importer
+/// refuses whole (a zip bomb, not a spreadsheet, no table) is reported and
+/// the others go on; a database failure stops everything.
 ///
 /// # Errors
-/// The register cannot be read or written.
+/// The register cannot be read or written; a held file cannot be read.
 pub fn run_import(
     register: &mut Register,
     held: &Held,
     today: time::Date,
-    who: &str,
-    command: &str,
+    actor: &Actor,
     dry_run: bool,
 ) -> Result<Vec<FileOutcome>> {
-    let mut opts = ImportOptions::new(today);
-    opts.organisation.clone_from(&held.organisation);
-    opts.dry_run = dry_run;
-    opts.who = who.to_string();
-    opts.command = format!("estate serve: {command}");
-    opts.taught = crate::vocabulary::store::load_taught(register.reader())?;
-    opts.organisations = Some(crate::register::store::list_organisations(
-        register.reader(),
-    )?);
+    let mut request = ImportRequest::new(today, actor.clone());
+    request.organisation.clone_from(&held.organisation);
     let mut out = Vec::new();
     for file in &held.files {
-        let stored = file
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        // Messages name the file as the person knows it, never where estate held it.
-        let own = |text: String| {
-            text.replace(&file.path.display().to_string(), &file.name)
-                .replace(&stored, &file.name)
-        };
-        let refused = |e: &ImportError| FileOutcome {
+        let bytes = std::fs::read(&file.path).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("failed to read the held `{}`: {e}", file.name),
+            )
+        })?;
+        let input = Input::Bytes {
             name: file.name.clone(),
-            refused: Some(own(e.to_string())),
-            headline: String::new(),
-            sheets: Vec::new(),
-            skipped: Vec::new(),
-            counts: Table::default(),
-            rejects: Table::default(),
-            notes: Vec::new(),
-            batch: None,
+            bytes,
         };
-        let mut plan = match import::plan(&file.path, &opts) {
+        let planned = match ops::import::plan(register, input, &request) {
             Ok(p) => p,
-            Err(e @ (ImportError::Db(_) | ImportError::Register(_))) => return Err(e.into()),
+            Err(e) if !about_the_file(&e) => return Err(e),
             Err(e) => {
-                out.push(refused(&e));
+                out.push(FileOutcome {
+                    name: file.name.clone(),
+                    refused: Some(chain(&e)),
+                    headline: String::new(),
+                    sheets: Vec::new(),
+                    skipped: Vec::new(),
+                    counts: Table::default(),
+                    rejects: Table::default(),
+                    notes: Vec::new(),
+                    batch: None,
+                });
                 continue;
             }
         };
-        plan.file.clone_from(&file.name);
-        let summary = match import::commit(register.connection_mut(), &plan, &opts, &mut |_| {}) {
-            Ok(s) => s,
-            Err(ImportError::AllRejected { summary, .. } | ImportError::Strict { summary, .. }) => {
-                *summary
-            }
-            Err(e @ (ImportError::Db(_) | ImportError::Register(_))) => return Err(e.into()),
-            Err(e) => {
-                out.push(refused(&e));
-                continue;
-            }
+        let outcome = if dry_run {
+            ops::import::dry_run(register, &planned, &mut |_| {})?
+        } else {
+            ops::import::commit(register, &planned, &mut |_| {})?
         };
-        out.push(outcome(&file.name, &summary, &own));
+        out.push(outcome_of(&file.name, &outcome.summary));
     }
     Ok(out)
 }
 
+/// An error and every cause under it, as one line.
+fn chain(e: &Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// True when an error is about the file read, not the register or the
+/// server: the page says it beside the file.
+fn about_the_file(e: &Error) -> bool {
+    !matches!(
+        e.kind(),
+        ErrorKind::Database | ErrorKind::Busy | ErrorKind::Unavailable | ErrorKind::Internal
+    )
+}
+
 /// What the page shows of one file's summary.
-fn outcome(name: &str, s: &ImportSummary, own: &dyn Fn(String) -> String) -> FileOutcome {
+fn outcome_of(name: &str, s: &ImportSummary) -> FileOutcome {
     let mut sheets = Vec::new();
     let mut skipped = Vec::new();
     for sheet in &s.sheets {
@@ -451,7 +460,7 @@ fn outcome(name: &str, s: &ImportSummary, own: &dyn Fn(String) -> String) -> Fil
                 Cell::text(&r.sheet),
                 Cell::text(&p.column),
                 Cell::text(&p.value),
-                Cell::text(own(p.reason.clone())),
+                Cell::text(&p.reason),
             ]);
         }
     }
@@ -463,7 +472,7 @@ fn outcome(name: &str, s: &ImportSummary, own: &dyn Fn(String) -> String) -> Fil
     FileOutcome {
         name: name.to_string(),
         refused: None,
-        headline: format!("{} ({what}): {}", s.format, own(s.headline())),
+        headline: format!("{} ({what}): {}", s.format, s.headline()),
         sheets,
         skipped,
         counts: Table::new(format!("What {name} holds"), counts),
@@ -471,7 +480,7 @@ fn outcome(name: &str, s: &ImportSummary, own: &dyn Fn(String) -> String) -> Fil
             format!("Rows of {name} that would be rejected, with the reason"),
             rejects,
         ),
-        notes: s.notes.iter().map(|n| own(n.clone())).collect(),
+        notes: s.notes.clone(),
         batch: s.batch.map(|b| b.0),
     }
 }
