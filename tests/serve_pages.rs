@@ -526,3 +526,130 @@ fn a_file_the_importer_does_not_read_is_refused_before_it_is_held() {
         page.text()
     );
 }
+
+#[test]
+fn reports_download_under_fixed_names_and_nothing_else() {
+    let server = Server::sample();
+    let mut ed = server.sign_in("ed");
+    let bytes = sample("dell-asset-report.xlsx");
+    let dry = ed.post_multipart(
+        "/import",
+        &[],
+        &[("files", "dell-asset-report.xlsx", &bytes)],
+    );
+    let id = upload_id(&dry.text());
+    assert_eq!(
+        ed.post_form(&format!("/import/{id}/confirm"), &[]).status,
+        303
+    );
+    let mut viv = server.sign_in("viv");
+    let page = viv.get("/reports");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("href=\"/reports/programme.xlsx\""));
+    let xlsx = viv.get("/reports/programme.xlsx");
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with(b"PK"), "a zip (xlsx) file");
+    assert_eq!(
+        xlsx.header("content-disposition"),
+        Some("attachment; filename=\"programme.xlsx\"")
+    );
+    let csv = viv.get("/reports/programme.csv");
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.header("content-type")
+            .is_some_and(|t| t.starts_with("text/csv"))
+    );
+    for bad in [
+        "/reports/..%2F..%2Fetc%2Fpasswd",
+        "/reports/../estate.db",
+        "/reports/%2E%2E%2Festate.db",
+        "/reports/estate.db",
+        "/reports/programme.exe",
+        "/reports/run-1.xlsx%00.html",
+        "/reports/..\\estate.db",
+    ] {
+        let r = viv.get(bad);
+        assert_eq!(r.status, 404, "{bad}: {}", r.text());
+    }
+    // A saved run that is not there: 404 too.
+    assert_eq!(viv.get("/reports/run-7.xlsx").status, 404);
+}
+
+#[test]
+fn only_an_admin_changes_the_policy_and_it_is_audited_under_their_name() {
+    let server = Server::sample();
+    let mut ed = server.sign_in("ed");
+    let refused = ed.post_form(
+        "/policy",
+        &[("what", "life"), ("class", "desktop"), ("value", "6")],
+    );
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    let mut ann = server.sign_in("ann");
+    let done = ann.post_form(
+        "/policy",
+        &[("what", "life"), ("class", "desktop"), ("value", "6")],
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let policy = server.env.ok(&["policy", "show", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&policy).expect("JSON");
+    let desktop = v["lives"]
+        .as_array()
+        .expect("lives")
+        .iter()
+        .find(|l| l["class"] == "desktop")
+        .expect("a desktop life");
+    assert_eq!(desktop["life_years"], 6);
+    let conn = rusqlite::Connection::open(server.env.db()).expect("the register");
+    let (who, old, new): (String, String, String) = conn
+        .query_row(
+            "SELECT who, old_value, new_value FROM audit_log WHERE entity = 'policy' \
+             ORDER BY audit_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the policy change is audited");
+    // The sample policy's desktop life is 5 years (data/policy).
+    assert_eq!(
+        (who.as_str(), old.as_str(), new.as_str()),
+        ("ann", "5", "6")
+    );
+}
+
+#[test]
+fn the_forecast_page_caps_compares_saves_and_approves() {
+    let server = Server::sample();
+    let mut ed = server.sign_in("ed");
+    let bytes = sample("dell-asset-report.xlsx");
+    let dry = ed.post_multipart(
+        "/import",
+        &[],
+        &[("files", "dell-asset-report.xlsx", &bytes)],
+    );
+    let id = upload_id(&dry.text());
+    assert_eq!(
+        ed.post_form(&format!("/import/{id}/confirm"), &[]).status,
+        303
+    );
+    let page = ed.get("/forecast?years=5&cap=50000&scenario=&by=line&compare=extend-desktop-life");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("Two scenarios side by side"), "{html}");
+    assert!(html.contains("extend-desktop-life against base"), "{html}");
+    // A bad cap is said on the page, not a failure.
+    let bad = ed.get("/forecast?cap=lots");
+    assert_eq!(bad.status, 200);
+    assert!(bad.text().contains("cap per year"), "{}", bad.text());
+    let saved = ed.post_form(
+        "/forecast/save",
+        &[("years", "5"), ("cap", "50000"), ("name", "capped")],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(saved.header("location"), Some("/runs?saved=1"));
+    let approved = ed.post_form(
+        "/runs/approve",
+        &[("run", "1"), ("minute", "Cabinet 3 Dec 2026, minute 9")],
+    );
+    assert_eq!(approved.status, 303, "{}", approved.text());
+    let runs = server.env.ok(&["runs", "--format", "json"]);
+    assert!(runs.contains("Cabinet 3 Dec 2026, minute 9"), "{runs}");
+}

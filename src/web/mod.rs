@@ -19,11 +19,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod downloads;
 pub mod error;
 pub mod import;
 pub mod more;
 pub mod pages;
 pub mod plan;
+pub mod reference;
 pub mod templates;
 pub mod uploads;
 

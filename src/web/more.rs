@@ -6,7 +6,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use super::AppState;
-use super::{import, plan};
+use super::{downloads, import, plan, reference};
 
 /// The routes of the further pages.
 pub fn routes() -> Router<AppState> {
@@ -19,4 +19,13 @@ pub fn routes() -> Router<AppState> {
         .route("/forecast/save", post(plan::save))
         .route("/runs", get(plan::runs))
         .route("/runs/approve", post(plan::approve))
+        .route("/reports", get(downloads::page))
+        .route("/reports/{name}", get(downloads::download))
+        .route(
+            "/policy",
+            get(reference::policy).post(reference::policy_set),
+        )
+        .route("/lines", get(reference::lines))
+        .route("/licences", get(reference::licences))
+        .route("/power", get(reference::power))
 }
