@@ -232,3 +232,209 @@ fn axe_in_chromium_catches_an_unlabelled_field() {
         c.clone().close().await.expect("close the browser");
     });
 }
+
+/// Presses `key` on whatever has the focus, as a keyboard would (a
+/// WebDriver key action: down and up, sent to the focused element).
+async fn press(c: &Client, key: fantoccini::key::Key) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let value = char::from(key);
+    let keys = KeyActions::new("keyboard".to_string())
+        .then(KeyAction::Down { value })
+        .then(KeyAction::Up { value });
+    c.perform_actions(keys).await.expect("press a key");
+}
+
+/// Tabs forward (at most 300 times) until the element with `id` has the
+/// focus; panics when Tab never reaches it.
+async fn tab_to(c: &Client, id: &str) {
+    for _ in 0..300 {
+        press(c, fantoccini::key::Key::Tab).await;
+        let active = c.active_element().await.expect("the focus");
+        if active.attr("id").await.ok().flatten().as_deref() == Some(id) {
+            return;
+        }
+    }
+    panic!("Tab never reached #{id}");
+}
+
+/// The page's HTML once `css` is on it.
+async fn page_with(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"));
+    c.source().await.expect("the page's HTML")
+}
+
+/// Saves a screenshot of the browser's window as `docs/NAME.png` when
+/// `ESTATE_SCREENSHOTS=1` (how the README's pictures are made).
+async fn screenshot(c: &Client, name: &str) {
+    if std::env::var("ESTATE_SCREENSHOTS").as_deref() != Ok("1") {
+        return;
+    }
+    let png = c.screenshot().await.expect("a screenshot");
+    let path = format!("{}/docs/{name}.png", env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(&path, png).expect("write the screenshot");
+}
+
+/// The whole flow of issue 14 in headless Chromium: sign in, import the
+/// sample supplier files with the keyboard alone (dry run with mapping and
+/// rejects, then confirm), forecast with a cap, compare two scenarios,
+/// download the workbook, sign out; axe-core on every page on the way.
+#[test]
+fn a_browser_signs_in_imports_with_the_keyboard_forecasts_downloads_and_signs_out() {
+    use fantoccini::key::Key;
+    let Some((driver, chromium)) = browser_tools() else {
+        return;
+    };
+    let server = crate::serve_pages::Server::sample();
+    let base = server.base.clone();
+    let downloads = tempfile::tempdir().expect("temp dir");
+    runtime().block_on(async {
+        let browser = Browser::start(&driver, &chromium, downloads.path()).await;
+        let c = &browser.client;
+        // Sign in (the sign-in page is checked too).
+        c.goto(&format!("{base}/login"))
+            .await
+            .expect("open sign-in");
+        axe(c, "the sign-in page").await;
+        c.find(Locator::Id("name"))
+            .await
+            .expect("name")
+            .send_keys("ed")
+            .await
+            .expect("type");
+        let password = c.find(Locator::Id("password")).await.expect("password");
+        password
+            .send_keys(&format!(
+                "{}{}",
+                crate::serve_pages::PASSWORD,
+                char::from(Key::Enter)
+            ))
+            .await
+            .expect("type and press Enter");
+        let home = page_with(c, "img[src='/chart/programme.svg']").await;
+        assert!(home.contains("Signed in as ed (editor)"));
+        axe(c, "the dashboard").await;
+
+        // The import, with Tab and Enter alone. A file input takes the
+        // files' paths as typed keys (WebDriver's way of choosing files).
+        c.goto(&format!("{base}/import"))
+            .await
+            .expect("open import");
+        axe(c, "the import page").await;
+        let files: Vec<String> = [
+            "dell-asset-report.xlsx",
+            "hp-reseller-delivery.xlsx",
+            "reseller-infrastructure.xlsx",
+            "telecoms-line-schedule.xlsx",
+            "mobiles-o2.csv",
+            "licensing-statement.xlsx",
+            "snipeit-export.csv",
+        ]
+        .iter()
+        .map(|f| format!("{}/data/sample/{f}", env!("CARGO_MANIFEST_DIR")))
+        .collect();
+        tab_to(c, "files").await;
+        c.active_element()
+            .await
+            .expect("the file input")
+            .send_keys(&files.join("\n"))
+            .await
+            .expect("choose the files");
+        tab_to(c, "org").await;
+        press(c, Key::Tab).await;
+        press(c, Key::Enter).await;
+        let preview = page_with(c, "#confirm").await;
+        // data/sample/MANIFEST.md: hp-reseller-delivery.xlsx's headings are
+        // on row 3 of `Delivery Report`, and its 6 bad rows are 27, 66, 103,
+        // 137, 180 and 215; Dell's Service Tag column is the serial.
+        assert!(preview.contains(
+            "Column mapping of sheet Delivery Report: 217 rows of hardware, headings on row 3"
+        ));
+        assert!(preview.contains("<th scope=\"row\">Service Tag</th><td>serial</td>"));
+        for row in [27, 66, 103, 137, 180, 215] {
+            assert!(
+                preview.contains(&format!(
+                    "<tr><th scope=\"row\">{row}</th><td>hp-reseller-delivery.xlsx</td>"
+                )),
+                "reject row {row}"
+            );
+        }
+        axe(c, "the import dry run").await;
+        screenshot(c, "web-import-preview").await;
+        tab_to(c, "confirm").await;
+        press(c, Key::Enter).await;
+        let done = page_with(c, "div.done").await;
+        assert!(
+            done.contains("Imported dell-asset-report.xlsx as batch 1: 248 new"),
+            "{done}"
+        );
+        axe(c, "the import page after confirming").await;
+
+        // The forecast with a cap, then two scenarios side by side.
+        c.goto(&format!("{base}/forecast?years=5&cap=250000&by=line"))
+            .await
+            .expect("open the forecast");
+        let capped = page_with(c, "#run-forecast").await;
+        assert!(capped.contains("Due, funded and deferred"), "{capped}");
+        axe(c, "the forecast").await;
+        c.goto(&format!(
+            "{base}/forecast?years=5&scenario=base&compare=extend-desktop-life"
+        ))
+        .await
+        .expect("compare");
+        let compared = page_with(c, "#compare-h").await;
+        assert!(compared.contains("extend-desktop-life against base"));
+        axe(c, "the scenario comparison").await;
+
+        for (path, what) in [
+            ("/", "the dashboard with the sample imported"),
+            ("/register", "the register"),
+            ("/policy", "the policy"),
+            ("/lines", "the lines"),
+            ("/licences", "the licences"),
+            ("/power", "power and carbon"),
+            ("/runs", "the saved runs"),
+            ("/reports", "the reports"),
+        ] {
+            c.goto(&format!("{base}{path}")).await.expect("open a page");
+            page_with(c, "main h1").await;
+            axe(c, what).await;
+            match path {
+                "/" => screenshot(c, "web-dashboard").await,
+                "/register" => screenshot(c, "web-register").await,
+                _ => {}
+            }
+        }
+
+        // The workbook, downloaded with the browser's own session (its
+        // HttpOnly cookie, read over WebDriver): the page's CSP lets no
+        // script fetch, rightly.
+        let session = c
+            .get_named_cookie("estate_session")
+            .await
+            .expect("the session cookie");
+        let mut http = server.client_with_cookie("estate_session", session.value());
+        let xlsx = http.get("/reports/programme.xlsx");
+        assert_eq!(xlsx.status, 200);
+        let bytes = xlsx.body;
+        assert!(bytes.starts_with(b"PK"), "a zip (xlsx) file");
+        let book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+            .expect("calamine reads the workbook");
+        let names = calamine::Reader::sheet_names(&book);
+        assert!(names.iter().any(|n| n == "Detail"), "{names:?}");
+
+        // Sign out.
+        c.find(Locator::Css("form.signout button"))
+            .await
+            .expect("sign out")
+            .click()
+            .await
+            .expect("click");
+        let out = page_with(c, "#password").await;
+        assert!(out.contains("Sign in"));
+        c.clone().close().await.expect("close the browser");
+    });
+}

@@ -75,6 +75,15 @@ impl Server {
         }
     }
 
+    /// A client carrying one cookie (a browser's session).
+    pub fn client_with_cookie(&self, name: &str, value: &str) -> Client {
+        Client {
+            addr: self.addr.clone(),
+            cookies: vec![(name.to_string(), value.to_string())],
+            csrf: String::new(),
+        }
+    }
+
     /// A client signed in as `name`.
     pub fn sign_in(&self, name: &str) -> Client {
         let mut c = Client {
