@@ -22,7 +22,7 @@ CREATE TABLE sessions (
     csrf_token    TEXT NOT NULL,
     created_at    INTEGER NOT NULL,
     last_seen     INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX sessions_by_user ON sessions (user_id);
 
 CREATE TABLE api_tokens (
@@ -30,7 +30,7 @@ CREATE TABLE api_tokens (
     user_id       INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
     created_at    TEXT NOT NULL,
     last_used     TEXT
-) WITHOUT ROWID;
+);
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
 
 -- Failed sign-ins only, kept for the rate limit's window and then pruned.

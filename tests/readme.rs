@@ -164,6 +164,8 @@ fn every_subcommand_is_in_the_readme() {
         "licences",
         "support",
         "vocabulary",
+        "serve",
+        "users",
     ] {
         assert!(
             text.contains(&format!("`estate {cmd}")),

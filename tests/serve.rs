@@ -293,7 +293,15 @@ fn every_page_and_api_route_answers_each_role_as_its_role_allows() {
             "{name} POST /users"
         );
     }
-    // The audit trail names who made each change: ed, then ada (vic's was refused).
+    // The accounts' own trail: ada added new-ada from the Users page.
+    let (admin, _) = server.login("ada");
+    let users = server.get("/users", Some(&admin));
+    assert!(
+        users.body.contains("<td>new-ada</td><td>add</td><td>viewer</td><td>ada</td><td>estate serve: POST /users</td>"),
+        "{}",
+        users.body
+    );
+    // The audit trail names who made each change: ada, then ed (vic's was refused).
     let shown = env.json(&["show", "PC-1", "--format", "json"]);
     let who: Vec<(&str, &str)> = shown["history"]
         .as_array()
@@ -302,7 +310,7 @@ fn every_page_and_api_route_answers_each_role_as_its_role_allows() {
         .filter(|h| h["field"] == "notes")
         .map(|h| (h["who"].as_str().unwrap(), h["new_value"].as_str().unwrap()))
         .collect();
-    assert_eq!(who, [("ed", "checked by ed"), ("ada", "checked by ada")]);
+    assert_eq!(who, [("ada", "checked by ada"), ("ed", "checked by ed")]);
     // No session: to the sign-in page, and back to where it was going.
     let g = server.get("/register?org=BCW", None);
     assert_eq!(g.status, 303);
@@ -561,27 +569,61 @@ fn imported_markup_is_shown_as_text() {
     assert!(!page.body.contains("<img src=x"));
 }
 
+/// Sends a request head announcing a body of `length` bytes and reads the
+/// status line the server answers with before any of the body is sent.
+fn status_for_announced_body(server: &Server, head: &str, length: usize) -> String {
+    use std::io::{Read, Write};
+    let addr = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "{head}\r\nHost: {addr}\r\nContent-Length: {length}\r\n\r\n"
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = stream.read(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf[..n]).to_string();
+    text.lines().next().unwrap_or_default().to_string()
+}
+
 #[test]
 fn a_body_over_the_limit_is_refused_with_413() {
     let env = estate_with_people(1);
     let server = Server::start(&env, &["--max-upload-mb", "1"]);
     let (cookie, csrf) = server.login("ed");
-    // 2 MB of notes against a 1 MB limit.
-    let big = "x".repeat(2 * 1024 * 1024);
+    // A form of 2 MB against a 1 MB limit is refused from its length alone.
+    let status = status_for_announced_body(
+        &server,
+        &format!(
+            "POST /assets/BCW/PC-1/edit HTTP/1.1\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded"
+        ),
+        2 * 1024 * 1024,
+    );
+    assert_eq!(status, "HTTP/1.1 413 Payload Too Large");
+    let t = token(&env, "ed");
+    let status = status_for_announced_body(
+        &server,
+        &format!(
+            "PATCH /api/v1/assets/PC-1 HTTP/1.1\r\nAuthorization: Bearer {t}\r\n\
+             Content-Type: application/json"
+        ),
+        2 * 1024 * 1024,
+    );
+    assert_eq!(status, "HTTP/1.1 413 Payload Too Large");
+    // Under the limit, the same form is taken.
+    let note = "y".repeat(1000);
     let g = server.post(
         "/assets/BCW/PC-1/edit",
         Some(&cookie),
-        &[("csrf", csrf.as_str()), ("notes", big.as_str())],
+        &[("csrf", csrf.as_str()), ("notes", note.as_str())],
     );
-    assert_eq!(g.status, 413);
-    let t = token(&env, "ed");
-    let json = format!("{{\"notes\":\"{big}\"}}");
-    assert_eq!(
-        server.patch("/api/v1/assets/PC-1", Some(&t), &json).status,
-        413
-    );
+    assert_eq!(g.status, 200);
     let shown = env.json(&["show", "PC-1", "--format", "json"]);
-    assert!(shown["asset"]["notes"].is_null());
+    assert_eq!(shown["asset"]["notes"].as_str().map(str::len), Some(1000));
 }
 
 #[test]
@@ -756,4 +798,182 @@ fn users_are_added_listed_reset_and_given_tokens_from_the_command_line() {
     assert_eq!(reset.trim().len(), 20);
     assert_eq!(server.try_login("fin", PASSWORD).status, 401);
     assert_eq!(server.try_login("fin", reset.trim()).status, 303);
+}
+
+#[test]
+fn the_dashboard_shows_the_programme_and_what_changed_since_the_approved_run() {
+    let env = estate_with_people(2);
+    env.ok(&["forecast", "--save", "Approved Feb"]);
+    env.ok(&[
+        "runs",
+        "approve",
+        "1",
+        "--minute",
+        "Cabinet 12 Feb 2026, min. 87",
+    ]);
+    env.ok(&["forecast", "--save", "Proposal", "--cap", "600"]);
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    let g = server.get("/", Some(&cookie));
+    assert_eq!(g.status, 200);
+    // Two desktops in service 2020-04-01: on a 5-year life both are overdue
+    // in 2026/27 at £600.00 each (£1,200.00); the table says so and the
+    // chart is an image with the table as its alternative.
+    assert!(g.body.contains(
+        "<caption>Capital programme 2026/27 to 2030/31, by programme line (£)</caption>"
+    ));
+    assert!(
+        g.body.contains("<td class=\"num\">£1,200.00</td>"),
+        "{}",
+        g.body
+    );
+    assert!(g.body.contains("<img src=\"/chart/programme.svg\""));
+    assert!(
+        g.body
+            .contains("Saved run 2 against the approved programme")
+    );
+    assert!(g.body.contains("Running costs"));
+    // The dashboard is kept while the register is unchanged; a change made
+    // from the command line beside the server shows at once: a third
+    // desktop makes 2026/27 3 × £600.00 = £1,800.00.
+    assert_eq!(server.get("/", Some(&cookie)).body, g.body);
+    env.ok(&[
+        "add",
+        "desktop",
+        "--tag",
+        "PC-9",
+        "--purchase-date",
+        "2020-04-01",
+        "--cost",
+        "600",
+    ]);
+    let again = server.get("/", Some(&cookie));
+    assert!(
+        again.body.contains("<td class=\"num\">£1,800.00</td>"),
+        "{}",
+        again.body
+    );
+    let svg = server.get("/chart/programme.svg", Some(&cookie));
+    assert_eq!(
+        svg.header("content-type"),
+        Some("image/svg+xml; charset=utf-8")
+    );
+    assert!(svg.body.contains("<svg"));
+    let t = token(&env, "vic");
+    let run: serde_json::Value =
+        serde_json::from_str(&server.api("/api/v1/runs/1", Some(&t)).body).unwrap();
+    assert_eq!(run["summary"]["name"], "Approved Feb");
+    let runs: serde_json::Value =
+        serde_json::from_str(&server.api("/api/v1/runs", Some(&t)).body).unwrap();
+    assert_eq!(runs.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn the_asset_forms_change_and_dispose_with_the_command_lines_rules_and_messages() {
+    let env = estate_with_people(2);
+    let server = Server::start(&env, &[]);
+    let (cookie, csrf) = server.login("ed");
+    let edit = |form: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(form);
+        server.post("/assets/BCW/PC-1/edit", Some(&cookie), &all)
+    };
+    // A cost that is not money is refused with the CLI's message; nothing changes.
+    let bad = edit(&[("cost", "six hundred")]);
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("cost: `six hundred` is not an amount of money"),
+        "{}",
+        bad.body
+    );
+    // A purchase date in the future (today is 2026-11-28) is refused.
+    let future = edit(&[("purchase_date", "2027-01-01")]);
+    assert_eq!(future.status, 422);
+    // A change: the cost and the model; an emptied serial is cleared.
+    let done = edit(&[
+        ("cost", "612.34"),
+        ("model", "OptiPlex 7010"),
+        ("serial", ""),
+    ]);
+    assert_eq!(done.status, 200, "{}", done.body);
+    let shown = env.json(&["show", "PC-1", "--format", "json"]);
+    assert_eq!(shown["asset"]["purchase_cost"], "612.34");
+    assert_eq!(shown["asset"]["model"], "OptiPlex 7010");
+    assert!(shown["asset"]["serial"].is_null());
+    // Fields not sent (or sent unchanged) are left alone.
+    assert_eq!(shown["asset"]["in_service_date"], "2020-04-01");
+    // Disposal: a date in the future is refused with the CLI's words, then done.
+    let dispose = |date: &str| {
+        server.post(
+            "/assets/BCW/PC-2/dispose",
+            Some(&cookie),
+            &[
+                ("csrf", csrf.as_str()),
+                ("method", "recycling"),
+                ("date", date),
+                ("certificate", "ADISA-2026-0042"),
+            ],
+        )
+    };
+    let refused = dispose("2026-12-01");
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("the disposal date 2026-12-01 is in the future")
+    );
+    let disposed = dispose("2026-11-01");
+    assert_eq!(disposed.status, 200);
+    assert!(
+        disposed.body.contains(
+            "disposed of PC-2 (BCW) on 2026-11-01 by recycling, certificate ADISA-2026-0042"
+        ),
+        "{}",
+        disposed.body
+    );
+    let shown = env.json(&["show", "PC-2", "--format", "json"]);
+    assert_eq!(shown["asset"]["status"], "disposed");
+    assert_eq!(shown["disposal"]["certificate"], "ADISA-2026-0042");
+    // Disposed kit has no edit form; an unknown asset is 404.
+    let page = server.get("/assets/BCW/PC-2", Some(&cookie));
+    assert!(!page.body.contains("/edit\""));
+    assert_eq!(server.get("/assets/BCW/PC-404", Some(&cookie)).status, 404);
+    // Sorted by in-service date: every asset has the same date, so by id.
+    let sorted = server.get("/register?sort=in_service", Some(&cookie));
+    let first = sorted.body.find(">PC-1<").unwrap();
+    let second = sorted.body.find(">PC-2<").unwrap();
+    assert!(first < second);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly_and_a_wide_address_is_said_aloud() {
+    let env = estate_with_people(0);
+    let mut child = env
+        .std_cmd()
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("estate serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("http://0.0.0.0:"), "{line}");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("which is not loopback, as --listen asked"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("estate: stopped"), "{stderr}");
 }

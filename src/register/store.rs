@@ -2952,3 +2952,14 @@ pub fn page_assets(conn: &Connection, query: &AssetQuery) -> Result<Vec<Asset>> 
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// The register's change counter as this connection sees it (`PRAGMA
+/// data_version`): it moves whenever another connection (another request's,
+/// or another process's) commits a change. A connection that never writes
+/// can so tell whether anything changed since it last looked.
+///
+/// # Errors
+/// A database error.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}

@@ -96,6 +96,9 @@ pub struct State {
     idle: Mutex<Vec<Register>>,
     /// Uploaded files waiting for their import to be confirmed.
     pub uploads: uploads::Uploads,
+    /// A connection that never writes, to read the register's version.
+    watcher: Mutex<Register>,
+    dashboard: Mutex<Option<(i64, Date, Arc<pages::Dashboard>)>>,
 }
 
 /// The shared state as handlers receive it.
@@ -112,11 +115,54 @@ impl State {
     /// The register cannot be opened.
     pub fn new(config: Config) -> Result<AppState> {
         let first = Register::open(&config.db, config.busy_timeout)?;
+        let watcher = Register::open(&config.db, config.busy_timeout)?;
         Ok(Arc::new(State {
             config,
             idle: Mutex::new(vec![first]),
             uploads: uploads::Uploads::new()?,
+            watcher: Mutex::new(watcher),
+            dashboard: Mutex::new(None),
         }))
+    }
+
+    /// The register's version: it changes whenever anyone (a request, the
+    /// command line) commits a change, so what was worked out from an
+    /// equal version still holds.
+    ///
+    /// # Errors
+    /// The register cannot be read.
+    pub async fn version(self: &Arc<Self>) -> Result<i64> {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let watcher = state
+                .watcher
+                .lock()
+                .map_err(|_| Error::new(ErrorKind::Internal, "the version watcher failed"))?;
+            Ok(crate::register::store::data_version(watcher.reader())?)
+        })
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("a request's task failed: {e}")))?
+    }
+
+    fn cached_dashboard(&self, version: i64, today: Date) -> Option<Arc<pages::Dashboard>> {
+        let cache = self.dashboard.lock().ok()?;
+        match cache.as_ref() {
+            Some((v, d, data)) if *v == version && *d == today => Some(Arc::clone(data)),
+            _ => None,
+        }
+    }
+
+    fn keep_dashboard(
+        &self,
+        version: i64,
+        today: Date,
+        data: pages::Dashboard,
+    ) -> Arc<pages::Dashboard> {
+        let data = Arc::new(data);
+        if let Ok(mut cache) = self.dashboard.lock() {
+            *cache = Some((version, today, Arc::clone(&data)));
+        }
+        data
     }
 
     /// Today's date (pinned or local).

@@ -300,31 +300,58 @@ fn dashboard_request(state: &AppState) -> Result<Request, Error> {
     Ok(Request::new(Horizon::new(first, 5)?))
 }
 
-/// `GET /`: the five-year programme by line and year (table and chart),
-/// backlog and scope, approvals needed, saved runs.
-pub async fn dashboard(
-    State(state): State<AppState>,
-    signed: Signed,
-) -> Result<Response, PageError> {
-    let request = dashboard_request(&state)?;
-    let (forecast, runs, running) = state
-        .run(move |r| {
-            let f = crate::ops::forecast::forecast(r, &request, None)?;
-            let runs = crate::ops::runs::list(r)?;
-            let running =
-                crate::ops::running::running_costs(r.reader(), None, request.horizon, &f.run)?;
-            Ok((f, runs, running))
-        })
-        .await?;
-    let p = &forecast.run.programme;
+/// What the dashboard shows, computed once per register version and day.
+pub struct Dashboard {
+    heading: String,
+    programme: Table,
+    chart_alt: String,
+    chart_svg: String,
+    figures: Vec<Figure>,
+    approvals: Table,
+    notes: Vec<String>,
+    runs: Table,
+    changed: Option<Table>,
+    running: Table,
+}
+
+fn build_dashboard(r: &mut crate::Register, request: &Request) -> Result<Dashboard, Error> {
+    let f = crate::ops::forecast::forecast(r, request, None)?;
+    let runs = crate::ops::runs::list(r)?;
+    let running = crate::ops::running::running_costs(r.reader(), None, request.horizon, &f.run)?;
+    // What changed since the approved programme: the newest saved run
+    // against the approval in force for its scope, when the newest is not
+    // itself the approved one.
+    let changed = match runs.first() {
+        Some(newest) if newest.approved.is_none() && runs.iter().any(|s| s.approved.is_some()) => {
+            crate::ops::runs::compare(r, None, newest.id)
+                .ok()
+                .map(|c| (newest.id, c))
+        }
+        _ => None,
+    };
+    let p = &f.run.programme;
     let units = Units::Pounds;
-    let horizon = forecast.run.forecast.horizon;
+    let horizon = f.run.forecast.horizon;
     let heading = format!(
         "Capital programme {} to {}, by programme line",
         horizon.first,
         horizon.last()
     );
-    let mut runs_table = runs_view(&runs[..runs.len().min(10)]);
+    let series: Vec<(String, Vec<Money>)> = p
+        .by_line
+        .rows
+        .iter()
+        .map(|row| (row.label.clone(), row.amounts.clone()))
+        .collect();
+    let chart_svg = crate::report::chart::stacked_bars(
+        "programme",
+        "Capital programme by programme line",
+        &p.years,
+        &series,
+        units,
+    )
+    .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+    let mut runs_table = runs_view(&runs);
     runs_table.rows.truncate(10);
     let figures = vec![
         Figure {
@@ -346,26 +373,68 @@ pub async fn dashboard(
             ),
         },
     ];
-    let page = DashboardPage {
-        layout: signed.layout("Dashboard", "dashboard"),
+    Ok(Dashboard {
         chart_alt: format!(
             "Stacked bar chart of the capital programme by programme line, {} to {}",
             horizon.first,
             horizon.last()
         ),
-        heading: heading.clone(),
+        chart_svg,
         programme: Table::new(
             format!("{heading} (£)"),
             programme_view(p.table(Dimension::Line), units),
         ),
+        heading,
         figures,
         approvals: Table::new("Lines needing approval", approvals_view(p, units)),
         notes: notes(p, units),
-        runs: Table::new("Saved runs, newest first", runs_table),
+        runs: Table::new("Saved runs, newest first (the latest ten)", runs_table),
+        changed: changed.map(|(id, c)| {
+            Table::new(
+                format!("Saved run {} against the approved programme (£)", id.0),
+                crate::report::approved::approved_view(&c, units),
+            )
+        }),
         running: Table::new(
             "Revenue: licences, line rentals, switch-off migrations and electricity (£)",
             crate::report::cabinet::MoneyTable::revenue(&running.revenue).view(units),
         ),
+    })
+}
+
+/// The dashboard's figures: from the cache while the register has not
+/// changed (its version, [`State::version`](super::State::version)) and the
+/// day is the same, else worked out afresh and kept.
+async fn dashboard_data(state: &AppState) -> Result<std::sync::Arc<Dashboard>, Error> {
+    let request = dashboard_request(state)?;
+    let today = state.today();
+    let version = state.version().await?;
+    if let Some(hit) = state.cached_dashboard(version, today) {
+        return Ok(hit);
+    }
+    let built = state.run(move |r| build_dashboard(r, &request)).await?;
+    Ok(state.keep_dashboard(version, today, built))
+}
+
+/// `GET /`: the five-year programme by line and year (table and chart),
+/// backlog and scope, approvals needed, what changed since the approved
+/// programme, running costs, saved runs.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Response, PageError> {
+    let d = dashboard_data(&state).await?;
+    let page = DashboardPage {
+        layout: signed.layout("Dashboard", "dashboard"),
+        heading: d.heading.clone(),
+        programme: d.programme.clone(),
+        chart_alt: d.chart_alt.clone(),
+        figures: d.figures.clone(),
+        approvals: d.approvals.clone(),
+        notes: d.notes.clone(),
+        runs: d.runs.clone(),
+        changed: d.changed.clone(),
+        running: d.running.clone(),
     };
     Ok(render(&page))
 }
@@ -376,28 +445,10 @@ pub async fn programme_chart(
     State(state): State<AppState>,
     _signed: Signed,
 ) -> Result<Response, PageError> {
-    let request = dashboard_request(&state)?;
-    let forecast = state
-        .run(move |r| crate::ops::forecast::forecast(r, &request, None))
-        .await?;
-    let p = &forecast.run.programme;
-    let series: Vec<(String, Vec<Money>)> = p
-        .by_line
-        .rows
-        .iter()
-        .map(|row| (row.label.clone(), row.amounts.clone()))
-        .collect();
-    let svg = crate::report::chart::stacked_bars(
-        "programme",
-        "Capital programme by programme line",
-        &p.years,
-        &series,
-        Units::Pounds,
-    )
-    .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+    let d = dashboard_data(&state).await?;
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        svg,
+        d.chart_svg.clone(),
     )
         .into_response())
 }
@@ -1050,10 +1101,15 @@ async fn users_page(
     secret: Option<String>,
     refused: bool,
 ) -> Result<Response, PageError> {
-    let users = state.run(|r| accounts::list(r)).await?;
+    let (users, mut history) = state
+        .run(|r| Ok((accounts::list(r)?, accounts::history(r)?)))
+        .await?;
+    history.reverse();
+    history.truncate(50);
     let page = UsersPage {
         layout: signed.layout("Users", "users"),
         users,
+        history,
         message,
         secret,
         refused,

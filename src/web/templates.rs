@@ -156,6 +156,9 @@ pub struct DashboardPage {
     pub notes: Vec<String>,
     /// The saved runs, newest first (a few).
     pub runs: Table,
+    /// The newest saved run against the approved programme, when it is not
+    /// the approved one.
+    pub changed: Option<Table>,
     /// The running costs (revenue) per year.
     pub running: Table,
 }
@@ -281,6 +284,8 @@ pub struct UsersPage {
     pub layout: Layout,
     /// The accounts.
     pub users: Vec<User>,
+    /// The latest changes to accounts, newest first.
+    pub history: Vec<crate::accounts::store::UserAuditEntry>,
     /// What the last action did: one-time password or token shown once.
     pub message: Option<String>,
     /// A secret shown once (one-time password or token).
