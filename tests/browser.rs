@@ -1,11 +1,12 @@
 //! The real-browser test (issue 14): headless Chromium, driven over
-//! WebDriver by Debian's `chromedriver`, uses `estate serve` as a person
+//! `WebDriver` by Debian's `chromedriver`, uses `estate serve` as a person
 //! would, and axe-core (vendored into `tests/data/axe/`, never served by
 //! estate) checks every page it visits for WCAG 2.2 A/AA violations.
 //!
 //! Without `chromedriver` or `chromium` the tests say so and pass, except
 //! under `CI=true`, where `.ci/run` installs both and their absence fails.
 
+use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -83,7 +84,7 @@ impl Drop for Killed {
     }
 }
 
-/// `chromedriver` on a free loopback port, and a WebDriver session on a
+/// `chromedriver` on a free loopback port, and a `WebDriver` session on a
 /// headless Chromium.
 pub struct Browser {
     pub client: Client,
@@ -118,9 +119,8 @@ impl Browser {
                 },
             }
         });
-        let caps = match caps {
-            Value::Object(map) => map,
-            _ => unreachable!("a JSON object"),
+        let Value::Object(caps) = caps else {
+            unreachable!("a JSON object")
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
@@ -154,14 +154,15 @@ pub async fn axe(client: &Client, page: &str) {
     }
     let mut report = String::new();
     for v in &violations {
-        report.push_str(&format!(
-            "- {} ({}): {}\n",
+        let _ = writeln!(
+            report,
+            "- {} ({}): {}",
             v["id"].as_str().unwrap_or("?"),
             v["impact"].as_str().unwrap_or("?"),
             v["help"].as_str().unwrap_or("")
-        ));
+        );
         for node in v["nodes"].as_array().into_iter().flatten() {
-            report.push_str(&format!("    at {}\n", node["target"]));
+            let _ = writeln!(report, "    at {}", node["target"]);
         }
     }
     panic!(
@@ -234,7 +235,7 @@ fn axe_in_chromium_catches_an_unlabelled_field() {
 }
 
 /// Presses `key` on whatever has the focus, as a keyboard would (a
-/// WebDriver key action: down and up, sent to the focused element).
+/// `WebDriver` key action: down and up, sent to the focused element).
 async fn press(c: &Client, key: fantoccini::key::Key) {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
     let value = char::from(key);

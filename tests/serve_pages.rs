@@ -3,6 +3,7 @@
 //! register, driven with a small HTTP/1.1 client of the test's own (no
 //! cookies or redirects followed behind its back).
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
@@ -209,7 +210,7 @@ impl Client {
             body.len()
         );
         if let Some(t) = content_type {
-            head.push_str(&format!("Content-Type: {t}\r\n"));
+            let _ = write!(head, "Content-Type: {t}\r\n");
         }
         if !self.cookies.is_empty() {
             let jar: Vec<String> = self
@@ -217,7 +218,7 @@ impl Client {
                 .iter()
                 .map(|(n, v)| format!("{n}={v}"))
                 .collect();
-            head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
+            let _ = write!(head, "Cookie: {}\r\n", jar.join("; "));
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).expect("send the request");
