@@ -173,7 +173,7 @@ fn benches() {
         format!("/register?department={}", a.department.replace(' ', "+")),
         "/register?status=in_use".to_string(),
         format!("/register?q={}", &a.tag),
-        "/register?sort=model".to_string(),
+        "/register?sort=in_service".to_string(),
     ];
     let mut times = Vec::new();
     for f in &filters {
