@@ -252,7 +252,7 @@ fn benches() {
         b.iter(|| get(addr, &cookie, "/register"));
     });
     c.bench_function("serve/dashboard warm", |b| {
-        b.iter(|| get(addr, &cookie, "/"))
+        b.iter(|| get(addr, &cookie, "/"));
     });
 }
 
