@@ -15,7 +15,13 @@
 //! (from [`auth::Signed::layout`]), and add its route in [`more::routes`]. Every
 //! POST outside `/api/` and `/login` has its CSRF token checked before the
 //! handler runs, and is refused to viewers unless listed in
-//! `auth::VIEWER_POSTS`.
+//! `auth::VIEWER_POSTS`. A template `{% extends "base.html" %}` and fills
+//! `{% block content %}`; a table is `{% import "macros.html" as m %}` and
+//! `{% call m::table(t) %}` with a [`templates::Table`] (a `report::View`
+//! and its caption). A form carries `<input type="hidden" name="csrf"
+//! value="{{ layout.csrf }}">` (in a multipart upload too); the API takes no
+//! CSRF token, only [`auth::Bearer`]. The largest body is
+//! [`Config::body_limit`].
 
 pub mod api;
 pub mod auth;
