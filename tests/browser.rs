@@ -78,7 +78,23 @@ fn free_port() -> u16 {
 pub struct Killed(pub Child);
 
 impl Drop for Killed {
+    /// Asks the process to stop (SIGINT, as Ctrl-C: `estate serve` then
+    /// finishes and removes its uploads folder), and kills it if it has
+    /// not stopped within five seconds.
     fn drop(&mut self) {
+        let asked = Command::new("kill")
+            .args(["-INT", &self.0.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if asked {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if matches!(self.0.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
