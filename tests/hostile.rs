@@ -247,7 +247,7 @@ fn workbook_parts(zip: &mut Zip) -> &mut Zip {
 }
 
 /// The start of a sheet, its header row and one asset.
-fn sheet_start() -> String {
+pub(crate) fn sheet_start() -> String {
     format!(
         "<worksheet xmlns=\"{MAIN}\"><sheetData>\
          <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Serial Number</t></is></c>\
@@ -258,11 +258,18 @@ fn sheet_start() -> String {
     )
 }
 
-const SHEET_END: &str = "</sheetData></worksheet>";
+pub(crate) const SHEET_END: &str = "</sheetData></worksheet>";
 
 /// A workbook whose sheet is `prefix`, `byte` × `count`, `suffix`, deflated
 /// by hand and declaring that it expands to `declared` bytes.
-fn run_workbook(path: &Path, prefix: &str, byte: u8, count: u64, suffix: &str, declared: u32) {
+pub(crate) fn run_workbook(
+    path: &Path,
+    prefix: &str,
+    byte: u8,
+    count: u64,
+    suffix: &str,
+    declared: u32,
+) {
     let packed = deflate_run(prefix.as_bytes(), byte, count, suffix.as_bytes());
     // The checksum of the whole sheet is not worth computing: no reader may
     // get that far.

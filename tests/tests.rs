@@ -3,6 +3,7 @@
 
 mod api;
 mod bad_inputs;
+mod browser;
 mod concurrency;
 mod departments;
 mod durability;
@@ -21,6 +22,7 @@ mod register;
 mod report;
 mod running;
 mod serve;
+mod serve_pages;
 mod slips_files;
 mod slips_forget;
 mod slips_records;

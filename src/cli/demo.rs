@@ -75,5 +75,11 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         "\nexplore it: estate --db {} list",
         db_path.display()
     ));
+    // The same sample in a browser: the first account, then the server.
+    ctx.out.message(&format!(
+        "open it in a browser:\n  estate --db {db} users add admin --role admin\n  \
+         estate --db {db} serve\n  then go to http://127.0.0.1:8080/ and sign in as admin",
+        db = db_path.display()
+    ));
     Ok(())
 }

@@ -26,6 +26,10 @@ use super::running::{Estate, lever_effect, running_costs};
 
 /// What the report is of.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per report request, never in a collection"
+)]
 pub enum ReportOf {
     /// A forecast made now from the register: the years, scenario, caps and
     /// organisation of `estate forecast` (the request's `detail` is decided

@@ -25,10 +25,15 @@
 
 pub mod api;
 pub mod auth;
+pub mod downloads;
 pub mod error;
+pub mod import;
 pub mod more;
 pub mod pages;
+pub mod plan;
+pub mod reference;
 pub mod templates;
+pub mod uploads;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -95,6 +100,8 @@ pub struct State {
     /// How the server is run.
     pub config: Config,
     idle: Mutex<Vec<Register>>,
+    /// Uploaded files waiting for their import to be confirmed.
+    pub uploads: uploads::Uploads,
     /// A connection that never writes, to read the register's version.
     watcher: Mutex<Register>,
     dashboard: Mutex<Option<(i64, Date, Arc<pages::Dashboard>)>>,
@@ -118,6 +125,7 @@ impl State {
         Ok(Arc::new(State {
             config,
             idle: Mutex::new(vec![first]),
+            uploads: uploads::Uploads::new()?,
             watcher: Mutex::new(watcher),
             dashboard: Mutex::new(None),
         }))
