@@ -950,6 +950,15 @@ mod import_library {
         assert_eq!(twice.kind(), ErrorKind::Conflict);
     }
 
+    /// A web server keeps a plan between the upload and the confirmation,
+    /// and may move it between threads.
+    #[test]
+    fn a_plan_can_be_kept_and_moved_between_threads() {
+        fn send<T: Send + 'static>() {}
+        send::<import::Planned>();
+        send::<import::Outcome>();
+    }
+
     #[test]
     fn a_strict_import_with_a_reject_writes_nothing_and_says_why() {
         let mut r = register();
