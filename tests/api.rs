@@ -951,6 +951,57 @@ mod import_library {
     }
 
     #[test]
+    fn words_taught_through_the_library_are_listed_used_and_forgotten() {
+        use estate::domain::AssetStatus;
+        use estate::ops::vocabulary;
+        use estate::vocabulary::{NewWord, WordKind};
+
+        let mut r = register();
+        // Built in, from data/import/status-words.csv.
+        let statuses = vocabulary::list(&r, Some(WordKind::Status), false).unwrap();
+        assert!(
+            statuses
+                .iter()
+                .any(|w| w.word == "ready to deploy" && w.meaning == "in_store")
+        );
+        assert!(vocabulary::list(&r, None, true).unwrap().is_empty());
+        let on_loan = NewWord::parse(WordKind::Status, "On Loan", &["in_use".into()]).unwrap();
+        let added = vocabulary::add(&mut r, &on_loan, &actor()).unwrap();
+        assert_eq!(added.meaning, "in_use");
+        let again = vocabulary::add(&mut r, &on_loan, &actor()).unwrap_err();
+        assert_eq!(again.kind(), ErrorKind::Conflict);
+        let taught = vocabulary::list(&r, None, true).unwrap();
+        assert_eq!(taught.len(), 1);
+        assert_eq!(taught[0].added_by.as_deref(), Some("tester"));
+        // An import reads the taught status: one row, in use.
+        let csv = "Asset Tag,Type,Model,Status\nPC-9,Desktop,OptiPlex 7010,On Loan\n";
+        let upload = Input::Bytes {
+            name: "loan.csv".into(),
+            bytes: csv.as_bytes().to_vec(),
+        };
+        let o = import::import(&mut r, upload, &request(), false, &mut |_| ()).unwrap();
+        assert_eq!(
+            o.summary.headline(),
+            "1 new, 0 changed, 0 unchanged, 0 rejected"
+        );
+        let shown = assets::show(&r, None, "PC-9").unwrap();
+        assert_eq!(shown.asset.fields.status, AssetStatus::InUse);
+        vocabulary::remove(&mut r, WordKind::Status, "on loan", &actor()).unwrap();
+        assert!(vocabulary::list(&r, None, true).unwrap().is_empty());
+        let gone = vocabulary::remove(&mut r, WordKind::Status, "on loan", &actor()).unwrap_err();
+        assert_eq!(gone.kind(), ErrorKind::NotFound);
+    }
+
+    /// A web server keeps a plan between the upload and the confirmation,
+    /// and may move it between threads.
+    #[test]
+    fn a_plan_can_be_kept_and_moved_between_threads() {
+        fn send<T: Send + 'static>() {}
+        send::<import::Planned>();
+        send::<import::Outcome>();
+    }
+
+    #[test]
     fn a_strict_import_with_a_reject_writes_nothing_and_says_why() {
         let mut r = register();
         let mut strict = request();

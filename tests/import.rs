@@ -1947,10 +1947,10 @@ fn parsing_needs_no_register() {
     let plan = import::plan(&path, &opts()).unwrap();
     let mut rows = Vec::new();
     let mut end = None;
-    import::store::read_tables(&plan, &opts(), &mut |item| {
+    import::reading::read_tables(&plan, &opts(), &mut |item| {
         match item {
-            import::store::Item::Row { row, outcome, .. } => rows.push((row.number, outcome)),
-            other @ import::store::Item::SheetEnd { .. } => end = Some(other),
+            import::reading::Item::Row { row, outcome, .. } => rows.push((row.number, outcome)),
+            other @ import::reading::Item::SheetEnd { .. } => end = Some(other),
         }
         std::ops::ControlFlow::Continue(())
     })
@@ -1962,7 +1962,7 @@ fn parsing_needs_no_register() {
         .filter(|(_, o)| matches!(o.parsed, import::mapping::Parsed::Rejected(_)))
         .count();
     assert_eq!(rejected, 2);
-    let Some(import::store::Item::SheetEnd {
+    let Some(import::reading::Item::SheetEnd {
         rows: n,
         totals_row,
         ..

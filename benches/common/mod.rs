@@ -163,8 +163,8 @@ pub fn estate_parse(file: &Path) -> u64 {
     let opts = import_options();
     let plan = import::plan(file, &opts).expect("the file is planned");
     let mut rows = 0u64;
-    import::store::read_tables(&plan, &opts, &mut |item| {
-        if matches!(item, import::store::Item::Row { .. }) {
+    import::reading::read_tables(&plan, &opts, &mut |item| {
+        if matches!(item, import::reading::Item::Row { .. }) {
             rows += 1;
         }
         std::ops::ControlFlow::Continue(())

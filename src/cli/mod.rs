@@ -320,13 +320,8 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the existing register (running pending migrations).
-    pub fn open(&self) -> Result<Connection> {
-        self.open_as(OpenMode::Existing)
-    }
-
-    /// Opens the existing register for a command that only reads: as
-    /// [`Ctx::open`], or read-only (no migrations) where the register or its
+    /// Opens the existing register for a command that only reads (running
+    /// pending migrations), or read-only (no migrations) where the register or its
     /// folder cannot be written, as on a read-only share.
     pub fn open_read(&self) -> Result<Connection> {
         match db::open_waiting(&self.db_path, OpenMode::Existing, self.busy_timeout) {
@@ -346,11 +341,6 @@ impl Ctx {
     /// register or its folder cannot be written.
     pub fn register_to_read(&self) -> estate::Result<Register> {
         Register::open_to_read(&self.db_path, self.busy_timeout)
-    }
-
-    /// Opens the register, which must exist or must not (`init`, `restore`).
-    pub fn open_as(&self, mode: OpenMode) -> Result<Connection> {
-        Ok(db::open_waiting(&self.db_path, mode, self.busy_timeout)?)
     }
 
     /// Refuses an output `target` (named by `flag`) that is the register in

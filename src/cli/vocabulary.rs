@@ -1,11 +1,12 @@
 //! `estate vocabulary`: list the words estate knows (built in, or taught to
 //! this register and by whom), teach one, or remove a taught one. This file
-//! only turns flags into calls to `estate::vocabulary` and prints.
+//! only turns flags into calls to `estate::ops::vocabulary` and prints.
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use estate::report::{Cell, View};
-use estate::vocabulary::{self, NewWord, WordKind, store};
+use estate::ops;
+use estate::report;
+use estate::vocabulary::{NewWord, WordKind};
 
 use super::Ctx;
 
@@ -58,69 +59,41 @@ fn parse_kind(text: &str) -> Result<WordKind, String> {
 
 /// Runs `estate vocabulary`.
 pub fn run(ctx: &Ctx, args: &VocabularyArgs) -> Result<()> {
-    let mut conn = ctx.open()?;
-    match &args.command {
-        None => list(ctx, &conn, None, false),
-        Some(VocabularyCommand::List { kind, taught }) => list(ctx, &conn, *kind, *taught),
+    let mut register = ctx.register()?;
+    let (kind, taught) = match &args.command {
+        None => (None, false),
+        Some(VocabularyCommand::List { kind, taught }) => (*kind, *taught),
         Some(VocabularyCommand::Add {
             kind,
             word,
             meaning,
         }) => {
             let new = NewWord::parse(*kind, word, meaning).map_err(anyhow::Error::msg)?;
-            let added = store::add_word(&mut conn, &new, &ctx.who, &ctx.command_line)?;
+            let added = ops::vocabulary::add(&mut register, &new, &ctx.actor())?;
             let means = if added.meaning.is_empty() {
                 "a blank cell".to_string()
             } else {
                 format!("`{}`", added.meaning)
             };
-            ctx.out.done(
+            return ctx.out.done(
                 &format!(
                     "taught the register the {} `{}`: it means {means} in every import from now on",
                     added.kind, added.word
                 ),
                 &added,
-            )
+            );
         }
         Some(VocabularyCommand::Remove { kind, word }) => {
-            let removed = store::remove_word(&mut conn, *kind, word, &ctx.who, &ctx.command_line)?;
-            ctx.out.done(
+            let removed = ops::vocabulary::remove(&mut register, *kind, word, &ctx.actor())?;
+            return ctx.out.done(
                 &format!(
                     "removed the {} `{}` (it meant `{}`) from the register's vocabulary",
                     removed.kind, removed.word, removed.meaning
                 ),
                 &removed,
-            )
+            );
         }
-    }
-}
-
-fn list(
-    ctx: &Ctx,
-    conn: &rusqlite::Connection,
-    kind: Option<WordKind>,
-    taught_only: bool,
-) -> Result<()> {
-    let mut words = store::taught_words(conn)?;
-    if !taught_only {
-        words.extend(vocabulary::builtin_words());
-    }
-    words.retain(|w| kind.is_none_or(|k| w.kind == k));
-    // Taught words first within each kind: they win over the built-in ones.
-    words.sort_by_key(|w| (w.kind, w.source != "register"));
-    let mut view = View::new(&["kind", "word", "means", "maker", "source"]);
-    for w in &words {
-        let source = match (&w.added_by, &w.added_at) {
-            (Some(by), Some(at)) => format!("added by {by} at {at}"),
-            _ => w.source.to_string(),
-        };
-        view.push(vec![
-            Cell::text(w.kind.as_str()),
-            Cell::text(&w.word),
-            Cell::text(&w.meaning),
-            Cell::opt(w.maker.as_deref()),
-            Cell::text(&source),
-        ]);
-    }
-    ctx.out.listing(&view, &words)
+    };
+    let words = ops::vocabulary::list(&register, kind, taught)?;
+    ctx.out.listing(&report::import::words_view(&words), &words)
 }

@@ -2364,32 +2364,45 @@ pub fn add_months(date: Date, months: u32) -> Date {
         .unwrap_or(base)
 }
 
+/// The shipped status words (`data/import/status-words.csv`).
+pub const BUILTIN_STATUS_WORDS: &str = include_str!("../../data/import/status-words.csv");
+
 /// Status words inventory tools (Snipe-IT) use, as compared, beyond the
-/// names [`AssetStatus`] reads itself.
-pub const STATUS_WORDS: &[(&str, AssetStatus)] = &[
-    ("ready to deploy", AssetStatus::InStore),
-    ("deployable", AssetStatus::InStore),
-    ("pending", AssetStatus::InStore),
-    ("available", AssetStatus::InStore),
-    ("undeployed", AssetStatus::InStore),
-    ("in stock", AssetStatus::InStore),
-    ("deployed", AssetStatus::InUse),
-    ("assigned", AssetStatus::InUse),
-    ("in service", AssetStatus::InUse),
-    ("repair", AssetStatus::InUse),
-    ("in repair", AssetStatus::InUse),
-    ("out for repair", AssetStatus::InUse),
-    ("pending diagnostics", AssetStatus::InUse),
-    ("out for diagnostics", AssetStatus::InUse),
-    ("undeployable", AssetStatus::Retired),
-    ("archived", AssetStatus::Disposed),
-    ("broken", AssetStatus::Retired),
-    ("broken not fixable", AssetStatus::Retired),
-    ("end of life", AssetStatus::Retired),
-    ("eol", AssetStatus::Retired),
-    ("faulty", AssetStatus::Retired),
-    ("lost stolen", AssetStatus::Lost),
-];
+/// names [`AssetStatus`] reads itself: `data/import/status-words.csv`,
+/// read once.
+pub fn status_words() -> &'static [(String, AssetStatus)] {
+    static WORDS: std::sync::OnceLock<Vec<(String, AssetStatus)>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        parse_status_words(BUILTIN_STATUS_WORDS)
+            .expect("invariant: the shipped data/import/status-words.csv is valid (tested)")
+    })
+}
+
+/// Reads `word,status` lines (after `#` comments and a `word,status`
+/// header); each word is kept as compared.
+///
+/// # Errors
+/// A message naming the line that is wrong.
+pub fn parse_status_words(text: &str) -> Result<Vec<(String, AssetStatus)>, String> {
+    let mut words = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.eq_ignore_ascii_case("word,status") {
+            continue;
+        }
+        let Some((word, status)) = line.split_once(',') else {
+            return Err(format!("line {}: write it as word,status", i + 1));
+        };
+        let status =
+            AssetStatus::from_str(status.trim()).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let word = normalise_heading(word);
+        if word.is_empty() {
+            return Err(format!("line {}: the word is empty", i + 1));
+        }
+        words.push((word, status));
+    }
+    Ok(words)
+}
 
 /// Asset statuses, with the words inventory tools (Snipe-IT) use and the
 /// ones the register was taught (`taught`, as compared, tried first).
@@ -2411,7 +2424,7 @@ fn parse_asset_status(word: &str, taught: &[(String, AssetStatus)]) -> Result<As
             .find(|(t, _)| t == w)
             .map(|(_, s)| *s)
             .or_else(|| AssetStatus::from_str(w).ok())
-            .or_else(|| STATUS_WORDS.iter().find(|(t, _)| *t == w).map(|(_, s)| *s))
+            .or_else(|| status_words().iter().find(|(t, _)| t == w).map(|(_, s)| *s))
     };
     if let Some(s) = taught.iter().find(|(t, _)| *t == n).map(|(_, s)| *s) {
         return Ok(s);
@@ -3625,5 +3638,26 @@ mod tests {
             &["SN-9", "OptiPlex 7010", "0"],
         );
         assert_eq!(one_asset(&o).fields.purchase_cost, Some(Money::ZERO));
+    }
+
+    #[test]
+    fn the_shipped_status_words_are_read_as_they_were_written() {
+        let words = status_words();
+        // 22 words in data/import/status-words.csv, in file order.
+        assert_eq!(words.len(), 22);
+        assert_eq!(
+            words[0],
+            ("ready to deploy".to_string(), AssetStatus::InStore)
+        );
+        assert_eq!(words[21], ("lost stolen".to_string(), AssetStatus::Lost));
+        assert_eq!(
+            parse_asset_status("Lost/Stolen", &[]),
+            Ok(AssetStatus::Lost)
+        );
+        assert_eq!(
+            parse_asset_status("Out for Repair", &[]),
+            Ok(AssetStatus::InUse)
+        );
+        assert!(parse_status_words("word,status\nfoo,broken\n").is_err());
     }
 }

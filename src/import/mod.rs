@@ -11,6 +11,8 @@
 //! - [`profiles`] holds the mapping profiles from `data/profiles/`;
 //! - [`identities`] holds the serials, tags and other keys records are
 //!   matched by, compactly;
+//! - [`reading`] reads and parses a plan's tables, without the register (the
+//!   import's reading half, run on its own thread);
 //! - [`store`] writes one file as one batch in one transaction, and undoes it.
 //!
 //! Use: [`plan`] a file (finds each sheet's table and what it holds, and
@@ -28,6 +30,7 @@ pub mod mapping;
 pub mod markup;
 pub mod profiles;
 pub mod read;
+pub mod reading;
 pub mod store;
 pub mod xlsx_merges;
 

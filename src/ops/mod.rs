@@ -19,5 +19,6 @@ pub mod policy;
 pub mod report;
 pub mod running;
 pub mod runs;
+pub mod vocabulary;
 
 pub use handle::Register;

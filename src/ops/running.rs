@@ -3,8 +3,8 @@
 //! and the revenue position built from them.
 //!
 //! The functions over a `&Connection` are the pieces the Cabinet report
-//! (still in `cli/report.rs`) assembles; the use cases over a [`Register`]
-//! are what a front end calls.
+//! ([`super::report`]) assembles; the use cases over a [`Register`] are what
+//! a front end calls.
 
 use std::path::Path;
 

@@ -1,10 +1,11 @@
 //! What an import says: the messages describing each file's sheets,
-//! columns, rejects and notes, and the views of its counts and of the
-//! import batches. Built here so every front end says the same.
+//! columns, rejects and notes, and the views of its counts, of the import
+//! batches and of the words imports understand. Built here so every front end says the same.
 
 use std::fmt::Write as _;
 
 use crate::import::{self, BatchRecord, Field, ImportSummary, Kind};
+use crate::vocabulary::Word;
 
 use super::{Cell, View};
 
@@ -231,6 +232,25 @@ pub fn batches_view(batches: &[BatchRecord]) -> View {
             Cell::text(&b.imported_at),
             Cell::text(&b.who),
             Cell::opt(b.undone_at.as_deref()),
+        ]);
+    }
+    view
+}
+
+/// The words imports understand, as `estate vocabulary` lists them.
+pub fn words_view(words: &[Word]) -> View {
+    let mut view = View::new(&["kind", "word", "means", "maker", "source"]);
+    for w in words {
+        let source = match (&w.added_by, &w.added_at) {
+            (Some(by), Some(at)) => format!("added by {by} at {at}"),
+            _ => w.source.to_string(),
+        };
+        view.push(vec![
+            Cell::text(w.kind.as_str()),
+            Cell::text(&w.word),
+            Cell::text(&w.meaning),
+            Cell::opt(w.maker.as_deref()),
+            Cell::text(&source),
         ]);
     }
     view

@@ -315,7 +315,7 @@ pub fn builtin_words() -> Vec<Word> {
     for (h, f) in Dictionary::builtin().entries() {
         out.push(word(WordKind::Heading, h, f.as_str(), None));
     }
-    for (w, s) in mapping::STATUS_WORDS {
+    for (w, s) in mapping::status_words() {
         out.push(word(WordKind::Status, w, s.as_str(), None));
     }
     for (p, c, maker) in ModelRules::builtin().entries() {
