@@ -304,28 +304,7 @@ pub fn update(ctx: &Ctx, args: &UpdateArgs) -> Result<()> {
         fields: args.fields.changes(),
     };
     let done = assets::update(&mut ctx.register()?, &request, checks(ctx), &ctx.actor())?;
-    let text = if done.changes.is_empty() {
-        format!("asset {} unchanged", done.tag_before)
-    } else {
-        let list: Vec<String> = done
-            .changes
-            .iter()
-            .map(|c| {
-                format!(
-                    "{}: {} -> {}",
-                    c.field,
-                    c.old.as_deref().unwrap_or("(empty)"),
-                    c.new.as_deref().unwrap_or("(empty)")
-                )
-            })
-            .collect();
-        format!(
-            "updated {} in {}: {}",
-            done.tag,
-            done.organisation,
-            list.join("; ")
-        )
-    };
+    let text = estate::views::updated_message(&done);
     ctx.out.done(&text, &done.changes)
 }
 

@@ -8,7 +8,7 @@ use crate::domain::Rate;
 use crate::domain::iso;
 use crate::forecast::lines::LinesForecast;
 use crate::forecast::power::ModelProfile;
-use crate::ops::assets::Shown;
+use crate::ops::assets::{Shown, Updated};
 use crate::ops::orgs::Organisations;
 use crate::policy::Defaults;
 use crate::register::forget::Forgotten;
@@ -17,6 +17,32 @@ use crate::register::{Asset, AuditEntry, Licence, Line, Place};
 use crate::report::running::{count, quantity};
 use crate::report::{Cell, View};
 use crate::running::energystar::MatchReport;
+
+/// What an update did, in the words `estate update` (and the web asset
+/// page) says: each changed field with its old and new value.
+pub fn updated_message(done: &Updated) -> String {
+    if done.changes.is_empty() {
+        return format!("asset {} unchanged", done.tag_before);
+    }
+    let list: Vec<String> = done
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} -> {}",
+                c.field,
+                c.old.as_deref().unwrap_or("(empty)"),
+                c.new.as_deref().unwrap_or("(empty)")
+            )
+        })
+        .collect();
+    format!(
+        "updated {} in {}: {}",
+        done.tag,
+        done.organisation,
+        list.join("; ")
+    )
+}
 
 /// What forget-user changed (or would change): a row per field.
 pub fn forgotten_view(done: &Forgotten) -> View {

@@ -922,31 +922,6 @@ fn update_from_form(
     Ok(update)
 }
 
-/// What an update did, in the words `estate update` prints.
-fn updated_message(done: &assets::Updated) -> String {
-    if done.changes.is_empty() {
-        return format!("asset {} unchanged", done.tag_before);
-    }
-    let list: Vec<String> = done
-        .changes
-        .iter()
-        .map(|c| {
-            format!(
-                "{}: {} -> {}",
-                c.field,
-                c.old.as_deref().unwrap_or("(empty)"),
-                c.new.as_deref().unwrap_or("(empty)")
-            )
-        })
-        .collect();
-    format!(
-        "updated {} ({}): {}",
-        done.tag,
-        done.organisation,
-        list.join("; ")
-    )
-}
-
 /// `POST /assets/{org}/{tag}/edit` (editors): the update, with the CLI's
 /// validation and messages, audited under the person's name.
 pub async fn asset_edit(
@@ -972,7 +947,7 @@ pub async fn asset_edit(
         .await;
     match outcome {
         Ok(done) => {
-            let message = updated_message(&done);
+            let message = crate::views::updated_message(&done);
             asset_page(
                 &state,
                 &signed,
