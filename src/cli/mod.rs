@@ -30,11 +30,10 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use estate::db::{self, DbError, OpenMode};
+use estate::db;
 use estate::register::Actor;
 use estate::report::{Document, Format};
 use estate::{ErrorKind, Register};
-use rusqlite::Connection;
 use time::Date;
 
 pub use output::Printer;
@@ -320,18 +319,6 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the existing register for a command that only reads (running
-    /// pending migrations), or read-only (no migrations) where the register or its
-    /// folder cannot be written, as on a read-only share.
-    pub fn open_read(&self) -> Result<Connection> {
-        match db::open_waiting(&self.db_path, OpenMode::Existing, self.busy_timeout) {
-            Err(DbError::ReadOnly { .. }) => {
-                Ok(db::open_read_only(&self.db_path, self.busy_timeout)?)
-            }
-            other => Ok(other?),
-        }
-    }
-
     /// The register, to read and write (running pending migrations).
     pub fn register(&self) -> estate::Result<Register> {
         Register::open(&self.db_path, self.busy_timeout)

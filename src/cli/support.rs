@@ -1,10 +1,11 @@
 //! `estate support`: what leaves security support in each year of a horizon.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use estate::domain::{FinancialYear, iso};
-use estate::forecast::{Horizon, store, support};
-use estate::report::{Cell, View};
+use estate::domain::FinancialYear;
+use estate::forecast::Horizon;
+use estate::ops;
+use estate::views::leaving_support_view;
 
 use super::Ctx;
 
@@ -25,51 +26,10 @@ pub struct SupportArgs {
 
 /// Runs `estate support`.
 pub fn run(ctx: &Ctx, args: &SupportArgs) -> Result<()> {
-    let conn = ctx.open_read()?;
     let first = args
         .from
         .unwrap_or_else(|| FinancialYear::containing(ctx.today));
     let horizon = Horizon::new(first, args.years)?;
-    let org = args
-        .org
-        .as_deref()
-        .map(|code| {
-            estate::register::store::resolve_organisation(&conn, Some(code)).map(|o| o.code)
-        })
-        .transpose()?;
-    let snapshot =
-        store::load_snapshot(&conn, org.as_deref()).context("failed to read the register")?;
-    let assumptions = store::load_assumptions(&conn).context("failed to read the policy")?;
-    let rows = support::leaving_support(&snapshot, &assumptions.support, horizon);
-    let mut view = View::new(&[
-        "year",
-        "last supported day",
-        "org",
-        "tag",
-        "class",
-        "runs",
-        "replaced for support",
-    ]);
-    for r in &rows {
-        let replaced = match (r.leased, r.replaced, &r.upgrade_to) {
-            (true, _, _) => "no: leased, renewed at lease end".to_string(),
-            (false, true, Some(to)) => format!("no: upgrade OS to {to}"),
-            (false, true, None) => "yes".to_string(),
-            (false, false, _) => "no: class replaced by age only".to_string(),
-        };
-        view.push(vec![
-            Cell::text(r.year.to_string()),
-            Cell::text(if r.last_day == estate::policy::support::ENDED_UNDATED {
-                "ended (no date given)".to_string()
-            } else {
-                iso(r.last_day)
-            }),
-            Cell::text(&r.organisation),
-            Cell::text(&r.tag),
-            Cell::text(r.class.to_string()),
-            Cell::text(&r.runs),
-            Cell::text(replaced),
-        ]);
-    }
-    ctx.out.listing(&view, &rows)
+    let rows = ops::support::leaving(&ctx.register_to_read()?, horizon, args.org.as_deref())?;
+    ctx.out.listing(&leaving_support_view(&rows), &rows)
 }

@@ -19,6 +19,7 @@ pub mod policy;
 pub mod report;
 pub mod running;
 pub mod runs;
+pub mod support;
 pub mod vocabulary;
 
 pub use handle::Register;

@@ -18,6 +18,42 @@ use crate::report::running::{count, quantity};
 use crate::report::{Cell, View};
 use crate::running::energystar::MatchReport;
 
+/// What leaves security support in a horizon (`estate support`): a row
+/// per asset, with whether the rule replaces it and why not.
+pub fn leaving_support_view(rows: &[crate::forecast::support::Leaving]) -> View {
+    let mut view = View::new(&[
+        "year",
+        "last supported day",
+        "org",
+        "tag",
+        "class",
+        "runs",
+        "replaced for support",
+    ]);
+    for r in rows {
+        let replaced = match (r.leased, r.replaced, &r.upgrade_to) {
+            (true, _, _) => "no: leased, renewed at lease end".to_string(),
+            (false, true, Some(to)) => format!("no: upgrade OS to {to}"),
+            (false, true, None) => "yes".to_string(),
+            (false, false, _) => "no: class replaced by age only".to_string(),
+        };
+        view.push(vec![
+            Cell::text(r.year.to_string()),
+            Cell::text(if r.last_day == crate::policy::support::ENDED_UNDATED {
+                "ended (no date given)".to_string()
+            } else {
+                iso(r.last_day)
+            }),
+            Cell::text(&r.organisation),
+            Cell::text(&r.tag),
+            Cell::text(r.class.to_string()),
+            Cell::text(&r.runs),
+            Cell::text(replaced),
+        ]);
+    }
+    view
+}
+
 /// What an update did, in the words `estate update` (and the web asset
 /// page) says: each changed field with its old and new value.
 pub fn updated_message(done: &Updated) -> String {

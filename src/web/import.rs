@@ -314,7 +314,7 @@ pub async fn undo(
     signed.require(Role::Editor)?;
     let actor = signed.actor();
     state
-        .run(move |r| import::undo(r.connection_mut(), BatchId(batch), actor).map_err(Error::from))
+        .run(move |r| ops::import::undo(r, BatchId(batch), &actor))
         .await?;
     Ok(Redirect::to(&format!("/import?undone={batch}")).into_response())
 }
