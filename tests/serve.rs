@@ -903,6 +903,12 @@ fn the_asset_forms_change_and_dispose_with_the_command_lines_rules_and_messages(
     assert!(shown["asset"]["serial"].is_null());
     // Fields not sent (or sent unchanged) are left alone.
     assert_eq!(shown["asset"]["in_service_date"], "2020-04-01");
+    // The processor (the CLI's `--cpu`, which decides a Windows 11 upgrade)
+    // is on the form too.
+    let cpu = edit(&[("cpu", "Intel Core i5-8350U")]);
+    assert_eq!(cpu.status, 200, "{}", cpu.body);
+    let shown = env.json(&["show", "PC-1", "--format", "json"]);
+    assert_eq!(shown["asset"]["cpu"], "Intel Core i5-8350U");
     // Disposal: a date in the future is refused with the CLI's words, then done.
     let dispose = |date: &str| {
         server.post(

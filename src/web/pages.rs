@@ -693,7 +693,7 @@ pub async fn register_csv(
 
 // ------------------------------------------------------------------ asset
 
-const EDIT_FIELDS: [(&str, &str, &str); 19] = [
+const EDIT_FIELDS: [(&str, &str, &str); 20] = [
     ("tag", "Asset tag", ""),
     ("serial", "Serial number", ""),
     ("manufacturer", "Manufacturer", ""),
@@ -724,6 +724,11 @@ const EDIT_FIELDS: [(&str, &str, &str); 19] = [
     ("os", "Operating system", ""),
     ("os_version", "Operating system version", ""),
     ("firmware", "Firmware", ""),
+    (
+        "cpu",
+        "Processor",
+        "For example Intel Core i5-8350U (decides a Windows 11 upgrade)",
+    ),
     ("support_end", "Last supported day", "A date"),
 ];
 
@@ -753,6 +758,7 @@ fn field_value(shown: &assets::Shown, name: &str) -> String {
         "os" => text(&f.os),
         "os_version" => text(&f.os_version),
         "firmware" => text(&f.firmware),
+        "cpu" => text(&f.cpu),
         "support_end" => date(f.support_end),
         _ => String::new(),
     }
@@ -895,6 +901,7 @@ fn update_from_form(
             "os" => changes.os = Some(given.into()),
             "os_version" => changes.os_version = Some(given.into()),
             "firmware" => changes.firmware = Some(given.into()),
+            "cpu" => changes.cpu = Some(given.into()),
             "support_end" => changes.support_end = Some(date()?),
             _ => {}
         }
