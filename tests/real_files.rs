@@ -182,6 +182,55 @@ fn snipe_its_asset_sample_imports_21_assets_month_first_whole_and_one_reject_unt
 }
 
 #[test]
+fn snipe_its_asset_sample_without_its_profile_is_refused_pointing_at_the_profile() {
+    let dir = snipe_it_or_skip!();
+    let env = Env::with_org();
+    let file = dir.join("assets-sample.csv");
+    let out = env
+        .cmd()
+        .args(["import", "--org", "BCW", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    // Every one of the 22 rows has a construction category ("Ornamental
+    // Railings", "HVAC", ...) that is not a class, so all are rejected and
+    // nothing is written (exit 1); the profile would read 21 of them.
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("all 22 row(s) were rejected"), "{stderr}");
+    // The file's 21 headings: the profile reads Company, Asset Tag,
+    // Category, Supplier, Manufacturer, Location, Order Number, Model,
+    // Purchase Date, Purchase Cost and `Checked Out To: Username` - 11, at
+    // least half of them.
+    assert!(
+        stderr.contains(
+            "22 row(s) of sheet `assets-sample.csv` were rejected for a class estate does not \
+             know; its headings look like a file the `snipe-it` profile is for (Snipe-IT asset \
+             export (Assets > Export); it reads 11 of them), which tells an unknown \
+             category's class from the model: if the file came from there, import it with \
+             --profile snipe-it"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(assets(&env).len(), 0);
+
+    // With the profile the hint is not given.
+    let out = env
+        .cmd()
+        .args([
+            "import",
+            "--profile",
+            "snipe-it",
+            "--org",
+            "BCW",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("profile is for"));
+}
+
+#[test]
 fn snipe_its_samples_that_are_not_asset_lists_are_refused_saying_what_they_look_like() {
     let dir = snipe_it_or_skip!();
     let env = Env::with_org();

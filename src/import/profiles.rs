@@ -176,6 +176,71 @@ pub fn load_profile(name: &str) -> Result<Profile, ImportError> {
     })
 }
 
+/// What to tell a user whose rows were rejected for a class word estate
+/// does not know, when no profile was named and a shipped profile would
+/// have read them: one whose class column is a free-form category (`unknown
+/// class = model`), for the kind of records the sheet holds, that reads at
+/// least half of the sheet's headings. A Snipe-IT export read without
+/// `--profile snipe-it` rejects every row whose category ("Laptops - Loan
+/// Pool") is not a class; with it, the model tells the class.
+#[must_use]
+pub fn hint(plan: &super::ImportPlan, summary: &super::ImportSummary) -> Option<String> {
+    if plan.profile.is_some() {
+        return None;
+    }
+    let mut found: Option<(Profile, usize, usize, &str)> = None;
+    for sheet in &plan.sheets {
+        let Some(table) = &sheet.table else { continue };
+        let class_headings: Vec<&str> = table
+            .columns
+            .iter()
+            .filter(|c| c.field == Some(Field::Class))
+            .map(|c| c.heading.as_str())
+            .collect();
+        let rejected = summary
+            .rejects
+            .iter()
+            .filter(|r| r.sheet == sheet.name)
+            .filter(|r| {
+                r.problems
+                    .iter()
+                    .any(|p| class_headings.contains(&p.column.as_str()))
+            })
+            .count();
+        if rejected == 0 {
+            continue;
+        }
+        let named: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| c.heading.as_str())
+            .filter(|h| !h.trim().is_empty())
+            .collect();
+        for p in builtin_profiles() {
+            if !p.class_fallback || p.kind.is_some_and(|k| k != table.kind) {
+                continue;
+            }
+            let reads = named
+                .iter()
+                .filter(|h| p.columns.lookup(h).is_some())
+                .count();
+            if reads * 2 >= named.len() && found.as_ref().is_none_or(|f| reads > f.1) {
+                found = Some((p, reads, rejected, sheet.name.as_str()));
+            }
+        }
+    }
+    found.map(|(p, reads, rejected, sheet)| {
+        format!(
+            "{rejected} row(s) of sheet `{sheet}` were rejected for a class estate does not know; \
+             its headings look like a file the `{name}` profile is for ({description}; it reads \
+             {reads} of them), which tells an unknown category's class from the model: if the \
+             file came from there, import it with --profile {name}",
+            name = p.name,
+            description = p.description,
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -295,21 +295,19 @@ fn run(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Outcome> {
-    match import::commit(register.connection_mut(), &planned.plan, options, progress) {
-        Ok(summary) => Ok(Outcome {
-            summary,
-            refused: None,
-        }),
-        Err(ImportError::Strict { summary, .. }) => Ok(Outcome {
-            summary: *summary,
-            refused: Some(Refusal::Strict),
-        }),
-        Err(ImportError::AllRejected { summary, .. }) => Ok(Outcome {
-            summary: *summary,
-            refused: Some(Refusal::AllRejected),
-        }),
-        Err(e) => Err(Error::from(e).context(format!("failed to import `{}`", planned.shown))),
-    }
+    let (mut summary, refused) =
+        match import::commit(register.connection_mut(), &planned.plan, options, progress) {
+            Ok(summary) => (summary, None),
+            Err(ImportError::Strict { summary, .. }) => (*summary, Some(Refusal::Strict)),
+            Err(ImportError::AllRejected { summary, .. }) => (*summary, Some(Refusal::AllRejected)),
+            Err(e) => {
+                return Err(Error::from(e).context(format!("failed to import `{}`", planned.shown)));
+            }
+        };
+    summary
+        .notes
+        .extend(import::profiles::hint(&planned.plan, &summary));
+    Ok(Outcome { summary, refused })
 }
 
 /// Every import batch, oldest first.
