@@ -1775,6 +1775,11 @@ pub fn history(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEn
     Ok(rows)
 }
 
+/// What [`created_by_batch`] reads of a record's creating batch: its id,
+/// the record's `created_at`, the batch's who, file, command and
+/// `audit_before`.
+type CreatingBatch = (i64, String, String, String, Option<String>, Option<i64>);
+
 /// The batch that created a record, as the history's first entry; `None`
 /// for a record added by hand or one that no longer exists.
 fn created_by_batch(
@@ -1789,7 +1794,7 @@ fn created_by_batch(
         Entity::Licence => ("licences", "licence_id"),
         _ => return Ok(None),
     };
-    let batch: Option<(i64, String, String, String, Option<String>, Option<i64>)> = conn
+    let batch: Option<CreatingBatch> = conn
         .query_row(
             &format!(
                 "SELECT b.batch_id, r.created_at, b.who, b.file_name, b.command, b.audit_before                  FROM {table} r JOIN import_batches b ON b.batch_id = r.batch_id WHERE r.{key} = ?1"
