@@ -6,8 +6,9 @@
 //!    where the time goes); the unchanged re-import of the same workbook;
 //! 2. `csv`: `estate import` of the same assets as CSV, against the csv
 //!    crate alone deserialising them and SQLite alone inserting them (and,
-//!    a second floor, inserting them with the audit row estate keeps for
-//!    each; and estate's reading half alone);
+//!    a second floor, inserting them audited as estate audits what an
+//!    import creates: one batch row, each asset naming it (V18); and
+//!    estate's reading half alone);
 //! 3. `reimport`: importing the CSV again into the register that already
 //!    holds it (every row unchanged), beside the first import.
 //!

@@ -1922,9 +1922,12 @@ fn a_killed_import_leaves_the_register_as_it_was() {
             child.try_wait().unwrap().is_none(),
             "the import finished before it could be killed"
         );
+        // An import holds its transaction's pages in its page cache until
+        // they spill to the log; since V18 (no audit row per created
+        // record) it takes longer to get there on a busy machine.
         assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the import wrote nothing in 2 minutes"
+            start.elapsed() < Duration::from_secs(300),
+            "the import wrote nothing in 5 minutes"
         );
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -280,10 +280,10 @@ pub fn asset_values(assets: u64) -> Vec<AssetValues> {
 /// cache an import uses), one prepared INSERT per row in one transaction;
 /// sites and departments are looked up in a map, as any bulk loader would.
 ///
-/// With `audit`, each asset's audit row goes in too, as estate's import
-/// writes it (the insert with the whole record as JSON, here one record's
-/// JSON for every row: the same bytes, built once): the floor for anything
-/// that keeps estate's audit trail.
+/// With `audit`, the rows are audited as estate's import audits a record it
+/// creates (V18): one `import_batches` row, and each asset names it in its
+/// `batch_id` (before V18 this wrote an audit row per asset with the whole
+/// record as JSON): the floor for anything that keeps estate's audit trail.
 pub fn sqlite_insert(register: &Path, values: &[AssetValues], audit: bool) -> u64 {
     let mut conn = db::open(register, OpenMode::Existing).expect("the register opens");
     conn.pragma_update(None, "cache_size", estate::import::store::IMPORT_CACHE_KIB)
@@ -310,24 +310,27 @@ pub fn sqlite_insert(register: &Path, values: &[AssetValues], audit: bool) -> u6
         }
     }
     let now = db::now_timestamp();
+    let batch: Option<i64> = audit.then(|| {
+        tx.execute(
+            "INSERT INTO import_batches (organisation_id, file_name, file_sha256, kind, \
+             imported_at, who, command, audit_before) VALUES (?1, 'estate.csv', ?2, 'hardware', \
+             ?3, 'bench', 'estate import estate.csv --org GEN', 0)",
+            params![org, "0".repeat(64), now],
+        )
+        .expect("the batch is added");
+        tx.last_insert_rowid()
+    });
     {
         let mut stmt = tx
             .prepare(
                 "INSERT INTO assets (organisation_id, asset_tag, serial, class, manufacturer, model, \
                  site_id, department_id, assigned_user, in_service_date, purchase_cost_pence, \
-                 supplier, warranty_end, status, power_watts, notes, created_at, updated_at) \
+                 supplier, warranty_end, status, power_watts, notes, created_at, updated_at, \
+                 batch_id) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'in_use', ?14, ?15, \
-                 ?16, ?16)",
+                 ?16, ?16, ?17)",
             )
             .expect("the insert prepares");
-        let mut audit_stmt = tx
-            .prepare(
-                "INSERT INTO audit_log (at, entity, entity_id, organisation_id, action, \
-                 new_value, command) VALUES (?1, 'asset', ?2, ?3, 'insert', ?4, \
-                 'estate import estate.csv --org GEN')",
-            )
-            .expect("the audit insert prepares");
-        let json = r#"{"asset_tag":"AST-0000001","assigned_user":"Jo Khan","class":"desktop","department":"EN05 Environment","funding":"purchased","in_service_date":"2016-06-16","lease_end":null,"life_years":null,"manufacturer":"Dell","model":"OptiPlex 7010 SFF","notes":null,"order_ref":null,"power_hours_per_year":null,"power_kwh_per_year":null,"power_watts":"45","purchase_cost":"597.47","serial":"D00A92FC5","site":"Shared Data Centre","status":"in_use","supplier":"CDW UK","warranty_end":"2019-06-16"}"#;
         for v in values {
             stmt.execute(params![
                 org,
@@ -345,14 +348,10 @@ pub fn sqlite_insert(register: &Path, values: &[AssetValues], audit: bool) -> u6
                 v.warranty_end,
                 v.watts,
                 v.notes,
-                now
+                now,
+                batch
             ])
             .expect("a row inserts");
-            if audit {
-                audit_stmt
-                    .execute(params![now, tx.last_insert_rowid(), org, json])
-                    .expect("an audit row inserts");
-            }
         }
     }
     tx.commit().expect("the transaction commits");

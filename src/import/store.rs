@@ -1226,8 +1226,11 @@ fn commit_batch(
     };
     let sheet_names = plan.tables().map(|(n, _)| n).collect::<Vec<_>>().join(", ");
     tx.execute(
+        // The batch is the audit of every record it creates (V18): it keeps
+        // the command and where the audit trail stood when it began.
         "INSERT INTO import_batches (organisation_id, file_name, file_sha256, sheet, profile, kind, \
-         imported_at, who) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         imported_at, who, command, audit_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+         (SELECT COALESCE(MAX(audit_id), 0) FROM audit_log))",
         params![
             default_org.as_ref().map(|o| o.id.0),
             plan.file,
@@ -1236,7 +1239,8 @@ fn commit_batch(
             plan.profile,
             kind_text,
             now_timestamp(),
-            opts.who
+            opts.who,
+            opts.command
         ],
     )?;
     let batch_id = BatchId(tx.last_insert_rowid());
@@ -1846,13 +1850,24 @@ pub fn undo(
         }
         let later: Option<(String, i64, String, Option<i64>, String)> = tx
             .query_row(
+                // Anything after the batch began, by anyone else, on a
+                // record it changed (its audit rows) or created (the
+                // record names it: V18).
                 "SELECT a.entity, a.entity_id, a.command, a.batch_id, a.at FROM audit_log a \
-                 WHERE a.audit_id > (SELECT MAX(audit_id) FROM audit_log WHERE batch_id = ?1) \
+                 WHERE a.audit_id > COALESCE( \
+                     (SELECT audit_before FROM import_batches WHERE batch_id = ?1), \
+                     (SELECT MAX(audit_id) FROM audit_log WHERE batch_id = ?1)) \
                  AND a.action <> 'undo' \
-                 AND (a.batch_id IS NULL OR a.batch_id NOT IN \
-                      (SELECT batch_id FROM import_batches WHERE undone_at IS NOT NULL)) \
-                 AND EXISTS (SELECT 1 FROM audit_log b WHERE b.batch_id = ?1 \
-                             AND b.entity = a.entity AND b.entity_id = a.entity_id) \
+                 AND (a.batch_id IS NULL OR (a.batch_id <> ?1 AND a.batch_id NOT IN \
+                      (SELECT batch_id FROM import_batches WHERE undone_at IS NOT NULL))) \
+                 AND (EXISTS (SELECT 1 FROM audit_log b WHERE b.batch_id = ?1 \
+                              AND b.entity = a.entity AND b.entity_id = a.entity_id) \
+                      OR (a.entity = 'asset' AND EXISTS (SELECT 1 FROM assets r \
+                          WHERE r.asset_id = a.entity_id AND r.batch_id = ?1)) \
+                      OR (a.entity = 'phone_line' AND EXISTS (SELECT 1 FROM phone_lines r \
+                          WHERE r.line_id = a.entity_id AND r.batch_id = ?1)) \
+                      OR (a.entity = 'licence' AND EXISTS (SELECT 1 FROM licences r \
+                          WHERE r.licence_id = a.entity_id AND r.batch_id = ?1))) \
                  ORDER BY a.audit_id LIMIT 1",
                 [batch.0],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
@@ -1910,16 +1925,26 @@ pub fn undo(
             )?;
             summary.restored += 1;
         }
-        // Remove what it added: records first, then the places they used.
-        let inserted: Vec<(String, i64)> = {
+        // Remove what it added: records first (each names the batch that
+        // created it), then the places they used (their insert rows).
+        let created: Vec<(String, i64)> = {
             let mut stmt = tx.prepare(
-                "SELECT entity, entity_id FROM audit_log WHERE batch_id = ?1 AND action = 'insert' \
-                 ORDER BY audit_id DESC",
+                "SELECT 'asset', asset_id FROM assets WHERE batch_id = ?1 \
+                 UNION ALL SELECT 'phone_line', line_id FROM phone_lines WHERE batch_id = ?1 \
+                 UNION ALL SELECT 'licence', licence_id FROM licences WHERE batch_id = ?1",
             )?;
             stmt.query_map([batch.0], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
-        for (entity, id) in inserted.iter().filter(|(e, _)| table_of(e).is_some()) {
+        let inserted: Vec<(String, i64)> = {
+            let mut stmt = tx.prepare(
+                "SELECT entity, entity_id FROM audit_log WHERE batch_id = ?1 AND action = 'insert' \
+                 AND entity IN ('site', 'department') ORDER BY audit_id DESC",
+            )?;
+            stmt.query_map([batch.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (entity, id) in &created {
             let Some((table, id_col)) = table_of(entity) else {
                 continue;
             };

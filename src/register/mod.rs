@@ -769,6 +769,10 @@ pub struct AuditEntry {
     /// Who ran the command (`unknown` for changes made before estate
     /// recorded it).
     pub who: String,
+    /// For a record an import created, the file it came from: the entry is
+    /// its batch, not a row of the audit trail (V18).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Filters for `estate list`.

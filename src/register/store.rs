@@ -1420,17 +1420,20 @@ pub fn insert_new_asset(
         fields.cpu,
     ])?;
     let id = AssetId(tx.last_insert_rowid());
-    audit(
-        tx,
-        Entity::Asset,
-        id.0,
-        Some(org.id),
-        "insert",
-        None,
-        None,
-        Some(&asset_json(fields)),
-        actor,
-    )?;
+    // An import's record is audited by its batch (`batch_id`, see [`history`]).
+    if actor.batch.is_none() {
+        audit(
+            tx,
+            Entity::Asset,
+            id.0,
+            Some(org.id),
+            "insert",
+            None,
+            None,
+            Some(&asset_json(fields)),
+            actor,
+        )?;
+    }
     Ok(id)
 }
 
@@ -1750,9 +1753,119 @@ pub fn disposal_of(conn: &Connection, asset: AssetId) -> Result<Option<Disposal>
 
 /// The audit trail of one record, oldest first.
 ///
+/// A record an import created has no insert row of its own (V18): its batch
+/// is its audit. Its first entry is then made from the record and its batch
+/// — when and by whom, the import's command, the file — with the values as
+/// imported: the record's values today with the old values of its later
+/// update rows put back, newest first.
+///
 /// # Errors
 /// A database error.
 pub fn history(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEntry>> {
+    let mut rows = audit_rows(conn, entity, id)?;
+    if let Some((since, created)) = created_by_batch(conn, entity, id, &rows)? {
+        // Rows up to `since` are older than the batch: an earlier record
+        // that had this id, removed by undoing its own batch. A record from
+        // before V18 may still have its own insert row, which says it.
+        let at = rows.iter().position(|e| e.id > since).unwrap_or(rows.len());
+        if !rows[at..].iter().any(|e| e.action == "insert") {
+            rows.insert(at, created);
+        }
+    }
+    Ok(rows)
+}
+
+/// What [`created_by_batch`] reads of a record's creating batch: its id,
+/// the record's `created_at`, the batch's who, file, command and
+/// `audit_before`.
+type CreatingBatch = (i64, String, String, String, Option<String>, Option<i64>);
+
+/// The batch that created a record, as the history's first entry; `None`
+/// for a record added by hand or one that no longer exists.
+fn created_by_batch(
+    conn: &Connection,
+    entity: Entity,
+    id: i64,
+    rows: &[AuditEntry],
+) -> Result<Option<(i64, AuditEntry)>> {
+    let (table, key) = match entity {
+        Entity::Asset => ("assets", "asset_id"),
+        Entity::PhoneLine => ("phone_lines", "line_id"),
+        Entity::Licence => ("licences", "licence_id"),
+        _ => return Ok(None),
+    };
+    let batch: Option<CreatingBatch> = conn
+        .query_row(
+            &format!(
+                "SELECT b.batch_id, r.created_at, b.who, b.file_name, b.command, b.audit_before                  FROM {table} r JOIN import_batches b ON b.batch_id = r.batch_id WHERE r.{key} = ?1"
+            ),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let Some((batch, at, who, file, command, audit_before)) = batch else {
+        return Ok(None);
+    };
+    let mut values = match entity {
+        Entity::Asset => asset_by_id(conn, AssetId(id))?.fields.field_values(),
+        Entity::PhoneLine => match conn
+            .query_row(
+                &format!("{LINE_SELECT} WHERE l.line_id = ?1"),
+                [id],
+                line_from_row,
+            )
+            .optional()?
+        {
+            Some(l) => l.fields.field_values(),
+            None => return Ok(None),
+        },
+        _ => match conn
+            .query_row(
+                &format!("{LICENCE_SELECT} WHERE l.licence_id = ?1"),
+                [id],
+                licence_from_row,
+            )
+            .optional()?
+        {
+            Some(l) => l.fields.field_values(),
+            None => return Ok(None),
+        },
+    };
+    // Newest first, each change taken back: an update's old value, and a
+    // redaction's name as the redacted text it is everywhere else.
+    let since = audit_before.unwrap_or(0);
+    for e in rows.iter().rev().filter(|e| e.id > since) {
+        let Some(field) = e.field.as_deref() else {
+            continue;
+        };
+        let old = match e.action.as_str() {
+            "update" => e.old_value.clone(),
+            "redact" => Some(REDACTED.to_string()),
+            _ => continue,
+        };
+        if let Some(slot) = values.iter_mut().find(|(name, _)| *name == field) {
+            slot.1 = old;
+        }
+    }
+    Ok(Some((
+        since,
+        AuditEntry {
+            id: 0,
+            at,
+            action: "insert".into(),
+            field: None,
+            old_value: None,
+            new_value: Some(record_json(&values)),
+            command: command.unwrap_or_else(|| format!("import {file}")),
+            batch_id: Some(BatchId(batch)),
+            who,
+            source: Some(file),
+        },
+    )))
+}
+
+/// The rows `audit_log` holds for one record, oldest first.
+fn audit_rows(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
         "SELECT audit_id, at, action, field, old_value, new_value, command, batch_id, who \
          FROM audit_log \
@@ -1770,6 +1883,7 @@ pub fn history(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<AuditEn
                 command: r.get(6)?,
                 batch_id: r.get::<_, Option<i64>>(7)?.map(BatchId),
                 who: r.get(8)?,
+                source: None,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1896,17 +2010,20 @@ pub fn insert_new_line(
         now
     ])?;
     let id = LineId(tx.last_insert_rowid());
-    audit(
-        tx,
-        Entity::PhoneLine,
-        id.0,
-        Some(org.id),
-        "insert",
-        None,
-        None,
-        Some(&record_json(&fields.field_values())),
-        actor,
-    )?;
+    // An import's record is audited by its batch (`batch_id`, see [`history`]).
+    if actor.batch.is_none() {
+        audit(
+            tx,
+            Entity::PhoneLine,
+            id.0,
+            Some(org.id),
+            "insert",
+            None,
+            None,
+            Some(&record_json(&fields.field_values())),
+            actor,
+        )?;
+    }
     Ok(id)
 }
 
@@ -2116,17 +2233,20 @@ pub fn insert_licence(
         now
     ])?;
     let id = LicenceId(tx.last_insert_rowid());
-    audit(
-        tx,
-        Entity::Licence,
-        id.0,
-        Some(org.id),
-        "insert",
-        None,
-        None,
-        Some(&record_json(&fields.field_values())),
-        actor,
-    )?;
+    // An import's record is audited by its batch (`batch_id`, see [`history`]).
+    if actor.batch.is_none() {
+        audit(
+            tx,
+            Entity::Licence,
+            id.0,
+            Some(org.id),
+            "insert",
+            None,
+            None,
+            Some(&record_json(&fields.field_values())),
+            actor,
+        )?;
+    }
     Ok(id)
 }
 
@@ -2206,7 +2326,7 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
             rowid.map_or_else(|| "?".into(), |r| r.to_string())
         ));
     }
-    let own: [(&str, &str); 10] = [
+    let own: [(&str, &str); 11] = [
         (
             "SELECT 'asset ' || asset_tag || ' belongs to no organisation' FROM assets a \
              WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.organisation_id = a.organisation_id)",
@@ -2219,21 +2339,27 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
              UNION ALL SELECT 'price of ' || class || ' is negative' FROM price_book WHERE unit_cost_pence < 0",
             "money",
         ),
+        // A record is audited as added either by its insert row (added by
+        // hand) or by the import batch it names (V18), never by neither.
         (
-            "SELECT 'asset ' || asset_tag || ' has no audit record of being added' FROM assets a WHERE NOT EXISTS \
-             (SELECT 1 FROM audit_log l WHERE l.entity = 'asset' AND l.entity_id = a.asset_id AND l.action = 'insert')",
+            "SELECT 'asset ' || asset_tag || ' has no audit record of being added' FROM assets a \
+             WHERE a.batch_id IS NULL AND NOT EXISTS (SELECT 1 FROM audit_log l \
+             WHERE l.entity = 'asset' AND l.entity_id = a.asset_id AND l.action = 'insert')",
             "audit",
         ),
         (
-            "SELECT 'line ' || number || ' has no audit record of being added' FROM phone_lines p WHERE NOT EXISTS \
-             (SELECT 1 FROM audit_log l WHERE l.entity = 'phone_line' AND l.entity_id = p.line_id AND l.action = 'insert')",
+            "SELECT 'line ' || number || ' has no audit record of being added' FROM phone_lines p \
+             WHERE p.batch_id IS NULL AND NOT EXISTS (SELECT 1 FROM audit_log l \
+             WHERE l.entity = 'phone_line' AND l.entity_id = p.line_id AND l.action = 'insert')",
             "audit",
         ),
         (
-            "SELECT 'licence ' || product || ' has no audit record of being added' FROM licences c WHERE NOT EXISTS \
-             (SELECT 1 FROM audit_log l WHERE l.entity = 'licence' AND l.entity_id = c.licence_id AND l.action = 'insert')",
+            "SELECT 'licence ' || product || ' has no audit record of being added' FROM licences c \
+             WHERE c.batch_id IS NULL AND NOT EXISTS (SELECT 1 FROM audit_log l \
+             WHERE l.entity = 'licence' AND l.entity_id = c.licence_id AND l.action = 'insert')",
             "audit",
         ),
+        (CREATED_BY_BATCH_CHECK, "audit"),
         (
             "SELECT 'organisation ' || code || ' has no audit record of being added' FROM organisations o WHERE NOT EXISTS \
              (SELECT 1 FROM audit_log l WHERE l.entity = 'organisation' AND l.entity_id = o.organisation_id AND l.action = 'insert')",
@@ -2279,6 +2405,34 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
     }
     Ok(problems)
 }
+
+/// The creating batch a record names must be one that could have created
+/// it: not undone (an undo removes what the batch created), begun no later
+/// than the record was added, and the same batch as its insert row says
+/// when it has one (a record added by hand names no batch).
+const CREATED_BY_BATCH_CHECK: &str = "WITH created (what, name, batch, at) AS ( \
+     SELECT 'asset', asset_tag, batch_id, created_at FROM assets WHERE batch_id IS NOT NULL \
+     UNION ALL SELECT 'line', number, batch_id, created_at FROM phone_lines WHERE batch_id IS NOT NULL \
+     UNION ALL SELECT 'licence', product, batch_id, created_at FROM licences WHERE batch_id IS NOT NULL) \
+     SELECT c.what || ' ' || c.name || ' names import batch ' || c.batch || ' as its creator, ' || \
+     CASE WHEN b.batch_id IS NULL THEN 'but there is no such batch' \
+          WHEN b.undone_at IS NOT NULL THEN 'but that batch was undone at ' || b.undone_at \
+          ELSE 'but it was added at ' || c.at || ', before the batch began at ' || b.imported_at END \
+     FROM created c LEFT JOIN import_batches b ON b.batch_id = c.batch \
+     WHERE b.batch_id IS NULL OR b.undone_at IS NOT NULL OR c.at < b.imported_at \
+     UNION ALL SELECT c.what || ' ' || c.name || ' names import batch ' || c.batch || \
+     ' as its creator, but its audit row ' || l.audit_id || ' says it was added ' || \
+     CASE WHEN l.batch_id IS NULL THEN 'by hand' ELSE 'by batch ' || l.batch_id END \
+     FROM (SELECT 'asset' AS entity, 'asset' AS what, asset_id AS id, asset_tag AS name, \
+               batch_id AS batch FROM assets WHERE batch_id IS NOT NULL \
+           UNION ALL SELECT 'phone_line', 'line', line_id, number, batch_id FROM phone_lines \
+               WHERE batch_id IS NOT NULL \
+           UNION ALL SELECT 'licence', 'licence', licence_id, product, batch_id FROM licences \
+               WHERE batch_id IS NOT NULL) c \
+     JOIN import_batches b ON b.batch_id = c.batch \
+     JOIN audit_log l ON l.entity = c.entity AND l.entity_id = c.id \
+     WHERE l.action = 'insert' AND l.audit_id > COALESCE(b.audit_before, 0) \
+       AND l.batch_id IS NOT c.batch";
 
 /// The text that replaces a forgotten person's name.
 pub const REDACTED: &str = "[redacted]";
@@ -2397,7 +2551,7 @@ pub fn forget_user(tx: &Transaction<'_>, forget: &Forget, actor: &Actor) -> Resu
 /// to (entity, id, organisation and how a person knows the record; NULLs
 /// where it belongs to no one record), and where a person would look for
 /// it. A migration that adds such a column adds it here.
-pub const REDACTABLE: [(&str, &str, &str, &str); 20] = [
+pub const REDACTABLE: [(&str, &str, &str, &str); 21] = [
     (
         "assets",
         "assigned_user",
@@ -2455,6 +2609,8 @@ pub const REDACTABLE: [(&str, &str, &str, &str); 20] = [
         "import batches",
     ),
     ("import_batches", "who", BATCH_HOLDER, "import batches"),
+    // The import's command line, which a created record's history shows (V18).
+    ("import_batches", "command", BATCH_HOLDER, "import batches"),
     // A saved forecast keeps its name and the command line that saved it.
     ("forecast_runs", "name", RUN_HOLDER, "saved forecasts"),
     ("forecast_runs", "command", RUN_HOLDER, "saved forecasts"),

@@ -312,7 +312,12 @@ pub fn history_view(history: &[AuditEntry], whole_inserts: bool) -> View {
             Cell::opt(e.field.as_ref()),
             Cell::opt(e.old_value.as_ref()),
             if e.action == "insert" && !whole_inserts {
-                Cell::text("(record created)")
+                match (&e.source, e.batch_id) {
+                    (Some(file), Some(b)) => {
+                        Cell::text(format!("(created by import batch {} of {file})", b.0))
+                    }
+                    _ => Cell::text("(record created)"),
+                }
             } else {
                 Cell::opt(e.new_value.as_ref())
             },
