@@ -151,7 +151,7 @@ pub(super) fn find_heading(headings: &BTreeMap<String, Field>, n: &str) -> Optio
     if let Some(f) = headings.get(n) {
         return Some(*f);
     }
-    for (marker, inc) in VAT_MARKERS {
+    for (marker, inc) in vat_markers() {
         let padded = format!(" {n} ");
         if padded.contains(&format!(" {marker} ")) {
             let base = normalise_heading(&padded.replace(&format!(" {marker} "), " "));
@@ -165,18 +165,40 @@ pub(super) fn find_heading(headings: &BTreeMap<String, Field>, n: &str) -> Optio
     None
 }
 
-pub(super) const VAT_MARKERS: &[(&str, bool)] = &[
-    ("including vat", true),
-    ("incl vat", true),
-    ("inc vat", true),
-    ("vat inclusive", true),
-    ("vat inc", true),
-    ("excluding vat", false),
-    ("excl vat", false),
-    ("ex vat", false),
-    ("vat exclusive", false),
-    ("exc vat", false),
-];
+/// The shipped VAT markers of money headings (`data/import/vat-markers.csv`).
+pub const BUILTIN_VAT_MARKERS: &str = include_str!("../../../data/import/vat-markers.csv");
+
+/// Reads `marker,vat` lines (`vat` is `inclusive` or `exclusive`): each
+/// marker as compared, true when it means VAT is included.
+///
+/// # Errors
+/// A message naming the line that is wrong.
+pub fn parse_vat_markers(text: &str) -> Result<Vec<(String, bool)>, String> {
+    let mut markers = Vec::new();
+    read_pairs(text, "marker,vat", |_, marker, vat| {
+        let marker = normalise_heading(marker);
+        if marker.is_empty() {
+            return Err("the marker is empty".to_string());
+        }
+        let inclusive = match vat {
+            "inclusive" => true,
+            "exclusive" => false,
+            other => return Err(format!("`{other}` is not inclusive or exclusive")),
+        };
+        markers.push((marker, inclusive));
+        Ok(())
+    })?;
+    Ok(markers)
+}
+
+/// The shipped VAT markers, read once.
+pub fn vat_markers() -> &'static [(String, bool)] {
+    static MARKERS: std::sync::OnceLock<Vec<(String, bool)>> = std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        parse_vat_markers(BUILTIN_VAT_MARKERS)
+            .expect("invariant: the shipped data/import/vat-markers.csv is valid (tested)")
+    })
+}
 
 // ---------------------------------------------------------------- columns
 

@@ -2,7 +2,7 @@
 //! at once to pence), amounts written as text, VAT-inclusive costs made net,
 //! and the foreign currencies refused.
 
-use super::{Cells, Decimal, Field, Money, Value};
+use super::{Cells, Decimal, Field, Money, Value, read_pairs};
 
 impl Cells<'_> {
     /// Money, never negative: numbers converted at once, text in the forms
@@ -101,31 +101,39 @@ impl Cells<'_> {
     }
 }
 
+/// The shipped currency signs (`data/import/currency-signs.csv`).
+pub const BUILTIN_CURRENCY_SIGNS: &str = include_str!("../../../data/import/currency-signs.csv");
+
+/// Reads `sign,currency` lines: a sign or code and the currency it names.
+///
+/// # Errors
+/// A message naming the line that is wrong.
+pub fn parse_currency_signs(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut signs = Vec::new();
+    read_pairs(text, "sign,currency", |_, sign, currency| {
+        if sign.is_empty() || currency.is_empty() {
+            return Err("write it as sign,currency".to_string());
+        }
+        signs.push((sign.to_string(), currency.to_string()));
+        Ok(())
+    })?;
+    Ok(signs)
+}
+
+/// The shipped currency signs, in the file's order, read once.
+pub fn currency_signs() -> &'static [(String, String)] {
+    static SIGNS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    SIGNS.get_or_init(|| {
+        parse_currency_signs(BUILTIN_CURRENCY_SIGNS)
+            .expect("invariant: the shipped data/import/currency-signs.csv is valid (tested)")
+    })
+}
+
 /// The currency an amount is written in when it is not pounds: `$12.58`
 /// is in US dollars, `€500` in euros, `500 EUR` in euros.
 pub fn foreign_currency(text: &str) -> Option<&'static str> {
-    const SIGNS: &[(&str, &str)] = &[
-        ("US$", "US dollars"),
-        ("A$", "Australian dollars"),
-        ("AU$", "Australian dollars"),
-        ("C$", "Canadian dollars"),
-        ("CA$", "Canadian dollars"),
-        ("NZ$", "New Zealand dollars"),
-        ("$", "US dollars"),
-        ("€", "euros"),
-        ("¥", "yen"),
-        ("₹", "rupees"),
-        ("CHF", "Swiss francs"),
-        ("USD", "US dollars"),
-        ("EUR", "euros"),
-        ("CAD", "Canadian dollars"),
-        ("AUD", "Australian dollars"),
-        ("NZD", "New Zealand dollars"),
-        ("JPY", "yen"),
-        ("INR", "rupees"),
-    ];
     let t = text.trim().trim_start_matches('-').trim();
-    SIGNS
+    currency_signs()
         .iter()
         .find(|(sign, _)| {
             t.get(..sign.len())
@@ -134,5 +142,5 @@ pub fn foreign_currency(text: &str) -> Option<&'static str> {
                     && t.get(t.len() - sign.len()..)
                         .is_some_and(|p| p.eq_ignore_ascii_case(sign))
         })
-        .map(|(_, name)| *name)
+        .map(|(_, name)| name.as_str())
 }

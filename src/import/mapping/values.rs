@@ -1,7 +1,7 @@
 //! How values are read (`ValueRules`: flags, profile settings and words the
 //! register was taught) and the placeholders that mean "nothing here".
 
-use super::{AssetStatus, Date, DateColumn, Rate, normalise_heading};
+use super::{AssetStatus, Date, DateColumn, Rate, normalise_heading, read_pairs};
 
 // ---------------------------------------------------------------- values
 
@@ -60,33 +60,67 @@ impl ValueRules {
     }
 }
 
-/// Texts that mean "nothing here" in any cell (besides an empty one).
-pub const PLACEHOLDERS: &[&str] = &[
-    "-", "--", "–", "n/a", "na", "none", "null", "nil", "tbc", "unknown",
-];
+/// The shipped placeholders (`data/import/placeholders.csv`).
+pub const BUILTIN_PLACEHOLDERS: &str = include_str!("../../../data/import/placeholders.csv");
 
-/// Texts that mean "no identifier" in a serial or asset tag column (as
-/// well as [`PLACEHOLDERS`]): not 130 copies of one tag.
-pub const IDENTIFIER_PLACEHOLDERS: &[&str] = &[
-    "no tag",
-    "no asset tag",
-    "not tagged",
-    "untagged",
-    "not checked",
-    "no serial",
-    "no serial number",
-    "tba",
-    "?",
-    "??",
-    "???",
-    "0",
-    "x",
-];
+/// The placeholders of `data/import/placeholders.csv`, read once: texts
+/// that mean "nothing here" in any cell, and those that mean "no
+/// identifier" in a serial or asset-tag column (as well as the first).
+#[derive(Debug, Clone, Default)]
+pub struct Placeholders {
+    /// In any cell, as written in the file.
+    pub any: Vec<String>,
+    /// In a serial or asset-tag column only, as written in the file.
+    pub identifier: Vec<String>,
+    /// The longest of `any` in bytes: a longer text is none of them.
+    longest_any: usize,
+    /// The longest of `identifier` in bytes.
+    longest_identifier: usize,
+}
+
+impl Placeholders {
+    /// Reads `word,where` lines (`where` is `any` or `identifier`).
+    ///
+    /// # Errors
+    /// A message naming the line that is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut p = Placeholders::default();
+        read_pairs(text, "word,where", |_, word, place| {
+            if word.is_empty() {
+                return Err("the word is empty".to_string());
+            }
+            let word = word.to_lowercase();
+            match place {
+                "any" => {
+                    p.longest_any = p.longest_any.max(word.len());
+                    p.any.push(word);
+                }
+                "identifier" => {
+                    p.longest_identifier = p.longest_identifier.max(word.len());
+                    p.identifier.push(word);
+                }
+                other => return Err(format!("`{other}` is not any or identifier")),
+            }
+            Ok(())
+        })?;
+        Ok(p)
+    }
+}
+
+/// The shipped placeholders, read once.
+pub fn placeholders() -> &'static Placeholders {
+    static WORDS: std::sync::OnceLock<Placeholders> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        Placeholders::parse(BUILTIN_PLACEHOLDERS)
+            .expect("invariant: the shipped data/import/placeholders.csv is valid (tested)")
+    })
+}
 
 pub(super) fn is_identifier_placeholder(t: &str) -> bool {
     let t = t.trim();
-    t.len() <= "no serial number".len()
-        && IDENTIFIER_PLACEHOLDERS
+    let p = placeholders();
+    t.len() <= p.longest_identifier
+        && p.identifier
             .iter()
             .any(|p| t.eq_ignore_ascii_case(p) || normalise_heading(t) == *p && !p.is_empty())
 }
@@ -95,6 +129,8 @@ pub(super) fn is_identifier_placeholder(t: &str) -> bool {
 pub(super) fn is_placeholder(t: &str) -> bool {
     let t = t.trim();
     // Asked of every text cell: compared in place, not lower-cased into a copy.
-    t.is_empty()
-        || (t.len() <= "unknown".len() && PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p)))
+    t.is_empty() || {
+        let p = placeholders();
+        t.len() <= p.longest_any && p.any.iter().any(|p| t.eq_ignore_ascii_case(p))
+    }
 }
