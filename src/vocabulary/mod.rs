@@ -326,7 +326,7 @@ pub fn builtin_words() -> Vec<Word> {
             maker.map(str::to_string),
         ));
     }
-    for p in mapping::PLACEHOLDERS {
+    for p in &mapping::placeholders().any {
         out.push(word(WordKind::Placeholder, p, "", None));
     }
     out
