@@ -983,3 +983,116 @@ fn ctrl_c_stops_the_server_cleanly_and_a_wide_address_is_said_aloud() {
     );
     assert!(stderr.contains("estate: stopped"), "{stderr}");
 }
+
+/// The asset tags of a register page's rows, in order.
+fn page_tags(body: &str) -> Vec<String> {
+    body.split("<th scope=\"row\"><a href=\"/assets/BCW/")
+        .skip(1)
+        .map(|part| part.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// The "next page" link of a register page.
+fn next_page(body: &str) -> Option<String> {
+    let at = body.find("rel=\"next\"")?;
+    let start = body[..at].rfind("href=\"")? + 6;
+    let end = start + body[start..].find('"')?;
+    Some(body[start..end].replace("&amp;", "&").replace("&#38;", "&"))
+}
+
+#[test]
+fn the_register_sorts_by_model_class_and_cost_and_searches_the_start_of_fields() {
+    // 2,100 assets PC-1 … PC-2100, SN1 … SN2100, imported in that order (so
+    // asset ids follow i): PC-i costs £i.00; every third (i divisible by 3)
+    // is a laptop, the rest desktops; odd i are
+    // model "latitude 5540" (lower case), even "OptiPlex 7010"; PC-7's user
+    // is Jane Doe. 2,100 in use is more than the 2,000 matches the page
+    // sorts itself, so `status=in_use` walks the order's index instead.
+    let env = Env::with_org();
+    let mut csv = String::from("Asset Tag,Serial Number,Type,Model,Purchase Date,Cost,User\n");
+    for i in 1..=2100 {
+        let class = if i % 3 == 0 { "Laptop" } else { "Desktop" };
+        let model = if i % 2 == 1 {
+            "latitude 5540"
+        } else {
+            "OptiPlex 7010"
+        };
+        let user = if i == 7 { "Jane Doe" } else { "" };
+        writeln!(csv, "PC-{i},SN{i},{class},{model},2020-04-01,{i}.00,{user}").unwrap();
+    }
+    std::fs::write(env.path().join("kit.csv"), csv).unwrap();
+    env.ok(&["import", "kit.csv", "--org", "BCW"]);
+    env.cmd()
+        .args(["users", "add", "vic", "--role", "viewer", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    let tags = |path: &str| {
+        let g = server.get(path, Some(&cookie));
+        assert_eq!(g.status, 200, "{path}: {}", g.body);
+        (page_tags(&g.body), next_page(&g.body))
+    };
+    let pcs = |is: &[usize]| is.iter().map(|i| format!("PC-{i}")).collect::<Vec<_>>();
+
+    // By cost, as numbers (not text: £10 after £9): page 1 is PC-1 … PC-50,
+    // page 2 (by its cursor) PC-51 … PC-100; the same with the walk.
+    for path in ["/register?sort=cost", "/register?sort=cost&status=in_use"] {
+        let (first, next) = tags(path);
+        assert_eq!(first, pcs(&(1..=50).collect::<Vec<_>>()), "{path}");
+        let (second, _) = tags(&next.unwrap());
+        assert_eq!(second, pcs(&(51..=100).collect::<Vec<_>>()), "{path}");
+    }
+    // Every page of the walk, followed to the end: 42 pages of 50, each
+    // asset once.
+    let mut path = Some("/register?sort=cost&status=in_use".to_string());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pages = 0;
+    while let Some(p) = path {
+        let (t, next) = tags(&p);
+        assert_eq!(t.len(), 50);
+        seen.extend(t);
+        pages += 1;
+        path = next;
+    }
+    assert_eq!((pages, seen.len()), (42, 2100));
+
+    // By model, ignoring case: "latitude" (odd i) before "OptiPlex" (a
+    // binary order would put the capital O first); page 1 is the first 50
+    // odd: PC-1, PC-3 … PC-99.
+    let (first, _) = tags("/register?sort=model");
+    assert_eq!(first, pcs(&(1..=99).step_by(2).collect::<Vec<_>>()));
+    // By class: desktop before laptop. The first 50 desktops are the i not
+    // divisible by 3 up to 74 (two in every three: 25 threes make 75).
+    let (first, next) = tags("/register?sort=class&status=in_use");
+    let desktops: Vec<usize> = (1..=74).filter(|i| i % 3 != 0).collect();
+    assert_eq!(first, pcs(&desktops));
+    let (second, _) = tags(&next.unwrap());
+    assert_eq!(second[0], "PC-76");
+
+    // The search matches the start of a tag, serial, model or user, in any
+    // case: "pc-12" is PC-12, PC-120 … PC-129 and PC-1200 … PC-1299 (1 + 10
+    // + 100 = 111), page 1 the first 50 by tag (text order).
+    let (first, next) = tags("/register?q=pc-12");
+    assert_eq!(first.len(), 50);
+    assert_eq!(first[..3], pcs(&[12, 120, 1200]));
+    assert!(next.is_some());
+    // Serial SN2100 alone starts with "sn210" and "SN2100"; with the laptop
+    // filter too (2100 = 3 × 700), still it.
+    assert_eq!(tags("/register?q=sn2100").0, pcs(&[2100]));
+    assert_eq!(tags("/register?q=SN2100&class=laptop").0, pcs(&[2100]));
+    // A user: "jane" starts Jane Doe (PC-7); "doe" starts nothing.
+    assert_eq!(tags("/register?q=jane").0, pcs(&[7]));
+    assert_eq!(tags("/register?q=doe").0, Vec::<String>::new());
+    // A model, any case: "LATITUDE" is the 1,050 odd ones, by tag in text
+    // order: PC-1, then PC-1001 (its fifth character "0" is before PC-101's
+    // "1"), PC-1003, PC-1005, PC-1007.
+    let (first, _) = tags("/register?q=LATITUDE");
+    assert_eq!(first[..5], pcs(&[1, 1001, 1003, 1005, 1007]));
+    // An order that is not one is refused (422, as every invalid request)
+    // with the ones there are.
+    let g = server.get("/register?sort=colour", Some(&cookie));
+    assert_eq!(g.status, 422, "{}", g.body);
+    assert!(g.body.contains("tag, in_service, model, class or cost"));
+}
