@@ -1096,3 +1096,96 @@ fn the_register_sorts_by_model_class_and_cost_and_searches_the_start_of_fields()
     assert_eq!(g.status, 422, "{}", g.body);
     assert!(g.body.contains("tag, in_service, model, class or cost"));
 }
+
+#[test]
+fn forget_user_reaches_the_web_accounts_their_trail_sessions_tokens_and_failed_sign_ins() {
+    // Jane Doe has the account `jdoe` (an editor, with an API token and a
+    // session) and, signed in as herself at the command line, added the
+    // account `vic`; `jdoe` once mistyped a password. No asset holds her
+    // name: the accounts alone are enough for forget-user to act.
+    let env = Env::with_org();
+    for (name, role) in [("jdoe", "editor"), ("ada", "admin")] {
+        env.cmd()
+            .args(["users", "add", name, "--role", role, "--password-stdin"])
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+            .success();
+    }
+    env.cmd()
+        .args(["users", "add", "vic", "--role", "viewer", "--password-stdin"])
+        .args(["--as", "Jane Doe"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+    let jdoe_token = token(&env, "jdoe");
+    let server = Server::start(&env, &[]);
+    assert_eq!(server.try_login("jdoe", "not her password").status, 401);
+    let (cookie, _) = server.login("jdoe");
+    assert_eq!(server.api("/api/v1/assets", Some(&jdoe_token)).status, 200);
+
+    let out = env.ok(&["forget-user", "Jane Doe", "--email", "jdoe"]);
+    assert!(!out.contains("jdoe"), "{out}");
+
+    // Her account is renamed (its id is 1: the first added), disabled, its
+    // session and token gone; ada and vic are untouched.
+    let list = env.json(&["users", "list", "--format", "json"]);
+    let names: Vec<(&str, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["name"].as_str().unwrap(), u["disabled"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("[redacted] account 1", true),
+            ("ada", false),
+            ("vic", false)
+        ]
+    );
+    let g = server.get("/register", Some(&cookie));
+    assert_eq!(g.status, 303);
+    assert_eq!(g.header("location").map(|l| l.starts_with("/login")), Some(true));
+    assert_eq!(server.api("/api/v1/assets", Some(&jdoe_token)).status, 401);
+    // Nothing in the accounts' tables holds the name or the user name; the
+    // trail keeps that vic was added (by "[redacted]") and that account 1
+    // was closed by forget-user.
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    for table in ["users", "user_audit", "login_failures"] {
+        let rows: Vec<String> = conn
+            .prepare(&format!("SELECT * FROM {table}"))
+            .unwrap()
+            .query_map([], |r| {
+                let n = r.as_ref().column_count();
+                Ok((0..n)
+                    .map(|i| r.get_ref(i).unwrap().as_str().unwrap_or("").to_string())
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let all = rows.join("\n").to_lowercase();
+        assert!(!all.contains("jane") && !all.contains("jdoe"), "{table}: {all}");
+    }
+    assert_eq!(count("SELECT count(*) FROM sessions WHERE user_id = 1"), 0);
+    assert_eq!(count("SELECT count(*) FROM api_tokens WHERE user_id = 1"), 0);
+    assert_eq!(count("SELECT count(*) FROM login_failures"), 0);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM user_audit WHERE user_id = 3 AND action = 'add' \
+             AND who = '[redacted]'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM user_audit WHERE user_id = 1 AND action = 'disable' \
+             AND detail = 'forget-user'"
+        ),
+        1
+    );
+    // Her user name no longer signs in.
+    assert_eq!(server.try_login("jdoe", PASSWORD).status, 401);
+}
