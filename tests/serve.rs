@@ -1023,7 +1023,14 @@ fn the_register_sorts_by_model_class_and_cost_and_searches_the_start_of_fields()
     std::fs::write(env.path().join("kit.csv"), csv).unwrap();
     env.ok(&["import", "kit.csv", "--org", "BCW"]);
     env.cmd()
-        .args(["users", "add", "vic", "--role", "viewer", "--password-stdin"])
+        .args([
+            "users",
+            "add",
+            "vic",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ])
         .write_stdin(format!("{PASSWORD}\n"))
         .assert()
         .success();
@@ -1112,7 +1119,14 @@ fn forget_user_reaches_the_web_accounts_their_trail_sessions_tokens_and_failed_s
             .success();
     }
     env.cmd()
-        .args(["users", "add", "vic", "--role", "viewer", "--password-stdin"])
+        .args([
+            "users",
+            "add",
+            "vic",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ])
         .args(["--as", "Jane Doe"])
         .write_stdin(format!("{PASSWORD}\n"))
         .assert()
@@ -1133,7 +1147,12 @@ fn forget_user_reaches_the_web_accounts_their_trail_sessions_tokens_and_failed_s
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| (u["name"].as_str().unwrap(), u["disabled"].as_bool().unwrap()))
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap(),
+                u["disabled"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         names,
@@ -1145,7 +1164,10 @@ fn forget_user_reaches_the_web_accounts_their_trail_sessions_tokens_and_failed_s
     );
     let g = server.get("/register", Some(&cookie));
     assert_eq!(g.status, 303);
-    assert_eq!(g.header("location").map(|l| l.starts_with("/login")), Some(true));
+    assert_eq!(
+        g.header("location").map(|l| l.starts_with("/login")),
+        Some(true)
+    );
     assert_eq!(server.api("/api/v1/assets", Some(&jdoe_token)).status, 401);
     // Nothing in the accounts' tables holds the name or the user name; the
     // trail keeps that vic was added (by "[redacted]") and that account 1
@@ -1167,10 +1189,16 @@ fn forget_user_reaches_the_web_accounts_their_trail_sessions_tokens_and_failed_s
             .collect::<Result<_, _>>()
             .unwrap();
         let all = rows.join("\n").to_lowercase();
-        assert!(!all.contains("jane") && !all.contains("jdoe"), "{table}: {all}");
+        assert!(
+            !all.contains("jane") && !all.contains("jdoe"),
+            "{table}: {all}"
+        );
     }
     assert_eq!(count("SELECT count(*) FROM sessions WHERE user_id = 1"), 0);
-    assert_eq!(count("SELECT count(*) FROM api_tokens WHERE user_id = 1"), 0);
+    assert_eq!(
+        count("SELECT count(*) FROM api_tokens WHERE user_id = 1"),
+        0
+    );
     assert_eq!(count("SELECT count(*) FROM login_failures"), 0);
     assert_eq!(
         count(

@@ -3013,7 +3013,7 @@ pub fn page_assets(conn: &Connection, query: &AssetQuery) -> Result<Vec<Asset>> 
             w.insert(
                 0,
                 format!(
-                "(({orgs} AND {p}a.tag_key >= ?1 AND {p}a.tag_key < ?2) \
+                    "(({orgs} AND {p}a.tag_key >= ?1 AND {p}a.tag_key < ?2) \
                  OR ({orgs} AND {p}a.serial_key >= ?1 AND {p}a.serial_key < ?2) \
                  OR ({p}COALESCE(a.model, '') COLLATE NOCASE >= ?3 \
                      AND {p}COALESCE(a.model, '') COLLATE NOCASE < ?4) \
