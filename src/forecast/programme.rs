@@ -746,7 +746,31 @@ impl<'a> Replacements<'a> {
         let mut order: Vec<u32> = (0..forecast.replacements.len())
             .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
             .collect();
-        order.sort_by(|a, b| detail_order(&list.made(*a as usize), &list.made(*b as usize)));
+        // `detail_order`, read straight from the forecast and its snapshot
+        // (a comparison need not make two whole rows).
+        let (replacements, assets) = (&forecast.replacements, snapshot.assets());
+        let key = |i: u32| {
+            let r = &replacements[i as usize];
+            let a = &assets[r.asset as usize];
+            (
+                r.funded.map_or(i32::MAX, FinancialYear::start_year),
+                r.due_date,
+                a,
+            )
+        };
+        order.sort_by(|x, y| {
+            let ((year_x, due_x, a), (year_y, due_y, b)) = (key(*x), key(*y));
+            year_x
+                .cmp(&year_y)
+                .then(due_x.cmp(&due_y))
+                .then(a.class.priority().cmp(&b.class.priority()))
+                .then_with(|| snapshot.tag(a).cmp(snapshot.tag(b)))
+                .then_with(|| {
+                    snapshot
+                        .organisation_code(a.organisation)
+                        .cmp(snapshot.organisation_code(b.organisation))
+                })
+        });
         list.order = order;
         list
     }
