@@ -22,6 +22,7 @@ mod readme;
 mod real_files;
 mod register;
 mod report;
+mod report_memory;
 mod running;
 mod serve;
 mod serve_pages;

@@ -117,12 +117,12 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, format: Option<FormatFlag>) -> Result<(
         title: args.title.clone(),
         units: args.horizon.units,
         // Only the workbook (its Detail sheet) and the JSON carry every
-        // replacement; the page and the tables do not need them in memory.
+        // replacement; the page and the tables do not need them in memory,
+        // and the workbook of a fresh forecast makes them as it writes them.
         detail: document.needs_detail(),
         today: ctx.today,
     };
-    let report = ops::report::cabinet(&register, &request)?;
-    ops::report::write(&report, document, args.by, &args.out)?;
+    let report = ops::report::make_file(&register, &request, document, args.by, &args.out)?;
     let funded = match report::cabinet::scenario_levers(&report) {
         Some(l) => format!(
             "{} funded with {}'s levers ({} before them)",

@@ -789,7 +789,7 @@ pub fn side_by_side(
 mod tests {
     use super::*;
     use crate::forecast::capital;
-    use crate::forecast::power::{self, Overrides, PowerAssumptions};
+    use crate::forecast::power::{self, PowerAssumptions};
     use crate::forecast::snapshot::AssetInput;
     use crate::policy::Defaults;
     use time::macros::date;
@@ -815,8 +815,8 @@ mod tests {
             capital::forecast(s, &policy(), Horizon::new(fy("2026/27"), 5).unwrap()).unwrap();
         let plan = plan(s, &capital, &policy(), levers, staff).unwrap();
         let pa = PowerAssumptions::from_defaults(&Defaults::builtin(), Vec::new()).unwrap();
-        let base = power::forecast(s, &capital, &pa, &Overrides::new(), &Plan::default()).unwrap();
-        let with = power::forecast(s, &capital, &pa, &Overrides::new(), &plan).unwrap();
+        let base = power::forecast(s, &capital, &pa, &Plan::default()).unwrap();
+        let with = power::forecast(s, &capital, &pa, &plan).unwrap();
         let cmp = compare(&capital, levers, &plan, &base, &with);
         (capital, plan, cmp)
     }

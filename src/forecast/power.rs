@@ -3,8 +3,8 @@
 //! factor — for the estate as it stands and as it will be after the capital
 //! forecast's replacements (and any scenario levers), with the saving.
 //!
-//! Pure: a [`Snapshot`], its [`CapitalForecast`], the [`PowerAssumptions`],
-//! the assets' own energy overrides and a lever [`Plan`] in; a
+//! Pure: a [`Snapshot`] (whose assets carry their own energy figures), its
+//! [`CapitalForecast`], the [`PowerAssumptions`] and a lever [`Plan`] in; a
 //! [`PowerForecast`] out. No database, files, environment or clock. The
 //! rules:
 //!
@@ -118,9 +118,6 @@ impl EnergyOverride {
         })
     }
 }
-
-/// The assets' own overrides, by (organisation code, asset tag).
-pub type Overrides = BTreeMap<(String, String), EnergyOverride>;
 
 /// Everything a power forecast assumes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -476,24 +473,10 @@ enum Source {
 }
 
 /// The asset's annual energy as it stands (PUE applied) and its source.
-fn as_it_stands(
-    snapshot: &Snapshot,
-    asset: &SnapshotAsset,
-    rates: &Rates,
-    overrides: &Overrides,
-    key: &mut (String, String),
-) -> (Decimal, Source) {
-    let own = if overrides.is_empty() {
-        None
-    } else {
-        key.0.clear();
-        key.0
-            .push_str(snapshot.organisation_code(asset.organisation));
-        key.1.clear();
-        key.1.push_str(snapshot.tag(asset));
-        overrides.get(key).and_then(EnergyOverride::annual_kwh)
-    };
-    let (kwh, source) = if let Some(kwh) = own {
+fn as_it_stands(snapshot: &Snapshot, asset: &SnapshotAsset, rates: &Rates) -> (Decimal, Source) {
+    // Its own figure travels with it in the snapshot (read with the asset),
+    // not in a map keyed by organisation and tag beside it.
+    let (kwh, source) = if let Some(kwh) = snapshot.own_energy(asset) {
         (kwh, Source::Override)
     } else if let Some(kwh) = asset.model.and_then(|m| rates.model[m as usize]) {
         (kwh, Source::Model)
@@ -544,7 +527,6 @@ pub fn forecast(
     snapshot: &Snapshot,
     capital: &CapitalForecast,
     assumptions: &PowerAssumptions,
-    overrides: &Overrides,
     plan: &Plan,
 ) -> Result<PowerForecast, PowerError> {
     let horizon = capital.horizon;
@@ -567,13 +549,12 @@ pub fn forecast(
     let mut by_site = Grid::new(no_site + 1, n);
     let mut by_org = Grid::new(snapshot.organisations().len(), n);
     let mut sources = EnergySources::default();
-    let mut key = (String::new(), String::new());
     for (i, asset) in assets.iter().enumerate() {
         if !asset.status.is_live() {
             continue;
         }
         sources.assets += 1;
-        let (stands_kwh, source) = as_it_stands(snapshot, asset, &rates, overrides, &mut key);
+        let (stands_kwh, source) = as_it_stands(snapshot, asset, &rates);
         match source {
             Source::Override => sources.from_override += 1,
             Source::Model => sources.from_model += 1,
@@ -779,8 +760,8 @@ mod tests {
         PowerAssumptions::from_defaults(&Defaults::builtin(), Vec::new()).unwrap()
     }
 
-    /// BCW: ten desktops due in 2026/27, two servers and a laptop (own
-    /// override of 50 kWh) due in 2027/28.
+    /// BCW: ten desktops due in 2026/27, two servers and a laptop (its own
+    /// figure of 50 kWh) due in 2027/28.
     fn estate() -> Snapshot {
         let mut s = Snapshot::new();
         let tags: Vec<String> = (1..=10).map(|i| format!("PC{i:02}")).collect();
@@ -798,32 +779,21 @@ mod tests {
         }
         let mut a = AssetInput::new("BCW", "LT1", AssetClass::Laptop);
         a.in_service = Some(date!(2024 - 01 - 01));
+        a.energy = Some(d("50"));
         s.push(&a).unwrap();
         s
     }
 
-    fn run(s: &Snapshot, overrides: &Overrides) -> PowerForecast {
+    fn run(s: &Snapshot) -> PowerForecast {
         let policy = Assumptions::from_defaults(&Defaults::builtin()).unwrap();
         let capital =
             capital::forecast(s, &policy, Horizon::new(fy("2026/27"), 5).unwrap()).unwrap();
-        forecast(s, &capital, &assumptions(), overrides, &Plan::default()).unwrap()
-    }
-
-    fn laptop_override() -> Overrides {
-        let mut o = Overrides::new();
-        o.insert(
-            ("BCW".into(), "LT1".into()),
-            EnergyOverride {
-                kwh_per_year: Some(d("50")),
-                ..EnergyOverride::default()
-            },
-        );
-        o
+        forecast(s, &capital, &assumptions(), &Plan::default()).unwrap()
     }
 
     #[test]
     fn a_small_estate_s_energy_cost_and_carbon_by_hand() {
-        let f = run(&estate(), &laptop_override());
+        let f = run(&estate());
         // As it stands, every year:
         //   desktops 10 × 133 kWh (legacy class profile)         =  1,330 kWh
         //   servers   2 × 425 W × 8,760 h ÷ 1000 × PUE 1.5        = 11,169 kWh
@@ -861,7 +831,7 @@ mod tests {
 
     #[test]
     fn breakdowns_add_up_to_the_totals() {
-        let f = run(&estate(), &laptop_override());
+        let f = run(&estate());
         for (y, t) in f.totals.iter().enumerate() {
             for rows in [&f.by_class, &f.by_site, &f.by_org] {
                 let mut sum = PowerFigures::default();
@@ -881,10 +851,17 @@ mod tests {
     #[test]
     fn a_model_profile_beats_the_class_and_an_override_beats_both() {
         let mut s = Snapshot::new();
+        // B's own figure: 10 W for 2,000 hours a year.
+        let own = EnergyOverride {
+            watts: Some(d("10")),
+            hours_per_year: Some(2_000),
+            kwh_per_year: None,
+        };
         for (tag, model) in [("A", "ThinkPad T14 Gen 1"), ("B", "ThinkPad T14 Gen 1")] {
             let mut a = AssetInput::new("BCW", tag, AssetClass::Laptop);
             a.manufacturer = Some("LENOVO");
             a.model = Some(model);
+            a.energy = (tag == "B").then(|| own.annual_kwh()).flatten();
             s.push(&a).unwrap();
         }
         let mut a = assumptions();
@@ -894,19 +871,10 @@ mod tests {
             kwh_per_year: d("19.6"),
             source: "test".into(),
         });
-        let mut o = Overrides::new();
-        o.insert(
-            ("BCW".into(), "B".into()),
-            EnergyOverride {
-                watts: Some(d("10")),
-                hours_per_year: Some(2_000),
-                kwh_per_year: None,
-            },
-        );
         let policy = Assumptions::from_defaults(&Defaults::builtin()).unwrap();
         let capital =
             capital::forecast(&s, &policy, Horizon::new(fy("2026/27"), 1).unwrap()).unwrap();
-        let f = forecast(&s, &capital, &a, &o, &Plan::default()).unwrap();
+        let f = forecast(&s, &capital, &a, &Plan::default()).unwrap();
         // A: 19.6 kWh (model); B: 10 W × 2,000 h = 20 kWh (override).
         assert_eq!(f.totals[0].figures.stands.kwh, d("39.6"));
         assert_eq!(f.sources.from_model, 1);
@@ -942,7 +910,7 @@ mod tests {
         s.add_organisation("BRK").unwrap();
         s.set_shares("ABS", &[("AVN", d("0.4")), ("BRK", d("0.6"))])
             .unwrap();
-        let f = run(&s, &Overrides::new());
+        let f = run(&s);
         // One server: 425 W × 8,760 h × 1.5 = 5,584.5 kWh, × £0.24 =
         // £1,340.28. AVN 40%: 2,233.8 kWh and 53,611.2p; BRK 60%: 3,350.7 kWh
         // and 80,416.8p. Floors 53,611 + 80,416 leave one penny, which goes

@@ -619,15 +619,202 @@ fn approvals(by_line: &Table, assumptions: &Assumptions) -> Vec<Approval> {
 /// (unfunded last), then the levelling order — due date, class priority,
 /// asset tag, organisation.
 pub fn sort_detail(rows: &mut [DetailRow]) {
-    let year = |d: &DetailRow| d.year.map_or(i32::MAX, FinancialYear::start_year);
-    rows.sort_by(|a, b| {
-        year(a)
-            .cmp(&year(b))
-            .then(a.due_date.cmp(&b.due_date))
-            .then(a.class.priority().cmp(&b.class.priority()))
-            .then_with(|| a.asset_tag.cmp(&b.asset_tag))
-            .then_with(|| a.organisation.cmp(&b.organisation))
-    });
+    rows.sort_by(|a, b| detail_order(&a.view(), &b.view()));
+}
+
+/// The Detail's order of two replacements (see [`sort_detail`]).
+fn detail_order(a: &DetailRef<'_>, b: &DetailRef<'_>) -> std::cmp::Ordering {
+    let year = |d: &DetailRef<'_>| d.year.map_or(i32::MAX, FinancialYear::start_year);
+    year(a)
+        .cmp(&year(b))
+        .then(a.due_date.cmp(&b.due_date))
+        .then(a.class.priority().cmp(&b.class.priority()))
+        .then_with(|| a.asset_tag.cmp(b.asset_tag))
+        .then_with(|| a.organisation.cmp(b.organisation))
+}
+
+/// One replacement as the Detail lists it, its names borrowed: what a
+/// writer needs of a row, whether the row is held ([`DetailRow`]) or made
+/// from the forecast as it is written ([`Replacements`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailRef<'a> {
+    /// The owning organisation's code.
+    pub organisation: &'a str,
+    /// Asset tag.
+    pub asset_tag: &'a str,
+    /// Class.
+    pub class: AssetClass,
+    /// Programme line.
+    pub line: &'a str,
+    /// Site name.
+    pub site: Option<&'a str>,
+    /// Department name.
+    pub department: Option<&'a str>,
+    /// Manufacturer.
+    pub manufacturer: Option<&'a str>,
+    /// Model.
+    pub model: Option<&'a str>,
+    /// The date it fell due.
+    pub due_date: Date,
+    /// The financial year it fell due in.
+    pub due_year: FinancialYear,
+    /// The year funded; `None` when unfunded at the end of the horizon.
+    pub year: Option<FinancialYear>,
+    /// Age, overdue, repeat cycle or deferred.
+    pub reason: Reason,
+    /// Its cost at the price of the year funded (or after the horizon).
+    pub cost: Money,
+}
+
+impl DetailRow {
+    /// The row with its names borrowed.
+    pub fn view(&self) -> DetailRef<'_> {
+        DetailRef {
+            organisation: &self.organisation,
+            asset_tag: &self.asset_tag,
+            class: self.class,
+            line: &self.line,
+            site: self.site.as_deref(),
+            department: self.department.as_deref(),
+            manufacturer: self.manufacturer.as_deref(),
+            model: self.model.as_deref(),
+            due_date: self.due_date,
+            due_year: self.due_year,
+            year: self.year,
+            reason: self.reason,
+            cost: self.cost,
+        }
+    }
+}
+
+/// Replacements in the Detail's order, one at a time: the rows a
+/// programme holds, or a forecast's replacements made into rows as they
+/// are read ([`Replacements`]), so a writer can list a million of them
+/// without a million rows in memory.
+pub trait DetailList {
+    /// How many.
+    fn len(&self) -> usize;
+    /// True when there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The `i`th, in the Detail's order (`i < len()`).
+    fn row(&self, i: usize) -> DetailRef<'_>;
+}
+
+impl DetailList for [DetailRow] {
+    fn len(&self) -> usize {
+        <[DetailRow]>::len(self)
+    }
+
+    fn row(&self, i: usize) -> DetailRef<'_> {
+        self[i].view()
+    }
+}
+
+/// A forecast's replacements as the Detail lists them, made one at a time
+/// from the forecast and its snapshot: the only thing held per replacement
+/// is its place in the Detail's order (4 bytes), where a held
+/// [`DetailRow`] is some 200. The rows, their values and their order are
+/// those [`build`] lists with `detail` (which is made from this).
+pub struct Replacements<'a> {
+    forecast: &'a CapitalForecast,
+    snapshot: &'a Snapshot,
+    /// Each class's programme line.
+    lines: crate::domain::asset_class::ByClass<&'a str>,
+    /// Indexes into `forecast.replacements`, in the Detail's order.
+    order: Vec<u32>,
+}
+
+impl<'a> Replacements<'a> {
+    /// The replacements of `forecast` (of `snapshot` under `assumptions`),
+    /// put in the Detail's order ([`sort_detail`]'s, the forecast's order
+    /// kept between equals).
+    pub fn new(
+        forecast: &'a CapitalForecast,
+        snapshot: &'a Snapshot,
+        assumptions: &'a Assumptions,
+    ) -> Self {
+        let mut list = Replacements {
+            forecast,
+            snapshot,
+            lines: crate::domain::asset_class::ByClass::from_fn(|c| assumptions.line_of(c).0),
+            order: Vec::new(),
+        };
+        // Replacements are indexed by u32 like the snapshot's assets; a
+        // forecast has fewer than four billion.
+        let mut order: Vec<u32> = (0..forecast.replacements.len())
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        // `detail_order`, read straight from the forecast and its snapshot
+        // (a comparison need not make two whole rows).
+        let (replacements, assets) = (&forecast.replacements, snapshot.assets());
+        let key = |i: u32| {
+            let r = &replacements[i as usize];
+            let a = &assets[r.asset as usize];
+            (
+                r.funded.map_or(i32::MAX, FinancialYear::start_year),
+                r.due_date,
+                a,
+            )
+        };
+        order.sort_by(|x, y| {
+            let ((year_x, due_x, a), (year_y, due_y, b)) = (key(*x), key(*y));
+            year_x
+                .cmp(&year_y)
+                .then(due_x.cmp(&due_y))
+                .then(a.class.priority().cmp(&b.class.priority()))
+                .then_with(|| snapshot.tag(a).cmp(snapshot.tag(b)))
+                .then_with(|| {
+                    snapshot
+                        .organisation_code(a.organisation)
+                        .cmp(snapshot.organisation_code(b.organisation))
+                })
+        });
+        list.order = order;
+        list
+    }
+
+    /// The replacement at `i` of the forecast's own order, as a row.
+    fn made(&self, i: usize) -> DetailRef<'a> {
+        let r = &self.forecast.replacements[i];
+        let s = self.snapshot;
+        let a = &s.assets()[r.asset as usize];
+        let given = |t: &'a str| (!t.is_empty()).then_some(t);
+        let model = a.model.map(|m| &s.models()[m as usize]);
+        DetailRef {
+            organisation: s.organisation_code(a.organisation),
+            asset_tag: s.tag(a),
+            class: a.class,
+            line: self.lines[a.class],
+            site: a.site.map(|i| s.sites()[i as usize].name.as_str()),
+            department: a
+                .department
+                .map(|i| s.departments()[i as usize].name.as_str()),
+            manufacturer: model.and_then(|m| given(&m.manufacturer)),
+            model: model.and_then(|m| given(&m.model)),
+            due_date: r.due_date,
+            due_year: r.due_year(),
+            year: r.funded,
+            reason: r.reason(self.forecast.horizon),
+            cost: r.cost(),
+        }
+    }
+
+    /// Every row, in the Detail's order.
+    pub fn iter(&self) -> impl Iterator<Item = DetailRef<'a>> + '_ {
+        self.order.iter().map(|i| self.made(*i as usize))
+    }
+}
+
+impl DetailList for Replacements<'_> {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn row(&self, i: usize) -> DetailRef<'_> {
+        self.made(self.order[i] as usize)
+    }
 }
 
 fn detail_rows(
@@ -647,41 +834,43 @@ fn detail_rows(
         .iter()
         .map(|m| (given(&m.manufacturer), given(&m.model)))
         .collect();
-    let mut organisations: BTreeMap<u32, Name> = BTreeMap::new();
-    let mut lines: BTreeMap<AssetClass, Name> = BTreeMap::new();
-    let mut rows: Vec<DetailRow> = Vec::with_capacity(forecast.replacements.len());
-    for r in &forecast.replacements {
-        let a = &snapshot.assets()[r.asset as usize];
-        let (manufacturer, model) = a
-            .model
-            .and_then(|m| models.get(m as usize).cloned())
-            .unwrap_or_default();
-        rows.push(DetailRow {
-            organisation: organisations
-                .entry(a.organisation)
-                .or_insert_with(|| Name::from(snapshot.organisation_code(a.organisation)))
-                .clone(),
-            asset_tag: snapshot.tag(a).to_string(),
-            class: a.class,
-            line: lines
-                .entry(a.class)
-                .or_insert_with(|| Name::from(assumptions.line_of(a.class).0))
-                .clone(),
-            site: a.site.and_then(|s| sites.get(s as usize).cloned()),
-            department: a
-                .department
-                .and_then(|d| departments.get(d as usize).cloned()),
-            manufacturer,
-            model,
-            due_date: r.due_date,
-            due_year: r.due_year(),
-            year: r.funded,
-            reason: r.reason(forecast.horizon),
-            cost: r.cost(),
-        });
-    }
-    sort_detail(&mut rows);
-    rows
+    let organisations: Vec<Name> = snapshot
+        .organisations()
+        .iter()
+        .map(|o| Name::from(o.code.as_str()))
+        .collect();
+    let lines =
+        crate::domain::asset_class::ByClass::from_fn(|c| Name::from(assumptions.line_of(c).0));
+    // The rows the streamed list makes, in its order, held.
+    let list = Replacements::new(forecast, snapshot, assumptions);
+    list.order
+        .iter()
+        .map(|i| {
+            let d = list.made(*i as usize);
+            let a = &snapshot.assets()[forecast.replacements[*i as usize].asset as usize];
+            let (manufacturer, model) = a
+                .model
+                .and_then(|m| models.get(m as usize).cloned())
+                .unwrap_or_default();
+            DetailRow {
+                organisation: organisations[a.organisation as usize].clone(),
+                asset_tag: d.asset_tag.to_string(),
+                class: d.class,
+                line: lines[d.class].clone(),
+                site: a.site.and_then(|s| sites.get(s as usize).cloned()),
+                department: a
+                    .department
+                    .and_then(|d| departments.get(d as usize).cloned()),
+                manufacturer,
+                model,
+                due_date: d.due_date,
+                due_year: d.due_year,
+                year: d.year,
+                reason: d.reason,
+                cost: d.cost,
+            }
+        })
+        .collect()
 }
 
 /// A row of a comparison: the two programmes' figures per year and their

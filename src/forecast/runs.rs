@@ -592,6 +592,8 @@ fn replay_snapshot<'s>(
                 extended_end: r.extended_end,
                 upgrade: r.upgrade.as_ref(),
             }),
+            // A replay forecasts capital only.
+            energy: None,
         }
     }
     let mut plain = Snapshot::new();

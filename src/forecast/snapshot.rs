@@ -65,6 +65,10 @@ pub struct SnapshotAsset {
     /// Index of the release it runs, in [`Snapshot::releases`], when the
     /// support data knows it.
     pub release: Option<u32>,
+    /// Index of its own annual energy in [`Snapshot::energies`], when the
+    /// register gives it one (the power forecast's override of every
+    /// profile).
+    pub energy: Option<u32>,
 }
 
 /// A release an asset runs, as the support data gives it.
@@ -128,6 +132,9 @@ pub struct AssetInput<'a> {
     pub support_end: Option<Date>,
     /// The release it runs, as the support data gives it.
     pub release: Option<ReleaseInput<'a>>,
+    /// Its own energy in kWh a year, as the register gives it (kWh a year,
+    /// or watts × hours): the power forecast takes it before any profile.
+    pub energy: Option<Decimal>,
 }
 
 impl<'a> AssetInput<'a> {
@@ -148,6 +155,7 @@ impl<'a> AssetInput<'a> {
             department: None,
             support_end: None,
             release: None,
+            energy: None,
         }
     }
 }
@@ -170,6 +178,11 @@ pub struct Snapshot {
     models: Vec<SnapshotModel>,
     releases: Vec<SnapshotRelease>,
     release_index: HashMap<(String, String, String), u32>,
+    // Assets' own annual energy, each distinct figure once (a register of
+    // a million assets has a handful of wattages), keyed by its exact
+    // representation so a figure comes back with the scale it was given.
+    energies: Vec<Decimal>,
+    energy_index: HashMap<[u8; 16], u32>,
     tags: String,
     assets: Vec<SnapshotAsset>,
     not_live: u64,
@@ -339,6 +352,10 @@ impl Snapshot {
             None => None,
             Some(r) => Some(self.release(&r)?),
         };
+        let energy = match input.energy {
+            None => None,
+            Some(kwh) => Some(self.energy(kwh)?),
+        };
         let start = index(self.tags.len())?;
         self.tags.push_str(input.tag);
         let end = index(self.tags.len())?;
@@ -357,8 +374,30 @@ impl Snapshot {
             department,
             support_end: input.support_end,
             release,
+            energy,
         });
         Ok(())
+    }
+
+    fn energy(&mut self, kwh: Decimal) -> Result<u32, SnapshotError> {
+        let key = kwh.serialize();
+        if let Some(i) = self.energy_index.get(&key) {
+            return Ok(*i);
+        }
+        let i = index(self.energies.len())?;
+        self.energies.push(kwh);
+        self.energy_index.insert(key, i);
+        Ok(i)
+    }
+
+    /// The distinct annual energy figures assets carry themselves, by index.
+    pub fn energies(&self) -> &[Decimal] {
+        &self.energies
+    }
+
+    /// The asset's own energy in kWh a year, when the register gives it one.
+    pub fn own_energy(&self, asset: &SnapshotAsset) -> Option<Decimal> {
+        asset.energy.map(|i| self.energies[i as usize])
     }
 
     fn release(&mut self, r: &ReleaseInput<'_>) -> Result<u32, SnapshotError> {
@@ -467,6 +506,37 @@ mod tests {
         assert_eq!(s.organisations().len(), 1);
         let tags: Vec<&str> = s.assets().iter().map(|a| s.tag(a)).collect();
         assert_eq!(tags, ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn an_assets_own_energy_is_held_once_per_figure_as_given() {
+        let mut s = Snapshot::new();
+        for (tag, kwh) in [
+            ("A", Some("87.6")),
+            ("B", None),
+            ("C", Some("87.6")),
+            ("D", Some("87.60")),
+        ] {
+            let mut a = AssetInput::new("BCW", tag, AssetClass::Laptop);
+            a.energy = kwh.map(|k| k.parse().unwrap());
+            s.push(&a).unwrap();
+        }
+        let own: Vec<Option<String>> = s
+            .assets()
+            .iter()
+            .map(|a| s.own_energy(a).map(|k| k.to_string()))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                Some("87.6".into()),
+                None,
+                Some("87.6".into()),
+                Some("87.60".into())
+            ]
+        );
+        // 87.6 once; 87.60 is the same amount written otherwise, kept as given.
+        assert_eq!(s.energies().len(), 2);
     }
 
     #[test]

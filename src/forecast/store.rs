@@ -12,6 +12,7 @@ use time::Date;
 use super::approved::{ApprovedComparison, RunApproval, compare_with_approved};
 use super::assumptions::{Assumptions, AssumptionsError};
 use super::capital::{CapitalForecast, Horizon, Reason, resolved_rules};
+use super::power::EnergyOverride;
 use super::programme::{CapitalProgramme, DetailRow, Name, sort_detail};
 use super::runs::{
     BatchRecord, RegisterState, RunAsset, RunDiff, RunItem, RunSummary, SavedRun, diff,
@@ -137,6 +138,17 @@ fn canonical<T: Copy>(
         .ok_or_else(|| bad("assets", column, stored))
 }
 
+/// The exact decimal stored as text in column `i`.
+fn decimal_column(
+    row: &Row<'_>,
+    i: usize,
+    column: &'static str,
+) -> Result<Option<rust_decimal::Decimal>> {
+    text(row, i)?
+        .map(|t| t.parse().map_err(|_| bad("assets", column, t)))
+        .transpose()
+}
+
 fn date_column(row: &Row<'_>, i: usize, column: &'static str) -> Result<Option<Date>> {
     text(row, i)?
         .map(|t| iso_date(t).ok_or_else(|| bad("assets", column, t)))
@@ -151,7 +163,8 @@ fn date_column(row: &Row<'_>, i: usize, column: &'static str) -> Result<Option<D
 /// baseline scans exactly what the forecast scans.
 pub const SNAPSHOT_QUERY: &str = "SELECT o.code, a.asset_tag, a.class, a.status, a.funding, \
      a.in_service_date, a.lease_end, a.life_years, a.manufacturer, a.model, s.name, d.name, \
-     a.os, a.os_version, a.support_end, a.cpu \
+     a.os, a.os_version, a.support_end, a.cpu, \
+     a.power_kwh_per_year, a.power_watts, a.power_hours_per_year \
      FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
      LEFT JOIN sites s ON s.site_id = a.site_id \
      LEFT JOIN departments d ON d.department_id = a.department_id \
@@ -161,7 +174,9 @@ pub const SNAPSHOT_QUERY: &str = "SELECT o.code, a.asset_tag, a.class, a.status,
 /// Reads the live (in use or in store) assets of the register — of one
 /// organisation when `organisation` is given — with every organisation and
 /// the shared-service apportionment ratios, and counts the retired,
-/// disposed and lost assets left out.
+/// disposed and lost assets left out. Each asset carries its own energy
+/// figure (kWh a year, or watts × hours a year), which the power forecast
+/// takes before any profile.
 ///
 /// # Errors
 /// A database error, or a stored value that does not read back.
@@ -240,6 +255,12 @@ pub fn load_snapshot(conn: &Connection, organisation: Option<&str>) -> Result<Sn
             department: text(row, 11)?,
             support_end: date_column(row, 14, "support_end")?,
             release,
+            energy: EnergyOverride {
+                kwh_per_year: decimal_column(row, 16, "power_kwh_per_year")?,
+                watts: decimal_column(row, 17, "power_watts")?,
+                hours_per_year: row.get(18)?,
+            }
+            .annual_kwh(),
         })?;
     }
     let left_out: i64 = conn.query_row(

@@ -4,6 +4,7 @@
 //! document into bytes (a download) or into a file written whole or not at
 //! all. The writers themselves live in [`crate::report`].
 
+use std::io::Write;
 use std::path::Path;
 
 use time::Date;
@@ -11,11 +12,11 @@ use time::Date;
 use crate::domain::{RunId, iso};
 use crate::error::{Context, Result};
 use crate::forecast::cabinet::{self, Basis, CabinetReport, ReportOrganisation};
-use crate::forecast::programme::{Dimension, Units};
+use crate::forecast::programme::{Dimension, Replacements, Units};
 use crate::forecast::store::{
     against_approved, load_run, load_running, register_state, run_detail,
 };
-use crate::forecast::{self, Horizon, Request};
+use crate::forecast::{self, CapitalForecast, Horizon, Request, Snapshot};
 use crate::output_file::OutputFile;
 use crate::register::store;
 use crate::report::Document;
@@ -80,13 +81,22 @@ impl ReportRequest {
 /// An unknown organisation; the forecast or a running-cost forecast fails;
 /// a run (to report or to compare against) is missing or cannot be read.
 pub fn cabinet(register: &Register, request: &ReportRequest) -> Result<CabinetReport> {
-    let conn = register.reader();
     let mut report = match &request.of {
         ReportOf::SavedRun(id) => saved(register, request, *id)?,
-        ReportOf::Forecast(capital) => fresh(register, request, capital)?,
+        ReportOf::Forecast(capital) => fresh(register, request, capital)?.0,
     };
+    add_change(register, request, &mut report)?;
+    Ok(report)
+}
+
+/// The change against the earlier run `request` names, if any.
+fn add_change(
+    register: &Register,
+    request: &ReportRequest,
+    report: &mut CabinetReport,
+) -> Result<()> {
     if let Some(id) = request.compare {
-        let earlier = load_run(conn, id)
+        let earlier = load_run(register.reader(), id)
             .with_context(|| format!("failed to read run {} to compare against", id.0))?;
         report.change = Some(cabinet::change(
             earlier.summary.clone(),
@@ -94,7 +104,101 @@ pub fn cabinet(register: &Register, request: &ReportRequest) -> Result<CabinetRe
             &report.programme,
         ));
     }
-    Ok(report)
+    Ok(())
+}
+
+/// A report assembled for one document, with the forecast (its snapshot
+/// and replacements) when the workbook's Detail sheet is made from it as it
+/// is written rather than held in the report.
+struct Assembled {
+    report: CabinetReport,
+    streamed: Option<(Snapshot, CapitalForecast)>,
+}
+
+/// Assembles the report `request` asks for, to be written as `document`.
+/// A workbook of a fresh forecast lists every replacement without holding
+/// them as rows: the report is assembled without them and keeps the
+/// forecast they are made from.
+fn assemble(register: &Register, request: &ReportRequest, document: Document) -> Result<Assembled> {
+    match &request.of {
+        ReportOf::Forecast(capital) if request.detail && document == Document::Xlsx => {
+            let held = ReportRequest {
+                detail: false,
+                ..request.clone()
+            };
+            let (mut report, snapshot, forecast) = fresh(register, &held, capital)?;
+            add_change(register, request, &mut report)?;
+            Ok(Assembled {
+                report,
+                streamed: Some((snapshot, forecast)),
+            })
+        }
+        _ => Ok(Assembled {
+            report: cabinet(register, request)?,
+            streamed: None,
+        }),
+    }
+}
+
+impl Assembled {
+    fn render<W: Write + Send>(
+        &self,
+        document: Document,
+        by: Dimension,
+        out: W,
+    ) -> std::result::Result<(), render::RenderError> {
+        match &self.streamed {
+            Some((snapshot, forecast)) => {
+                let detail = Replacements::new(forecast, snapshot, &self.report.assumptions);
+                render::render_with_detail(&self.report, &detail, document, by, out)
+            }
+            None => render::render(&self.report, document, by, out),
+        }
+    }
+}
+
+/// Assembles the report `request` asks for and writes it as `document`
+/// into `out` (a download's buffer): [`cabinet`] then [`render`], except
+/// that a workbook of a fresh forecast writes its Detail sheet from the
+/// forecast's replacements as it goes instead of holding a row for each
+/// (a million-asset programme's workbook in a third of the memory). The
+/// report comes back without those rows, for what a front end says of it.
+///
+/// # Errors
+/// As [`cabinet`]; the document cannot be put together or written.
+pub fn make<W: Write + Send>(
+    register: &Register,
+    request: &ReportRequest,
+    document: Document,
+    by: Dimension,
+    out: W,
+) -> Result<CabinetReport> {
+    let assembled = assemble(register, request, document)?;
+    assembled
+        .render(document, by, out)
+        .context("failed to write the report")?;
+    Ok(assembled.report)
+}
+
+/// [`make`] into the file at `path`, written whole or not at all.
+///
+/// # Errors
+/// As [`cabinet`]; the file cannot be created, written or put in place.
+pub fn make_file(
+    register: &Register,
+    request: &ReportRequest,
+    document: Document,
+    by: Dimension,
+    path: &Path,
+) -> Result<CabinetReport> {
+    let assembled = assemble(register, request, document)?;
+    let failed = || format!("failed to write `{}`", path.display());
+    let mut out = OutputFile::create(path).with_context(failed)?;
+    assembled
+        .render(document, by, &mut out)
+        .with_context(failed)?;
+    out.commit().with_context(failed)?;
+    Ok(assembled.report)
 }
 
 fn organisations(register: &Register, only: Option<&str>) -> Result<Vec<ReportOrganisation>> {
@@ -123,8 +227,13 @@ fn title(request: &ReportRequest, horizon: Horizon, org: Option<&str>) -> String
     })
 }
 
-/// A fresh forecast of the register, with its running costs.
-fn fresh(register: &Register, request: &ReportRequest, capital: &Request) -> Result<CabinetReport> {
+/// A fresh forecast of the register, with its running costs; and the
+/// snapshot and forecast it was made from.
+fn fresh(
+    register: &Register,
+    request: &ReportRequest,
+    capital: &Request,
+) -> Result<(CabinetReport, Snapshot, CapitalForecast)> {
     let conn = register.reader();
     let horizon = capital.horizon;
     let org = super::forecast::organisation(register, capital.organisation.as_deref())?;
@@ -158,7 +267,7 @@ fn fresh(register: &Register, request: &ReportRequest, capital: &Request) -> Res
         carbon: None,
     };
     super::funding::add_to_report(conn, &mut report, code)?;
-    Ok(report)
+    Ok((report, run.snapshot, run.forecast))
 }
 
 /// A saved run, exactly as saved (with its running costs, for runs saved

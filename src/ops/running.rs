@@ -65,21 +65,20 @@ pub fn organisation(conn: &Connection, code: Option<&str>) -> Result<Option<Orga
 }
 
 /// The power forecast (without levers) of a capital forecast of the
-/// register, with its assumptions.
+/// register, with its assumptions. The assets' own energy figures come
+/// with them in `snapshot`.
 ///
 /// # Errors
 /// The policy lacks tariffs, factors or profiles; the register cannot be read.
 pub fn forecast_power(
     conn: &Connection,
     estate: &Estate,
-    org: Option<&str>,
     snapshot: &crate::forecast::Snapshot,
     capital: &CapitalForecast,
 ) -> Result<(PowerAssumptions, PowerForecast)> {
-    let overrides = running_store::energy_overrides(conn, org)?;
     let pa =
         PowerAssumptions::from_defaults(&estate.defaults, running_store::model_profiles(conn)?)?;
-    let base = power::forecast(snapshot, capital, &pa, &overrides, &Plan::default())?;
+    let base = power::forecast(snapshot, capital, &pa, &Plan::default())?;
     Ok((pa, base))
 }
 
@@ -156,9 +155,8 @@ pub fn running_costs(
     run: &engines::Run,
 ) -> Result<RunningCosts> {
     let estate = Estate::read(conn)?;
-    let (power_assumptions, power) =
-        forecast_power(conn, &estate, code, &run.snapshot, &run.forecast)
-            .context("failed to forecast power and carbon")?;
+    let (power_assumptions, power) = forecast_power(conn, &estate, &run.snapshot, &run.forecast)
+        .context("failed to forecast power and carbon")?;
     let (line_assumptions, lines) = forecast_lines(conn, &estate, code, horizon)
         .context("failed to forecast the phone lines")?;
     let licences = forecast_licences(conn, estate, code, horizon, None)
@@ -261,9 +259,7 @@ fn running_of(
         forecast: capital,
         ..
     } = run;
-    let org_code = request.organisation.as_deref();
-    let (pa, _) = forecast_power(conn, estate, org_code, snapshot, capital)?;
-    let overrides = running_store::energy_overrides(conn, org_code)?;
+    let (pa, _) = forecast_power(conn, estate, snapshot, capital)?;
     let chosen = request
         .scenario
         .as_ref()
@@ -274,7 +270,7 @@ fn running_of(
     } else {
         levers::plan(snapshot, capital, assumptions, &chosen, &estate.staff)?
     };
-    let with = power::forecast(snapshot, capital, &pa, &overrides, &plan)?;
+    let with = power::forecast(snapshot, capital, &pa, &plan)?;
     Ok(ScenarioRunning {
         capital: levers::capital_with(capital, &plan),
         power: with.totals.iter().map(|t| t.figures.after).collect(),
@@ -364,9 +360,7 @@ pub fn power(register: &Register, request: &PowerRequest) -> Result<PowerRun> {
         forecast: capital,
         ..
     } = engines::run(conn, &request.capital).context("failed to forecast the capital programme")?;
-    let org_code = request.capital.organisation.as_deref();
-    let overrides = running_store::energy_overrides(conn, org_code)?;
-    let (pa, base) = forecast_power(conn, &estate, org_code, &snapshot, &capital)?;
+    let (pa, base) = forecast_power(conn, &estate, &snapshot, &capital)?;
     let levers = if request.levers.is_empty() {
         None
     } else {
@@ -377,7 +371,7 @@ pub fn power(register: &Register, request: &PowerRequest) -> Result<PowerRun> {
             &request.levers,
             &estate.staff,
         )?;
-        let with = power::forecast(&snapshot, &capital, &pa, &overrides, &plan)?;
+        let with = power::forecast(&snapshot, &capital, &pa, &plan)?;
         Some((request.levers.clone(), plan, with))
     };
     Ok(PowerRun {

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use crate::forecast::cabinet::CabinetReport;
-use crate::forecast::programme::Dimension;
+use crate::forecast::programme::{DetailList, Dimension};
 
 use super::Document;
 use super::chart::ChartError;
@@ -57,6 +57,27 @@ pub fn render<W: Write + Send>(
             serde_json::to_writer_pretty(&mut out, report)?;
             out.write_all(b"\n")?;
         }
+    }
+    Ok(())
+}
+
+/// [`render`] with the workbook's Detail sheet written from `detail` (a
+/// fresh forecast's replacements, made into rows as they are written)
+/// instead of the rows `report` holds; the other documents are as
+/// [`render`] writes them (the JSON lists what `report` holds).
+///
+/// # Errors
+/// As [`render`].
+pub fn render_with_detail<W: Write + Send, D: DetailList + ?Sized>(
+    report: &CabinetReport,
+    detail: &D,
+    document: Document,
+    by: Dimension,
+    mut out: W,
+) -> Result<(), RenderError> {
+    match document {
+        Document::Xlsx => super::xlsx::write_with_detail(report, detail, &mut out)?,
+        _ => render(report, document, by, out)?,
     }
     Ok(())
 }

@@ -24,8 +24,9 @@
 //! never evaluated, so imported text cannot run as a formula and shows as
 //! it was imported (neutralising with `'` belongs to CSV). Numbers are
 //! written as numbers. The Detail sheet is a constant-memory worksheet
-//! written row by row, so a million replacements do not sit in memory
-//! twice.
+//! written row by row from a [`DetailList`]: a fresh forecast's
+//! replacements are made into rows as they are written, so a million of
+//! them are never held as rows at all.
 //!
 //! Every sheet has its title in row 1, a line saying what it is in row 2
 //! and its first table's header in row 4.
@@ -50,7 +51,7 @@ use super::running::{
 use super::words::{bracketed, for_people, long_dates_in};
 use super::{Cell, View};
 use crate::forecast::cabinet::CabinetReport;
-use crate::forecast::programme::{DetailRow, Dimension, Units};
+use crate::forecast::programme::{DetailList, DetailRow, Dimension, Units};
 
 /// The 0-based row of each sheet's first table header (Excel row 4).
 pub const HEADER_ROW: u32 = 3;
@@ -654,11 +655,17 @@ pub fn detail_sheet(
     detail_sheets(wb, title, rows, units, DETAIL_ROWS_PER_SHEET)
 }
 
-/// [`detail_sheet`] with `per_sheet` rows to a sheet (at most Excel's).
-fn detail_sheets(
+/// [`detail_sheet`] of any list of replacements (the rows a programme
+/// holds, or a forecast's [`Replacements`](crate::forecast::programme::Replacements)
+/// made into rows as they are written), with `per_sheet` rows to a sheet
+/// (at most Excel's; fewer only to test the continuation cheaply).
+///
+/// # Errors
+/// A `rust_xlsxwriter` error (e.g. no temporary folder to write to).
+pub fn detail_sheets<D: DetailList + ?Sized>(
     wb: &mut Workbook,
     title: &str,
-    rows: &[DetailRow],
+    rows: &D,
     units: Units,
     per_sheet: usize,
 ) -> Result<(), XlsxError> {
@@ -688,29 +695,25 @@ fn detail_sheets(
                 DETAIL_ROWS_PER_SHEET
             )
         };
-        detail_part(
-            wb,
-            title,
-            &name,
-            &about,
-            rows.get(from..to).unwrap_or(&[]),
-            units,
-        )?;
+        detail_part(wb, title, &name, &about, rows, from..to, units)?;
     }
     Ok(())
 }
 
-/// One Detail sheet of `rows`: its widths from its content (worked out
-/// first: a constant-memory sheet is written in order), a filter on its
-/// heading row, frozen below it, due dates as dates.
-fn detail_part(
+/// One Detail sheet of the rows `part` of `rows`: its widths from its
+/// content (worked out first, in a pass of its own over the rows: a
+/// constant-memory sheet is written in order), a filter on its heading row,
+/// frozen below it, due dates as dates.
+fn detail_part<D: DetailList + ?Sized>(
     wb: &mut Workbook,
     title: &str,
     name: &str,
     about: &str,
-    rows: &[DetailRow],
+    rows: &D,
+    part: std::ops::Range<usize>,
     units: Units,
 ) -> Result<(), XlsxError> {
+    let part = part.start.min(rows.len())..part.end.min(rows.len());
     let f = Formats::new(units);
     let headings: Vec<String> = [
         "Organisation",
@@ -737,16 +740,16 @@ fn detail_part(
     layout.header(HEADER_ROW, &headings);
     layout.note(8, "30 September 2027".len());
     layout.note(10, "unfunded".len());
-    for d in rows {
+    for d in part.clone().map(|i| rows.row(i)) {
         let texts = [
-            &*d.organisation,
-            &d.asset_tag,
+            d.organisation,
+            d.asset_tag,
             d.class.label(),
-            &*d.line,
-            d.site.as_deref().unwrap_or(""),
-            d.department.as_deref().unwrap_or(""),
-            d.manufacturer.as_deref().unwrap_or(""),
-            d.model.as_deref().unwrap_or(""),
+            d.line,
+            d.site.unwrap_or(""),
+            d.department.unwrap_or(""),
+            d.manufacturer.unwrap_or(""),
+            d.model.unwrap_or(""),
         ];
         for (col, t) in (0u16..).zip(texts) {
             layout.note(col, t.chars().count());
@@ -768,15 +771,15 @@ fn detail_part(
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     let mut last = HEADER_ROW;
-    for (row, d) in (HEADER_ROW + 1..).zip(rows) {
-        text(ws, row, 0, &d.organisation, &f.text)?;
-        text(ws, row, 1, &d.asset_tag, &f.text)?;
+    for (row, d) in (HEADER_ROW + 1..).zip(part.map(|i| rows.row(i))) {
+        text(ws, row, 0, d.organisation, &f.text)?;
+        text(ws, row, 1, d.asset_tag, &f.text)?;
         text(ws, row, 2, d.class.label(), &f.text)?;
-        text(ws, row, 3, &d.line, &f.text)?;
-        text(ws, row, 4, d.site.as_deref().unwrap_or(""), &f.text)?;
-        text(ws, row, 5, d.department.as_deref().unwrap_or(""), &f.text)?;
-        text(ws, row, 6, d.manufacturer.as_deref().unwrap_or(""), &f.text)?;
-        text(ws, row, 7, d.model.as_deref().unwrap_or(""), &f.text)?;
+        text(ws, row, 3, d.line, &f.text)?;
+        text(ws, row, 4, d.site.unwrap_or(""), &f.text)?;
+        text(ws, row, 5, d.department.unwrap_or(""), &f.text)?;
+        text(ws, row, 6, d.manufacturer.unwrap_or(""), &f.text)?;
+        text(ws, row, 7, d.model.unwrap_or(""), &f.text)?;
         let due = d.due_date;
         let date = ExcelDateTime::from_ymd(
             u16::try_from(due.year()).unwrap_or(1900),
@@ -904,11 +907,26 @@ fn running_sheets(
     Ok(())
 }
 
-/// Writes the report as a workbook to `out`.
+/// Writes the report as a workbook to `out`, its Detail sheet from the
+/// replacements the report holds.
 ///
 /// # Errors
 /// A `rust_xlsxwriter` error, or one writing to `out`.
 pub fn write<W: Write + Send>(report: &CabinetReport, out: W) -> Result<(), XlsxError> {
+    write_with_detail(report, report.programme.detail.as_slice(), out)
+}
+
+/// Writes the report as a workbook to `out`, its Detail sheet from
+/// `detail` (a fresh forecast's replacements made into rows as they are
+/// written, so the report need not hold them).
+///
+/// # Errors
+/// A `rust_xlsxwriter` error, or one writing to `out`.
+pub fn write_with_detail<W: Write + Send, D: DetailList + ?Sized>(
+    report: &CabinetReport,
+    detail: &D,
+    out: W,
+) -> Result<(), XlsxError> {
     let units = report.units;
     let mut f = Formats::new(units);
     let mut wb = Workbook::new();
@@ -981,7 +999,7 @@ pub fn write<W: Write + Send>(report: &CabinetReport, out: W) -> Result<(), Xlsx
             &[("", approvals_view(p, Units::Pounds))],
         )?;
     }
-    detail_sheet(&mut wb, title, &p.detail, units)?;
+    detail_sheets(&mut wb, title, detail, units, DETAIL_ROWS_PER_SHEET)?;
     match &report.running {
         Some(r) => running_sheets(&mut wb, &mut f, title, r)?,
         None => {
@@ -1092,7 +1110,7 @@ mod tests {
         let path = dir.path().join("detail.xlsx");
         let rows: Vec<DetailRow> = (1..=7).map(replacement).collect();
         let mut wb = Workbook::new();
-        detail_sheets(&mut wb, "Test", &rows, Units::Pounds, 3).unwrap();
+        detail_sheets(&mut wb, "Test", rows.as_slice(), Units::Pounds, 3).unwrap();
         wb.save(&path).unwrap();
 
         let mut book: Xlsx<_> = open_workbook(&path).unwrap();
@@ -1138,7 +1156,7 @@ mod tests {
             let path = dir.path().join(file);
             let rows: Vec<DetailRow> = (1..=n).map(replacement).collect();
             let mut wb = Workbook::new();
-            detail_sheets(&mut wb, "Test", &rows, Units::Pounds, 3).unwrap();
+            detail_sheets(&mut wb, "Test", rows.as_slice(), Units::Pounds, 3).unwrap();
             wb.save(&path).unwrap();
             let book: Xlsx<_> = open_workbook(&path).unwrap();
             assert_eq!(book.sheet_names(), ["Detail"], "{file}");

@@ -1,6 +1,7 @@
 //! The SQL of the running-cost forecasts: the register's distinct models,
 //! in-use device counts, and the model power profiles matched from ENERGY
-//! STAR lists.
+//! STAR lists. (An asset's own energy figure is read with the asset, into
+//! the forecast's snapshot: `forecast::store::load_snapshot`.)
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,7 @@ use rusqlite::{Connection, Transaction, params};
 use super::energystar::{ModelMatch, RegisterModel};
 use crate::db::now_timestamp;
 use crate::domain::AssetClass;
-use crate::forecast::power::{EnergyOverride, ModelProfile, Overrides};
+use crate::forecast::power::ModelProfile;
 use crate::register::Actor;
 
 fn conversion<E: std::error::Error + Send + Sync + 'static>(col: usize, e: E) -> rusqlite::Error {
@@ -63,43 +64,6 @@ pub fn in_use_devices(conn: &Connection) -> rusqlite::Result<BTreeMap<(String, A
         Ok((
             (r.get::<_, String>(0)?, class(&r.get::<_, String>(1)?, 1)?),
             count(r.get(2)?),
-        ))
-    })?
-    .collect()
-}
-
-/// The energy figures live assets carry themselves (kWh a year, or watts
-/// and hours), by (organisation code, asset tag) — of one organisation when
-/// `organisation` is given.
-///
-/// # Errors
-/// A database error, or a stored figure that is not a number.
-pub fn energy_overrides(
-    conn: &Connection,
-    organisation: Option<&str>,
-) -> rusqlite::Result<Overrides> {
-    let mut stmt = conn.prepare(
-        "SELECT o.code, a.asset_tag, a.power_kwh_per_year, a.power_watts, a.power_hours_per_year \
-         FROM assets a JOIN organisations o ON o.organisation_id = a.organisation_id \
-         WHERE a.status IN ('in_use', 'in_store') \
-         AND (a.power_kwh_per_year IS NOT NULL OR a.power_watts IS NOT NULL) \
-         AND (?1 IS NULL OR o.code = ?1) ORDER BY o.code, a.asset_tag",
-    )?;
-    let decimal = |v: Option<String>, col: usize| {
-        v.map(|t| {
-            t.parse::<rust_decimal::Decimal>()
-                .map_err(|e| conversion(col, e))
-        })
-        .transpose()
-    };
-    stmt.query_map([organisation], |r| {
-        Ok((
-            (r.get(0)?, r.get(1)?),
-            EnergyOverride {
-                kwh_per_year: decimal(r.get(2)?, 2)?,
-                watts: decimal(r.get(3)?, 3)?,
-                hours_per_year: r.get(4)?,
-            },
         ))
     })?
     .collect()
@@ -207,7 +171,6 @@ mod tests {
         assert_eq!(got[0].kwh_per_year, Decimal::new(19, 0));
         assert!(got[0].source.contains("2357381"));
         assert!(register_models(&conn).unwrap().is_empty());
-        assert!(energy_overrides(&conn, None).unwrap().is_empty());
         assert!(in_use_devices(&conn).unwrap().is_empty());
     }
 }
