@@ -38,6 +38,7 @@
 //!   members by their ratios: money by largest remainder (the parts add up
 //!   to the penny), kWh and carbon exactly.
 
+use std::collections::HashMap;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -240,6 +241,16 @@ impl Energy {
     /// Tonnes of CO2 equivalent (exact).
     pub fn tonnes_co2e(&self) -> Decimal {
         self.kg_co2e / Decimal::ONE_THOUSAND
+    }
+
+    /// `count` of the same: exact, as adding it `count` times is.
+    fn times(self, count: u64) -> Result<Energy, PowerError> {
+        let n = Decimal::from(count);
+        Ok(Energy {
+            kwh: self.kwh.checked_mul(n).ok_or(PowerError::Overflow)?,
+            cost: self.cost.times(count).ok_or(PowerError::Overflow)?,
+            kg_co2e: self.kg_co2e.checked_mul(n).ok_or(PowerError::Overflow)?,
+        })
     }
 
     fn add(&mut self, other: Energy) {
@@ -487,6 +498,19 @@ fn as_it_stands(snapshot: &Snapshot, asset: &SnapshotAsset, rates: &Rates) -> (D
 }
 
 /// Accumulators for one breakdown: rows × years.
+/// What the power forecast reads of an asset: assets alike in it give the
+/// same figures.
+#[derive(PartialEq, Eq, Hash)]
+struct Alike {
+    class: AssetClass,
+    site: usize,
+    org: usize,
+    stands_kwh: Decimal,
+    replaced: Option<FinancialYear>,
+    retired: Option<FinancialYear>,
+    converted: Option<(AssetClass, FinancialYear)>,
+}
+
 struct Grid {
     cells: Vec<Vec<PowerFigures>>,
 }
@@ -549,6 +573,13 @@ pub fn forecast(
     let mut by_site = Grid::new(no_site + 1, n);
     let mut by_org = Grid::new(snapshot.organisations().len(), n);
     let mut sources = EnergySources::default();
+    // Assets alike in everything the forecast reads of them (class, site,
+    // organisation, energy as they stand, the year they are replaced,
+    // retired or converted) give the same figures: each such group is
+    // worked out once and counted, which is exact (an asset's cost is
+    // rounded to the penny before it is counted, as before it was summed).
+    // A million assets fall into a few thousand groups.
+    let mut groups: HashMap<Alike, u64> = HashMap::new();
     for (i, asset) in assets.iter().enumerate() {
         if !asset.status.is_live() {
             continue;
@@ -560,29 +591,46 @@ pub fn forecast(
             Source::Model => sources.from_model += 1,
             Source::Class => sources.from_class += 1,
         }
-        let site = asset.site.map_or(no_site, |s| s as usize);
-        let org = asset.organisation as usize;
-        let retired = plan.retired(i);
-        let converted = plan.converted(i);
+        let alike = Alike {
+            class: asset.class,
+            site: asset.site.map_or(no_site, |s| s as usize),
+            org: asset.organisation as usize,
+            stands_kwh,
+            replaced: replaced[i],
+            retired: plan.retired(i),
+            converted: plan.converted(i),
+        };
+        *groups.entry(alike).or_insert(0) += 1;
+    }
+    for (alike, count) in groups {
+        let Alike {
+            class: own_class,
+            site,
+            org,
+            stands_kwh,
+            replaced,
+            retired,
+            converted,
+        } = alike;
         for (y, year) in years.iter().enumerate() {
-            let stands = rates.energy(stands_kwh, y)?;
-            by_class.add_stands(asset.class as usize, y, stands);
+            let stands = rates.energy(stands_kwh, y)?.times(count)?;
+            by_class.add_stands(own_class as usize, y, stands);
             by_site.add_stands(site, y, stands);
             by_org.add_stands(org, y, stands);
             if retired.is_some_and(|r| r <= *year) {
                 continue;
             }
-            let (class, kwh) = match replaced[i] {
+            let (class, kwh) = match replaced {
                 Some(r) if r <= *year => {
                     let class = match converted {
                         Some((to, from)) if from <= *year => to,
-                        _ => asset.class,
+                        _ => own_class,
                     };
                     (class, rates.current(class))
                 }
-                _ => (asset.class, stands_kwh),
+                _ => (own_class, stands_kwh),
             };
-            let after = rates.energy(kwh, y)?;
+            let after = rates.energy(kwh, y)?.times(count)?;
             by_class.add_after(class as usize, y, after);
             by_site.add_after(site, y, after);
             by_org.add_after(org, y, after);
