@@ -165,21 +165,63 @@ fn benches() {
 
     // Register pages: every filter, and deep pages by following "next".
     let a = generate::asset(SEED, estate.assets / 2);
+    // Values go into the query string encoded (a department holds `&`).
+    let enc = |v: &str| {
+        v.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let model_word = a.model.split(' ').next().unwrap_or("").to_string();
+    // The register keeps a department's name apart from its code
+    // ("IT01 ICT Services" is ICT Services, code IT01): the page filters by
+    // the name.
+    let department = a
+        .department
+        .split_once(' ')
+        .map_or(a.department, |(_, name)| name);
     let filters = [
         "/register".to_string(),
         format!("/register?org={}", common::ORG),
         "/register?class=desktop".to_string(),
-        format!("/register?site={}", a.site.replace(' ', "+")),
-        format!("/register?department={}", a.department.replace(' ', "+")),
+        format!("/register?site={}", enc(a.site)),
+        format!("/register?department={}", enc(department)),
+        "/register?department=No+such+department".to_string(),
         "/register?status=in_use".to_string(),
-        format!("/register?q={}", &a.tag),
+        format!("/register?q={}", enc(&a.tag)),
+        format!("/register?q={}", enc(&a.serial)),
+        format!("/register?q={}", enc(&model_word)),
+        "/register?q=nothing+matches+this".to_string(),
+        format!(
+            "/register?class=desktop&site={}&department={}&status=in_store",
+            enc(a.site),
+            enc(department)
+        ),
         "/register?sort=in_service".to_string(),
+        "/register?sort=model".to_string(),
+        "/register?sort=class".to_string(),
+        "/register?sort=cost".to_string(),
+        format!("/register?sort=cost&site={}", enc(a.site)),
     ];
     let mut times = Vec::new();
     for f in &filters {
-        for _ in 0..5 {
-            times.push(get(addr, &cookie, f).0);
+        let mut these: Vec<Duration> = (0..5).map(|_| get(addr, &cookie, f).0).collect();
+        // The second page too, found by its cursor.
+        let (_, first) = get(addr, &cookie, f);
+        if let Some(next) = next_link(&first) {
+            these.extend((0..5).map(|_| get(addr, &cookie, &next).0));
         }
+        println!(
+            "  {f}: p50 {} p95 {} ({} requests)",
+            ms(percentile(&mut these, 50)),
+            ms(percentile(&mut these, 95)),
+            these.len()
+        );
+        times.extend(these);
     }
     let (_, mut page) = get(addr, &cookie, "/register");
     let mut deep = 0;
@@ -191,7 +233,8 @@ fn benches() {
         deep += 1;
     }
     println!(
-        "register page ({} requests: {} filters × 5, {deep} pages deep): p50 {} p95 {}",
+        "register page ({} requests: {} filters and sorts × 5, their second pages × 5, \
+         {deep} pages deep): p50 {} p95 {}",
         times.len(),
         filters.len(),
         ms(percentile(&mut times, 50)),

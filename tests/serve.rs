@@ -983,3 +983,237 @@ fn ctrl_c_stops_the_server_cleanly_and_a_wide_address_is_said_aloud() {
     );
     assert!(stderr.contains("estate: stopped"), "{stderr}");
 }
+
+/// The asset tags of a register page's rows, in order.
+fn page_tags(body: &str) -> Vec<String> {
+    body.split("<th scope=\"row\"><a href=\"/assets/BCW/")
+        .skip(1)
+        .map(|part| part.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// The "next page" link of a register page.
+fn next_page(body: &str) -> Option<String> {
+    let at = body.find("rel=\"next\"")?;
+    let start = body[..at].rfind("href=\"")? + 6;
+    let end = start + body[start..].find('"')?;
+    Some(body[start..end].replace("&amp;", "&").replace("&#38;", "&"))
+}
+
+#[test]
+fn the_register_sorts_by_model_class_and_cost_and_searches_the_start_of_fields() {
+    // 2,100 assets PC-1 … PC-2100, SN1 … SN2100, imported in that order (so
+    // asset ids follow i): PC-i costs £i.00; every third (i divisible by 3)
+    // is a laptop, the rest desktops; odd i are
+    // model "latitude 5540" (lower case), even "OptiPlex 7010"; PC-7's user
+    // is Jane Doe. 2,100 in use is more than the 2,000 matches the page
+    // sorts itself, so `status=in_use` walks the order's index instead.
+    let env = Env::with_org();
+    let mut csv = String::from("Asset Tag,Serial Number,Type,Model,Purchase Date,Cost,User\n");
+    for i in 1..=2100 {
+        let class = if i % 3 == 0 { "Laptop" } else { "Desktop" };
+        let model = if i % 2 == 1 {
+            "latitude 5540"
+        } else {
+            "OptiPlex 7010"
+        };
+        let user = if i == 7 { "Jane Doe" } else { "" };
+        writeln!(csv, "PC-{i},SN{i},{class},{model},2020-04-01,{i}.00,{user}").unwrap();
+    }
+    std::fs::write(env.path().join("kit.csv"), csv).unwrap();
+    env.ok(&["import", "kit.csv", "--org", "BCW"]);
+    env.cmd()
+        .args([
+            "users",
+            "add",
+            "vic",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+    let server = Server::start(&env, &[]);
+    let (cookie, _) = server.login("vic");
+    let tags = |path: &str| {
+        let g = server.get(path, Some(&cookie));
+        assert_eq!(g.status, 200, "{path}: {}", g.body);
+        (page_tags(&g.body), next_page(&g.body))
+    };
+    let pcs = |is: &[usize]| is.iter().map(|i| format!("PC-{i}")).collect::<Vec<_>>();
+
+    // By cost, as numbers (not text: £10 after £9): page 1 is PC-1 … PC-50,
+    // page 2 (by its cursor) PC-51 … PC-100; the same with the walk.
+    for path in ["/register?sort=cost", "/register?sort=cost&status=in_use"] {
+        let (first, next) = tags(path);
+        assert_eq!(first, pcs(&(1..=50).collect::<Vec<_>>()), "{path}");
+        let (second, _) = tags(&next.unwrap());
+        assert_eq!(second, pcs(&(51..=100).collect::<Vec<_>>()), "{path}");
+    }
+    // Every page of the walk, followed to the end: 42 pages of 50, each
+    // asset once.
+    let mut path = Some("/register?sort=cost&status=in_use".to_string());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pages = 0;
+    while let Some(p) = path {
+        let (t, next) = tags(&p);
+        assert_eq!(t.len(), 50);
+        seen.extend(t);
+        pages += 1;
+        path = next;
+    }
+    assert_eq!((pages, seen.len()), (42, 2100));
+
+    // By model, ignoring case: "latitude" (odd i) before "OptiPlex" (a
+    // binary order would put the capital O first); page 1 is the first 50
+    // odd: PC-1, PC-3 … PC-99.
+    let (first, _) = tags("/register?sort=model");
+    assert_eq!(first, pcs(&(1..=99).step_by(2).collect::<Vec<_>>()));
+    // By class: desktop before laptop. The first 50 desktops are the i not
+    // divisible by 3 up to 74 (two in every three: 25 threes make 75).
+    let (first, next) = tags("/register?sort=class&status=in_use");
+    let desktops: Vec<usize> = (1..=74).filter(|i| i % 3 != 0).collect();
+    assert_eq!(first, pcs(&desktops));
+    let (second, _) = tags(&next.unwrap());
+    assert_eq!(second[0], "PC-76");
+
+    // The search matches the start of a tag, serial, model or user, in any
+    // case: "pc-12" is PC-12, PC-120 … PC-129 and PC-1200 … PC-1299 (1 + 10
+    // + 100 = 111), page 1 the first 50 by tag (text order).
+    let (first, next) = tags("/register?q=pc-12");
+    assert_eq!(first.len(), 50);
+    assert_eq!(first[..3], pcs(&[12, 120, 1200]));
+    assert!(next.is_some());
+    // Serial SN2100 alone starts with "sn210" and "SN2100"; with the laptop
+    // filter too (2100 = 3 × 700), still it.
+    assert_eq!(tags("/register?q=sn2100").0, pcs(&[2100]));
+    assert_eq!(tags("/register?q=SN2100&class=laptop").0, pcs(&[2100]));
+    // A user: "jane" starts Jane Doe (PC-7); "doe" starts nothing.
+    assert_eq!(tags("/register?q=jane").0, pcs(&[7]));
+    assert_eq!(tags("/register?q=doe").0, Vec::<String>::new());
+    // A model, any case: "LATITUDE" is the 1,050 odd ones, by tag in text
+    // order: PC-1, then PC-1001 (its fifth character "0" is before PC-101's
+    // "1"), PC-1003, PC-1005, PC-1007.
+    let (first, _) = tags("/register?q=LATITUDE");
+    assert_eq!(first[..5], pcs(&[1, 1001, 1003, 1005, 1007]));
+    // An order that is not one is refused (422, as every invalid request)
+    // with the ones there are.
+    let g = server.get("/register?sort=colour", Some(&cookie));
+    assert_eq!(g.status, 422, "{}", g.body);
+    assert!(g.body.contains("tag, in_service, model, class or cost"));
+}
+
+#[test]
+fn forget_user_reaches_the_web_accounts_their_trail_sessions_tokens_and_failed_sign_ins() {
+    // Jane Doe has the account `jdoe` (an editor, with an API token and a
+    // session) and, signed in as herself at the command line, added the
+    // account `vic`; `jdoe` once mistyped a password. No asset holds her
+    // name: the accounts alone are enough for forget-user to act.
+    let env = Env::with_org();
+    for (name, role) in [("jdoe", "editor"), ("ada", "admin")] {
+        env.cmd()
+            .args(["users", "add", name, "--role", role, "--password-stdin"])
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+            .success();
+    }
+    env.cmd()
+        .args([
+            "users",
+            "add",
+            "vic",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ])
+        .args(["--as", "Jane Doe"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+    let jdoe_token = token(&env, "jdoe");
+    let server = Server::start(&env, &[]);
+    assert_eq!(server.try_login("jdoe", "not her password").status, 401);
+    let (cookie, _) = server.login("jdoe");
+    assert_eq!(server.api("/api/v1/assets", Some(&jdoe_token)).status, 200);
+
+    let out = env.ok(&["forget-user", "Jane Doe", "--email", "jdoe"]);
+    assert!(!out.contains("jdoe"), "{out}");
+
+    // Her account is renamed (its id is 1: the first added), disabled, its
+    // session and token gone; ada and vic are untouched.
+    let list = env.json(&["users", "list", "--format", "json"]);
+    let names: Vec<(&str, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap(),
+                u["disabled"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("[redacted] account 1", true),
+            ("ada", false),
+            ("vic", false)
+        ]
+    );
+    let g = server.get("/register", Some(&cookie));
+    assert_eq!(g.status, 303);
+    assert_eq!(
+        g.header("location").map(|l| l.starts_with("/login")),
+        Some(true)
+    );
+    assert_eq!(server.api("/api/v1/assets", Some(&jdoe_token)).status, 401);
+    // Nothing in the accounts' tables holds the name or the user name; the
+    // trail keeps that vic was added (by "[redacted]") and that account 1
+    // was closed by forget-user.
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    for table in ["users", "user_audit", "login_failures"] {
+        let rows: Vec<String> = conn
+            .prepare(&format!("SELECT * FROM {table}"))
+            .unwrap()
+            .query_map([], |r| {
+                let n = r.as_ref().column_count();
+                Ok((0..n)
+                    .map(|i| r.get_ref(i).unwrap().as_str().unwrap_or("").to_string())
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let all = rows.join("\n").to_lowercase();
+        assert!(
+            !all.contains("jane") && !all.contains("jdoe"),
+            "{table}: {all}"
+        );
+    }
+    assert_eq!(count("SELECT count(*) FROM sessions WHERE user_id = 1"), 0);
+    assert_eq!(
+        count("SELECT count(*) FROM api_tokens WHERE user_id = 1"),
+        0
+    );
+    assert_eq!(count("SELECT count(*) FROM login_failures"), 0);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM user_audit WHERE user_id = 3 AND action = 'add' \
+             AND who = '[redacted]'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM user_audit WHERE user_id = 1 AND action = 'disable' \
+             AND detail = 'forget-user'"
+        ),
+        1
+    );
+    // Her user name no longer signs in.
+    assert_eq!(server.try_login("jdoe", PASSWORD).status, 401);
+}

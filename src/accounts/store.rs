@@ -381,3 +381,105 @@ pub fn user_audit(conn: &Connection) -> Result<Vec<UserAuditEntry>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// forget-user's part in the accounts (issue 14): an account whose name is
+/// the person's (or one of the user names or addresses given) is renamed
+/// `[redacted] account N`, disabled, and its sessions and API tokens
+/// deleted, so no one signs in as it again; the name or an address is
+/// redacted from the accounts' trail (`user_audit`: detail, command, who);
+/// failed sign-ins under it are deleted (they hold nothing else worth
+/// keeping: the rate limit forgets them within the hour anyway). Returns
+/// every field changed, as the register's forget-user does.
+///
+/// # Errors
+/// A database error.
+pub fn forget(
+    tx: &Transaction<'_>,
+    forget: &crate::register::forget::Forget,
+    actor: &Actor,
+) -> Result<Vec<crate::register::forget::Redaction>> {
+    use crate::register::forget::Redaction;
+    use crate::register::store::REDACTED;
+    let mut changes = Vec::new();
+    let users: Vec<(i64, String)> = tx
+        .prepare("SELECT user_id, name FROM users ORDER BY user_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut forgotten = Vec::new();
+    for (id, name) in users {
+        let count = if forget.is_whole(&name) {
+            1
+        } else {
+            match forget.redact(&name, REDACTED) {
+                Some((_, n)) => n,
+                None => continue,
+            }
+        };
+        tx.execute(
+            "UPDATE users SET name = ?1, disabled = 1, updated_at = ?2 WHERE user_id = ?3",
+            params![format!("{REDACTED} account {id}"), now_timestamp(), id],
+        )?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        tx.execute("DELETE FROM api_tokens WHERE user_id = ?1", [id])?;
+        changes.push(Redaction {
+            place: "accounts".into(),
+            record: format!("account {id}"),
+            field: "name".into(),
+            count,
+        });
+        forgotten.push(id);
+    }
+    for column in ["detail", "command", "who"] {
+        let rows: Vec<(i64, String)> = tx
+            .prepare(&format!(
+                "SELECT audit_id, {column} FROM user_audit WHERE {column} IS NOT NULL \
+                 ORDER BY audit_id"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, text) in rows {
+            if !forget.may_occur(&text) {
+                continue;
+            }
+            let Some((new, count)) = forget.redact_value(&text, REDACTED, &[]) else {
+                continue;
+            };
+            tx.execute(
+                &format!("UPDATE user_audit SET {column} = ?1 WHERE audit_id = ?2"),
+                params![new, id],
+            )?;
+            changes.push(Redaction {
+                place: "account changes".into(),
+                record: format!("row {id}"),
+                field: column.into(),
+                count,
+            });
+        }
+    }
+    let failures: Vec<(i64, String)> = tx
+        .prepare("SELECT failure_id, account FROM login_failures ORDER BY failure_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, account) in failures {
+        let count = if forget.is_whole(&account) {
+            1
+        } else {
+            match forget.redact(&account, REDACTED) {
+                Some((_, n)) => n,
+                None => continue,
+            }
+        };
+        tx.execute("DELETE FROM login_failures WHERE failure_id = ?1", [id])?;
+        changes.push(Redaction {
+            place: "failed sign-ins".into(),
+            record: format!("row {id}"),
+            field: "account".into(),
+            count,
+        });
+    }
+    // The accounts' trail says the account was closed, without the name.
+    for id in forgotten {
+        audit(tx, id, "disable", Some("forget-user"), actor)?;
+    }
+    Ok(changes)
+}

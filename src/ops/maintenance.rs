@@ -250,12 +250,25 @@ pub fn forget_user(
     actor: &Actor,
 ) -> Result<Forgotten> {
     let forget = request.forget()?;
-    let done = if request.dry_run {
+    // The register's records and trail, then the web accounts (their names,
+    // trail, sessions and tokens): the name may be only in one of them.
+    let work = |tx: &rusqlite::Transaction<'_>| -> Result<Forgotten> {
+        let accounts = crate::accounts::store::forget(tx, &forget, actor)?;
+        let mut done = match store::forget_user(tx, &forget, actor) {
+            Ok(done) => done,
+            Err(crate::register::RegisterError::NothingToForget) if !accounts.is_empty() => {
+                Forgotten::default()
+            }
+            Err(e) => return Err(e.into()),
+        };
+        done.changes.extend(accounts);
+        Ok(done)
+    };
+    if request.dry_run {
         // The same work in a transaction that is rolled back, so the list is
         // exactly what the real run would change.
-        register.rehearse(|tx| store::forget_user(tx, &forget, actor))
+        register.rehearse(work)
     } else {
-        register.write(|tx| store::forget_user(tx, &forget, actor))
-    };
-    Ok(done?)
+        register.write(work)
+    }
 }

@@ -3030,7 +3030,8 @@ pub struct AssetQuery {
 }
 
 /// The order of [`AssetQuery`]: each has an index on (key, `asset_id`), so
-/// a page after a cursor is found without counting the pages before it.
+/// a page after a cursor is found without counting the pages before it
+/// (V13 and V19).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AssetOrder {
     /// By asset tag.
@@ -3038,78 +3039,195 @@ pub enum AssetOrder {
     Tag,
     /// By in-service date (assets without one first).
     InService,
+    /// By model, ignoring case (assets without one first).
+    Model,
+    /// By class.
+    Class,
+    /// By purchase cost, lowest first (assets without one first).
+    Cost,
 }
 
 impl AssetOrder {
+    /// Every order, with the word the page and the API use for it.
+    pub const ALL: [(AssetOrder, &'static str); 5] = [
+        (AssetOrder::Tag, "tag"),
+        (AssetOrder::InService, "in_service"),
+        (AssetOrder::Model, "model"),
+        (AssetOrder::Class, "class"),
+        (AssetOrder::Cost, "cost"),
+    ];
+
+    /// The order a word names (`tag`, `in_service`, `model`, `class`, `cost`).
+    pub fn from_word(word: &str) -> Option<AssetOrder> {
+        Self::ALL.iter().find(|(_, w)| *w == word).map(|(o, _)| *o)
+    }
+
+    /// The key, written exactly as its index is (V13, V19), so that SQLite
+    /// walks the index instead of sorting.
     fn key_sql(self) -> &'static str {
         match self {
             AssetOrder::Tag => "a.asset_tag",
             AssetOrder::InService => "COALESCE(a.in_service_date, '')",
+            AssetOrder::Model => "COALESCE(a.model, '') COLLATE NOCASE",
+            AssetOrder::Class => "a.class",
+            AssetOrder::Cost => "COALESCE(a.purchase_cost_pence, -1)",
+        }
+    }
+
+    /// The cursor's key as SQL (a cost is compared as a number).
+    fn cursor_sql(self) -> &'static str {
+        match self {
+            AssetOrder::Cost => "CAST(? AS INTEGER)",
+            _ => "?",
         }
     }
 
     /// The sort key of `asset` in this order (for the next page's cursor).
     pub fn key_of(self, asset: &Asset) -> String {
+        let f = &asset.fields;
         match self {
-            AssetOrder::Tag => asset.fields.asset_tag.clone(),
-            AssetOrder::InService => asset.fields.in_service_date.map(iso).unwrap_or_default(),
+            AssetOrder::Tag => f.asset_tag.clone(),
+            AssetOrder::InService => f.in_service_date.map(iso).unwrap_or_default(),
+            AssetOrder::Model => f.model.clone().unwrap_or_default(),
+            AssetOrder::Class => f.class.as_str().to_string(),
+            AssetOrder::Cost => f
+                .purchase_cost
+                .and_then(Money::to_pence)
+                .unwrap_or(-1)
+                .to_string(),
         }
     }
 }
 
+/// At most this many matches of a page's filters are sorted: when the
+/// filters match fewer, the page is found through their indexes and the
+/// matches sorted; when more, by walking the order's index and testing each
+/// asset against the filters, which then meets a match every few rows.
+const FEW_MATCHES: i64 = 2000;
+
+/// The upper end of a prefix range: every text starting with `prefix` is
+/// at least `prefix` and below this (U+10FFFF is the greatest character, in
+/// binary and in NOCASE order).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
 /// One page of assets for `query`, in its order.
+///
+/// The search matches the start of the tag or serial (by the identity rule
+/// of V7: any case, spaces and invisible characters ignored), of the model
+/// or of the assigned user (any case): each is a range of an index, so a
+/// search costs the same in a million assets as in a hundred.
 ///
 /// # Errors
 /// A database error.
 pub fn page_assets(conn: &Connection, query: &AssetQuery) -> Result<Vec<Asset>> {
-    let key = query.order.key_sql();
+    use rusqlite::types::Value;
+    let text = |s: &str| Value::Text(s.to_string());
     let search = query
         .search
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            let escaped = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
-    let (after_key, after_id) = query
-        .after
-        .clone()
-        .map_or((None, None), |(k, id)| (Some(k), Some(id)));
-    // Only with a cursor is the range said, so that SQLite seeks the index
-    // to it (an `?7 IS NULL OR …` would scan from the start).
-    let cursor = if query.after.is_some() {
-        format!("AND ({key}, a.asset_id) > (?7, ?8)")
-    } else {
-        "AND ?7 IS NULL AND ?8 IS NULL".to_string()
+        .filter(|s| !s.is_empty());
+    // The filters with their values, each written so that SQLite may search
+    // an index for it (`indexed`) or only test it on rows found another way
+    // (a unary `+` makes a column no longer an index's).
+    let filters = |indexed: bool| {
+        let p = if indexed { "" } else { "+" };
+        let mut w: Vec<String> = Vec::new();
+        let mut v: Vec<Value> = Vec::new();
+        if let Some(code) = &query.organisation {
+            w.push(format!(
+                "{p}a.organisation_id IN (SELECT organisation_id FROM organisations WHERE code = ?)"
+            ));
+            v.push(text(code));
+        }
+        if let Some(class) = query.class {
+            w.push(format!("{p}a.class = ?"));
+            v.push(text(class.as_str()));
+        }
+        if let Some(site) = &query.site {
+            w.push(format!(
+                "{p}a.site_id IN (SELECT site_id FROM sites WHERE name = ? COLLATE NOCASE)"
+            ));
+            v.push(text(site));
+        }
+        if let Some(department) = &query.department {
+            w.push(format!(
+                "{p}a.department_id IN (SELECT department_id FROM departments \
+                 WHERE name = ? COLLATE NOCASE)"
+            ));
+            v.push(text(department));
+        }
+        if let Some(status) = query.status {
+            w.push(format!("{p}a.status = ?"));
+            v.push(text(status.as_str()));
+        }
+        if let Some(search) = search {
+            let orgs = "a.organisation_id IN (SELECT organisation_id FROM organisations)";
+            // First in the text, so the plain `?`s after it are numbered 5 on.
+            w.insert(
+                0,
+                format!(
+                    "(({orgs} AND {p}a.tag_key >= ?1 AND {p}a.tag_key < ?2) \
+                 OR ({orgs} AND {p}a.serial_key >= ?1 AND {p}a.serial_key < ?2) \
+                 OR ({p}COALESCE(a.model, '') COLLATE NOCASE >= ?3 \
+                     AND {p}COALESCE(a.model, '') COLLATE NOCASE < ?4) \
+                 OR ({p}a.assigned_user >= ?3 COLLATE NOCASE \
+                     AND {p}a.assigned_user < ?4 COLLATE NOCASE))"
+                ),
+            );
+            let key = crate::domain::identity::key(search);
+            v.splice(
+                0..0,
+                [
+                    text(&key),
+                    text(&prefix_end(&key)),
+                    text(search),
+                    text(&prefix_end(search)),
+                ],
+            );
+        }
+        (w, v)
     };
+    let (indexed, indexed_values) = filters(true);
+    // Few matches: find them through the filters' indexes and sort them.
+    // Many (or no filter): walk the order's index.
+    let few = !indexed.is_empty() && {
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM assets a WHERE {} LIMIT {FEW_MATCHES})",
+            indexed.join(" AND ")
+        );
+        let n: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(&indexed_values), |r| r.get(0))?;
+        n < FEW_MATCHES
+    };
+    let (mut conditions, mut values) = if few {
+        (indexed, indexed_values)
+    } else {
+        filters(false)
+    };
+    let key = query.order.key_sql();
+    // Only with a cursor is the range said, so that SQLite seeks the index
+    // to it.
+    if let Some((after_key, after_id)) = &query.after {
+        conditions.push(format!(
+            "({key}, a.asset_id) > ({}, ?)",
+            query.order.cursor_sql()
+        ));
+        values.push(text(after_key));
+        values.push(Value::Integer(*after_id));
+    }
+    values.push(Value::Integer(i64::from(query.limit)));
     let sql = format!(
-        "{ASSET_SELECT} WHERE (?1 IS NULL OR o.code = ?1) AND (?2 IS NULL OR a.class = ?2) \
-         AND (?3 IS NULL OR s.name = ?3 COLLATE NOCASE) \
-         AND (?4 IS NULL OR d.name = ?4 COLLATE NOCASE) AND (?5 IS NULL OR a.status = ?5) \
-         AND (?6 IS NULL OR a.asset_tag LIKE ?6 ESCAPE '\\' OR a.serial LIKE ?6 ESCAPE '\\' \
-              OR a.model LIKE ?6 ESCAPE '\\' OR a.assigned_user LIKE ?6 ESCAPE '\\') \
-         {cursor} ORDER BY {key}, a.asset_id LIMIT ?9"
+        "{ASSET_SELECT} {} {} ORDER BY {key}, a.asset_id LIMIT ?",
+        if conditions.is_empty() { "" } else { "WHERE" },
+        conditions.join(" AND ")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(
-            params![
-                query.organisation,
-                query.class.map(crate::domain::AssetClass::as_str),
-                query.site,
-                query.department,
-                query.status.map(AssetStatus::as_str),
-                search,
-                after_key,
-                after_id,
-                query.limit,
-            ],
-            asset_from_row,
-        )?
+        .query_map(rusqlite::params_from_iter(&values), asset_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

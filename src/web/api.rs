@@ -80,7 +80,7 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
         ("site" = Option<String>, Query, description = "site name"),
         ("department" = Option<String>, Query, description = "department name"),
         ("status" = Option<String>, Query, description = "in_use, in_store, retired, disposed, lost"),
-        ("sort" = Option<String>, Query, description = "tag (default) or in_service"),
+        ("sort" = Option<String>, Query, description = "tag (default), in_service, model, class or cost"),
         ("after" = Option<String>, Query, description = "the `next` cursor of the page before"),
         ("limit" = Option<u32>, Query, description = "1 to 1000 (default 100)"),
     ),

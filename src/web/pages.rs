@@ -476,7 +476,7 @@ pub struct RegisterQuery {
     /// Status.
     #[serde(default)]
     pub status: Option<String>,
-    /// `tag` or `in_service`.
+    /// `tag`, `in_service`, `model`, `class` or `cost`.
     #[serde(default)]
     pub sort: Option<String>,
     /// The cursor of the page to show.
@@ -508,15 +508,16 @@ impl RegisterQuery {
                 .map(|s| s.parse::<AssetStatus>())
                 .transpose()?,
             search: given(self.q.as_ref()),
-            order: match given(self.sort.as_ref()).as_deref() {
-                None | Some("tag") => AssetOrder::Tag,
-                Some("in_service") => AssetOrder::InService,
-                Some(other) => {
-                    return Err(Error::new(
+            order: match given(self.sort.as_ref()) {
+                None => AssetOrder::Tag,
+                Some(word) => AssetOrder::from_word(&word).ok_or_else(|| {
+                    Error::new(
                         ErrorKind::Invalid,
-                        format!("`{other}` is not an order; sort by tag or in_service"),
-                    ));
-                }
+                        format!(
+                            "`{word}` is not an order; sort by tag, in_service, model, class or cost"
+                        ),
+                    )
+                })?,
             },
             after: given(self.after.as_ref())
                 .map(|c| assets::cursor(&c))
@@ -633,18 +634,20 @@ pub async fn register(
             .collect(),
         classes: choices(AssetClass::ALL, AssetClass::as_str, chosen_class),
         statuses: choices(AssetStatus::ALL, AssetStatus::as_str, chosen_status),
-        sorts: vec![
-            Choice {
-                value: "tag".into(),
-                label: "asset tag".into(),
-                selected: sort == "tag",
-            },
-            Choice {
-                value: "in_service".into(),
-                label: "in-service date".into(),
-                selected: sort == "in_service",
-            },
-        ],
+        sorts: AssetOrder::ALL
+            .iter()
+            .map(|(_, word)| Choice {
+                value: (*word).to_string(),
+                label: match *word {
+                    "tag" => "asset tag",
+                    "in_service" => "in-service date",
+                    "cost" => "purchase cost",
+                    other => other,
+                }
+                .to_string(),
+                selected: sort == *word,
+            })
+            .collect(),
         site: q.site.clone().unwrap_or_default(),
         department: q.department.clone().unwrap_or_default(),
         rows,
