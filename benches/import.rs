@@ -110,7 +110,7 @@ fn benches(c: &mut criterion::Criterion) {
             |register| {
                 let mut opts = common::import_options();
                 opts.bulk_load_rows = u64::MAX;
-                import_with(&register, &estate.csv, opts)
+                import_with(&register, &estate.csv, &opts)
             },
             BatchSize::PerIteration,
         );

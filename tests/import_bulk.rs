@@ -6,6 +6,8 @@
 //! leaving every index as it was, usable and consistent with the rows, and
 //! to leaving small imports, dry runs and refused imports alone.
 
+use std::fmt::Write as _;
+
 use crate::util::Env;
 
 /// The indexes on `assets` that are neither UNIQUE nor made by a
@@ -38,12 +40,14 @@ fn kit(prefix: &str, first: u32, n: u32) -> String {
     let mut csv = String::from("Asset Tag,Serial Number,Type,Model,Cost,Assigned To,Location\n");
     for i in first..first + n {
         let class = if i % 2 == 1 { "Laptop" } else { "Desktop" };
-        csv.push_str(&format!(
-            "{prefix}{i:05},S{prefix}{i:05},{class},M{},500.00,User {},Site {}\n",
+        writeln!(
+            csv,
+            "{prefix}{i:05},S{prefix}{i:05},{class},M{},500.00,User {},Site {}",
             i % 7,
             i % 10,
             i % 3
-        ));
+        )
+        .unwrap();
     }
     csv
 }

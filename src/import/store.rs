@@ -349,17 +349,16 @@ impl BulkLoad {
             return Ok(());
         }
         let table = table_of_kind(kind);
-        let at = match t.at {
-            Some(at) => at,
-            None => {
-                // Asked once, when the load reaches the floor: what the
-                // table held before the import is what it holds now less
-                // what the import added (an import only adds rows).
-                let now: i64 =
-                    tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
-                let before = u64::try_from(now).unwrap_or(0).saturating_sub(t.added);
-                *t.at.insert(before.max(self.floor))
-            }
+        let at = if let Some(at) = t.at {
+            at
+        } else {
+            // Asked once, when the load reaches the floor: what the table
+            // held before the import is what it holds now less what the
+            // import added (an import only adds rows).
+            let now: i64 =
+                tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+            let before = u64::try_from(now).unwrap_or(0).saturating_sub(t.added);
+            *t.at.insert(before.max(self.floor))
         };
         if t.added >= at {
             t.dropped = Some(drop_secondary_indexes(tx, table)?);
@@ -1638,7 +1637,8 @@ fn commit_batch(
         .cloned()
         .collect();
     summary.rejects = std::mem::take(&mut batch.rejects);
-    if !opts.dry_run && !(opts.strict && summary.total.rejected > 0) {
+    let refused = opts.strict && summary.total.rejected > 0;
+    if !opts.dry_run && !refused {
         // In the same transaction as the load: a kill before the commit
         // leaves the register with its indexes as they were.
         summary.indexes_rebuilt = batch.bulk.rebuild(&tx)?;
