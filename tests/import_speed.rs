@@ -300,6 +300,9 @@ fn the_v18_migration_turns_old_insert_rows_into_the_batch_and_history_reads_the_
     tx.execute_batch(
         "ALTER TABLE import_batches DROP COLUMN command; \
          ALTER TABLE import_batches DROP COLUMN audit_before; \
+         DROP INDEX assets_by_site; DROP INDEX assets_by_department; \
+         DROP INDEX assets_by_status; DROP INDEX assets_by_class_order; \
+         DROP INDEX assets_by_model; DROP INDEX assets_by_cost; DROP INDEX assets_by_user; \
          DELETE FROM refinery_schema_history WHERE version >= 18;",
     )
     .unwrap();

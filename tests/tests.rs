@@ -14,6 +14,7 @@ mod funding;
 mod fuzz;
 mod hostile;
 mod import;
+mod import_bulk;
 mod import_reading;
 mod import_speed;
 mod money;

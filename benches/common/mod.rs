@@ -149,10 +149,14 @@ pub fn import_options() -> ImportOptions {
 
 /// `estate import FILE --org GEN` through the library: plan, then commit.
 pub fn import(register: &Path, file: &Path) -> ImportSummary {
-    let opts = import_options();
+    import_with(register, file, &import_options())
+}
+
+/// [`import`] with `opts`.
+pub fn import_with(register: &Path, file: &Path, opts: &ImportOptions) -> ImportSummary {
     let mut conn = db::open(register, OpenMode::Existing).expect("the register opens");
-    let plan = import::plan(file, &opts).expect("the file is planned");
-    import::commit(&mut conn, &plan, &opts, &mut |_| {}).expect("the file imports")
+    let plan = import::plan(file, opts).expect("the file is planned");
+    import::commit(&mut conn, &plan, opts, &mut |_| {}).expect("the file imports")
 }
 
 /// Not a baseline but a decomposition: estate's own reading half alone

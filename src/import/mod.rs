@@ -279,6 +279,11 @@ pub struct ImportOptions {
     /// organisation column one of whose first values names one needs no
     /// further reading to know it is one.
     pub organisations: Option<Vec<crate::register::Organisation>>,
+    /// New records of one kind after which a load counts as bulk and its
+    /// table's secondary indexes are built after it
+    /// ([`store::BULK_LOAD_ROWS`]; `u64::MAX` keeps them throughout, as
+    /// the bench's comparison does).
+    pub bulk_load_rows: u64,
 }
 
 impl ImportOptions {
@@ -315,6 +320,7 @@ impl ImportOptions {
             who: crate::register::UNKNOWN_WHO.into(),
             taught: crate::vocabulary::Taught::default(),
             organisations: None,
+            bulk_load_rows: store::BULK_LOAD_ROWS,
         }
     }
 }
@@ -1017,6 +1023,11 @@ pub struct ImportSummary {
     /// becomes `disposed` only through `estate dispose`, and leaves it only
     /// through `estate dispose --undo`.
     pub statuses_not_taken: Vec<StatusNotTaken>,
+    /// The secondary indexes this import dropped for a bulk load and built
+    /// again before its commit (see [`store::BULK_LOAD_ROWS`]); empty for
+    /// an import too small to be one, and for a dry run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indexes_rebuilt: Vec<String>,
 }
 
 /// An existing asset's tag or serial that an import changed.

@@ -286,6 +286,118 @@ struct Batch<'t, 'c> {
     generated: u64,
     identity_changes: Vec<IdentityChange>,
     statuses_not_taken: Vec<StatusNotTaken>,
+    /// The tables this import is bulk-loading, whose secondary indexes it
+    /// builds after the load.
+    bulk: BulkLoad,
+}
+
+/// The new records an import adds to a table before it may build the
+/// table's non-unique indexes after the load rather than during it. Below
+/// this the rows are too few for it to matter, and a small import leaves
+/// the schema alone.
+pub const BULK_LOAD_ROWS: u64 = 10_000;
+
+/// Secondary indexes built after a bulk load (issue 18). When an import has
+/// added [`BULK_LOAD_ROWS`] new records to a table, and at least as many as
+/// the table held before it began, the table's non-unique indexes are
+/// dropped inside the import's transaction (each one's `CREATE INDEX` kept
+/// as `sqlite_master` has it) and created again, by one sort each, just
+/// before the commit: the rest of the load no longer updates them row by
+/// row. From that point on most of the table's rows are this import's, so
+/// rebuilding costs about what keeping them would have, but in order. The
+/// UNIQUE indexes and those backing constraints stay: they are the rules
+/// every row is checked against. A kill, an error or a dry run rolls the
+/// transaction back, schema and all, so the register is as it was.
+#[derive(Default)]
+struct BulkLoad {
+    /// [`ImportOptions::bulk_load_rows`].
+    floor: u64,
+    tables: [TableLoad; 3],
+}
+
+#[derive(Default)]
+struct TableLoad {
+    /// New records written to the table so far.
+    added: u64,
+    /// When the indexes go: the count of new records, once known.
+    at: Option<u64>,
+    /// The indexes dropped, as `(name, sql)`, to create again.
+    dropped: Option<Vec<(String, String)>>,
+}
+
+/// The table an import writes each kind of record to.
+fn table_of_kind(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Hardware => "assets",
+        Kind::Lines => "phone_lines",
+        Kind::Licences => "licences",
+    }
+}
+
+impl BulkLoad {
+    /// Counts a new record of `kind`, dropping its table's secondary
+    /// indexes when the load has become a bulk one.
+    fn added(&mut self, tx: &Transaction<'_>, kind: Kind) -> rusqlite::Result<()> {
+        let Some(t) = self.tables.get_mut(kind as usize) else {
+            return Ok(());
+        };
+        if t.dropped.is_some() {
+            return Ok(());
+        }
+        t.added += 1;
+        if t.added < self.floor {
+            return Ok(());
+        }
+        let table = table_of_kind(kind);
+        let at = if let Some(at) = t.at {
+            at
+        } else {
+            // Asked once, when the load reaches the floor: what the table
+            // held before the import is what it holds now less what the
+            // import added (an import only adds rows).
+            let now: i64 =
+                tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+            let before = u64::try_from(now).unwrap_or(0).saturating_sub(t.added);
+            *t.at.insert(before.max(self.floor))
+        };
+        if t.added >= at {
+            t.dropped = Some(drop_secondary_indexes(tx, table)?);
+        }
+        Ok(())
+    }
+
+    /// Creates again every index dropped, as it was; returns their names.
+    fn rebuild(&mut self, tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
+        let mut names = Vec::new();
+        for t in &mut self.tables {
+            for (name, sql) in t.dropped.take().unwrap_or_default() {
+                tx.execute_batch(&sql)?;
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+}
+
+/// Drops `table`'s indexes that are neither UNIQUE nor made by a
+/// constraint, returning each one's name and `CREATE INDEX` statement.
+fn drop_secondary_indexes(
+    tx: &Transaction<'_>,
+    table: &str,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let indexes = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('{table}') l \
+             ON l.name = m.name WHERE m.type = 'index' AND m.tbl_name = '{table}' \
+             AND m.sql IS NOT NULL AND l.\"unique\" = 0 AND l.origin = 'c' ORDER BY m.name"
+        ))?;
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes)
 }
 
 /// Why writing one record failed: the row is rejected, or the batch stops.
@@ -1268,6 +1380,10 @@ fn commit_batch(
         generated: 0,
         identity_changes: Vec::new(),
         statuses_not_taken: Vec::new(),
+        bulk: BulkLoad {
+            floor: opts.bulk_load_rows,
+            tables: Default::default(),
+        },
     };
     let mut summary = ImportSummary {
         file: plan.file.clone(),
@@ -1521,6 +1637,12 @@ fn commit_batch(
         .cloned()
         .collect();
     summary.rejects = std::mem::take(&mut batch.rejects);
+    let refused = opts.strict && summary.total.rejected > 0;
+    if !opts.dry_run && !refused {
+        // In the same transaction as the load: a kill before the commit
+        // leaves the register with its indexes as they were.
+        summary.indexes_rebuilt = batch.bulk.rebuild(&tx)?;
+    }
     let t = &summary.total;
     let json = serde_json::to_string(&summary).unwrap_or_default();
     tx.execute(
@@ -1610,7 +1732,11 @@ fn apply(
             let c = batch.counts.entry(table.kind).or_default();
             c.read += 1;
             match outcome {
-                Outcome::New => c.new += 1,
+                Outcome::New => {
+                    c.new += 1;
+                    let tx = batch.tx;
+                    batch.bulk.added(tx, table.kind)?;
+                }
                 Outcome::Changed => c.changed += 1,
                 Outcome::Unchanged => c.unchanged += 1,
             }
