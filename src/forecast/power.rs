@@ -38,8 +38,8 @@
 //!   members by their ratios: money by largest remainder (the parts add up
 //!   to the penny), kWh and carbon exactly.
 
-use std::collections::HashMap;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
